@@ -1,0 +1,543 @@
+/**
+ * The experiment configuration: one schema that validates the file everywhere
+ * (main process, CLI, renderer forms, docs). Pure TypeScript, no Node, no DOM.
+ */
+import { z } from 'zod';
+
+export const ACTIVATIONS = ['relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'swish', 'tanh'] as const;
+export const INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
+export const DATASET_KINDS = ['blobs', 'spirals', 'moons', 'abs1d', 'mnist', 'iris', 'csv'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+export type Activation = (typeof ACTIVATIONS)[number];
+export type Init = (typeof INITS)[number];
+export type Optimizer = (typeof OPTIMIZERS)[number];
+export type DatasetKind = (typeof DATASET_KINDS)[number];
+export type BackendChoice = (typeof BACKENDS)[number];
+export type TrainingBackend = Exclude<BackendChoice, 'auto'>;
+
+/** Largest number of samples a generated data set may have (keeps memory predictable). */
+export const MAX_SAMPLES = 1_000_000;
+/** The `mnist` package ships this many digits. */
+export const MNIST_MAX_SAMPLES = 10_000;
+export const MAX_RUNS_PER_EXPERIMENT = 10_000;
+const MAX_SEED = 2 ** 31 - 1;
+
+const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const int = (min: number, max: number) => z.int().min(min).max(max);
+
+/** Fields every data set has: the "data characteristics" knobs and the held-out split. */
+const datasetCommon = {
+  /** Added to every input feature after generation (negative values push pre-activations negative). */
+  inputShift: finite().default(0),
+  /** Multiplies every input feature (applied before the shift). */
+  inputScale: finite().default(1),
+  /** Fraction of the samples held out for validation. */
+  validationSplit: z.number().min(0).max(0.9).default(0.2),
+};
+
+const blobs = z.strictObject({
+  kind: z.literal('blobs'),
+  samples: int(4, MAX_SAMPLES).default(2048),
+  features: int(1, 4096).default(16),
+  classes: int(2, 100).default(4),
+  noise: z.number().min(0).max(1000).default(1),
+  ...datasetCommon,
+});
+
+const spirals = z.strictObject({
+  kind: z.literal('spirals'),
+  samples: int(4, MAX_SAMPLES).default(1024),
+  classes: int(2, 100).default(3),
+  noise: z.number().min(0).max(1000).default(0.2),
+  ...datasetCommon,
+});
+
+const moons = z.strictObject({
+  kind: z.literal('moons'),
+  samples: int(4, MAX_SAMPLES).default(1024),
+  noise: z.number().min(0).max(1000).default(0.1),
+  ...datasetCommon,
+});
+
+const abs1d = z
+  .strictObject({
+    kind: z.literal('abs1d'),
+    samples: int(2, MAX_SAMPLES).default(2048),
+    sampling: z.enum(['grid', 'uniform']).default('grid'),
+    range: z.tuple([finite(), finite()]).default([-Math.sqrt(3), Math.sqrt(3)]),
+    /** Standard deviation of Gaussian noise added to the targets. */
+    noise: z.number().min(0).max(1000).default(0),
+    ...datasetCommon,
+  })
+  .refine((d) => d.range[0] < d.range[1], {
+    message: 'range must be [lo, hi] with lo < hi',
+    path: ['range'],
+  });
+
+const mnist = z.strictObject({
+  kind: z.literal('mnist'),
+  samples: int(10, MNIST_MAX_SAMPLES).default(MNIST_MAX_SAMPLES),
+  ...datasetCommon,
+});
+
+const iris = z.strictObject({
+  kind: z.literal('iris'),
+  ...datasetCommon,
+});
+
+const csv = z.strictObject({
+  kind: z.literal('csv'),
+  path: z.string().min(1),
+  /** Column holding the label or target: a header name, or a 0-based column index. */
+  labelColumn: z.union([z.string().min(1), z.int().min(0)]),
+  task: z.enum(['classification', 'regression']),
+  /** Whether the first line holds column names. */
+  header: z.boolean().default(true),
+  ...datasetCommon,
+});
+
+export const datasetSchema = z.discriminatedUnion('kind', [blobs, spirals, moons, abs1d, mnist, iris, csv]);
+
+export const modelSchema = z
+  .strictObject({
+    hiddenLayers: int(1, 100).optional(),
+    width: int(1, 4096).optional(),
+    /** One width per hidden layer; overrides `width`. */
+    widths: z.array(int(1, 4096)).min(1).max(100).optional(),
+    activation: z.enum(ACTIVATIONS).default('relu'),
+    /** Negative-side slope of Leaky ReLU (Maas et al. 2013 use 0.01). */
+    leakyAlpha: z.number().min(0).max(1).default(0.01),
+    /** Initial PReLU slope, learned per unit (He et al. 2015 use 0.25). */
+    preluAlphaInit: z.number().min(0).max(1).default(0.25),
+    init: z.enum(INITS).default('he_normal'),
+    /** Standard deviation for `init: "normal"`. */
+    initStd: z.number().gt(0).max(100).default(0.05),
+    /** Constant every hidden and output bias starts at. */
+    biasInit: finite().default(0),
+    /** Batch normalization before each hidden activation. */
+    batchNorm: z.boolean().default(false),
+  })
+  .superRefine((m, ctx) => {
+    if (m.widths === undefined && m.width === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['width'], message: 'is required unless widths is given' });
+    }
+    if (m.widths !== undefined && m.hiddenLayers !== undefined && m.widths.length !== m.hiddenLayers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['widths'],
+        message: `must have one entry per hidden layer (hiddenLayers is ${m.hiddenLayers}), got ${m.widths.length}`,
+      });
+    }
+    if (m.widths === undefined && m.hiddenLayers === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['hiddenLayers'], message: 'is required unless widths is given' });
+    }
+  });
+
+export const trainingSchema = z.strictObject({
+  optimizer: z.enum(OPTIMIZERS).default('sgd'),
+  learningRate: z.number().gt(0).max(1000),
+  /** Momentum coefficient for `optimizer: "momentum"`. */
+  momentum: z.number().min(0).lt(1).default(0.9),
+  batchSize: int(1, 65536).default(64),
+  /** 0 measures the network at initialization only. */
+  epochs: int(0, 100_000),
+});
+
+export const probeSchema = z.strictObject({
+  /** Probe inputs, drawn once per run (seeded) from the training inputs; capped at the training split size. */
+  samples: int(1, 100_000).default(1024),
+  /** τ of the dormant-unit score (Sokar et al. 2023). */
+  dormantThreshold: z.number().min(0).max(1).default(0.025),
+  histogramBins: int(2, 256).default(32),
+});
+
+const seedRange = z.strictObject({
+  from: int(0, MAX_SEED),
+  count: int(1, MAX_RUNS_PER_EXPERIMENT),
+});
+
+export const seedsSchema = z.union([z.array(int(0, MAX_SEED)).min(1).max(MAX_RUNS_PER_EXPERIMENT), seedRange]);
+
+/** Config paths that cannot be swept (they describe the experiment, not a run). */
+const UNSWEEPABLE = new Set(['name', 'description', 'seeds', 'sweep']);
+
+export const sweepSchema = z.record(z.string().min(1), z.array(z.unknown()).min(1).max(1000));
+
+export const experimentSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  dataset: datasetSchema,
+  model: modelSchema,
+  training: trainingSchema,
+  probe: probeSchema.default({ samples: 1024, dormantThreshold: 0.025, histogramBins: 32 }),
+  seeds: seedsSchema.default([1]),
+  sweep: sweepSchema.default({}),
+});
+
+/** A config as a user writes it (defaults may be left out). */
+export type ExperimentConfigInput = z.input<typeof experimentSchema>;
+/** A validated config, defaults filled in. */
+export type ExperimentConfig = z.output<typeof experimentSchema>;
+export type DatasetConfig = ExperimentConfig['dataset'];
+export type ModelConfig = ExperimentConfig['model'];
+export type TrainingConfig = ExperimentConfig['training'];
+export type ProbeConfig = ExperimentConfig['probe'];
+/** Everything that defines one run, apart from its seed. */
+export type RunConfig = Omit<ExperimentConfig, 'seeds' | 'sweep'>;
+export type SweepValue = unknown;
+
+/** One problem found in a config: where, and what rule it broke. */
+export interface ConfigIssue {
+  /** Dotted path of the field, e.g. `training.learningRate` or `sweep["model.width"][1]`. */
+  path: string;
+  message: string;
+}
+
+export type ValidationResult =
+  | { ok: true; config: ExperimentConfig; runs: RunSpec[] }
+  | { ok: false; issues: ConfigIssue[] };
+
+/** One run of an experiment: the resolved config, its seed and the sweep values that produced it. */
+export interface RunSpec {
+  index: number;
+  seed: number;
+  sweep: Record<string, SweepValue>;
+  config: RunConfig;
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
+export function formatIssues(issues: ConfigIssue[]): string {
+  return issues.map(formatIssue).join('\n');
+}
+
+/** Formats a zod-style path: `model.widths[2]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+/** A short, unambiguous rendering of a value given by the user. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key as string];
+  }
+  return cur;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  tuple: 'a list',
+  record: 'an object',
+};
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number' && !Number.isInteger(value)) return String(value);
+  return typeof value === 'object' ? 'an object' : describeValue(value);
+}
+
+interface ZodLikeIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  input?: unknown;
+  expected?: string;
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+  values?: unknown[];
+  keys?: string[];
+  options?: unknown[];
+  errors?: ZodLikeIssue[][];
+  note?: string;
+}
+
+/** Turns one schema issue into a researcher-readable rule ("must be > 0, got -1"). */
+function toConfigIssue(issue: ZodLikeIssue, root: unknown): ConfigIssue {
+  const given = valueAt(root, issue.path);
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (given === undefined) return { path, message: 'is required' };
+      const expected = TYPE_NAMES[issue.expected ?? ''] ?? issue.expected ?? 'another type';
+      return { path, message: `must be ${expected}, got ${typeOf(given)}` };
+    }
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      if (issue.origin === 'array' || issue.origin === 'set') {
+        const n = Array.isArray(given) ? given.length : 0;
+        const word = issue.code === 'too_small' ? 'at least' : 'at most';
+        return { path, message: `must have ${word} ${bound} entr${bound === 1 ? 'y' : 'ies'}, got ${n}` };
+      }
+      if (issue.origin === 'string') {
+        if (issue.code === 'too_small' && Number(bound) <= 1) return { path, message: 'must not be empty' };
+        const word = issue.code === 'too_small' ? 'at least' : 'at most';
+        return { path, message: `must be ${word} ${bound} characters long` };
+      }
+      return { path, message: `must be ${op} ${bound}, got ${describeValue(given)}` };
+    }
+    case 'invalid_value':
+      return {
+        path,
+        message: `must be one of ${(issue.values ?? []).map((v) => String(v)).join(', ')}, got ${describeValue(given)}`,
+      };
+    case 'unrecognized_keys': {
+      const keys = issue.keys ?? [];
+      const where = path ? `${path}.` : '';
+      return {
+        path: keys.length === 1 ? `${where}${keys[0]}` : path,
+        message: keys.length === 1 ? 'is not a known field' : `unknown fields: ${keys.join(', ')}`,
+      };
+    }
+    case 'invalid_union': {
+      if (issue.note === 'No matching discriminator') {
+        return {
+          path,
+          message: `must be one of ${(issue.options ?? []).map(String).join(', ')}, got ${describeValue(given)}`,
+        };
+      }
+      // A union such as seeds (list or {from, count}): report the branch that matches the given shape.
+      return { path, message: `has the wrong form: ${unionHint(issue.path, given)}` };
+    }
+    case 'custom':
+      return { path, message: given !== undefined && !issue.message.includes('got') ? `${issue.message}, got ${describeValue(given)}` : issue.message };
+    default:
+      return { path, message: `${issue.message}, got ${describeValue(given)}` };
+  }
+}
+
+function unionHint(path: PropertyKey[], given: unknown): string {
+  const field = path[path.length - 1];
+  if (field === 'seeds') return `expected a list of whole numbers or { "from": N, "count": N }, got ${describeValue(given)}`;
+  if (field === 'labelColumn') return `expected a column name or a 0-based column index, got ${describeValue(given)}`;
+  return `got ${describeValue(given)}`;
+}
+
+/** Validates a config, reporting every problem at once with its path. */
+export function parseExperimentConfig(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; issues: ConfigIssue[] } {
+  const result = experimentSchema.safeParse(input);
+  if (!result.success) {
+    return { ok: false, issues: dedupe(flattenUnion(result.error.issues as unknown as ZodLikeIssue[], input)) };
+  }
+  return { ok: true, config: result.data };
+}
+
+/** For seeds given as a list, zod reports each branch: keep the list branch's precise issues. */
+function flattenUnion(issues: ZodLikeIssue[], root: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'invalid_union' && issue.errors && issue.note !== 'No matching discriminator') {
+      const given = valueAt(root, issue.path);
+      // Pick the branch that matches the shape the user wrote (list vs object).
+      const branch = issue.errors.find((errs) =>
+        errs.every((e) => !(e.code === 'invalid_type' && e.path.length === 0)),
+      );
+      if (branch && branch.length > 0 && given !== undefined && typeof given === 'object') {
+        for (const sub of branch) {
+          out.push(toConfigIssue({ ...sub, path: [...issue.path, ...sub.path] }, root));
+        }
+        continue;
+      }
+    }
+    out.push(toConfigIssue(issue, root));
+  }
+  return out;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = formatIssue(i);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function expandSeeds(seeds: ExperimentConfig['seeds']): number[] {
+  if (Array.isArray(seeds)) return [...seeds];
+  return Array.from({ length: seeds.count }, (_, i) => seeds.from + i);
+}
+
+function setAtPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let cur: Record<string, unknown> = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const next = cur[path[i]];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+      cur[path[i]] = {};
+    }
+    cur = cur[path[i]] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]] = value;
+}
+
+/** Reads a dotted path from a config object (undefined where absent). */
+export function getAtPath(source: unknown, dotted: string): unknown {
+  return valueAt(source, dotted.split('.'));
+}
+
+/** Copy of a plain JSON value. */
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Sets `path=value` on a raw config (used by `--set` and the sweep); the result must be validated again. */
+export function withValueAt(config: unknown, dotted: string, value: unknown): Record<string, unknown> {
+  const copy = clone((config ?? {}) as Record<string, unknown>);
+  setAtPath(copy, dotted.split('.'), value);
+  return copy;
+}
+
+const SWEEP_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$/;
+
+/**
+ * Validates a config and expands it into its runs: the cartesian product of the sweep values,
+ * times the seeds. Every resolved run config is validated too, so a bad sweep value is reported
+ * as `sweep["training.learningRate"][1]: must be > 0, got -1`.
+ */
+export function validateExperiment(input: unknown): ValidationResult {
+  const parsed = parseExperimentConfig(input);
+  if (!parsed.ok) return parsed;
+  const config = parsed.config;
+  const issues: ConfigIssue[] = [];
+  const sweepEntries = Object.entries(config.sweep);
+  const raw = input as Record<string, unknown>;
+  const base = clone(raw);
+  delete base.sweep;
+  delete base.seeds;
+
+  for (const [path, values] of sweepEntries) {
+    const where = `sweep[${JSON.stringify(path)}]`;
+    if (!SWEEP_PATH.test(path)) {
+      issues.push({ path: where, message: 'must be a dotted config path such as "model.activation"' });
+      continue;
+    }
+    if (UNSWEEPABLE.has(path.split('.')[0])) {
+      issues.push({ path: where, message: `cannot sweep over ${path.split('.')[0]}` });
+      continue;
+    }
+    // Check each value on its own against the base config, so errors point at the value.
+    values.forEach((value, i) => {
+      const probe = parseExperimentConfig(withValueAt(base, path, value));
+      if (!probe.ok) {
+        for (const issue of probe.issues) {
+          if (issue.path === path && issue.message === 'is not a known field') {
+            issues.push({ path: where, message: `${path} is not a known config field` });
+            continue;
+          }
+          const onField = issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
+          issues.push({
+            path: onField ? `${where}[${i}]${issue.path.slice(path.length)}` : `${where}[${i}] → ${issue.path}`,
+            message: issue.message,
+          });
+        }
+      }
+    });
+  }
+  if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+
+  const seeds = expandSeeds(config.seeds);
+  const combos = cartesian(sweepEntries);
+  const total = combos.length * seeds.length;
+  if (total > MAX_RUNS_PER_EXPERIMENT) {
+    return {
+      ok: false,
+      issues: [{ path: 'sweep', message: `expands to ${total} runs (sweep combinations × seeds); at most ${MAX_RUNS_PER_EXPERIMENT} are allowed` }],
+    };
+  }
+
+  const runs: RunSpec[] = [];
+  for (const combo of combos) {
+    let resolvedRaw: Record<string, unknown> = base;
+    for (const [path, value] of Object.entries(combo)) resolvedRaw = withValueAt(resolvedRaw, path, value);
+    const resolved = parseExperimentConfig(resolvedRaw);
+    if (!resolved.ok) {
+      const label = Object.entries(combo).map(([p, v]) => `${p}=${describeValue(v)}`).join(', ');
+      return { ok: false, issues: resolved.issues.map((i) => ({ path: i.path, message: `${i.message} (in the sweep combination ${label})` })) };
+    }
+    const { seeds: _s, sweep: _w, ...runConfig } = resolved.config;
+    void _s;
+    void _w;
+    for (const seed of seeds) {
+      runs.push({ index: runs.length, seed, sweep: combo, config: runConfig });
+    }
+  }
+  return { ok: true, config, runs };
+}
+
+function cartesian(entries: [string, unknown[]][]): Record<string, unknown>[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const [path, values] of entries) {
+    const next: Record<string, unknown>[] = [];
+    for (const partial of out) for (const value of values) next.push({ ...partial, [path]: value });
+    out = next;
+  }
+  return out;
+}
+
+/** Hidden layer widths of a model config (after `widths`/`width` resolution). */
+export function layerWidths(model: ModelConfig): number[] {
+  if (model.widths) return [...model.widths];
+  return Array.from({ length: model.hiddenLayers ?? 1 }, () => model.width ?? 1);
+}
+
+/** Number of runs a raw config would create, or null when it is not valid yet (for forms). */
+export function countRuns(input: unknown): number | null {
+  const parsed = parseExperimentConfig(input);
+  if (!parsed.ok) return null;
+  const combos = Object.values(parsed.config.sweep).reduce((n, values) => n * values.length, 1);
+  return combos * expandSeeds(parsed.config.seeds).length;
+}
+
+/**
+ * Parses a `--set path=value` assignment; the value is read as JSON when it parses, else as a string
+ * (so `--set model.activation=elu` and `--set training.learningRate=0.01` both work).
+ */
+export function parseAssignment(text: string): { path: string; value: unknown } | { error: string } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) return { error: `--set: expected path=value, got ${describeValue(text)}` };
+  const path = text.slice(0, eq).trim();
+  const rawValue = text.slice(eq + 1).trim();
+  if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(path)) {
+    return { error: `--set: ${describeValue(path)} is not a dotted config path such as training.learningRate` };
+  }
+  let value: unknown = rawValue;
+  try {
+    value = JSON.parse(rawValue);
+  } catch {
+    value = rawValue;
+  }
+  return { path, value };
+}
