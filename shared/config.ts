@@ -161,9 +161,31 @@ const seedRange = z.strictObject({
 export const seedsSchema = z.union([z.array(int(0, MAX_SEED)).min(1).max(MAX_RUNS_PER_EXPERIMENT), seedRange]);
 
 /** Config paths that cannot be swept (they describe the experiment, not a run). */
-const UNSWEEPABLE = new Set(['name', 'description', 'seeds', 'sweep']);
+const UNSWEEPABLE = new Set(['name', 'description', 'seeds', 'sweep', 'variants']);
+/** The key under which a run's variant name is recorded next to its sweep values. */
+export const VARIANT_KEY = 'variant';
 
 export const sweepSchema = z.record(z.string().min(1), z.array(z.unknown()).min(1).max(1000));
+
+/**
+ * Named variants of the base config, each changing a few fields (dotted path → value): the way to
+ * compare one-factor-at-a-time mitigations against a baseline, which a cartesian sweep cannot express.
+ */
+export const variantsSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().trim().min(1).max(100),
+      set: z.record(z.string().min(1), z.unknown()).default({}),
+    }),
+  )
+  .max(100)
+  .superRefine((variants, ctx) => {
+    const seen = new Set<string>();
+    variants.forEach((v, i) => {
+      if (seen.has(v.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicates the name of an earlier variant` });
+      seen.add(v.name);
+    });
+  });
 
 export const experimentSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -174,6 +196,7 @@ export const experimentSchema = z.strictObject({
   probe: probeSchema.default({ samples: 1024, dormantThreshold: 0.025, histogramBins: 32 }),
   seeds: seedsSchema.default([1]),
   sweep: sweepSchema.default({}),
+  variants: variantsSchema.optional(),
 });
 
 /** A config as a user writes it (defaults may be left out). */
@@ -185,7 +208,7 @@ export type ModelConfig = ExperimentConfig['model'];
 export type TrainingConfig = ExperimentConfig['training'];
 export type ProbeConfig = ExperimentConfig['probe'];
 /** Everything that defines one run, apart from its seed. */
-export type RunConfig = Omit<ExperimentConfig, 'seeds' | 'sweep'>;
+export type RunConfig = Omit<ExperimentConfig, 'seeds' | 'sweep' | 'variants'>;
 export type SweepValue = unknown;
 
 /** One problem found in a config: where, and what rule it broke. */
@@ -203,6 +226,7 @@ export type ValidationResult =
 export interface RunSpec {
   index: number;
   seed: number;
+  /** The sweep values of this run (dotted path → value), plus `variant` when the config has variants. */
   sweep: Record<string, SweepValue>;
   config: RunConfig;
 }
@@ -437,61 +461,84 @@ export function validateExperiment(input: unknown): ValidationResult {
   const base = clone(raw);
   delete base.sweep;
   delete base.seeds;
+  delete base.variants;
 
-  for (const [path, values] of sweepEntries) {
-    const where = `sweep[${JSON.stringify(path)}]`;
+  const checkAssignment = (where: string, path: string, value: unknown, index: number | null) => {
     if (!SWEEP_PATH.test(path)) {
       issues.push({ path: where, message: 'must be a dotted config path such as "model.activation"' });
-      continue;
+      return false;
     }
     if (UNSWEEPABLE.has(path.split('.')[0])) {
-      issues.push({ path: where, message: `cannot sweep over ${path.split('.')[0]}` });
-      continue;
+      issues.push({ path: where, message: `cannot change ${path.split('.')[0]} per run` });
+      return false;
     }
-    // Check each value on its own against the base config, so errors point at the value.
-    values.forEach((value, i) => {
-      const probe = parseExperimentConfig(withValueAt(base, path, value));
-      if (!probe.ok) {
-        for (const issue of probe.issues) {
-          if (issue.path === path && issue.message === 'is not a known field') {
-            issues.push({ path: where, message: `${path} is not a known config field` });
-            continue;
-          }
-          const onField = issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
-          issues.push({
-            path: onField ? `${where}[${i}]${issue.path.slice(path.length)}` : `${where}[${i}] → ${issue.path}`,
-            message: issue.message,
-          });
+    const at = index === null ? where : `${where}[${index}]`;
+    const probe = parseExperimentConfig(withValueAt(base, path, value));
+    if (!probe.ok) {
+      for (const issue of probe.issues) {
+        if (issue.path === path && issue.message === 'is not a known field') {
+          issues.push({ path: where, message: `${path} is not a known config field` });
+          return false;
         }
+        const onField = issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
+        issues.push({
+          path: onField ? `${at}${issue.path.slice(path.length)}` : `${at} → ${issue.path}`,
+          message: issue.message,
+        });
       }
-    });
+    }
+    return true;
+  };
+
+  // Check each value on its own against the base config, so errors point at the value.
+  for (const [path, values] of sweepEntries) {
+    const where = `sweep[${JSON.stringify(path)}]`;
+    for (let i = 0; i < values.length; i++) if (!checkAssignment(where, path, values[i], i)) break;
   }
+  const variants = config.variants ?? [];
+  variants.forEach((variant, v) => {
+    for (const [path, value] of Object.entries(variant.set)) {
+      if (path in config.sweep) {
+        issues.push({ path: `variants[${v}].set[${JSON.stringify(path)}]`, message: 'is also swept; a field can be set by the sweep or by variants, not both' });
+        continue;
+      }
+      checkAssignment(`variants[${v}].set[${JSON.stringify(path)}]`, path, value, null);
+    }
+  });
   if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
 
   const seeds = expandSeeds(config.seeds);
   const combos = cartesian(sweepEntries);
-  const total = combos.length * seeds.length;
+  const variantList: ({ name: string; set: Record<string, unknown> } | null)[] = variants.length > 0 ? variants : [null];
+  const total = variantList.length * combos.length * seeds.length;
   if (total > MAX_RUNS_PER_EXPERIMENT) {
     return {
       ok: false,
-      issues: [{ path: 'sweep', message: `expands to ${total} runs (sweep combinations × seeds); at most ${MAX_RUNS_PER_EXPERIMENT} are allowed` }],
+      issues: [{ path: 'sweep', message: `expands to ${total} runs (variants × sweep combinations × seeds); at most ${MAX_RUNS_PER_EXPERIMENT} are allowed` }],
     };
   }
 
   const runs: RunSpec[] = [];
-  for (const combo of combos) {
-    let resolvedRaw: Record<string, unknown> = base;
-    for (const [path, value] of Object.entries(combo)) resolvedRaw = withValueAt(resolvedRaw, path, value);
-    const resolved = parseExperimentConfig(resolvedRaw);
-    if (!resolved.ok) {
-      const label = Object.entries(combo).map(([p, v]) => `${p}=${describeValue(v)}`).join(', ');
-      return { ok: false, issues: resolved.issues.map((i) => ({ path: i.path, message: `${i.message} (in the sweep combination ${label})` })) };
-    }
-    const { seeds: _s, sweep: _w, ...runConfig } = resolved.config;
-    void _s;
-    void _w;
-    for (const seed of seeds) {
-      runs.push({ index: runs.length, seed, sweep: combo, config: runConfig });
+  for (const variant of variantList) {
+    for (const combo of combos) {
+      let resolvedRaw: Record<string, unknown> = base;
+      const assignments = { ...(variant?.set ?? {}), ...combo };
+      for (const [path, value] of Object.entries(assignments)) resolvedRaw = withValueAt(resolvedRaw, path, value);
+      const resolved = parseExperimentConfig(resolvedRaw);
+      if (!resolved.ok) {
+        const label = [variant ? `variant ${JSON.stringify(variant.name)}` : '', ...Object.entries(combo).map(([p, v]) => `${p}=${describeValue(v)}`)]
+          .filter(Boolean)
+          .join(', ');
+        return { ok: false, issues: resolved.issues.map((i) => ({ path: i.path, message: `${i.message} (in the combination ${label})` })) };
+      }
+      const { seeds: _s, sweep: _w, variants: _v, ...runConfig } = resolved.config;
+      void _s;
+      void _w;
+      void _v;
+      const sweep = variant ? { [VARIANT_KEY]: variant.name, ...combo } : combo;
+      for (const seed of seeds) {
+        runs.push({ index: runs.length, seed, sweep, config: runConfig });
+      }
     }
   }
   return { ok: true, config, runs };
@@ -518,7 +565,8 @@ export function countRuns(input: unknown): number | null {
   const parsed = parseExperimentConfig(input);
   if (!parsed.ok) return null;
   const combos = Object.values(parsed.config.sweep).reduce((n, values) => n * values.length, 1);
-  return combos * expandSeeds(parsed.config.seeds).length;
+  const variants = Math.max(1, parsed.config.variants?.length ?? 0);
+  return variants * combos * expandSeeds(parsed.config.seeds).length;
 }
 
 /**

@@ -102,8 +102,8 @@ export class Rng {
   }
 
   /** 0..n-1 in random order. */
-  permutation(n: number): Uint32Array {
-    const out = new Uint32Array(n);
+  permutation(n: number): Int32Array {
+    const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     return this.shuffle(out);
   }

@@ -1,0 +1,776 @@
+/**
+ * The lab database: experiments, runs, their per-epoch and per-layer metrics, and run artifacts.
+ * The only code that speaks SQL. One LabStore per open file; every statement is prepared once.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { RunConfig, RunSpec } from '../shared/config.js';
+import type {
+  EpochMetrics,
+  ExperimentSummary,
+  LayerMetrics,
+  LibraryVersions,
+  RunArtifacts,
+  RunStatus,
+  RunSummary,
+} from '../shared/metrics.js';
+import { LATEST_SCHEMA_VERSION, assertNotTooNew, migrate } from './migrations/index.js';
+
+export { DatabaseTooNewError, LATEST_SCHEMA_VERSION } from './migrations/index.js';
+
+/** One hidden layer of one run at one epoch, without the per-unit data (for charts). */
+export interface LayerSeriesRow {
+  runId: number;
+  epoch: number;
+  layer: number;
+  units: number;
+  deadFraction: number;
+  activeProbability: number;
+  dormantFraction: number;
+  gradNorm: number | null;
+  preActMean: number;
+  preActStd: number;
+}
+
+/** The scalar metrics of one run at one epoch (for charts). */
+export interface EpochSeriesRow extends Omit<EpochMetrics, 'layers'> {
+  runId: number;
+}
+
+export const ORPHANED_RUN_ERROR = 'the process training this run stopped before it finished';
+
+const BUSY_TIMEOUT_MS = 5000;
+
+// ---------------------------------------------------------------------------------------------
+// Row shapes
+
+interface ExperimentRow {
+  id: number;
+  name: string;
+  config_json: string;
+  notes: string;
+  tags_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface RunRow {
+  id: number;
+  experiment_id: number;
+  run_index: number;
+  name: string | null;
+  notes: string;
+  tags_json: string;
+  seed: number;
+  sweep_json: string;
+  config_json: string;
+  status: RunStatus;
+  backend: string | null;
+  versions_json: string | null;
+  owner_pid: number | null;
+  error: string | null;
+  epochs_done: number;
+  epochs_total: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+interface EpochRow {
+  run_id: number;
+  epoch: number;
+  train_loss: number | null;
+  train_accuracy: number | null;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  seconds: number | null;
+  elapsed_seconds: number | null;
+  probe_ms: number | null;
+  nan_mask: number;
+}
+
+interface LayerSeriesDbRow {
+  run_id: number;
+  epoch: number;
+  layer: number;
+  units: number;
+  dead_fraction: number | null;
+  active_probability: number | null;
+  dormant_fraction: number | null;
+  grad_norm: number | null;
+  pre_act_mean: number | null;
+  pre_act_std: number | null;
+  nan_mask: number;
+}
+
+interface LayerRow extends LayerSeriesDbRow {
+  hist_lo: number | null;
+  hist_hi: number | null;
+  hist_counts: Buffer;
+  dead_mask: Buffer;
+  prelu_alphas: Buffer | null;
+}
+
+interface ArtifactsRow {
+  model_topology_json: string;
+  weight_specs_json: string;
+  weight_data: Buffer;
+  probe_indices_json: string;
+  probe_inputs: Buffer;
+  input_size: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding helpers. SQLite turns a NaN REAL into NULL, so NaN fields are stored as NULL with their
+// bit set in the row's nan_mask (bit layout in migrations/001-initial.ts); ±Infinity is stored as is.
+
+function encodeReals(values: readonly (number | null | undefined)[]): { reals: (number | null)[]; nanMask: number } {
+  let nanMask = 0;
+  const reals = values.map((value, bit) => {
+    if (typeof value === 'number' && Number.isNaN(value)) {
+      nanMask |= 1 << bit;
+      return null;
+    }
+    // undefined becomes NULL: the table's CHECK constraints reject it for required fields.
+    return value ?? null;
+  });
+  return { reals, nanMask };
+}
+
+function decodeReal(value: number | null, nanMask: number, bit: number): number | null {
+  if (value !== null) return value;
+  return nanMask & (1 << bit) ? NaN : null;
+}
+
+/** For NOT NULL fields: NULL can only mean NaN here (the schema's CHECK ensures it). */
+function decodeRequired(value: number | null, nanMask: number, bit: number): number {
+  return decodeReal(value, nanMask, bit) ?? NaN;
+}
+
+// Typed arrays are stored little-endian; the fast path copies bytes on little-endian machines.
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+function float32ToBlob(values: Float32Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+  const out = Buffer.allocUnsafe(values.length * 4);
+  for (let i = 0; i < values.length; i++) out.writeFloatLE(values[i], i * 4);
+  return out;
+}
+
+function blobToFloat32(blob: Buffer, what: string): Float32Array {
+  if (blob.byteLength % 4 !== 0) throw new Error(`${what}: stored float32 data has ${blob.byteLength} bytes, not a multiple of 4`);
+  const out = new Float32Array(blob.byteLength / 4);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(blob);
+  else for (let i = 0; i < out.length; i++) out[i] = blob.readFloatLE(i * 4);
+  return out;
+}
+
+function float64ToBlob(values: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(values.length * 8);
+  for (let i = 0; i < values.length; i++) out.writeDoubleLE(values[i], i * 8);
+  return out;
+}
+
+function blobToNumbers(blob: Buffer, what: string): number[] {
+  if (blob.byteLength % 8 !== 0) throw new Error(`${what}: stored float64 data has ${blob.byteLength} bytes, not a multiple of 8`);
+  const out = new Array<number>(blob.byteLength / 8);
+  for (let i = 0; i < out.length; i++) out[i] = blob.readDoubleLE(i * 8);
+  return out;
+}
+
+/** Bit-packs a 0/1 mask: unit i is bit (i % 8) of byte floor(i / 8). */
+function packMask(mask: ArrayLike<number>, units: number, where: string): Buffer {
+  if (mask.length !== units) {
+    throw new Error(`${where}: deadMask has ${mask.length} entries but the layer has ${units} units`);
+  }
+  const out = Buffer.alloc(Math.ceil(units / 8));
+  for (let i = 0; i < units; i++) {
+    const v = mask[i];
+    if (v === 1) out[i >> 3] |= 1 << (i & 7);
+    else if (v !== 0) throw new Error(`${where}: deadMask[${i}] is ${v}; entries must be 0 or 1`);
+  }
+  return out;
+}
+
+function unpackMask(blob: Buffer, units: number): Uint8Array {
+  const out = new Uint8Array(units);
+  for (let i = 0; i < units; i++) out[i] = (blob[i >> 3] >> (i & 7)) & 1;
+  return out;
+}
+
+/** A plain Uint8Array owning exactly its bytes (better-sqlite3 returns Buffers). */
+function blobToBytes(blob: Buffer): Uint8Array {
+  const out = new Uint8Array(blob.byteLength);
+  out.set(blob);
+  return out;
+}
+
+function toJson(value: unknown, what: string): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new Error(`${what} cannot be stored as JSON (got ${typeof value})`);
+  return text;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/**
+ * Whether a process exists. ESRCH means it does not; anything else (success, or EPERM: it exists
+ * but belongs to another user) counts as alive, so a live run is never taken for an orphan.
+ */
+function isProcessAlive(pid: number | null): boolean {
+  if (pid === null || !Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+function epochFromRow(row: EpochRow): Omit<EpochMetrics, 'layers'> {
+  const m = row.nan_mask;
+  return {
+    epoch: row.epoch,
+    trainLoss: decodeRequired(row.train_loss, m, 0),
+    trainAccuracy: decodeReal(row.train_accuracy, m, 1),
+    valLoss: decodeReal(row.val_loss, m, 2),
+    valAccuracy: decodeReal(row.val_accuracy, m, 3),
+    seconds: decodeRequired(row.seconds, m, 4),
+    elapsedSeconds: decodeRequired(row.elapsed_seconds, m, 5),
+    probeMs: decodeRequired(row.probe_ms, m, 6),
+  };
+}
+
+function layerSeriesFromRow(row: LayerSeriesDbRow): LayerSeriesRow {
+  const m = row.nan_mask;
+  return {
+    runId: row.run_id,
+    epoch: row.epoch,
+    layer: row.layer,
+    units: row.units,
+    deadFraction: decodeRequired(row.dead_fraction, m, 0),
+    activeProbability: decodeRequired(row.active_probability, m, 1),
+    dormantFraction: decodeRequired(row.dormant_fraction, m, 2),
+    gradNorm: decodeReal(row.grad_norm, m, 3),
+    preActMean: decodeRequired(row.pre_act_mean, m, 4),
+    preActStd: decodeRequired(row.pre_act_std, m, 5),
+  };
+}
+
+function layerFromRow(row: LayerRow): LayerMetrics {
+  const where = `run ${row.run_id}, epoch ${row.epoch}, layer ${row.layer}`;
+  const { runId: _r, epoch: _e, ...scalars } = layerSeriesFromRow(row);
+  return {
+    ...scalars,
+    histogram: {
+      lo: decodeRequired(row.hist_lo, row.nan_mask, 6),
+      hi: decodeRequired(row.hist_hi, row.nan_mask, 7),
+      counts: blobToNumbers(row.hist_counts, `${where} histogram`),
+    },
+    deadMask: unpackMask(row.dead_mask, row.units),
+    preluAlphas: row.prelu_alphas === null ? null : blobToFloat32(row.prelu_alphas, `${where} PReLU alphas`),
+  };
+}
+
+function runFromRow(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    index: row.run_index,
+    name: row.name,
+    seed: row.seed,
+    sweep: JSON.parse(row.sweep_json) as Record<string, unknown>,
+    config: JSON.parse(row.config_json) as RunConfig,
+    status: row.status,
+    backend: row.backend,
+    versions: row.versions_json === null ? null : (JSON.parse(row.versions_json) as LibraryVersions),
+    error: row.error,
+    epochsDone: row.epochs_done,
+    epochsTotal: row.epochs_total,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    notes: row.notes,
+    tags: JSON.parse(row.tags_json) as string[],
+  };
+}
+
+type StatusCounts = Partial<Record<RunStatus, number>>;
+
+function experimentFromRow(row: ExperimentRow, counts: StatusCounts | undefined): ExperimentSummary {
+  const statusCounts = counts ?? {};
+  return {
+    id: row.id,
+    name: row.name,
+    config: JSON.parse(row.config_json) as unknown,
+    notes: row.notes,
+    tags: JSON.parse(row.tags_json) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    runCount: Object.values(statusCounts).reduce((sum, n) => sum + n, 0),
+    statusCounts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Stmt<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
+
+export class LabStore {
+  private readonly stmt;
+  /** listRuns statements, one per combination of filters used (prepared on first use). */
+  private readonly runListStatements = new Map<string, Stmt<unknown[], RunRow>>();
+  private readonly recordEpochTx: (runId: number, metrics: EpochMetrics) => void;
+  private readonly createExperimentTx: (
+    input: { name: string; config: unknown; runs: RunSpec[]; tags?: string[]; notes?: string },
+  ) => { experimentId: number; runIds: number[] };
+
+  private constructor(
+    readonly file: string,
+    readonly db: Database.Database,
+    private readonly readOnly: boolean,
+  ) {
+    const p = <P extends unknown[] = unknown[], R = unknown>(sql: string): Stmt<P, R> => db.prepare<P, R>(sql);
+    this.stmt = {
+      insertExperiment: p<[string, string, string, string, string, string]>(
+        `INSERT INTO experiments (name, config_json, notes, tags_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      insertRun: p(
+        `INSERT INTO runs (experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+      ),
+      experiments: p<[], ExperimentRow>(`SELECT * FROM experiments ORDER BY created_at DESC, id DESC`),
+      experiment: p<[number], ExperimentRow>(`SELECT * FROM experiments WHERE id = ?`),
+      statusCountsAll: p<[], { experiment_id: number; status: RunStatus; n: number }>(
+        `SELECT experiment_id, status, COUNT(*) AS n FROM runs GROUP BY experiment_id, status`,
+      ),
+      statusCounts: p<[number], { status: RunStatus; n: number }>(
+        `SELECT status, COUNT(*) AS n FROM runs WHERE experiment_id = ? GROUP BY status`,
+      ),
+      updateExperiment: p(
+        `UPDATE experiments SET name = COALESCE(@name, name), notes = COALESCE(@notes, notes),
+           tags_json = COALESCE(@tags, tags_json), updated_at = @now
+         WHERE id = @id`,
+      ),
+      deleteExperiment: p<[number]>(`DELETE FROM experiments WHERE id = ?`),
+      run: p<[number], RunRow>(`SELECT * FROM runs WHERE id = ?`),
+      runExists: p<[number], number>(`SELECT 1 FROM runs WHERE id = ?`).pluck(),
+      updateRun: p(
+        `UPDATE runs SET name = CASE WHEN @setName THEN @name ELSE name END,
+           notes = COALESCE(@notes, notes), tags_json = COALESCE(@tags, tags_json)
+         WHERE id = @id`,
+      ),
+      markStarted: p(
+        `UPDATE runs SET status = 'running', started_at = @now, finished_at = NULL, error = NULL,
+           backend = @backend, versions_json = @versions, owner_pid = @pid
+         WHERE id = @id`,
+      ),
+      deleteEpoch: p<[number, number]>(`DELETE FROM epoch_metrics WHERE run_id = ? AND epoch = ?`),
+      insertEpoch: p(
+        `INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, val_loss, val_accuracy,
+           seconds, elapsed_seconds, probe_ms, nan_mask)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertLayer: p(
+        `INSERT INTO layer_metrics (run_id, epoch, layer, units, dead_fraction, active_probability,
+           dormant_fraction, grad_norm, pre_act_mean, pre_act_std, hist_lo, hist_hi, nan_mask,
+           hist_counts, dead_mask, prelu_alphas)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateEpochsDone: p<[number, number]>(
+        `UPDATE runs SET epochs_done = (SELECT COALESCE(MAX(epoch), 0) FROM epoch_metrics WHERE run_id = ?)
+         WHERE id = ?`,
+      ),
+      finishRun: p(
+        `UPDATE runs SET status = @status, error = @error, finished_at = @now, owner_pid = NULL WHERE id = @id`,
+      ),
+      cancelQueued: p<[string]>(`UPDATE runs SET status = 'cancelled', finished_at = ? WHERE status = 'queued'`),
+      cancelQueuedIds: p<[string, string]>(
+        `UPDATE runs SET status = 'cancelled', finished_at = ?
+         WHERE status = 'queued' AND id IN (SELECT value FROM json_each(?))`,
+      ),
+      upsertArtifacts: p(
+        `INSERT INTO run_artifacts (run_id, model_topology_json, weight_specs_json, weight_data,
+           probe_indices_json, probe_inputs, input_size)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET
+           model_topology_json = excluded.model_topology_json, weight_specs_json = excluded.weight_specs_json,
+           weight_data = excluded.weight_data, probe_indices_json = excluded.probe_indices_json,
+           probe_inputs = excluded.probe_inputs, input_size = excluded.input_size`,
+      ),
+      artifacts: p<[number], ArtifactsRow>(`SELECT * FROM run_artifacts WHERE run_id = ?`),
+      runEpochs: p<[number], EpochRow>(`SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
+      runLayers: p<[number], LayerRow>(`SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
+      // json_each lets one prepared statement take any number of run ids; the covering index
+      // layer_metrics_series serves both the filter and the order (no sort, no table lookups).
+      layerSeries: p<[string], LayerSeriesDbRow>(
+        `SELECT run_id, epoch, layer, units, dead_fraction, active_probability, dormant_fraction,
+           grad_norm, pre_act_mean, pre_act_std, nan_mask
+         FROM layer_metrics WHERE run_id IN (SELECT value FROM json_each(?))
+         ORDER BY run_id, epoch, layer`,
+      ),
+      epochSeries: p<[string], EpochRow>(
+        `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`,
+      ),
+      runningRuns: p<[], { id: number; owner_pid: number | null }>(
+        `SELECT id, owner_pid FROM runs WHERE status = 'running'`,
+      ),
+      // The owner check guards against a run finishing (or being restarted) since it was read.
+      markInterrupted: p(
+        `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now, owner_pid = NULL
+         WHERE id = @id AND status = 'running' AND owner_pid IS @pid`,
+      ),
+    };
+
+    this.createExperimentTx = db.transaction((input) => {
+      const at = now();
+      const experimentId = Number(
+        this.stmt.insertExperiment.run(
+          input.name,
+          toJson(input.config, 'the experiment config'),
+          input.notes ?? '',
+          toJson(input.tags ?? [], 'the experiment tags'),
+          at,
+          at,
+        ).lastInsertRowid,
+      );
+      const runIds = input.runs.map((spec) =>
+        Number(
+          this.stmt.insertRun.run(
+            experimentId,
+            spec.index,
+            spec.seed,
+            toJson(spec.sweep ?? {}, `run ${spec.index} sweep values`),
+            toJson(spec.config, `run ${spec.index} config`),
+            spec.config.training.epochs,
+            at,
+          ).lastInsertRowid,
+        ),
+      );
+      return { experimentId, runIds };
+    });
+
+    this.recordEpochTx = db.transaction((runId: number, metrics: EpochMetrics) => {
+      this.requireRun(runId);
+      const where = `run ${runId}, epoch ${metrics.epoch}`;
+      // Rewriting an epoch replaces it; its layer rows go with it (ON DELETE CASCADE).
+      this.stmt.deleteEpoch.run(runId, metrics.epoch);
+      const e = encodeReals([
+        metrics.trainLoss,
+        metrics.trainAccuracy,
+        metrics.valLoss,
+        metrics.valAccuracy,
+        metrics.seconds,
+        metrics.elapsedSeconds,
+        metrics.probeMs,
+      ]);
+      this.stmt.insertEpoch.run(runId, metrics.epoch, ...e.reals, e.nanMask);
+      for (const layer of metrics.layers) {
+        const at = `${where}, layer ${layer.layer}`;
+        const l = encodeReals([
+          layer.deadFraction,
+          layer.activeProbability,
+          layer.dormantFraction,
+          layer.gradNorm,
+          layer.preActMean,
+          layer.preActStd,
+          layer.histogram.lo,
+          layer.histogram.hi,
+        ]);
+        this.stmt.insertLayer.run(
+          runId,
+          metrics.epoch,
+          layer.layer,
+          layer.units,
+          ...l.reals,
+          l.nanMask,
+          float64ToBlob(layer.histogram.counts),
+          packMask(layer.deadMask, layer.units, at),
+          layer.preluAlphas ? float32ToBlob(layer.preluAlphas) : null,
+        );
+      }
+      this.stmt.updateEpochsDone.run(runId, runId);
+    });
+  }
+
+  /**
+   * Opens (creating if needed) a lab database, brings its schema up to date and marks runs whose
+   * training process died as interrupted. A file from a newer build is refused untouched.
+   * `readonly` opens an existing, up-to-date file without writing anything.
+   */
+  static open(file: string, options: { readonly?: boolean } = {}): LabStore {
+    const readOnly = options.readonly ?? false;
+    if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const db = new Database(file, { readonly: readOnly, fileMustExist: readOnly });
+    try {
+      // Wait for the other process (app or CLI) instead of failing at once when it holds the lock.
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // Before anything that writes (even the journal-mode switch): a newer build's file must stay
+      // byte-for-byte untouched.
+      const version = assertNotTooNew(db);
+      db.pragma('foreign_keys = ON');
+      if (readOnly) {
+        if (version < LATEST_SCHEMA_VERSION) {
+          throw new Error(
+            `${file} has database schema version ${version}; this build needs version ${LATEST_SCHEMA_VERSION}. ` +
+              'Open it once without readonly to upgrade it.',
+          );
+        }
+      } else {
+        // WAL: readers (the app's charts) never block the writer (a training run) and vice versa.
+        db.pragma('journal_mode = WAL');
+        // In WAL mode NORMAL survives a killed process; only a power loss may drop the last commits.
+        db.pragma('synchronous = NORMAL');
+        migrate(db);
+      }
+      const store = new LabStore(file, db, readOnly);
+      if (!readOnly) store.markOrphanedRunsInterrupted();
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    if (!this.readOnly) {
+      try {
+        // Keeps the query planner's statistics fresh, as SQLite recommends before closing.
+        this.db.pragma('optimize');
+      } catch {
+        // Only an optimization (it can fail when another process holds the lock): close anyway.
+      }
+    }
+    this.db.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Experiments
+
+  createExperiment(input: { name: string; config: unknown; runs: RunSpec[]; tags?: string[]; notes?: string }): {
+    experimentId: number;
+    runIds: number[];
+  } {
+    return this.createExperimentTx(input);
+  }
+
+  /** Newest first. */
+  listExperiments(): ExperimentSummary[] {
+    const counts = new Map<number, StatusCounts>();
+    for (const row of this.stmt.statusCountsAll.all()) {
+      let c = counts.get(row.experiment_id);
+      if (!c) counts.set(row.experiment_id, (c = {}));
+      c[row.status] = row.n;
+    }
+    return this.stmt.experiments.all().map((row) => experimentFromRow(row, counts.get(row.id)));
+  }
+
+  getExperiment(id: number): ExperimentSummary | null {
+    const row = this.stmt.experiment.get(id);
+    if (!row) return null;
+    const counts: StatusCounts = {};
+    for (const c of this.stmt.statusCounts.all(id)) counts[c.status] = c.n;
+    return experimentFromRow(row, counts);
+  }
+
+  updateExperiment(id: number, patch: { name?: string; notes?: string; tags?: string[] }): void {
+    const result = this.stmt.updateExperiment.run({
+      id,
+      name: patch.name ?? null,
+      notes: patch.notes ?? null,
+      tags: patch.tags === undefined ? null : toJson(patch.tags, 'the experiment tags'),
+      now: now(),
+    });
+    if (result.changes === 0) throw new Error(`experiment ${id} does not exist`);
+  }
+
+  /** Deletes an experiment with its runs, metrics and artifacts (ON DELETE CASCADE). */
+  deleteExperiment(id: number): void {
+    if (this.stmt.deleteExperiment.run(id).changes === 0) throw new Error(`experiment ${id} does not exist`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Runs
+
+  /** Runs matching every given filter, by experiment then run index. An empty list matches nothing. */
+  listRuns(filter: { experimentId?: number; ids?: number[]; statuses?: RunStatus[] } = {}): RunSummary[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let key = '';
+    if (filter.experimentId !== undefined) {
+      where.push('experiment_id = ?');
+      params.push(filter.experimentId);
+      key += 'e';
+    }
+    if (filter.ids !== undefined) {
+      where.push('id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.ids));
+      key += 'i';
+    }
+    if (filter.statuses !== undefined) {
+      where.push('status IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.statuses));
+      key += 's';
+    }
+    let stmt = this.runListStatements.get(key);
+    if (!stmt) {
+      const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY experiment_id, run_index`;
+      stmt = this.db.prepare<unknown[], RunRow>(sql);
+      this.runListStatements.set(key, stmt);
+    }
+    return stmt.all(...params).map(runFromRow);
+  }
+
+  getRun(id: number): RunSummary | null {
+    const row = this.stmt.run.get(id);
+    return row ? runFromRow(row) : null;
+  }
+
+  /** `name: null` clears the name; fields left out are unchanged. */
+  updateRun(id: number, patch: { name?: string | null; notes?: string; tags?: string[] }): void {
+    const result = this.stmt.updateRun.run({
+      id,
+      setName: patch.name === undefined ? 0 : 1,
+      name: patch.name ?? null,
+      notes: patch.notes ?? null,
+      tags: patch.tags === undefined ? null : toJson(patch.tags, 'the run tags'),
+    });
+    if (result.changes === 0) throw new Error(`run ${id} does not exist`);
+  }
+
+  markRunStarted(runId: number, info: { backend: string; versions: LibraryVersions; ownerPid: number }): void {
+    const result = this.stmt.markStarted.run({
+      id: runId,
+      now: now(),
+      backend: info.backend,
+      versions: toJson(info.versions, 'the library versions'),
+      pid: info.ownerPid,
+    });
+    if (result.changes === 0) throw new Error(`run ${runId} does not exist`);
+  }
+
+  /**
+   * Records one measurement point in a single transaction (epoch row, its layers, the run's
+   * epochs_done), so a process killed mid-run loses at most the epoch in flight. Recording the same
+   * epoch again replaces it.
+   */
+  recordEpoch(runId: number, metrics: EpochMetrics): void {
+    try {
+      this.recordEpochTx(runId, metrics);
+    } catch (error) {
+      // SQLite's own messages ("CHECK constraint failed: ...") do not say which run or epoch.
+      if (error instanceof Database.SqliteError) {
+        throw new Error(`run ${runId}, epoch ${metrics.epoch}: could not record the metrics: ${error.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  finishRun(runId: number, status: RunStatus, error: string | null = null): void {
+    const result = this.stmt.finishRun.run({ id: runId, status, error, now: now() });
+    if (result.changes === 0) throw new Error(`run ${runId} does not exist`);
+  }
+
+  /** Queued runs (all, or only those among `runIds`) become cancelled. Returns how many did. */
+  cancelQueuedRuns(runIds?: number[]): number {
+    const result =
+      runIds === undefined
+        ? this.stmt.cancelQueued.run(now())
+        : this.stmt.cancelQueuedIds.run(now(), JSON.stringify(runIds));
+    return result.changes;
+  }
+
+  /**
+   * Runs left `running` by a process that no longer exists (crash, kill, power loss) become
+   * interrupted. Runs whose owner is alive, e.g. the desktop app training while the CLI opens the
+   * same file, are left alone. Returns how many were marked.
+   */
+  markOrphanedRunsInterrupted(): number {
+    const orphans = this.stmt.runningRuns.all().filter((run) => !isProcessAlive(run.owner_pid));
+    if (orphans.length === 0) return 0;
+    let marked = 0;
+    this.db.transaction(() => {
+      const at = now();
+      for (const run of orphans) {
+        marked += this.stmt.markInterrupted.run({ id: run.id, pid: run.owner_pid, error: ORPHANED_RUN_ERROR, now: at }).changes;
+      }
+    })();
+    return marked;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Artifacts
+
+  saveArtifacts(runId: number, artifacts: RunArtifacts): void {
+    this.requireRun(runId);
+    this.stmt.upsertArtifacts.run(
+      runId,
+      toJson(artifacts.modelTopology, 'the model topology'),
+      toJson(artifacts.weightSpecs, 'the weight specs'),
+      Buffer.from(artifacts.weightData.buffer, artifacts.weightData.byteOffset, artifacts.weightData.byteLength),
+      toJson(artifacts.probeIndices, 'the probe indices'),
+      float32ToBlob(artifacts.probeInputs),
+      artifacts.inputSize,
+    );
+  }
+
+  /** The run's artifacts, or null when none were saved. */
+  getArtifacts(runId: number): RunArtifacts | null {
+    const row = this.stmt.artifacts.get(runId);
+    if (!row) {
+      this.requireRun(runId);
+      return null;
+    }
+    return {
+      modelTopology: JSON.parse(row.model_topology_json) as unknown,
+      weightSpecs: JSON.parse(row.weight_specs_json) as RunArtifacts['weightSpecs'],
+      weightData: blobToBytes(row.weight_data),
+      probeIndices: JSON.parse(row.probe_indices_json) as number[],
+      probeInputs: blobToFloat32(row.probe_inputs, `run ${runId} probe inputs`),
+      inputSize: row.input_size,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Metrics
+
+  /** Every recorded epoch of a run, in epoch order, each with its layers in layer order. */
+  getRunMetrics(runId: number): EpochMetrics[] {
+    // One read transaction, so a concurrent recordEpoch cannot slip between the two queries.
+    return this.db.transaction(() => {
+      this.requireRun(runId);
+      const epochs = this.stmt.runEpochs.all(runId).map((row): EpochMetrics => ({ ...epochFromRow(row), layers: [] }));
+      const byEpoch = new Map(epochs.map((e) => [e.epoch, e]));
+      for (const row of this.stmt.runLayers.all(runId)) byEpoch.get(row.epoch)?.layers.push(layerFromRow(row));
+      return epochs;
+    }).deferred();
+  }
+
+  /**
+   * All layers of these runs over all epochs, by run id, epoch, layer. Ids of runs that do not
+   * exist (e.g. deleted meanwhile) are skipped.
+   */
+  getLayerSeries(runIds: number[]): LayerSeriesRow[] {
+    if (runIds.length === 0) return [];
+    return this.stmt.layerSeries.all(JSON.stringify(runIds)).map(layerSeriesFromRow);
+  }
+
+  /** The scalar metrics of these runs over all epochs, by run id then epoch. Unknown ids are skipped. */
+  getEpochSeries(runIds: number[]): EpochSeriesRow[] {
+    if (runIds.length === 0) return [];
+    return this.stmt.epochSeries.all(JSON.stringify(runIds)).map((row) => ({ runId: row.run_id, ...epochFromRow(row) }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private requireRun(runId: number): void {
+    if (this.stmt.runExists.get(runId) === undefined) throw new Error(`run ${runId} does not exist`);
+  }
+}

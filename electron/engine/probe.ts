@@ -1,0 +1,131 @@
+/**
+ * The dead-unit probe: turns one hidden layer's pre-activations and activations over the probe set
+ * into the metrics defined in README.md ("Metrics"). Pure arithmetic on arrays, kept apart from
+ * the optimizer step so it can be tested on hand-made numbers.
+ */
+import type { Histogram, LayerMetrics } from '../../shared/metrics.js';
+
+export interface LayerProbeInput {
+  layer: number;
+  /** Probe inputs (rows). */
+  n: number;
+  units: number;
+  /** n × units pre-activations z_j(x), row-major (after batch norm in inference mode when on). */
+  preActs: Float32Array;
+  /** n × units activations f(z_j(x)), row-major. */
+  acts: Float32Array;
+  /** τ of the dormant score. */
+  dormantThreshold: number;
+  histogramBins: number;
+  gradNorm: number | null;
+  preluAlphas: Float32Array | null;
+}
+
+/** Measures one layer. A unit is dead when z ≤ 0 on every probe input. */
+export function measureLayer(input: LayerProbeInput): LayerMetrics {
+  const { n, units, preActs, acts } = input;
+  if (preActs.length !== n * units || acts.length !== n * units) {
+    throw new Error(`layer ${input.layer}: expected ${n}×${units} values, got ${preActs.length} pre-activations and ${acts.length} activations`);
+  }
+  const positive = new Uint32Array(units);
+  const meanAbsAct = new Float64Array(units);
+  let sum = 0;
+  let sumSq = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let finiteCount = 0;
+  for (let i = 0; i < n; i++) {
+    const row = i * units;
+    for (let j = 0; j < units; j++) {
+      const z = preActs[row + j];
+      if (z > 0) positive[j]++;
+      meanAbsAct[j] += Math.abs(acts[row + j]);
+      if (Number.isFinite(z)) {
+        sum += z;
+        sumSq += z * z;
+        finiteCount++;
+        if (z < lo) lo = z;
+        if (z > hi) hi = z;
+      }
+    }
+  }
+
+  const deadMask = new Uint8Array(units);
+  let dead = 0;
+  let activeCount = 0;
+  for (let j = 0; j < units; j++) {
+    if (positive[j] === 0) {
+      deadMask[j] = 1;
+      dead++;
+    }
+    activeCount += positive[j];
+    meanAbsAct[j] = n > 0 ? meanAbsAct[j] / n : 0;
+  }
+
+  const mean = finiteCount > 0 ? sum / finiteCount : 0;
+  const variance = finiteCount > 0 ? Math.max(0, sumSq / finiteCount - mean * mean) : 0;
+
+  return {
+    layer: input.layer,
+    units,
+    deadFraction: units > 0 ? dead / units : 0,
+    activeProbability: n * units > 0 ? activeCount / (n * units) : 0,
+    dormantFraction: dormantFraction(meanAbsAct, input.dormantThreshold),
+    gradNorm: input.gradNorm,
+    preActMean: mean,
+    preActStd: Math.sqrt(variance),
+    histogram: histogram(preActs, input.histogramBins, lo, hi),
+    deadMask,
+    preluAlphas: input.preluAlphas,
+  };
+}
+
+/**
+ * ReDo's dormant score (Sokar et al. 2023): a unit's mean |activation| divided by the layer's mean
+ * of that score; dormant when ≤ τ. When every unit's score is 0 the whole layer is dormant.
+ */
+export function dormantFraction(meanAbsAct: ArrayLike<number>, threshold: number): number {
+  const units = meanAbsAct.length;
+  if (units === 0) return 0;
+  let layerMean = 0;
+  for (let j = 0; j < units; j++) layerMean += meanAbsAct[j];
+  layerMean /= units;
+  if (!(layerMean > 0) || !Number.isFinite(layerMean)) return 1;
+  let dormant = 0;
+  for (let j = 0; j < units; j++) if (meanAbsAct[j] / layerMean <= threshold) dormant++;
+  return dormant / units;
+}
+
+/** Equal-width histogram over [lo, hi] of the finite values; an empty or constant range gets one centred bin set. */
+export function histogram(values: Float32Array, bins: number, lo = Infinity, hi = -Infinity): Histogram {
+  if (lo === Infinity || hi === -Infinity) {
+    for (const v of values) {
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const counts = new Array<number>(bins).fill(0);
+  if (lo === Infinity) return { lo: 0, hi: 0, counts };
+  if (hi === lo) {
+    // All values equal: spread a unit-wide range around them so the bins are well defined.
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const scale = bins / (hi - lo);
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    let b = Math.floor((v - lo) * scale);
+    if (b >= bins) b = bins - 1;
+    if (b < 0) b = 0;
+    counts[b]++;
+  }
+  return { lo, hi, counts };
+}
+
+/** L2 norm of a flat array. */
+export function l2norm(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  return Math.sqrt(s);
+}

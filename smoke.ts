@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { trainRun } from './electron/engine/train.js';
+import { validateExperiment } from './shared/config.js';
+import { Rng } from './electron/engine/rng.js';
+import path from 'node:path';
+const backend = process.argv[2] ?? 'cpu';
+if (backend === 'wasm') setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+console.log(await tf.setBackend(backend), tf.getBackend());
+const v = validateExperiment({ name: 'x', dataset: { kind: 'blobs' }, model: { hiddenLayers: 4, width: 64, activation: process.argv[3] ?? 'relu', batchNorm: process.argv[4] === 'bn' }, training: { learningRate: 0.5, epochs: 5 }, probe: { samples: 512 } });
+if (!v.ok) throw new Error(JSON.stringify(v));
+const rng = new Rng(1, 'd'); const n = 2048, f = 16, k = 4;
+const x = new Float32Array(n*f), y = new Float32Array(n);
+const centres = Array.from({length:k},()=>Array.from({length:f},()=>rng.uniform(-10,10)));
+for (let i=0;i<n;i++){ y[i]=i%k; for(let j=0;j<f;j++) x[i*f+j]=centres[i%k][j]+rng.normal(); }
+const data = { task: 'classification' as const, inputSize: f, outputSize: k, xTrain: x.slice(0, 1600*f), yTrain: y.slice(0,1600), xVal: x.slice(1600*f), yVal: y.slice(1600), nTrain: 1600, nVal: 448, description: '' };
+const t0 = performance.now();
+const r = trainRun(v.runs[0].config, 1, data, { onEpoch: (m) => console.log(m.epoch, m.trainLoss.toFixed(3), m.valAccuracy?.toFixed(3), m.seconds.toFixed(3), m.probeMs.toFixed(1), m.layers.map(l => l.deadFraction.toFixed(2)+'/'+(l.gradNorm??NaN).toFixed(2)).join(' ')) });
+console.log(r.status, r.reason, ((performance.now()-t0)/1000).toFixed(2), 's', r.artifacts.weightSpecs.map(s=>s.name).join(','), tf.memory().numTensors);
