@@ -16,7 +16,7 @@ import type {
   RunStatus,
   RunSummary,
 } from '../shared/metrics.js';
-import { LATEST_SCHEMA_VERSION, assertNotTooNew, migrate } from './migrations/index.js';
+import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, assertNotTooNew, migrate } from './migrations/index.js';
 
 export { DatabaseTooNewError, LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
@@ -37,6 +37,15 @@ export interface LayerSeriesRow {
 /** The scalar metrics of one run at one epoch (for charts). */
 export interface EpochSeriesRow extends Omit<EpochMetrics, 'layers'> {
   runId: number;
+}
+
+/** What createExperiment takes: `config` is stored exactly as given, `runs` as validated. */
+export interface NewExperiment {
+  name: string;
+  config: unknown;
+  runs: RunSpec[];
+  tags?: string[];
+  notes?: string;
 }
 
 export const ORPHANED_RUN_ERROR = 'the process training this run stopped before it finished';
@@ -213,6 +222,28 @@ function toJson(value: unknown, what: string): string {
   return text;
 }
 
+/**
+ * The schema version in the file header (`user_version`, big-endian at byte 60), read without
+ * SQLite: a file from a newer build is then refused before SQLite even creates its -wal/-shm files
+ * next to it. Null when the file is missing, empty or not a SQLite file (SQLite itself decides then).
+ */
+function headerSchemaVersion(file: string): number | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const header = Buffer.alloc(100);
+    if (fs.readSync(fd, header, 0, 100, 0) < 100) return null;
+    if (header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return null;
+    return header.readInt32BE(60);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function now(): string {
   return new Date().toISOString();
 }
@@ -320,113 +351,119 @@ function experimentFromRow(row: ExperimentRow, counts: StatusCounts | undefined)
 
 type Stmt<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
 
+/** Every statement the store runs, prepared once per open database. */
+function prepareStatements(db: Database.Database) {
+  const p = <P extends unknown[] = unknown[], R = unknown>(sql: string): Stmt<P, R> =>
+    db.prepare(sql) as unknown as Stmt<P, R>;
+  return {
+    insertExperiment: p<[string, string, string, string, string, string]>(
+      `INSERT INTO experiments (name, config_json, notes, tags_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    insertRun: p(
+      `INSERT INTO runs (experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
+       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+    ),
+    experiments: p<[], ExperimentRow>(`SELECT * FROM experiments ORDER BY created_at DESC, id DESC`),
+    experiment: p<[number], ExperimentRow>(`SELECT * FROM experiments WHERE id = ?`),
+    statusCountsAll: p<[], { experiment_id: number; status: RunStatus; n: number }>(
+      `SELECT experiment_id, status, COUNT(*) AS n FROM runs GROUP BY experiment_id, status`,
+    ),
+    statusCounts: p<[number], { status: RunStatus; n: number }>(
+      `SELECT status, COUNT(*) AS n FROM runs WHERE experiment_id = ? GROUP BY status`,
+    ),
+    updateExperiment: p(
+      `UPDATE experiments SET name = COALESCE(@name, name), notes = COALESCE(@notes, notes),
+         tags_json = COALESCE(@tags, tags_json), updated_at = @now
+       WHERE id = @id`,
+    ),
+    deleteExperiment: p<[number]>(`DELETE FROM experiments WHERE id = ?`),
+    run: p<[number], RunRow>(`SELECT * FROM runs WHERE id = ?`),
+    runExists: p<[number], number>(`SELECT 1 FROM runs WHERE id = ?`).pluck(),
+    updateRun: p(
+      `UPDATE runs SET name = CASE WHEN @setName THEN @name ELSE name END,
+         notes = COALESCE(@notes, notes), tags_json = COALESCE(@tags, tags_json)
+       WHERE id = @id`,
+    ),
+    markStarted: p(
+      `UPDATE runs SET status = 'running', started_at = @now, finished_at = NULL, error = NULL,
+         backend = @backend, versions_json = @versions, owner_pid = @pid
+       WHERE id = @id`,
+    ),
+    deleteEpoch: p<[number, number]>(`DELETE FROM epoch_metrics WHERE run_id = ? AND epoch = ?`),
+    insertEpoch: p(
+      `INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, val_loss, val_accuracy,
+         seconds, elapsed_seconds, probe_ms, nan_mask)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertLayer: p(
+      `INSERT INTO layer_metrics (run_id, epoch, layer, units, dead_fraction, active_probability,
+         dormant_fraction, grad_norm, pre_act_mean, pre_act_std, hist_lo, hist_hi, nan_mask,
+         hist_counts, dead_mask, prelu_alphas)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateEpochsDone: p<[number, number]>(
+      `UPDATE runs SET epochs_done = (SELECT COALESCE(MAX(epoch), 0) FROM epoch_metrics WHERE run_id = ?)
+       WHERE id = ?`,
+    ),
+    finishRun: p(
+      `UPDATE runs SET status = @status, error = @error, finished_at = @now, owner_pid = NULL WHERE id = @id`,
+    ),
+    cancelQueued: p<[string]>(`UPDATE runs SET status = 'cancelled', finished_at = ? WHERE status = 'queued'`),
+    cancelQueuedIds: p<[string, string]>(
+      `UPDATE runs SET status = 'cancelled', finished_at = ?
+       WHERE status = 'queued' AND id IN (SELECT value FROM json_each(?))`,
+    ),
+    upsertArtifacts: p(
+      `INSERT INTO run_artifacts (run_id, model_topology_json, weight_specs_json, weight_data,
+         probe_indices_json, probe_inputs, input_size)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET
+         model_topology_json = excluded.model_topology_json, weight_specs_json = excluded.weight_specs_json,
+         weight_data = excluded.weight_data, probe_indices_json = excluded.probe_indices_json,
+         probe_inputs = excluded.probe_inputs, input_size = excluded.input_size`,
+    ),
+    artifacts: p<[number], ArtifactsRow>(`SELECT * FROM run_artifacts WHERE run_id = ?`),
+    runEpochs: p<[number], EpochRow>(`SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
+    runLayers: p<[number], LayerRow>(`SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
+    // json_each lets one prepared statement take any number of run ids; the covering index
+    // layer_metrics_series serves both the filter and the order (no sort, no table lookups).
+    layerSeries: p<[string], LayerSeriesDbRow>(
+      `SELECT run_id, epoch, layer, units, dead_fraction, active_probability, dormant_fraction,
+         grad_norm, pre_act_mean, pre_act_std, nan_mask
+       FROM layer_metrics WHERE run_id IN (SELECT value FROM json_each(?))
+       ORDER BY run_id, epoch, layer`,
+    ),
+    epochSeries: p<[string], EpochRow>(
+      `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`,
+    ),
+    runningRuns: p<[], { id: number; owner_pid: number | null }>(
+      `SELECT id, owner_pid FROM runs WHERE status = 'running'`,
+    ),
+    // The owner check guards against a run finishing (or being restarted) since it was read.
+    markInterrupted: p(
+      `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now, owner_pid = NULL
+       WHERE id = @id AND status = 'running' AND owner_pid IS @pid`,
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 export class LabStore {
-  private readonly stmt;
+  private readonly stmt: Statements;
   /** listRuns statements, one per combination of filters used (prepared on first use). */
   private readonly runListStatements = new Map<string, Stmt<unknown[], RunRow>>();
   private readonly recordEpochTx: (runId: number, metrics: EpochMetrics) => void;
-  private readonly createExperimentTx: (
-    input: { name: string; config: unknown; runs: RunSpec[]; tags?: string[]; notes?: string },
-  ) => { experimentId: number; runIds: number[] };
+  private readonly createExperimentTx: (input: NewExperiment) => { experimentId: number; runIds: number[] };
 
   private constructor(
     readonly file: string,
     readonly db: Database.Database,
     private readonly readOnly: boolean,
   ) {
-    const p = <P extends unknown[] = unknown[], R = unknown>(sql: string): Stmt<P, R> => db.prepare<P, R>(sql);
-    this.stmt = {
-      insertExperiment: p<[string, string, string, string, string, string]>(
-        `INSERT INTO experiments (name, config_json, notes, tags_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      insertRun: p(
-        `INSERT INTO runs (experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-      ),
-      experiments: p<[], ExperimentRow>(`SELECT * FROM experiments ORDER BY created_at DESC, id DESC`),
-      experiment: p<[number], ExperimentRow>(`SELECT * FROM experiments WHERE id = ?`),
-      statusCountsAll: p<[], { experiment_id: number; status: RunStatus; n: number }>(
-        `SELECT experiment_id, status, COUNT(*) AS n FROM runs GROUP BY experiment_id, status`,
-      ),
-      statusCounts: p<[number], { status: RunStatus; n: number }>(
-        `SELECT status, COUNT(*) AS n FROM runs WHERE experiment_id = ? GROUP BY status`,
-      ),
-      updateExperiment: p(
-        `UPDATE experiments SET name = COALESCE(@name, name), notes = COALESCE(@notes, notes),
-           tags_json = COALESCE(@tags, tags_json), updated_at = @now
-         WHERE id = @id`,
-      ),
-      deleteExperiment: p<[number]>(`DELETE FROM experiments WHERE id = ?`),
-      run: p<[number], RunRow>(`SELECT * FROM runs WHERE id = ?`),
-      runExists: p<[number], number>(`SELECT 1 FROM runs WHERE id = ?`).pluck(),
-      updateRun: p(
-        `UPDATE runs SET name = CASE WHEN @setName THEN @name ELSE name END,
-           notes = COALESCE(@notes, notes), tags_json = COALESCE(@tags, tags_json)
-         WHERE id = @id`,
-      ),
-      markStarted: p(
-        `UPDATE runs SET status = 'running', started_at = @now, finished_at = NULL, error = NULL,
-           backend = @backend, versions_json = @versions, owner_pid = @pid
-         WHERE id = @id`,
-      ),
-      deleteEpoch: p<[number, number]>(`DELETE FROM epoch_metrics WHERE run_id = ? AND epoch = ?`),
-      insertEpoch: p(
-        `INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, val_loss, val_accuracy,
-           seconds, elapsed_seconds, probe_ms, nan_mask)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertLayer: p(
-        `INSERT INTO layer_metrics (run_id, epoch, layer, units, dead_fraction, active_probability,
-           dormant_fraction, grad_norm, pre_act_mean, pre_act_std, hist_lo, hist_hi, nan_mask,
-           hist_counts, dead_mask, prelu_alphas)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateEpochsDone: p<[number, number]>(
-        `UPDATE runs SET epochs_done = (SELECT COALESCE(MAX(epoch), 0) FROM epoch_metrics WHERE run_id = ?)
-         WHERE id = ?`,
-      ),
-      finishRun: p(
-        `UPDATE runs SET status = @status, error = @error, finished_at = @now, owner_pid = NULL WHERE id = @id`,
-      ),
-      cancelQueued: p<[string]>(`UPDATE runs SET status = 'cancelled', finished_at = ? WHERE status = 'queued'`),
-      cancelQueuedIds: p<[string, string]>(
-        `UPDATE runs SET status = 'cancelled', finished_at = ?
-         WHERE status = 'queued' AND id IN (SELECT value FROM json_each(?))`,
-      ),
-      upsertArtifacts: p(
-        `INSERT INTO run_artifacts (run_id, model_topology_json, weight_specs_json, weight_data,
-           probe_indices_json, probe_inputs, input_size)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id) DO UPDATE SET
-           model_topology_json = excluded.model_topology_json, weight_specs_json = excluded.weight_specs_json,
-           weight_data = excluded.weight_data, probe_indices_json = excluded.probe_indices_json,
-           probe_inputs = excluded.probe_inputs, input_size = excluded.input_size`,
-      ),
-      artifacts: p<[number], ArtifactsRow>(`SELECT * FROM run_artifacts WHERE run_id = ?`),
-      runEpochs: p<[number], EpochRow>(`SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
-      runLayers: p<[number], LayerRow>(`SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
-      // json_each lets one prepared statement take any number of run ids; the covering index
-      // layer_metrics_series serves both the filter and the order (no sort, no table lookups).
-      layerSeries: p<[string], LayerSeriesDbRow>(
-        `SELECT run_id, epoch, layer, units, dead_fraction, active_probability, dormant_fraction,
-           grad_norm, pre_act_mean, pre_act_std, nan_mask
-         FROM layer_metrics WHERE run_id IN (SELECT value FROM json_each(?))
-         ORDER BY run_id, epoch, layer`,
-      ),
-      epochSeries: p<[string], EpochRow>(
-        `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`,
-      ),
-      runningRuns: p<[], { id: number; owner_pid: number | null }>(
-        `SELECT id, owner_pid FROM runs WHERE status = 'running'`,
-      ),
-      // The owner check guards against a run finishing (or being restarted) since it was read.
-      markInterrupted: p(
-        `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now, owner_pid = NULL
-         WHERE id = @id AND status = 'running' AND owner_pid IS @pid`,
-      ),
-    };
+    this.stmt = prepareStatements(db);
 
-    this.createExperimentTx = db.transaction((input) => {
+    this.createExperimentTx = db.transaction((input: NewExperiment) => {
       const at = now();
       const experimentId = Number(
         this.stmt.insertExperiment.run(
@@ -504,13 +541,17 @@ export class LabStore {
    */
   static open(file: string, options: { readonly?: boolean } = {}): LabStore {
     const readOnly = options.readonly ?? false;
+    const headerVersion = headerSchemaVersion(file);
+    if (headerVersion !== null && headerVersion > LATEST_SCHEMA_VERSION) {
+      throw new DatabaseTooNewError(file, headerVersion);
+    }
     if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const db = new Database(file, { readonly: readOnly, fileMustExist: readOnly });
     try {
       // Wait for the other process (app or CLI) instead of failing at once when it holds the lock.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      // Before anything that writes (even the journal-mode switch): a newer build's file must stay
-      // byte-for-byte untouched.
+      // Again through SQLite (a newer version may still be in the WAL), before anything that writes,
+      // even the journal-mode switch: a newer build's file must stay byte-for-byte untouched.
       const version = assertNotTooNew(db);
       db.pragma('foreign_keys = ON');
       if (readOnly) {
@@ -552,10 +593,7 @@ export class LabStore {
   // -------------------------------------------------------------------------------------------
   // Experiments
 
-  createExperiment(input: { name: string; config: unknown; runs: RunSpec[]; tags?: string[]; notes?: string }): {
-    experimentId: number;
-    runIds: number[];
-  } {
+  createExperiment(input: NewExperiment): { experimentId: number; runIds: number[] } {
     return this.createExperimentTx(input);
   }
 

@@ -115,12 +115,19 @@ function classDescription(kind: string, n: number, features: number, classes: nu
   return `${kind}: ${plural(n, 'sample')}, ${plural(features, 'feature')}, ${plural(classes, 'class', 'classes')}`;
 }
 
-/** Balanced class assignment: sample i belongs to class i mod classes. */
+/**
+ * Gaussian clusters. Centres are drawn uniformly in [-2, 2] per feature, so that with the default
+ * noise (1) the inputs are of unit scale (as a standardized data set would be) and the classes overlap
+ * a little: learning rates then mean what they mean on real, normalized data.
+ * Balanced class assignment: sample i belongs to class i mod classes.
+ */
+const BLOB_CENTRE_RANGE = 2;
+
 function blobs(n: number, features: number, classes: number, noise: number, seed: number): RawData {
   checkSize(n, features);
   const rng = new Rng(seed, 'dataset');
   const centres = new Float64Array(classes * features);
-  for (let i = 0; i < centres.length; i++) centres[i] = rng.uniform(-10, 10);
+  for (let i = 0; i < centres.length; i++) centres[i] = rng.uniform(-BLOB_CENTRE_RANGE, BLOB_CENTRE_RANGE);
   const x = new Float32Array(n * features);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {

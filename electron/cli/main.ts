@@ -1,0 +1,500 @@
+/**
+ * `relu-lab`: run experiments, list and show runs, export models and metrics, list presets.
+ * Exit codes: 0 done (diverged runs are results), 2 invalid config or arguments, 1 anything else.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BACKENDS, formatIssues, parseAssignment, validateExperiment, withValueAt, type BackendChoice } from '../../shared/config.js';
+import { findPreset, PRESETS } from '../../shared/presets.js';
+import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
+import { LabStore } from '../../db/store.js';
+import { resolveDatabasePath } from '../../db/paths.js';
+import { Lab, defaultWorkerCount } from '../lab/lab.js';
+import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
+import { writeModelFiles } from '../engine/artifacts.js';
+import { parseArgs, UsageError, wholeNumber } from './args.js';
+import { duration, fraction, num, sweepLabel, table } from './format.js';
+
+/** A failure with a one-line reason and an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+  ) {
+    super(message);
+  }
+}
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}
+
+const HELP = `relu-lab: an offline laboratory for the dying ReLU problem
+
+Usage:
+  relu-lab run CONFIG.json [options]     run an experiment described by a JSON file
+  relu-lab run --preset NAME [options]   run a built-in experiment design
+  relu-lab list [--json]                 list experiments and their runs
+  relu-lab show RUN_ID [--json]          one run, epoch by epoch
+  relu-lab export RUN_ID --format model --out DIR
+                                         the run's final model (TF.js layers format) and probe set
+  relu-lab export EXPERIMENT_ID --format csv|json --out FILE
+                                         every run's metrics, long format
+  relu-lab presets [--json]              the built-in experiment designs
+  relu-lab help                          this text
+
+Options:
+  --db FILE                 database file (default: $RELU_LAB_DB, else the app's lab.sqlite)
+  --backend auto|tensorflow|wasm|cpu
+                            training backend (auto: tfjs-node, else wasm, else cpu)
+  --workers N               runs trained at once (default: cores - 1, at least 1)
+  --set path=value          override one config field, e.g. --set training.epochs=5 (repeatable)
+  --json                    machine-readable output on stdout
+  --name TEXT               experiment name (overrides the config's)
+
+Exit codes: 0 done (diverged runs are results, not errors), 2 invalid config or
+arguments, 1 anything else.`;
+
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(`${HELP}\n`);
+        return 0;
+      case 'run':
+        return await runCommand(rest, io);
+      case 'list':
+        return listCommand(rest, io);
+      case 'show':
+        return showCommand(rest, io);
+      case 'export':
+        return exportCommand(rest, io);
+      case 'presets':
+        return presetsCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (try relu-lab help)`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`relu-lab: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof CliError) {
+      io.stderr.write(`relu-lab: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`relu-lab: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+function openStore(dbOption: unknown): LabStore {
+  const file = resolveDatabasePath(typeof dbOption === 'string' ? dbOption : undefined);
+  try {
+    return LabStore.open(file);
+  } catch (err) {
+    throw new CliError(`cannot open database ${file}: ${(err as Error).message}`, 1);
+  }
+}
+
+function help(options: Record<string, unknown>, io: CliIo): boolean {
+  if (options.help) {
+    io.stdout.write(`${HELP}\n`);
+    return true;
+  }
+  return false;
+}
+
+function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { positionals, options } = parseArgs(argv, {
+    db: { value: true },
+    backend: { value: true },
+    workers: { value: true },
+    set: { value: true, repeat: true },
+    json: {},
+    preset: { value: true },
+    name: { value: true },
+    help: {},
+  });
+  if (help(options, io)) return 0;
+  let raw: unknown;
+  let source: string;
+  if (typeof options.preset === 'string') {
+    if (positionals.length > 0) throw new UsageError('give either CONFIG.json or --preset NAME, not both');
+    const preset = findPreset(options.preset);
+    if (!preset) throw new UsageError(`--preset: no preset named ${JSON.stringify(options.preset)} (presets: ${PRESETS.map((p) => p.name).join(', ')})`);
+    raw = JSON.parse(JSON.stringify(preset.config));
+    source = `preset ${preset.name}`;
+  } else {
+    if (positionals.length !== 1) throw new UsageError('run needs one CONFIG.json file (or --preset NAME)');
+    raw = readConfigFile(positionals[0]);
+    source = positionals[0];
+  }
+  for (const assignment of (options.set as string[] | undefined) ?? []) {
+    const parsed = parseAssignment(assignment);
+    if ('error' in parsed) throw new UsageError(parsed.error);
+    raw = withValueAt(raw, parsed.path, parsed.value);
+  }
+  if (typeof options.name === 'string') raw = withValueAt(raw, 'name', options.name);
+  const backend = (options.backend ?? 'auto') as BackendChoice;
+  if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(options.backend)}`);
+  const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber('workers', options.workers);
+
+  const validation = validateExperiment(raw);
+  if (!validation.ok) {
+    io.stderr.write(`relu-lab: invalid experiment config (${source}):\n${formatIssues(validation.issues).replace(/^/gm, '  ')}\n`);
+    return 2;
+  }
+  const { config, runs } = validation;
+  const store = openStore(options.db);
+  const baseDir = typeof options.preset === 'string' ? process.cwd() : path.dirname(path.resolve(positionals[0]));
+  const lab = new Lab(store, { workers, backend, baseDir });
+  const { experimentId, runIds } = store.createExperiment({ name: config.name, config: raw, runs });
+  const progress = new ProgressReporter(io, runIds.length);
+  progress.line(`experiment ${experimentId} "${config.name}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${store.file}`);
+
+  lab.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
+  lab.on('run-status', (e) => {
+    if (e.status === 'running') progress.update(e.runId, 0, null);
+    else if (e.status !== 'queued') {
+      const run = store.getRun(e.runId);
+      progress.finish(e.runId, `run ${e.runId} (${run ? sweepLabel(run) : '-'}, seed ${run?.seed}) ${e.status}${e.error ? `: ${e.error}` : ''}`);
+    }
+  });
+
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress.line('cancelling: stopping runs after the current batch (Ctrl-C again to quit at once)');
+      lab.cancelAll();
+    } else {
+      store.cancelQueuedRuns(runIds);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    lab.enqueueExperiment(experimentId);
+    await lab.idle();
+  } finally {
+    process.off('SIGINT', onSigint);
+    await lab.close();
+    progress.done();
+  }
+
+  const finished = store.listRuns({ experimentId });
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(runReport(store, experimentId, finished), nonFinite, 2)}\n`);
+  } else {
+    io.stdout.write(`${runsTable(store, finished)}\n`);
+  }
+  store.close();
+  const cancelled = finished.filter((r) => r.status === 'cancelled').length;
+  const failed = finished.filter((r) => r.status === 'failed');
+  if (cancelled > 0 && interrupts > 0) throw new CliError(`cancelled: ${cancelled} of ${finished.length} runs did not finish`, 1);
+  if (failed.length > 0) throw new CliError(`${failed.length} of ${finished.length} runs failed (first: run ${failed[0].id}: ${failed[0].error})`, 1);
+  return 0;
+}
+
+/** JSON can't hold NaN/Infinity: write them as strings rather than null so a diverged loss stays visible. */
+function nonFinite(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (value instanceof Uint8Array || value instanceof Float32Array) return Array.from(value);
+  return value;
+}
+
+function epochJson(m: EpochMetrics) {
+  return {
+    epoch: m.epoch,
+    trainLoss: m.trainLoss,
+    trainAccuracy: m.trainAccuracy,
+    valLoss: m.valLoss,
+    valAccuracy: m.valAccuracy,
+    seconds: m.seconds,
+    elapsedSeconds: m.elapsedSeconds,
+    probeMs: m.probeMs,
+    layers: m.layers.map((l) => ({
+      layer: l.layer,
+      units: l.units,
+      deadFraction: l.deadFraction,
+      activeProbability: l.activeProbability,
+      dormantFraction: l.dormantFraction,
+      gradNorm: l.gradNorm,
+      preActMean: l.preActMean,
+      preActStd: l.preActStd,
+      ...(l.preluAlphas ? { preluAlphaMean: l.preluAlphas.reduce((s, a) => s + a, 0) / l.preluAlphas.length } : {}),
+    })),
+  };
+}
+
+function runJson(store: LabStore, run: RunSummary) {
+  return {
+    runId: run.id,
+    experimentId: run.experimentId,
+    index: run.index,
+    status: run.status,
+    error: run.error,
+    seed: run.seed,
+    backend: run.backend,
+    versions: run.versions,
+    sweep: run.sweep,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    epochs: store.getRunMetrics(run.id).map(epochJson),
+  };
+}
+
+function runReport(store: LabStore, experimentId: number, runs: RunSummary[]) {
+  return { experimentId, db: store.file, runs: runs.map((r) => runJson(store, r)) };
+}
+
+function runsTable(store: LabStore, runs: RunSummary[]): string {
+  const rows = runs.map((run) => {
+    const epochs = store.getRunMetrics(run.id);
+    const last = epochs[epochs.length - 1];
+    return [
+      run.id,
+      sweepLabel(run),
+      run.seed,
+      run.status,
+      last ? last.epoch : null,
+      num(last?.trainLoss),
+      num(last?.valAccuracy, 3),
+      last ? last.layers.map((l) => fraction(l.deadFraction)).join(' ') : '-',
+    ];
+  });
+  return table(['run', 'sweep', 'seed', 'status', 'epoch', 'train loss', 'val acc', 'dead fraction per layer'], rows);
+}
+
+function listCommand(argv: string[], io: CliIo): number {
+  const { positionals, options } = parseArgs(argv, { db: { value: true }, json: {}, help: {} });
+  if (help(options, io)) return 0;
+  if (positionals.length > 0) throw new UsageError(`list takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  const store = openStore(options.db);
+  try {
+    const experiments = store.listExperiments();
+    if (options.json) {
+      const out = experiments.map((e) => ({
+        ...e,
+        runs: store.listRuns({ experimentId: e.id }).map((r) => ({ runId: r.id, index: r.index, seed: r.seed, sweep: r.sweep, status: r.status, backend: r.backend, epochsDone: r.epochsDone, epochsTotal: r.epochsTotal })),
+      }));
+      io.stdout.write(`${JSON.stringify({ db: store.file, experiments: out }, nonFinite, 2)}\n`);
+      return 0;
+    }
+    if (experiments.length === 0) {
+      io.stdout.write(`no experiments in ${store.file} yet (start one with relu-lab run CONFIG.json)\n`);
+      return 0;
+    }
+    for (const e of experiments) {
+      const counts = Object.entries(e.statusCounts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
+      io.stdout.write(`experiment ${e.id}  "${e.name}"  ${e.createdAt}  ${counts}${e.tags.length ? `  tags: ${e.tags.join(', ')}` : ''}\n`);
+      io.stdout.write(`${runsTable(store, store.listRuns({ experimentId: e.id })).replace(/^/gm, '  ')}\n\n`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function idArgument(positionals: string[], what: string): number {
+  if (positionals.length !== 1) throw new UsageError(`expected one ${what}`);
+  const id = Number(positionals[0]);
+  if (!/^\d+$/.test(positionals[0]) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`${what}: must be a positive whole number, got ${JSON.stringify(positionals[0])}`);
+  return id;
+}
+
+function showCommand(argv: string[], io: CliIo): number {
+  const { positionals, options } = parseArgs(argv, { db: { value: true }, json: {}, help: {} });
+  if (help(options, io)) return 0;
+  const runId = idArgument(positionals, 'RUN_ID');
+  const store = openStore(options.db);
+  try {
+    const run = store.getRun(runId);
+    if (!run) throw new CliError(`run ${runId} does not exist in ${store.file}`, 1);
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify({ ...runJson(store, run), config: run.config }, nonFinite, 2)}\n`);
+      return 0;
+    }
+    const epochs = store.getRunMetrics(runId);
+    const m = run.config.model;
+    const t = run.config.training;
+    io.stdout.write(
+      [
+        `run ${run.id} of experiment ${run.experimentId}, seed ${run.seed}, ${sweepLabel(run)}`,
+        `status: ${run.status}${run.error ? ` (${run.error})` : ''}; backend: ${run.backend ?? '-'}; epochs ${run.epochsDone}/${run.epochsTotal}`,
+        `model: ${m.widths ? m.widths.join('-') : `${m.hiddenLayers} x ${m.width}`} ${m.activation}, init ${m.init}, bias ${m.biasInit}${m.batchNorm ? ', batch norm' : ''}; ` +
+          `training: ${t.optimizer} lr ${t.learningRate}, batch ${t.batchSize}; data: ${run.config.dataset.kind}`,
+        '',
+        table(
+          ['epoch', 'train loss', 'val loss', 'val acc', 'seconds', 'dead fraction per layer', 'active p', 'grad norm per layer'],
+          epochs.map((e) => [
+            e.epoch,
+            num(e.trainLoss),
+            num(e.valLoss),
+            num(e.valAccuracy, 3),
+            num(e.seconds, 2),
+            e.layers.map((l) => fraction(l.deadFraction)).join(' '),
+            e.layers.map((l) => fraction(l.activeProbability)).join(' '),
+            e.layers.map((l) => num(l.gradNorm, 2) ?? '-').join(' '),
+          ]),
+        ),
+      ].join('\n') + '\n',
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function exportCommand(argv: string[], io: CliIo): number {
+  const { positionals, options } = parseArgs(argv, { db: { value: true }, format: { value: true }, out: { value: true }, help: {} });
+  if (help(options, io)) return 0;
+  const format = options.format;
+  if (format !== 'model' && format !== 'csv' && format !== 'json') throw new UsageError(`--format: must be one of model, csv, json, got ${JSON.stringify(format ?? null)}`);
+  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('--out: required (a folder for --format model, a file for csv/json)');
+  const out = options.out;
+  const store = openStore(options.db);
+  try {
+    if (format === 'model') {
+      const runId = idArgument(positionals, 'RUN_ID');
+      const run = store.getRun(runId);
+      if (!run) throw new CliError(`run ${runId} does not exist in ${store.file}`, 1);
+      const artifacts = store.getArtifacts(runId);
+      if (!artifacts) throw new CliError(`run ${runId} has no stored model (status ${run.status})`, 1);
+      const files = writeModelFiles(artifacts, out, { runId, experimentId: run.experimentId, seed: run.seed, sweep: run.sweep, status: run.status });
+      io.stderr.write(`wrote ${files.join(', ')}\n`);
+      return 0;
+    }
+    const experimentId = idArgument(positionals, 'EXPERIMENT_ID');
+    if (!store.getExperiment(experimentId)) throw new CliError(`experiment ${experimentId} does not exist in ${store.file}`, 1);
+    const rows = experimentLongRows(store, experimentId);
+    const text = format === 'csv' ? longRowsToCsv(rows) : longRowsToJson(rows);
+    // Write to a temporary file and rename, so an existing file is never left half-written.
+    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    const tmp = `${out}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, out);
+    io.stderr.write(`wrote ${rows.length} rows to ${out}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function presetsCommand(argv: string[], io: CliIo): number {
+  const { positionals, options } = parseArgs(argv, { json: {}, help: {} });
+  if (help(options, io)) return 0;
+  if (positionals.length > 0) throw new UsageError('presets takes no arguments');
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
+    return 0;
+  }
+  for (const p of PRESETS) {
+    const v = validateExperiment(p.config);
+    const runs = v.ok ? v.runs.length : 0;
+    io.stdout.write(`${p.name}  (${runs} runs)\n  ${p.title}\n  ${wrap(p.description, 76).join('\n  ')}\n  expect: ${p.expectation}\n\n`);
+  }
+  io.stdout.write('run one with: relu-lab run --preset NAME [--set training.epochs=5 ...]\n');
+  return 0;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise. */
+class ProgressReporter {
+  private readonly fractions = new Map<number, number>();
+  private readonly etas = new Map<number, number | null>();
+  private finished = 0;
+  private readonly started = Date.now();
+  private lastPlain = 0;
+  private readonly tty: boolean;
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly total: number,
+  ) {
+    this.tty = Boolean(io.stderr.isTTY);
+  }
+
+  line(text: string): void {
+    if (this.tty) this.io.stderr.write('\r\x1b[K');
+    this.io.stderr.write(`${text}\n`);
+    this.draw();
+  }
+
+  update(runId: number, fraction: number, eta: number | null): void {
+    this.fractions.set(runId, fraction);
+    this.etas.set(runId, eta);
+    if (this.tty) this.draw();
+    else if (Date.now() - this.lastPlain > 5000) {
+      this.lastPlain = Date.now();
+      this.io.stderr.write(`${this.summary()}\n`);
+    }
+  }
+
+  finish(runId: number, text: string): void {
+    this.fractions.delete(runId);
+    this.etas.delete(runId);
+    this.finished++;
+    this.line(`[${this.finished}/${this.total}] ${text}`);
+  }
+
+  private done_fraction(): number {
+    let inFlight = 0;
+    for (const f of this.fractions.values()) inFlight += f;
+    return (this.finished + inFlight) / this.total;
+  }
+
+  private summary(): string {
+    const f = this.done_fraction();
+    const elapsed = (Date.now() - this.started) / 1000;
+    const eta = f > 0.01 ? (elapsed * (1 - f)) / f : null;
+    return `runs ${this.finished}/${this.total} done, ${(f * 100).toFixed(0)}%, elapsed ${duration(elapsed)}, ETA ${duration(eta)}`;
+  }
+
+  private draw(): void {
+    if (!this.tty || this.finished >= this.total) return;
+    const width = Math.max(10, Math.min(40, (this.io.stderr.columns ?? 80) - 60));
+    const f = Math.min(1, this.done_fraction());
+    const filled = Math.round(f * width);
+    this.io.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.summary()}`);
+  }
+
+  done(): void {
+    if (this.tty) this.io.stderr.write('\r\x1b[K');
+  }
+}

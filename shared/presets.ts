@@ -1,0 +1,122 @@
+/**
+ * Built-in experiment designs, each reproducing one point about the dying ReLU problem.
+ * Every preset is a plain config (the same JSON the CLI accepts) plus what it shows.
+ */
+import type { ExperimentConfigInput } from './config.js';
+
+export interface Preset {
+  name: string;
+  title: string;
+  /** What the experiment shows and what to look at. */
+  description: string;
+  /** The metric and direction the preset's claim is about (used by its test and shown in the UI). */
+  expectation: string;
+  config: ExperimentConfigInput;
+}
+
+const SQRT3 = Math.sqrt(3);
+
+export const PRESETS: readonly Preset[] = [
+  {
+    name: 'large-learning-rate',
+    title: 'Large learning rates kill ReLU units',
+    description:
+      'The same ReLU network (4 × 64, He normal) trained with plain SGD at increasing learning rates. ' +
+      'One large update can push a unit\'s weights and bias into the all-negative regime, where it gets no ' +
+      'gradient and never recovers: the dead fraction at the end of training grows with the learning rate.',
+    expectation: 'final dead fraction (mean over layers) increases with training.learningRate',
+    config: {
+      name: 'Large learning rates kill ReLU units',
+      dataset: { kind: 'blobs', samples: 2048, features: 16, classes: 4, noise: 1, validationSplit: 0.2 },
+      model: { hiddenLayers: 4, width: 64, activation: 'relu', init: 'he_normal', biasInit: 0 },
+      training: { optimizer: 'sgd', learningRate: 0.01, batchSize: 64, epochs: 20 },
+      probe: { samples: 512 },
+      seeds: [1, 2, 3],
+      sweep: { 'training.learningRate': [0.001, 0.01, 0.1, 0.5] },
+    },
+  },
+  {
+    name: 'bad-initialization',
+    title: 'Bad initialization: negative biases and oversized weights',
+    description:
+      'ReLU networks whose biases start negative, or whose weights are drawn far too wide, have dead units ' +
+      'before the first update (epoch 0) and many stay dead through training. Compare the He-normal, zero-bias ' +
+      'baseline with negative bias initializations.',
+    expectation: 'dead fraction at epoch 0 and at the end increases as model.biasInit becomes more negative',
+    config: {
+      name: 'Bad initialization: negative biases',
+      dataset: { kind: 'blobs', samples: 2048, features: 16, classes: 4, noise: 1, validationSplit: 0.2 },
+      model: { hiddenLayers: 4, width: 64, activation: 'relu', init: 'he_normal', biasInit: 0 },
+      training: { optimizer: 'sgd', learningRate: 0.05, batchSize: 64, epochs: 10 },
+      probe: { samples: 512 },
+      seeds: [1, 2, 3],
+      sweep: { 'model.biasInit': [0, -0.5, -1, -2] },
+    },
+  },
+  {
+    name: 'negative-inputs',
+    title: 'Data characteristics: inputs shifted negative',
+    description:
+      'The same data with every input feature shifted by a constant. With a large shift, the sign of a ' +
+      'first-layer unit\'s pre-activation is decided by the shift times the sum of its weights, not by the ' +
+      'input: units whose weights sum to the wrong sign are dead on every input.',
+    expectation: 'first-layer dead fraction increases with |dataset.inputShift|',
+    config: {
+      name: 'Inputs shifted negative',
+      dataset: { kind: 'blobs', samples: 2048, features: 16, classes: 4, noise: 1, validationSplit: 0.2, inputShift: 0 },
+      model: { hiddenLayers: 4, width: 64, activation: 'relu', init: 'he_normal', biasInit: 0 },
+      training: { optimizer: 'sgd', learningRate: 0.01, batchSize: 64, epochs: 10 },
+      probe: { samples: 512 },
+      seeds: [1, 2, 3],
+      sweep: { 'dataset.inputShift': [0, -2, -5, -10] },
+    },
+  },
+  {
+    name: 'mitigations',
+    title: 'Mitigations side by side',
+    description:
+      'A ReLU baseline at a dying-prone setting (SGD at a high learning rate, wide normal initialization) ' +
+      'against one change at a time: Leaky ReLU (α = 0.01), PReLU (α₀ = 0.25), He initialization, a lower ' +
+      'learning rate, and batch normalization before the activation. 3 seeds each.',
+    expectation: 'the ReLU baseline ends with more dead units than every mitigation',
+    config: {
+      name: 'Mitigations side by side',
+      dataset: { kind: 'blobs', samples: 2048, features: 16, classes: 4, noise: 1, validationSplit: 0.2 },
+      model: { hiddenLayers: 4, width: 64, activation: 'relu', init: 'normal', initStd: 0.3, biasInit: 0 },
+      training: { optimizer: 'sgd', learningRate: 0.3, batchSize: 64, epochs: 15 },
+      probe: { samples: 512 },
+      seeds: [1, 2, 3],
+      variants: [
+        { name: 'ReLU baseline', set: {} },
+        { name: 'Leaky ReLU', set: { 'model.activation': 'leaky_relu' } },
+        { name: 'PReLU', set: { 'model.activation': 'prelu' } },
+        { name: 'He init', set: { 'model.init': 'he_normal' } },
+        { name: 'Lower learning rate', set: { 'training.learningRate': 0.01 } },
+        { name: 'Batch norm', set: { 'model.batchNorm': true } },
+      ],
+    },
+  },
+  {
+    name: 'born-dead',
+    title: 'Born dead: deep narrow ReLU networks (Lu et al. 2019)',
+    description:
+      'Lu, Shin, Su and Karniadakis ("Dying ReLU and Initialization", arXiv:1903.06733) show that deep, ' +
+      'narrow ReLU networks are often dead at initialization: some layer has every unit dead, so the network ' +
+      'computes a constant. One input on a grid over [−√3, √3], 9 hidden layers, He normal, zero bias, ' +
+      'measured at initialization only (epochs 0) over many seeds: the share of born-dead networks falls as the width grows.',
+    expectation: 'share of runs with a completely dead layer at epoch 0 decreases with model.width',
+    config: {
+      name: 'Born dead (Lu et al. 2019)',
+      dataset: { kind: 'abs1d', samples: 2048, sampling: 'grid', range: [-SQRT3, SQRT3], validationSplit: 0 },
+      model: { hiddenLayers: 9, width: 2, activation: 'relu', init: 'he_normal', biasInit: 0 },
+      training: { optimizer: 'sgd', learningRate: 0.01, batchSize: 64, epochs: 0 },
+      probe: { samples: 2048 },
+      seeds: { from: 1, count: 200 },
+      sweep: { 'model.width': [2, 3, 4, 5, 10] },
+    },
+  },
+];
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
