@@ -1,0 +1,311 @@
+/**
+ * The API contract between the renderer and the main process, declared once. Every operation has a
+ * typed signature (`LabApi`) and a schema for its arguments (`apiArgSchemas`), which the main process
+ * uses to validate every payload whatever the carrier (Electron IPC or HTTP in web mode).
+ * Pure TypeScript: no Node, no DOM.
+ */
+import { z } from 'zod';
+import { BACKENDS, type BackendChoice, type ConfigIssue, type RunConfig } from './config.js';
+import { RUN_STATUSES, type ExperimentSummary, type Histogram, type LibraryVersions, type RunStatus, type RunSummary } from './metrics.js';
+import type { Preset } from './presets.js';
+
+// ---------- Data carried over the API (plain JSON-able shapes, typed arrays as number lists) ----------
+
+export interface LayerMetricsDto {
+  layer: number;
+  units: number;
+  deadFraction: number;
+  activeProbability: number;
+  dormantFraction: number;
+  gradNorm: number | null;
+  preActMean: number;
+  preActStd: number;
+  histogram: Histogram;
+  /** 1 where the unit is dead. */
+  deadMask: number[];
+  preluAlphas: number[] | null;
+}
+
+export interface EpochMetricsDto {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  seconds: number;
+  elapsedSeconds: number;
+  probeMs: number;
+  layers: LayerMetricsDto[];
+}
+
+/** A row of the experiments history: the summary plus what the table shows. */
+export interface ExperimentRow extends ExperimentSummary {
+  /** Distinct values across the experiment's runs, for the table's columns. */
+  activations: string[];
+  inits: string[];
+  learningRates: number[];
+  batchNorm: boolean[];
+  datasetKind: string;
+  /** Mean over runs (that have measurements) of the mean-over-layers dead fraction at their last epoch. */
+  finalMeanDeadFraction: number | null;
+  /** Epochs done / total over all runs. */
+  epochsDone: number;
+  epochsTotal: number;
+}
+
+export interface ExperimentDetail {
+  experiment: ExperimentRow;
+  runs: RunRow[];
+}
+
+/** A run with its latest measurement, for tables and queue views. */
+export interface RunRow extends RunSummary {
+  experimentName: string;
+  lastEpoch: number | null;
+  lastTrainLoss: number | null;
+  lastValAccuracy: number | null;
+  /** Dead fraction per layer at the last measured epoch. */
+  lastDeadFractions: number[];
+}
+
+export interface QueueEntry {
+  runId: number;
+  experimentId: number;
+  status: RunStatus;
+  /** Fraction of the run done, 0..1. */
+  fraction: number;
+  etaSeconds: number | null;
+}
+
+export interface QueueState {
+  active: QueueEntry[];
+  queuedRunIds: number[];
+  workers: number;
+}
+
+export const THEMES = ['light', 'dark', 'system'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export interface Settings {
+  /** The database file in use. */
+  databaseFile: string;
+  defaultBackend: BackendChoice;
+  workers: number;
+  theme: Theme;
+}
+
+export interface AppInfo {
+  appVersion: string;
+  electronVersion: string | null;
+  tfjsVersion: string;
+  /** Backend the last run trained on, or the one `auto` resolves to. */
+  trainingBackend: string | null;
+  versions: LibraryVersions | null;
+  nodeVersion: string;
+  platform: string;
+  transport: 'ipc' | 'http';
+  databaseFile: string;
+}
+
+export interface CreateExperimentResult {
+  experimentId: number;
+  runIds: number[];
+}
+
+// ---------- Errors ----------
+
+export const API_ERROR_CODES = ['invalid_argument', 'invalid_config', 'not_found', 'conflict', 'unauthorized', 'internal'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** An error returned by an operation: a code, a readable message, and per-field issues where relevant. */
+export interface ApiErrorData {
+  code: ApiErrorCode;
+  message: string;
+  issues?: ConfigIssue[];
+}
+
+export class ApiError extends Error implements ApiErrorData {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly issues?: ConfigIssue[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toData(): ApiErrorData {
+    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+  }
+}
+
+/** What every carrier returns for an operation: never a thrown error across the boundary. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
+
+// ---------- The operations ----------
+
+export interface ExperimentPatch {
+  name?: string;
+  notes?: string;
+  tags?: string[];
+}
+
+export interface RunPatch {
+  name?: string | null;
+  notes?: string;
+  tags?: string[];
+}
+
+export interface RunFilter {
+  experimentId?: number;
+  ids?: number[];
+  statuses?: RunStatus[];
+}
+
+/** Every operation the renderer may call, with its signature. */
+export interface LabApi {
+  getAppInfo(): Promise<AppInfo>;
+  listPresets(): Promise<Preset[]>;
+
+  listExperiments(): Promise<ExperimentRow[]>;
+  getExperiment(id: number): Promise<ExperimentDetail>;
+  /** Validates the config with the shared schema, stores the experiment and queues its runs. */
+  createExperiment(config: unknown): Promise<CreateExperimentResult>;
+  updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow>;
+  /** Cancels its runs if any are queued or training, then deletes it with all its data. */
+  deleteExperiment(id: number): Promise<void>;
+  cancelExperiment(id: number): Promise<number>;
+
+  listRuns(filter: RunFilter): Promise<RunRow[]>;
+  getRun(id: number): Promise<RunRow>;
+  getRunMetrics(id: number): Promise<EpochMetricsDto[]>;
+  updateRun(id: number, patch: RunPatch): Promise<RunRow>;
+  cancelRun(id: number): Promise<boolean>;
+
+  getQueue(): Promise<QueueState>;
+
+  getSettings(): Promise<Settings>;
+  /** Changing the database file reopens the lab on it (refused while runs are training). */
+  updateSettings(patch: Partial<Settings>): Promise<Settings>;
+}
+
+export type ApiOperation = keyof LabApi;
+export type ApiArgs<K extends ApiOperation> = Parameters<LabApi[K]>;
+export type ApiReturn<K extends ApiOperation> = Awaited<ReturnType<LabApi[K]>>;
+
+const id = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+const tags = z.array(z.string().trim().min(1).max(50)).max(50);
+
+const experimentPatch = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  notes: z.string().max(100_000).optional(),
+  tags: tags.optional(),
+});
+
+const runPatch = z.strictObject({
+  name: z.string().trim().min(1).max(200).nullable().optional(),
+  notes: z.string().max(100_000).optional(),
+  tags: tags.optional(),
+});
+
+const runFilter = z.strictObject({
+  experimentId: id.optional(),
+  ids: z.array(id).max(100_000).optional(),
+  statuses: z.array(z.enum(RUN_STATUSES)).optional(),
+});
+
+const settingsPatch = z.strictObject({
+  databaseFile: z.string().trim().min(1).max(4096).optional(),
+  defaultBackend: z.enum(BACKENDS).optional(),
+  workers: z.int().min(1).max(64).optional(),
+  theme: z.enum(THEMES).optional(),
+});
+
+/** Argument schemas, one tuple per operation: the main process validates every call against these. */
+export const apiArgSchemas = {
+  getAppInfo: z.tuple([]),
+  listPresets: z.tuple([]),
+  listExperiments: z.tuple([]),
+  getExperiment: z.tuple([id]),
+  // The config itself is validated by the experiment schema, with its own field-level issues.
+  createExperiment: z.tuple([z.unknown()]),
+  updateExperiment: z.tuple([id, experimentPatch]),
+  deleteExperiment: z.tuple([id]),
+  cancelExperiment: z.tuple([id]),
+  listRuns: z.tuple([runFilter]),
+  getRun: z.tuple([id]),
+  getRunMetrics: z.tuple([id]),
+  updateRun: z.tuple([id, runPatch]),
+  cancelRun: z.tuple([id]),
+  getQueue: z.tuple([]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([settingsPatch]),
+} satisfies { [K in ApiOperation]: z.ZodType };
+
+export const API_OPERATIONS = Object.keys(apiArgSchemas) as ApiOperation[];
+
+export function isApiOperation(name: string): name is ApiOperation {
+  return Object.prototype.hasOwnProperty.call(apiArgSchemas, name);
+}
+
+// ---------- Live events ----------
+
+export type LabEvent =
+  | { type: 'run-status'; runId: number; experimentId: number; status: RunStatus; error: string | null }
+  | { type: 'epoch'; runId: number; experimentId: number; metrics: EpochMetricsDto }
+  | { type: 'progress'; runId: number; experimentId: number; fraction: number; etaSeconds: number | null }
+  | { type: 'experiments-changed' }
+  | { type: 'settings-changed'; settings: Settings }
+  /** A native menu item the renderer handles (desktop app only). */
+  | { type: 'menu'; action: MenuAction };
+
+export const MENU_ACTIONS = ['new-experiment', 'open-database', 'import', 'export', 'about', 'settings'] as const;
+export type MenuAction = (typeof MENU_ACTIONS)[number];
+
+/** A file the user saves: a save dialog in the desktop app, a download in web mode. */
+export interface SaveFileRequest {
+  suggestedName: string;
+  mimeType: string;
+  /** Text, or bytes (PNG, PDF, bundles). */
+  data: string | Uint8Array;
+}
+
+export interface SaveFileResult {
+  saved: boolean;
+  /** Where it was written (desktop app), null for a browser download or when cancelled. */
+  path: string | null;
+}
+
+/** The renderer's view of the lab: the operations plus the event stream. Carrier-independent. */
+export interface LabClient extends LabApi {
+  /** Which carrier this client uses (for wording only, e.g. "Download" vs "Save…"). */
+  readonly transport: 'ipc' | 'http';
+  /** Subscribes to live events; returns the unsubscribe function. */
+  subscribe(listener: (event: LabEvent) => void): () => void;
+  saveFile(request: SaveFileRequest): Promise<SaveFileResult>;
+}
+
+// ---------- JSON encoding that keeps NaN and ±Infinity (HTTP carrier) ----------
+
+const NON_FINITE_TAG = '$nonFinite';
+
+/** JSON.stringify that keeps NaN/±Infinity (as tagged objects) so a diverged loss survives the trip. */
+export function encodeJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return { [NON_FINITE_TAG]: String(v) };
+    if (v instanceof Uint8Array || v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array) return Array.from(v);
+    return v;
+  });
+}
+
+export function decodeJson<T = unknown>(text: string): T {
+  return JSON.parse(text, (_key, v) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === NON_FINITE_TAG) return Number(v[NON_FINITE_TAG]);
+    }
+    return v;
+  }) as T;
+}
+
+export type { ConfigIssue, RunConfig, RunStatus, RunSummary, ExperimentSummary, Preset };
