@@ -1,0 +1,73 @@
+/**
+ * What a comparison is: the runs it holds, how they are grouped and drawn. Saved by name in the
+ * database and reopened by the app and by `relu-lab figure`. Pure TypeScript.
+ */
+import { z } from 'zod';
+
+export const BAND_KINDS = ['none', 'std', 'se', 'ci95'] as const;
+export type BandKind = (typeof BAND_KINDS)[number];
+
+export const CHART_KINDS = [
+  'dead-fraction',
+  'final-dead-bars',
+  'dead-heatmap',
+  'loss',
+  'accuracy',
+  'histograms',
+  'revival',
+  'active-probability',
+  'dormant-fraction',
+] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
+
+export const comparisonSpecSchema = z.strictObject({
+  /** Runs compared. */
+  runIds: z.array(z.int().min(1)).max(100_000).default([]),
+  /** Whole experiments compared: their runs are resolved when the comparison is opened. */
+  experimentIds: z.array(z.int().min(1)).max(10_000).default([]),
+  /**
+   * Config paths or sweep keys the runs are grouped by (e.g. `variant`, `model.activation`).
+   * Empty: every field that differs between the runs except the seed.
+   */
+  groupBy: z.array(z.string().min(1)).max(20).default([]),
+  band: z.enum(BAND_KINDS).default('std'),
+  /** Draw the individual runs under each group's mean. */
+  showRuns: z.boolean().default(false),
+  /** Hidden layer shown by single-layer charts; 'mean' averages the layers; 'all' draws small multiples. */
+  layer: z.union([z.int().min(0), z.enum(['mean', 'all'])]).default('mean'),
+  xAxis: z.enum(['epoch', 'time']).default('epoch'),
+  logX: z.boolean().default(false),
+  logY: z.boolean().default(false),
+  /** Debiased EMA weight in [0, 1): 0 = no smoothing. */
+  smoothing: z.number().min(0).lt(1).default(0),
+  /** Legend names chosen by the user, by group key. */
+  groupNames: z.record(z.string(), z.string().max(100)).default({}),
+  /** Epoch for the "value at epoch N" summary column (null: the last). */
+  atEpoch: z.int().min(0).nullable().default(null),
+  /** Run selected for single-run charts (heatmap, histograms), null: the first group's. */
+  focusGroup: z.string().nullable().default(null),
+});
+
+export type ComparisonSpec = z.output<typeof comparisonSpecSchema>;
+export type ComparisonSpecInput = z.input<typeof comparisonSpecSchema>;
+
+export interface SavedComparison {
+  id: number;
+  name: string;
+  spec: ComparisonSpec;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
+export const GROUP_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
+/** Dash patterns that keep groups apart in grayscale too (SVG stroke-dasharray). */
+export const GROUP_DASHES = ['', '6 3', '2 2', '8 3 2 3', '12 4', '4 4', '1 3', '10 2 2 2 2 2'] as const;
+
+/** Stable style of the i-th group (groups are ordered by their key, so the same group keeps its style). */
+export function groupStyle(index: number): { color: string; dash: string } {
+  return {
+    color: GROUP_COLORS[index % GROUP_COLORS.length],
+    dash: GROUP_DASHES[index % GROUP_DASHES.length],
+  };
+}
