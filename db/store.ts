@@ -1,12 +1,15 @@
 /**
- * The lab database: experiments, runs, their per-epoch and per-layer metrics, and run artifacts.
- * The only code that speaks SQL. One LabStore per open file; every statement is prepared once.
+ * The lab database: experiments, runs, their per-epoch and per-layer metrics, run artifacts and
+ * saved comparisons. With bundle.ts (export and import of whole experiments), the only code that
+ * speaks SQL. One LabStore per open file; every statement is prepared once.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { RunConfig, RunSpec } from '../shared/config.js';
+import { comparisonSpecSchema, type ComparisonSpecInput, type SavedComparison } from '../shared/compare.js';
+import { formatPath, type RunConfig, type RunSpec } from '../shared/config.js';
 import type {
   EpochMetrics,
   ExperimentSummary,
@@ -37,6 +40,12 @@ export interface LayerSeriesRow {
 /** The scalar metrics of one run at one epoch (for charts). */
 export interface EpochSeriesRow extends Omit<EpochMetrics, 'layers'> {
   runId: number;
+}
+
+/** A run's last recorded epoch, with the dead fraction of each hidden layer at that epoch. */
+export interface LastEpochRow extends EpochSeriesRow {
+  /** Indexed by layer. */
+  deadFractions: number[];
 }
 
 /** What createExperiment takes: `config` is stored exactly as given, `runs` as validated. */
@@ -120,6 +129,22 @@ interface LayerRow extends LayerSeriesDbRow {
   hist_counts: Buffer;
   dead_mask: Buffer;
   prelu_alphas: Buffer | null;
+}
+
+interface LastLayerDbRow {
+  run_id: number;
+  layer: number;
+  dead_fraction: number | null;
+  nan_mask: number;
+}
+
+interface ComparisonRow {
+  id: number;
+  uid: string;
+  name: string;
+  spec_json: string;
+  created_at: string;
+  updated_at: string;
 }
 
 interface ArtifactsRow {
@@ -347,6 +372,27 @@ function experimentFromRow(row: ExperimentRow, counts: StatusCounts | undefined)
   };
 }
 
+const MAX_COMPARISON_NAME = 200;
+
+function comparisonName(name: unknown): string {
+  if (typeof name !== 'string') throw new Error(`comparison name: must be a string, got ${typeof name}`);
+  const trimmed = name.trim();
+  if (trimmed.length === 0) throw new Error('comparison name: must not be empty');
+  if (trimmed.length > MAX_COMPARISON_NAME) {
+    throw new Error(`comparison name: must be at most ${MAX_COMPARISON_NAME} characters, got ${trimmed.length}`);
+  }
+  return trimmed;
+}
+
+function comparisonFromRow(row: ComparisonRow): SavedComparison {
+  // Parsed again so specs saved before a field was added get its default.
+  const parsed = comparisonSpecSchema.safeParse(JSON.parse(row.spec_json));
+  if (!parsed.success) {
+    throw new Error(`comparison "${row.name}" (id ${row.id}) has an invalid stored spec: ${parsed.error.message}`);
+  }
+  return { id: row.id, name: row.name, spec: parsed.data, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 type Stmt<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
@@ -356,12 +402,12 @@ function prepareStatements(db: Database.Database) {
   const p = <P extends unknown[] = unknown[], R = unknown>(sql: string): Stmt<P, R> =>
     db.prepare(sql) as unknown as Stmt<P, R>;
   return {
-    insertExperiment: p<[string, string, string, string, string, string]>(
-      `INSERT INTO experiments (name, config_json, notes, tags_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    insertExperiment: p<[string, string, string, string, string, string, string]>(
+      `INSERT INTO experiments (uid, name, config_json, notes, tags_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRun: p(
-      `INSERT INTO runs (experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
-       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+      `INSERT INTO runs (uid, experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
     ),
     experiments: p<[], ExperimentRow>(`SELECT * FROM experiments ORDER BY created_at DESC, id DESC`),
     experiment: p<[number], ExperimentRow>(`SELECT * FROM experiments WHERE id = ?`),
@@ -436,6 +482,35 @@ function prepareStatements(db: Database.Database) {
     epochSeries: p<[string], EpochRow>(
       `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`,
     ),
+    // The last recorded epoch of each run and its layers' dead fractions (tables and history views).
+    lastEpochsAll: p<[], EpochRow>(
+      `SELECT e.* FROM epoch_metrics e
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics GROUP BY run_id) m
+         ON e.run_id = m.run_id AND e.epoch = m.epoch`,
+    ),
+    lastEpochs: p<[string], EpochRow>(
+      `SELECT e.* FROM epoch_metrics e
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics
+             WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id) m
+         ON e.run_id = m.run_id AND e.epoch = m.epoch`,
+    ),
+    lastLayersAll: p<[], LastLayerDbRow>(
+      `SELECT l.run_id, l.layer, l.dead_fraction, l.nan_mask FROM layer_metrics l
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics GROUP BY run_id) m
+         ON l.run_id = m.run_id AND l.epoch = m.epoch
+       ORDER BY l.run_id, l.layer`,
+    ),
+    lastLayers: p<[string], LastLayerDbRow>(
+      `SELECT l.run_id, l.layer, l.dead_fraction, l.nan_mask FROM layer_metrics l
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics
+             WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id) m
+         ON l.run_id = m.run_id AND l.epoch = m.epoch
+       ORDER BY l.run_id, l.layer`,
+    ),
+    latestBackend: p<[], { backend: string; versions_json: string | null }>(
+      `SELECT backend, versions_json FROM runs WHERE backend IS NOT NULL AND started_at IS NOT NULL
+       ORDER BY started_at DESC, id DESC LIMIT 1`,
+    ),
     runningRuns: p<[], { id: number; owner_pid: number | null }>(
       `SELECT id, owner_pid FROM runs WHERE status = 'running'`,
     ),
@@ -444,6 +519,16 @@ function prepareStatements(db: Database.Database) {
       `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now, owner_pid = NULL
        WHERE id = @id AND status = 'running' AND owner_pid IS @pid`,
     ),
+    // Saving under an existing name replaces the spec and keeps the row's id, uid and created_at.
+    saveComparison: p<[{ uid: string; name: string; spec: string; now: string }], ComparisonRow>(
+      `INSERT INTO comparisons (uid, name, spec_json, created_at, updated_at) VALUES (@uid, @name, @spec, @now, @now)
+       ON CONFLICT (name) DO UPDATE SET spec_json = excluded.spec_json, updated_at = excluded.updated_at
+       RETURNING *`,
+    ),
+    comparisons: p<[], ComparisonRow>(`SELECT * FROM comparisons ORDER BY name COLLATE NOCASE, name, id`),
+    comparisonById: p<[number], ComparisonRow>(`SELECT * FROM comparisons WHERE id = ?`),
+    comparisonByName: p<[string], ComparisonRow>(`SELECT * FROM comparisons WHERE name = ?`),
+    deleteComparison: p<[number]>(`DELETE FROM comparisons WHERE id = ?`),
   };
 }
 
@@ -467,6 +552,7 @@ export class LabStore {
       const at = now();
       const experimentId = Number(
         this.stmt.insertExperiment.run(
+          randomUUID(),
           input.name,
           toJson(input.config, 'the experiment config'),
           input.notes ?? '',
@@ -478,6 +564,7 @@ export class LabStore {
       const runIds = input.runs.map((spec) =>
         Number(
           this.stmt.insertRun.run(
+            randomUUID(),
             experimentId,
             spec.index,
             spec.seed,
@@ -537,16 +624,22 @@ export class LabStore {
   /**
    * Opens (creating if needed) a lab database, brings its schema up to date and marks runs whose
    * training process died as interrupted. A file from a newer build is refused untouched.
-   * `readonly` opens an existing, up-to-date file without writing anything.
+   * `readonly` opens an existing, up-to-date file without writing anything. `nativeBinding` is the
+   * path of a better_sqlite3.node to load instead of the default one (e.g. one built for Electron).
    */
-  static open(file: string, options: { readonly?: boolean } = {}): LabStore {
+  static open(file: string, options: { readonly?: boolean; nativeBinding?: string } = {}): LabStore {
     const readOnly = options.readonly ?? false;
     const headerVersion = headerSchemaVersion(file);
     if (headerVersion !== null && headerVersion > LATEST_SCHEMA_VERSION) {
       throw new DatabaseTooNewError(file, headerVersion);
     }
     if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const db = new Database(file, { readonly: readOnly, fileMustExist: readOnly });
+    // nativeBinding: a better-sqlite3 addon built for another runtime (Electron's ABI), see scripts/start.mjs.
+    const db = new Database(file, {
+      readonly: readOnly,
+      fileMustExist: readOnly,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
     try {
       // Wait for the other process (app or CLI) instead of failing at once when it holds the lock.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -804,6 +897,80 @@ export class LabStore {
   getEpochSeries(runIds: number[]): EpochSeriesRow[] {
     if (runIds.length === 0) return [];
     return this.stmt.epochSeries.all(JSON.stringify(runIds)).map((row) => ({ runId: row.run_id, ...epochFromRow(row) }));
+  }
+
+  /**
+   * The last recorded epoch of each of these runs (of every run when `runIds` is left out), keyed by
+   * run id; runs without any recorded epoch are absent.
+   */
+  getLastEpochs(runIds?: number[]): Map<number, LastEpochRow> {
+    const out = new Map<number, LastEpochRow>();
+    if (runIds !== undefined && runIds.length === 0) return out;
+    const ids = runIds === undefined ? null : JSON.stringify(runIds);
+    this.db.transaction(() => {
+      const epochs = ids === null ? this.stmt.lastEpochsAll.all() : this.stmt.lastEpochs.all(ids);
+      for (const row of epochs) out.set(row.run_id, { runId: row.run_id, ...epochFromRow(row), deadFractions: [] });
+      const layers = ids === null ? this.stmt.lastLayersAll.all() : this.stmt.lastLayers.all(ids);
+      for (const row of layers) {
+        const entry = out.get(row.run_id);
+        if (entry) entry.deadFractions[row.layer] = decodeRequired(row.dead_fraction, row.nan_mask, 0);
+      }
+    }).deferred();
+    return out;
+  }
+
+  /** The backend and library versions of the most recently started run, or null when none started. */
+  latestRunBackend(): { backend: string; versions: LibraryVersions | null } | null {
+    const row = this.stmt.latestBackend.get();
+    if (!row) return null;
+    return { backend: row.backend, versions: row.versions_json === null ? null : (JSON.parse(row.versions_json) as LibraryVersions) };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Saved comparisons
+
+  /**
+   * Saves a comparison under a name (trimmed; 1 to 200 characters). Saving under a name that
+   * exists replaces that comparison's spec and keeps its id. The spec is validated with
+   * comparisonSpecSchema and stored with its defaults filled in; an invalid one is refused with
+   * an error naming the field (e.g. `invalid comparison spec: smoothing: ...`).
+   */
+  saveComparison(name: string, spec: ComparisonSpecInput): SavedComparison {
+    const cleanName = comparisonName(name);
+    const parsed = comparisonSpecSchema.safeParse(spec);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => {
+        const where = formatPath(issue.path);
+        return where ? `${where}: ${issue.message}` : issue.message;
+      });
+      throw new Error(`invalid comparison spec: ${issues.join('; ')}`);
+    }
+    const row = this.stmt.saveComparison.get({
+      uid: randomUUID(),
+      name: cleanName,
+      spec: toJson(parsed.data, 'the comparison spec'),
+      now: now(),
+    });
+    if (!row) throw new Error(`comparison "${cleanName}" could not be saved`);
+    return comparisonFromRow(row);
+  }
+
+  /** Every saved comparison, by name (case-insensitive). */
+  listComparisons(): SavedComparison[] {
+    return this.stmt.comparisons.all().map(comparisonFromRow);
+  }
+
+  /** By id (a number) or by name (a string, trimmed); null when there is none. */
+  getComparison(idOrName: number | string): SavedComparison | null {
+    const row =
+      typeof idOrName === 'number'
+        ? this.stmt.comparisonById.get(idOrName)
+        : this.stmt.comparisonByName.get(idOrName.trim());
+    return row ? comparisonFromRow(row) : null;
+  }
+
+  deleteComparison(id: number): void {
+    if (this.stmt.deleteComparison.run(id).changes === 0) throw new Error(`comparison ${id} does not exist`);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -4,9 +4,10 @@
  */
 import type { Database } from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './001-initial.js';
+import { updateToSchemaVersion2 } from './002-uids-comparisons.js';
 
 /** Index i holds the migration to schema version i + 1. Append only. */
-export const MIGRATIONS: readonly ((db: Database) => void)[] = [updateToSchemaVersion1];
+export const MIGRATIONS: readonly ((db: Database) => void)[] = [updateToSchemaVersion1, updateToSchemaVersion2];
 
 /** The highest schema version this build knows. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { updateToSchemaVersion1 } from '../../../db/migrations/001-initial.js';
-import { migrate } from '../../../db/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, migrate } from '../../../db/migrations/index.js';
 import { tempDir } from './helpers.js';
 
 function freshDb(): Database.Database {
@@ -12,12 +12,10 @@ function freshDb(): Database.Database {
 }
 
 describe('migration 1 (initial schema)', () => {
-  it('creates the STRICT tables and records user_version 1', () => {
-    const db = new Database(path.join(tempDir(), 'fresh.sqlite'));
+  it('creates the STRICT tables', () => {
+    const db = freshDb();
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(0);
-      expect(migrate(db)).toBe(0);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      updateToSchemaVersion1(db);
       const tables = db
         .prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
         .all();
@@ -30,9 +28,20 @@ describe('migration 1 (initial schema)', () => {
       ]);
       const indexes = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all();
       expect(indexes).toEqual(['experiments_created', 'layer_metrics_series', 'runs_experiment_index', 'runs_status']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migrate() takes a new file to the latest version, then does nothing', () => {
+    const db = new Database(path.join(tempDir(), 'fresh.sqlite'));
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(0);
+      expect(migrate(db)).toBe(0);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       // Applying again is a no-op.
-      expect(migrate(db)).toBe(1);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     } finally {
       db.close();
     }

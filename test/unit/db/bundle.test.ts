@@ -1,0 +1,470 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { BundleError, IMPORTED_RUNNING_ERROR, exportBundle, importBundle } from '../../../db/bundle.js';
+import { LabStore } from '../../../db/store.js';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleErrorReason } from '../../../shared/bundle.js';
+import type { EpochMetrics, RunArtifacts } from '../../../shared/metrics.js';
+import { RAW_CONFIG, openStore, sampleEpoch, sampleLayer, sampleRuns } from './helpers.js';
+
+const VERSIONS = { tfjs: '4.22.0', backend: 'wasm', node: 'v20.20.2', wasm: '4.22.0' };
+
+function artifacts(weightBytes: number, seed: number): RunArtifacts {
+  const weightData = new Uint8Array(randomBytes(weightBytes));
+  return {
+    modelTopology: { class_name: 'Sequential', config: { name: `model ${seed} ✓`, layers: [{ units: 11 }] } },
+    weightSpecs: [{ name: 'dense/kernel', shape: [2, 11], dtype: 'float32' }],
+    weightData,
+    probeIndices: [5, 1, 9, seed],
+    probeInputs: new Float32Array([0.5, -0, NaN, Infinity, -Infinity, 1e-40, 3.4e38, seed]),
+    inputSize: 2,
+  };
+}
+
+/** Epochs with every awkward value: NaN and ±Infinity metrics, PReLU alphas, empty and odd layers. */
+function awkwardEpochs(): EpochMetrics[] {
+  const alphas = new Float32Array([0.25, -0, NaN, 1e-30, Infinity, 3, 0.7, 0.1, 0.2, 0.3, -0.4]);
+  const epochs = [0, 1, 2].map((e) => sampleEpoch(e, 3, 11));
+  epochs[1].layers[1] = sampleLayer(1, 11, { preluAlphas: alphas, gradNorm: null });
+  epochs[1].trainAccuracy = null;
+  epochs[1].valLoss = Infinity;
+  epochs[2].trainLoss = NaN;
+  epochs[2].valAccuracy = NaN;
+  epochs[2].layers[0] = sampleLayer(0, 11, {
+    gradNorm: NaN,
+    preActMean: -Infinity,
+    preActStd: Infinity,
+    activeProbability: NaN,
+    histogram: { lo: -Infinity, hi: NaN, counts: [0.5, 1e300, 7, -0] },
+  });
+  epochs[2].layers[2] = sampleLayer(2, 0, { deadMask: new Uint8Array(0), deadFraction: 0, histogram: { lo: 0, hi: 0, counts: [] } });
+  return epochs;
+}
+
+/** Two experiments whose runs have ended in every possible way, with metrics and artifacts. */
+function populate(store: LabStore): { experimentIds: number[]; runIds: number[] } {
+  const a = store.createExperiment({
+    name: 'relu vs prelu — ünïcode ✓',
+    config: RAW_CONFIG,
+    runs: sampleRuns(),
+    tags: ['baseline', 'τ'],
+    notes: 'first try\nsecond line',
+  });
+  const b = store.createExperiment({ name: 'second', config: { ...RAW_CONFIG, seeds: [7] }, runs: sampleRuns() });
+  const [a0, a1, a2] = a.runIds;
+  const [b0, b1] = b.runIds;
+  for (const id of [a0, a1, a2, b0, b1]) store.markRunStarted(id, { backend: 'wasm', versions: VERSIONS, ownerPid: process.pid });
+  for (const e of awkwardEpochs()) store.recordEpoch(a0, e);
+  store.saveArtifacts(a0, artifacts(3000, 1));
+  store.finishRun(a0, 'completed');
+  store.recordEpoch(a1, sampleEpoch(0));
+  store.recordEpoch(a1, { ...sampleEpoch(1), trainLoss: NaN });
+  store.finishRun(a1, 'diverged', 'loss became NaN at epoch 1');
+  store.finishRun(a2, 'failed', 'out of memory');
+  for (const e of [0, 1, 2, 3]) store.recordEpoch(b0, sampleEpoch(e, 2, 20));
+  store.saveArtifacts(b0, artifacts(10, 2));
+  store.finishRun(b0, 'completed');
+  store.finishRun(b1, 'interrupted', 'the process training this run stopped before it finished');
+  store.cancelQueuedRuns();
+  store.updateRun(a0, { name: 'lucky seed', notes: 'revived', tags: ['keep'] });
+  store.updateExperiment(b.experimentId, { notes: 'edited later', tags: ['x'] });
+  return { experimentIds: [a.experimentId, b.experimentId], runIds: [...a.runIds, ...b.runIds] };
+}
+
+const TABLES = ['experiments', 'runs', 'epoch_metrics', 'layer_metrics', 'run_artifacts'] as const;
+
+/** Rows with blobs as tagged base64 text: exact, and much faster to compare than megabytes of Buffer. */
+function rows(store: LabStore, sql: string): Record<string, unknown>[] {
+  return (store.db.prepare(sql).all() as Record<string, unknown>[]).map((row) =>
+    Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Buffer.isBuffer(value) ? `blob:${value.toString('base64')}` : value])),
+  );
+}
+
+/**
+ * Every row of every table of the experiments' data, with autoincrement ids replaced by the uids
+ * they point to, in an order that does not depend on the ids.
+ */
+function dump(store: LabStore): Record<(typeof TABLES)[number], Record<string, unknown>[]> {
+  const all = (sql: string) => rows(store, sql);
+  const withoutKeys = (list: Record<string, unknown>[], keys: string[]) =>
+    list.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => !keys.includes(key))));
+  return {
+    experiments: withoutKeys(all(`SELECT * FROM experiments ORDER BY uid`), ['id']),
+    runs: withoutKeys(
+      all(`SELECT r.*, e.uid AS experiment_uid FROM runs r JOIN experiments e ON e.id = r.experiment_id ORDER BY r.uid`),
+      ['id', 'experiment_id'],
+    ),
+    epoch_metrics: withoutKeys(
+      all(`SELECT m.*, r.uid AS run_uid FROM epoch_metrics m JOIN runs r ON r.id = m.run_id ORDER BY r.uid, m.epoch`),
+      ['run_id'],
+    ),
+    layer_metrics: withoutKeys(
+      all(`SELECT m.*, r.uid AS run_uid FROM layer_metrics m JOIN runs r ON r.id = m.run_id ORDER BY r.uid, m.epoch, m.layer`),
+      ['run_id'],
+    ),
+    run_artifacts: withoutKeys(
+      all(`SELECT m.*, r.uid AS run_uid FROM run_artifacts m JOIN runs r ON r.id = m.run_id ORDER BY r.uid`),
+      ['run_id'],
+    ),
+  };
+}
+
+/** Everything, ids included, for checking that a refused import changed nothing. */
+function everything(store: LabStore): unknown {
+  const tables = [...TABLES, 'comparisons', 'sqlite_sequence'];
+  return Object.fromEntries(tables.map((t) => [t, rows(store, `SELECT * FROM ${t} ORDER BY 1, 2`)]));
+}
+
+function counts(store: LabStore): Record<string, number> {
+  return Object.fromEntries(TABLES.map((t) => [t, store.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number]));
+}
+
+/** The decompressed lines of a bundle (header, records, end record). */
+function unpack(bundle: Buffer): string[] {
+  const text = zlib.gunzipSync(bundle).toString('utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n');
+}
+
+/** Plain gzip of these lines; `reseal` recomputes the end record's count and checksum. */
+function repack(lines: string[], reseal = true): Buffer {
+  let out = lines;
+  if (reseal) {
+    const payload = lines.slice(1, -1);
+    const sha256 = createHash('sha256')
+      .update(payload.map((l) => `${l}\n`).join(''))
+      .digest('hex');
+    out = [...lines.slice(0, -1), JSON.stringify({ type: 'end', records: payload.length, sha256 })];
+  }
+  return zlib.gzipSync(out.map((l) => `${l}\n`).join(''));
+}
+
+/** Offsets of the gzip members ("blocks") of a bundle, from their RL subfield. */
+function blockOffsets(bundle: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let offset = 0; offset < bundle.length; offset += bundle.readUInt32LE(offset + 16)) {
+    expect(bundle.subarray(offset, offset + 4)).toEqual(Buffer.from([0x1f, 0x8b, 8, 4]));
+    expect(bundle.toString('latin1', offset + 12, offset + 14)).toBe('RL');
+    offsets.push(offset);
+  }
+  return offsets;
+}
+
+function refusal(store: LabStore, data: Uint8Array): BundleError {
+  const before = everything(store);
+  const beforeCounts = counts(store);
+  let error: unknown;
+  try {
+    importBundle(store, data);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(BundleError);
+  // Untouched: same rows, same ids to come, no transaction left open.
+  expect(counts(store)).toEqual(beforeCounts);
+  expect(everything(store)).toEqual(before);
+  expect(store.db.inTransaction).toBe(false);
+  return error as BundleError;
+}
+
+function expectRefused(store: LabStore, data: Uint8Array, reason: BundleErrorReason, message: string | RegExp): void {
+  const error = refusal(store, data);
+  expect(error.reason).toBe(reason);
+  if (typeof message === 'string') expect(error.message).toBe(message);
+  else expect(error.message).toMatch(message);
+}
+
+describe('experiment bundles', () => {
+  it('round-trips every row of every table into an empty database', () => {
+    const source = openStore();
+    const { experimentIds, runIds } = populate(source);
+    const bundle = exportBundle(source, experimentIds, { appVersion: '9.9.9' });
+
+    const target = openStore();
+    // Different ids on the other side: the import must remap them.
+    target.deleteExperiment(target.createExperiment({ name: 'gone', config: {}, runs: sampleRuns() }).experimentId);
+    const result = importBundle(target, bundle);
+    expect(result).toEqual({ experiments: 2, runs: 8, skipped: 0, experimentIds: [2, 3] });
+
+    const expected = dump(source);
+    expect(expected.runs).toHaveLength(8);
+    expect(expected.epoch_metrics).toHaveLength(9);
+    expect(expected.layer_metrics).toHaveLength(3 * 3 + 2 * 2 + 4 * 2);
+    expect(expected.run_artifacts).toHaveLength(2);
+    expect(dump(target)).toEqual(expected);
+
+    // The same through the store's API: NaN, ±Infinity, masks, alphas and artifacts are exact.
+    const targetRuns = target.listRuns();
+    expect(targetRuns.map((r) => r.experimentId)).toEqual([2, 2, 2, 2, 3, 3, 3, 3]);
+    runIds.forEach((id, i) => {
+      const copy = targetRuns[i].id;
+      expect(target.getRunMetrics(copy)).toEqual(source.getRunMetrics(id));
+      expect(target.getArtifacts(copy)).toEqual(source.getArtifacts(id));
+      expect({ ...target.getRun(copy), id: 0, experimentId: 0 }).toEqual({ ...source.getRun(id), id: 0, experimentId: 0 });
+    });
+    const metrics = target.getRunMetrics(targetRuns[0].id);
+    expect(metrics[2].trainLoss).toBeNaN();
+    expect(metrics[2].layers[0].preActMean).toBe(-Infinity);
+    expect(Object.is(metrics[1].layers[1].preluAlphas?.[1], -0)).toBe(true);
+    expect(target.getExperiment(2)).toEqual({ ...source.getExperiment(experimentIds[0]), id: 2 });
+  });
+
+  it('writes a gzip file that starts with a versioned header', () => {
+    const store = openStore();
+    const { experimentIds } = populate(store);
+    const bundle = exportBundle(store, [experimentIds[1]], { appVersion: '1.2.3' });
+    const lines = unpack(bundle);
+    const header = JSON.parse(lines[0]);
+    expect(header).toEqual({
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      app: { name: 'ReLU Lab', version: '1.2.3' },
+      schemaVersion: 2,
+      experiments: 1,
+      runs: 4,
+    });
+    const records = lines.slice(1, -1).map((l) => JSON.parse(l));
+    expect(records.map((r) => r.type)).toEqual(['experiment', 'run', 'epoch', 'epoch', 'epoch', 'epoch', 'artifacts', 'run', 'run', 'run']);
+    expect(records[0]).not.toHaveProperty('id');
+    expect(records[1]).not.toHaveProperty('owner_pid');
+    const end = JSON.parse(lines.at(-1)!);
+    expect(end).toEqual({ type: 'end', records: 10, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // The header is alone in the first block.
+    const offsets = blockOffsets(bundle);
+    expect(zlib.gunzipSync(bundle.subarray(0, offsets[1])).toString()).toBe(`${lines[0]}\n`);
+    // Without an app version, package.json's.
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    expect(JSON.parse(unpack(exportBundle(store, []))[0]).app).toEqual({ name: 'ReLU Lab', version: pkg.version });
+  });
+
+  it('exports only the experiments asked for, in that order, and refuses unknown ones', () => {
+    const store = openStore();
+    const { experimentIds } = populate(store);
+    const [a, b] = experimentIds;
+    const target = openStore();
+    expect(importBundle(target, exportBundle(store, [b, a, b]))).toMatchObject({ experiments: 2, runs: 8, experimentIds: [1, 2] });
+    expect(target.getExperiment(1)?.name).toBe('second');
+
+    const only = openStore();
+    expect(importBundle(only, exportBundle(store, [a]))).toEqual({ experiments: 1, runs: 4, skipped: 0, experimentIds: [1] });
+    expect(only.listExperiments().map((e) => e.name)).toEqual([store.getExperiment(a)!.name]);
+
+    expect(() => exportBundle(store, [a, 999])).toThrow('experiment 999 does not exist');
+    expect(importBundle(openStore(), exportBundle(store, []))).toEqual({ experiments: 0, runs: 0, skipped: 0, experimentIds: [] });
+  });
+
+  it('is idempotent: importing the same bundle again skips what is already there', () => {
+    const source = openStore();
+    const { experimentIds } = populate(source);
+    const bundle = exportBundle(source, experimentIds);
+
+    const target = openStore();
+    const own = target.createExperiment({ name: 'local', config: {}, runs: sampleRuns() });
+    const first = importBundle(target, bundle);
+    const after = everything(target);
+    const second = importBundle(target, bundle);
+    expect(second).toEqual({ experiments: 0, runs: 0, skipped: 10, experimentIds: first.experimentIds });
+    expect(everything(target)).toEqual(after);
+    expect(target.listExperiments()).toHaveLength(3);
+    expect(target.listRuns({ experimentId: own.experimentId })).toHaveLength(4);
+
+    // Back into the database it came from: nothing to add either.
+    const before = everything(source);
+    expect(importBundle(source, bundle)).toEqual({ experiments: 0, runs: 0, skipped: 10, experimentIds });
+    expect(everything(source)).toEqual(before);
+
+    // A bundle with one more experiment adds just that one.
+    const third = source.createExperiment({ name: 'third', config: {}, runs: sampleRuns() });
+    expect(importBundle(target, exportBundle(source, [...experimentIds, third.experimentId]))).toEqual({
+      experiments: 1,
+      runs: 4,
+      skipped: 10,
+      experimentIds: [...first.experimentIds, 4],
+    });
+  });
+
+  it('turns running runs into interrupted and queued runs into cancelled', () => {
+    const source = openStore();
+    const { experimentId, runIds } = source.createExperiment({ name: 'live', config: {}, runs: sampleRuns() });
+    source.markRunStarted(runIds[0], { backend: 'cpu', versions: VERSIONS, ownerPid: process.pid });
+    source.recordEpoch(runIds[0], sampleEpoch(0));
+    source.markRunStarted(runIds[1], { backend: 'cpu', versions: VERSIONS, ownerPid: process.pid });
+    source.finishRun(runIds[1], 'completed');
+    const bundle = exportBundle(source, [experimentId]);
+
+    const target = openStore();
+    importBundle(target, bundle);
+    const runs = target.listRuns();
+    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'completed', 'cancelled', 'cancelled']);
+    expect(runs[0]).toMatchObject({ error: IMPORTED_RUNNING_ERROR, backend: 'cpu', epochsDone: 0, startedAt: source.getRun(runIds[0])!.startedAt });
+    expect(runs[0].finishedAt).not.toBeNull();
+    expect(runs[2]).toMatchObject({ error: null, startedAt: null });
+    expect(runs[2].finishedAt).not.toBeNull();
+    expect(target.db.prepare('SELECT COUNT(*) FROM runs WHERE owner_pid IS NOT NULL').pluck().get()).toBe(0);
+    expect(target.getRunMetrics(runs[0].id)).toEqual(source.getRunMetrics(runIds[0]));
+    // The source is unchanged.
+    expect(source.listRuns().map((r) => r.status)).toEqual(['running', 'completed', 'queued', 'queued']);
+  });
+
+  it('compresses block by block, so large artifacts span several blocks', () => {
+    const source = openStore();
+    const { experimentId, runIds } = source.createExperiment({ name: 'big', config: {}, runs: sampleRuns() });
+    source.saveArtifacts(runIds[0], artifacts(3 << 20, 1));
+    source.finishRun(runIds[0], 'completed');
+    source.cancelQueuedRuns();
+    const bundle = exportBundle(source, [experimentId]);
+    expect(blockOffsets(bundle).length).toBeGreaterThan(4);
+    const target = openStore();
+    importBundle(target, bundle);
+    expect(dump(target)).toEqual(dump(source));
+  });
+
+  it('reads a bundle recompressed by another gzip tool', () => {
+    const source = openStore();
+    const { experimentIds } = populate(source);
+    const recompressed = zlib.gzipSync(zlib.gunzipSync(exportBundle(source, experimentIds)), { level: 9 });
+    const target = openStore();
+    expect(importBundle(target, new Uint8Array(recompressed))).toMatchObject({ experiments: 2, runs: 8 });
+    expect(dump(target)).toEqual(dump(source));
+  });
+
+  describe('refuses, leaving the database untouched', () => {
+    function setup() {
+      const source = openStore();
+      const { experimentIds, runIds } = populate(source);
+      // Big enough to span several blocks.
+      source.saveArtifacts(runIds[2], artifacts(1_500_000, 3));
+      const bundle = exportBundle(source, experimentIds);
+      const target = openStore();
+      populate(target); // data of its own, which must stay as it is
+      target.saveComparison('mine', { runIds: [1] } as never);
+      return { bundle, target };
+    }
+
+    it('a truncated bundle', () => {
+      const { bundle, target } = setup();
+      const offsets = blockOffsets(bundle);
+      expect(offsets.length).toBeGreaterThanOrEqual(3);
+      expectRefused(target, bundle.subarray(0, bundle.length - 1), 'damaged', /^the bundle is damaged: it is truncated/);
+      expectRefused(target, bundle.subarray(0, Math.floor(bundle.length / 2)), 'damaged', /^the bundle is damaged: it is truncated/);
+      // Cut exactly between blocks: every block is whole, the end record is missing.
+      expectRefused(target, bundle.subarray(0, offsets.at(-1)), 'damaged', /^the bundle is damaged: it is truncated/);
+      expectRefused(target, bundle.subarray(0, offsets[1]), 'damaged', 'the bundle is damaged: it is truncated (its end record is missing)');
+      expectRefused(target, bundle.subarray(0, 15), 'damaged', /^the bundle is damaged/);
+      // Truncated plain gzip.
+      const plain = zlib.gzipSync(zlib.gunzipSync(bundle));
+      expectRefused(target, plain.subarray(0, plain.length - 100), 'damaged', /^the bundle is damaged/);
+    });
+
+    it('a corrupted bundle (bad compressed data, CRC, checksum)', () => {
+      const { bundle, target } = setup();
+      const offsets = blockOffsets(bundle);
+      // Garbage in the middle of the second block's compressed data.
+      const garbled = Buffer.from(bundle);
+      const middle = Math.floor((offsets[1] + (offsets[2] ?? bundle.length)) / 2);
+      for (let i = middle; i < middle + 16; i++) garbled[i] ^= 0x5a;
+      expectRefused(target, garbled, 'damaged', /^the bundle is damaged: block 2 (cannot be decompressed|fails its CRC-32 check)/);
+      // A wrong CRC-32 in the last block's trailer.
+      const badCrc = Buffer.from(bundle);
+      badCrc[bundle.length - 8] ^= 1;
+      expectRefused(target, badCrc, 'damaged', `the bundle is damaged: block ${offsets.length} fails its CRC-32 check`);
+      // Bytes that are not gzip after the blocks.
+      expectRefused(target, Buffer.concat([bundle, Buffer.from('junk')]), 'damaged', /unexpected data after block/);
+
+      // A payload changed without updating the checksum: found at the end, after rows were inserted.
+      const lines = unpack(bundle);
+      const i = lines.findIndex((l) => l.includes('"type":"run"'));
+      lines[i] = lines[i].replace('"seed":1', '"seed":2');
+      expect(lines[i]).toContain('"seed":2');
+      expectRefused(target, repack(lines, false), 'damaged', 'the bundle is damaged: checksum mismatch');
+      // The same with a record missing.
+      const fewer = unpack(bundle);
+      fewer.splice(3, 1);
+      expectRefused(target, repack(fewer, false), 'damaged', /^the bundle is damaged: its end record counts \d+ records, but it holds/);
+      // Data after the end record.
+      expectRefused(target, repack([...unpack(bundle), '{}'], false), 'damaged', 'the bundle is damaged: there is data after its end record');
+    });
+
+    it('invalid records, even with a valid checksum', () => {
+      const { bundle, target } = setup();
+      const mutate = (edit: (records: Record<string, unknown>[]) => void) => {
+        const lines = unpack(bundle);
+        const records = lines.slice(1, -1).map((l) => JSON.parse(l));
+        edit(records);
+        return repack([lines[0], ...records.map((r) => JSON.stringify(r)), lines.at(-1)!]);
+      };
+      const run = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'run')!;
+      const epoch = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'epoch')!;
+      expectRefused(target, mutate((r) => (run(r).status = 'paused')), 'damaged', /^the bundle is damaged: record 2 \(run\): CHECK constraint failed/);
+      expectRefused(target, mutate((r) => (run(r).seed = 'one')), 'damaged', 'the bundle is damaged: record 2 (run): seed should be an integer, got "one"');
+      expectRefused(target, mutate((r) => delete run(r).config_json), 'damaged', /record 2 \(run\): NOT NULL constraint failed: runs.config_json/);
+      expectRefused(target, mutate((r) => (run(r).sweep_json = '{oops')), 'damaged', /sweep_json should be valid JSON text/);
+      expectRefused(target, mutate((r) => (run(r).experiment_uid = 'elsewhere')), 'damaged', /its experiment elsewhere is not in the bundle before it/);
+      expectRefused(target, mutate((r) => (epoch(r).train_loss = 'lots')), 'damaged', /train_loss should be a number, got "lots"/);
+      expectRefused(target, mutate((r) => (epoch(r).run_uid = 'nobody')), 'damaged', /its run nobody is not in the bundle before it/);
+      expectRefused(
+        target,
+        mutate((r) => ((epoch(r).layers as Record<string, unknown>[])[0].dead_mask = 'not base64!')),
+        'damaged',
+        /layer 0: dead_mask should be base64 data/,
+      );
+      expectRefused(target, mutate((r) => r.push({ type: 'comment' })), 'damaged', /has an unknown type "comment"/);
+      expectRefused(target, mutate((r) => r.push(r[0])), 'damaged', /appears twice/);
+      expectRefused(target, mutate((r) => r.splice(1, 1)), 'damaged', /its header announces 2 experiments and 8 runs, but it holds 2 and 7|is not in the bundle/);
+    });
+
+    it('a file that is not a bundle', () => {
+      const { target } = setup();
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      expectRefused(target, png, 'not-a-bundle', 'not a ReLU Lab bundle: it is a PNG image');
+      expectRefused(target, Buffer.from('{"hello": "world"}\n'), 'not-a-bundle', /^not a ReLU Lab bundle: it is a plain JSON file/);
+      expectRefused(target, new Uint8Array(0), 'not-a-bundle', 'not a ReLU Lab bundle: the file is empty');
+      expectRefused(target, randomBytes(1000).fill(0, 0, 1), 'not-a-bundle', 'not a ReLU Lab bundle: it is not gzip-compressed');
+      expectRefused(target, fs.readFileSync(target.file), 'not-a-bundle', /^not a ReLU Lab bundle: it is a SQLite database/);
+      const notOurs = 'not a ReLU Lab bundle: it does not start with a ReLU Lab bundle header';
+      expectRefused(target, zlib.gzipSync('{"format":"something-else","version":1}\n{}\n'), 'not-a-bundle', notOurs);
+      expectRefused(target, zlib.gzipSync(JSON.stringify({ runs: [1, 2, 3] })), 'not-a-bundle', notOurs);
+      expectRefused(target, zlib.gzipSync(randomBytes(200_000)), 'not-a-bundle', notOurs);
+      expectRefused(target, zlib.gzipSync(''), 'not-a-bundle', /^not a ReLU Lab bundle/);
+    });
+
+    it('a bundle from a newer format version', () => {
+      const { bundle, target } = setup();
+      const lines = unpack(bundle);
+      const header = JSON.parse(lines[0]);
+      const future = repack([JSON.stringify({ ...header, version: 3 }), 'whatever version 3 holds', '\u0000']);
+      expectRefused(
+        target,
+        future,
+        'too-new',
+        'bundle format version 3 is newer than this ReLU Lab supports (1): update ReLU Lab to import it',
+      );
+      expectRefused(target, repack([JSON.stringify({ ...header, version: 0 }), ...lines.slice(1)]), 'damaged', /invalid format version/);
+    });
+
+    it('a run whose index is taken by another run of the same experiment', () => {
+      const { bundle, target } = setup();
+      const lines = unpack(bundle);
+      const records = lines.slice(1, -1).map((l) => JSON.parse(l));
+      // Import the experiment alone first (runs and their records removed), then the full bundle
+      // with one run's uid changed so that it collides with nothing but its index.
+      const experimentOnly = repack([
+        lines[0].replace('"experiments":2,"runs":8', '"experiments":1,"runs":0'),
+        JSON.stringify(records[0]),
+        lines.at(-1)!,
+      ]);
+      importBundle(target, experimentOnly);
+      const runs = records.filter((r) => r.type === 'run' && r.experiment_uid === records[0].uid);
+      const full = repack([lines[0], ...records.map((r) => JSON.stringify(r)), lines.at(-1)!]);
+      expect(importBundle(target, full)).toMatchObject({ experiments: 1, runs: 8, skipped: 1 });
+      expect(runs).toHaveLength(4);
+      records[1].uid = 'a-different-run';
+      const clash = repack([lines[0], ...records.map((r) => JSON.stringify(r)), lines.at(-1)!]);
+      const error = refusal(target, clash);
+      expect(error.reason).toBe('conflict');
+      expect(error.message).toMatch(/^cannot import run a-different-run: experiment \d+ already has a different run .* at index 0$/);
+    });
+  });
+});
