@@ -239,11 +239,12 @@ export function formatIssues(issues: ConfigIssue[]): string {
   return issues.map(formatIssue).join('\n');
 }
 
-/** Formats a zod-style path: `model.widths[2]`. */
+/** Formats a zod-style path: `model.widths[2]`; keys that are not plain names are quoted: `sweep["model.width"]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) out += `[${JSON.stringify(key)}]`;
     else out += out ? `.${String(key)}` : String(key);
   }
   return out;
@@ -333,6 +334,7 @@ function toConfigIssue(issue: ZodLikeIssue, root: unknown): ConfigIssue {
       return { path, message: `must be ${op} ${bound}, got ${describeValue(given)}` };
     }
     case 'invalid_value':
+      if (given === undefined) return { path, message: 'is required' };
       return {
         path,
         message: `must be one of ${(issue.values ?? []).map((v) => String(v)).join(', ')}, got ${describeValue(given)}`,
@@ -353,6 +355,7 @@ function toConfigIssue(issue: ZodLikeIssue, root: unknown): ConfigIssue {
         };
       }
       // A union such as seeds (list or {from, count}): report the branch that matches the given shape.
+      if (given === undefined) return { path, message: 'is required' };
       return { path, message: `has the wrong form: ${unionHint(issue.path, given)}` };
     }
     case 'custom':

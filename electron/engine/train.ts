@@ -235,6 +235,8 @@ export class Trainer {
   dispose(): void {
     disposeNetwork(this.net);
     this.optimizer.dispose();
+    // TF.js' MomentumOptimizer.dispose() does not call SGDOptimizer's, so its learning-rate scalar `c` leaks.
+    if (this.optimizer instanceof tf.MomentumOptimizer) (this.optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
     tf.dispose([this.xTrain, this.yTrain, this.probeX, this.probeY]);
     if (this.xVal) this.xVal.dispose();
     if (this.yVal) this.yVal.dispose();

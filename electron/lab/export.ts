@@ -4,6 +4,7 @@
  */
 import type { LabStore } from '../../db/store.js';
 import type { EpochMetrics } from '../../shared/metrics.js';
+import { csvField, csvNumber } from '../../shared/csv.js';
 
 export interface LongRow {
   experimentId: number;
@@ -48,21 +49,6 @@ export function experimentLongRows(store: LabStore, experimentId: number): LongR
   return rows;
 }
 
-/** Quotes a CSV field when needed (RFC 4180). */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'number' ? formatNumber(value) : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Full precision, and the spellings spreadsheets and pandas read for non-finite values. */
-export function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return 'Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
-
 export function longRowsToCsv(rows: LongRow[]): string {
   const sweepKeys = [...new Set(rows.flatMap((r) => Object.keys(r.sweep)))];
   const header = ['experiment_id', 'run_id', 'run_index', 'seed', 'status', ...sweepKeys, 'epoch', 'layer', 'metric', 'value'];
@@ -79,5 +65,5 @@ export function longRowsToCsv(rows: LongRow[]): string {
 
 export function longRowsToJson(rows: LongRow[]): string {
   // JSON has no NaN/Infinity: write them as strings so nothing is silently lost.
-  return JSON.stringify(rows, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? formatNumber(value) : value), 2);
+  return JSON.stringify(rows, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? csvNumber(value) : value), 2);
 }
