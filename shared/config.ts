@@ -72,7 +72,7 @@ const abs1d = z
     ...datasetCommon,
   })
   .refine((d) => d.range[0] < d.range[1], {
-    message: 'range must be [lo, hi] with lo < hi',
+    message: 'must be [lo, hi] with lo < hi',
     path: ['range'],
   });
 

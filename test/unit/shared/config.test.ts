@@ -164,8 +164,8 @@ describe('rule messages name the path, the rule and the given value', () => {
   });
 
   it('abs1d range must be [lo, hi] with lo < hi', () => {
-    expect(messages(withPatch({ dataset: { kind: 'abs1d', range: [1, -1] } }))).toEqual(['dataset.range: range must be [lo, hi] with lo < hi, got [1,-1]']);
-    expect(messages(withPatch({ dataset: { kind: 'abs1d', range: [1, 1] } }))).toEqual(['dataset.range: range must be [lo, hi] with lo < hi, got [1,1]']);
+    expect(messages(withPatch({ dataset: { kind: 'abs1d', range: [1, -1] } }))).toEqual(['dataset.range: must be [lo, hi] with lo < hi, got [1,-1]']);
+    expect(messages(withPatch({ dataset: { kind: 'abs1d', range: [1, 1] } }))).toEqual(['dataset.range: must be [lo, hi] with lo < hi, got [1,1]']);
     expect(messages(withPatch({ dataset: { kind: 'abs1d', range: [0, 'a'] } }))).toEqual(['dataset.range[1]: must be a number, got "a"']);
     const ok = validateExperiment(withPatch({ dataset: { kind: 'abs1d' } }));
     expect(ok.ok && ok.runs[0].config.dataset).toMatchObject({ range: [-Math.sqrt(3), Math.sqrt(3)], sampling: 'grid' });
