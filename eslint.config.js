@@ -22,9 +22,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['db/**/*.ts', 'electron/engine/**/*.ts', 'electron/lab/**/*.ts', 'electron/cli/**/*.ts'],
+    files: ['db/**/*.ts', 'electron/engine/**/*.ts', 'electron/lab/**/*.ts', 'electron/cli/**/*.ts', 'electron/server/**/*.ts', 'electron/ipc.ts', 'electron/app-root.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only the Electron main/preload entry points may import electron.' }] }],
+    },
+  },
+  {
+    // The renderer runs in a browser page (Electron's sandboxed window or web mode): no Node modules.
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'better-sqlite3', 'electron', '**/db/*', '**/electron/*'], message: 'The renderer runs in a browser page: no Node modules; talk to the lab through the LabClient.' }] }],
     },
   },
 );

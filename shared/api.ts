@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { BACKENDS, type BackendChoice, type ConfigIssue, type RunConfig } from './config.js';
 import { RUN_STATUSES, type ExperimentSummary, type Histogram, type LibraryVersions, type RunStatus, type RunSummary } from './metrics.js';
 import type { Preset } from './presets.js';
+import { CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from './compare.js';
+import type { ComparedRun } from './charts.js';
+import { FIGURE_PRESET_NAMES, type FigurePresetName } from './figure/types.js';
 
 // ---------- Data carried over the API (plain JSON-able shapes, typed arrays as number lists) ----------
 
@@ -107,6 +110,35 @@ export interface AppInfo {
   databaseFile: string;
 }
 
+/** A file produced in the main process (figure, bundle), base64 so both carriers move it cheaply. */
+export interface FileData {
+  mimeType: string;
+  base64: string;
+  suggestedName: string;
+  /** Pixel size (PNG) or physical size in inches (SVG, PDF). */
+  size: { width: number; height: number; unit: 'px' | 'in' } | null;
+}
+
+export const FIGURE_FORMATS = ['svg', 'pdf', 'png', 'csv'] as const;
+export type FigureFormat = (typeof FIGURE_FORMATS)[number];
+
+export interface FigureRequestOptions {
+  preset: FigurePresetName;
+  fontFamily?: string;
+  fontSize?: number;
+  grayscaleSafe?: boolean;
+  /** Pixels per inch for PNG. */
+  dpi?: number;
+  title?: string;
+}
+
+export interface BundleImportSummary {
+  experiments: number;
+  runs: number;
+  skipped: number;
+  experimentIds: number[];
+}
+
 export interface CreateExperimentResult {
   experimentId: number;
   runIds: number[];
@@ -187,6 +219,19 @@ export interface LabApi {
   getSettings(): Promise<Settings>;
   /** Changing the database file reopens the lab on it (refused while runs are training). */
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
+
+  /** The runs a comparison holds, with all their measurements (the compare view computes its charts from these). */
+  getComparedRuns(spec: ComparisonSpecInput): Promise<ComparedRun[]>;
+  listComparisons(): Promise<SavedComparison[]>;
+  /** Saves a comparison by name (the same name replaces it). */
+  saveComparison(name: string, spec: ComparisonSpecInput): Promise<SavedComparison>;
+  deleteComparison(id: number): Promise<void>;
+  /** One chart of a comparison as SVG, PDF, PNG (at `dpi`) or the CSV of exactly what it plots. */
+  renderChart(spec: ComparisonSpecInput, chart: ChartKind, format: FigureFormat, options: FigureRequestOptions): Promise<FileData>;
+  /** Experiments as one bundle file (configs, runs, metrics, weights). */
+  exportBundle(experimentIds: number[]): Promise<FileData>;
+  /** Imports a bundle (base64); importing the same bundle twice adds nothing. */
+  importBundle(base64: string): Promise<BundleImportSummary>;
 }
 
 export type ApiOperation = keyof LabApi;
@@ -221,6 +266,15 @@ const settingsPatch = z.strictObject({
   theme: z.enum(THEMES).optional(),
 });
 
+const figureOptions = z.strictObject({
+  preset: z.enum(FIGURE_PRESET_NAMES),
+  fontFamily: z.string().max(200).optional(),
+  fontSize: z.number().min(4).max(48).optional(),
+  grayscaleSafe: z.boolean().optional(),
+  dpi: z.int().min(36).max(1200).optional(),
+  title: z.string().max(300).optional(),
+});
+
 /** Argument schemas, one tuple per operation: the main process validates every call against these. */
 export const apiArgSchemas = {
   getAppInfo: z.tuple([]),
@@ -240,6 +294,14 @@ export const apiArgSchemas = {
   getQueue: z.tuple([]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
+  getComparedRuns: z.tuple([comparisonSpecSchema]),
+  listComparisons: z.tuple([]),
+  saveComparison: z.tuple([z.string().trim().min(1).max(200), comparisonSpecSchema]),
+  deleteComparison: z.tuple([id]),
+  renderChart: z.tuple([comparisonSpecSchema, z.enum(CHART_KINDS), z.enum(FIGURE_FORMATS), figureOptions]),
+  exportBundle: z.tuple([z.array(id).min(1).max(10_000)]),
+  // ~300 MB of bundle at most through one call.
+  importBundle: z.tuple([z.string().min(1).max(400_000_000)]),
 } satisfies { [K in ApiOperation]: z.ZodType };
 
 export const API_OPERATIONS = Object.keys(apiArgSchemas) as ApiOperation[];
@@ -308,4 +370,4 @@ export function decodeJson<T = unknown>(text: string): T {
   }) as T;
 }
 
-export type { ConfigIssue, RunConfig, RunStatus, RunSummary, ExperimentSummary, Preset };
+export type { ConfigIssue, RunConfig, RunStatus, RunSummary, ExperimentSummary, Preset, ChartKind, ComparisonSpecInput, SavedComparison, ComparedRun };

@@ -1,7 +1,9 @@
 /**
  * The comparison's charts as data: one function turns compared runs and a ComparisonSpec into what
  * each chart plots. The app draws it (recharts), the figure export renders it (SVG/PDF/PNG) and the
- * CSV export writes it, so what is exported is exactly what is on screen. Pure TypeScript.
+ * CSV export writes it, so what is exported is exactly what is on screen. Bands are clipped to the
+ * range the metric can take (fractions to [0, 1], counts and losses to ≥ 0), in the data itself, so
+ * the CSV holds what is drawn. Pure TypeScript.
  */
 import type { EpochMetricsDto } from './api.js';
 import { groupStyle, type ChartKind, type ComparisonSpec } from './compare.js';
@@ -169,10 +171,19 @@ function bandLabel(spec: ComparisonSpec): string {
   return { none: 'mean', std: 'mean ± std', se: 'mean ± SE', ci95: 'mean, 95 % CI' }[spec.band];
 }
 
-function lineSeries(model: ComparisonModel, spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean'): LineGroupSeries[] {
+/** The range a metric can take: bands are clipped to it (a dead fraction's band never goes below 0). */
+type Range = readonly [number, number];
+const FRACTION: Range = [0, 1];
+const NON_NEGATIVE: Range = [0, Infinity];
+
+function clip<P extends { lo: number; hi: number }>(p: P, range: Range): P {
+  return { ...p, lo: Math.max(range[0], Math.min(range[1], p.lo)), hi: Math.max(range[0], Math.min(range[1], p.hi)) };
+}
+
+function lineSeries(model: ComparisonModel, spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean', range: Range): LineGroupSeries[] {
   return model.groups.map((g) => {
     const perRun = g.runs.map((r) => metricSeries(r.epochs, metric, { layer, xAxis: spec.xAxis }));
-    const points = groupSeries(perRun, { band: spec.band, smoothing: spec.smoothing, xAxis: spec.xAxis, maxPoints: MAX_CHART_POINTS });
+    const points = groupSeries(perRun, { band: spec.band, smoothing: spec.smoothing, xAxis: spec.xAxis, maxPoints: MAX_CHART_POINTS }).map((p) => clip(p, range));
     const runs = spec.showRuns
       ? g.runs.map((r, i) => {
           const series = spec.smoothing > 0 ? smoothSeries(perRun[i], spec.smoothing) : perRun[i];
@@ -205,7 +216,7 @@ export function chartData(model: ComparisonModel, kind: ChartKind, spec: Compari
       panels: layersShown(model, spec).map((layer) => ({
         title: layerTitle(layer),
         yLabel: layerMetric.yLabel,
-        series: lineSeries(model, spec, layerMetric.metric, layer),
+        series: lineSeries(model, spec, layerMetric.metric, layer, FRACTION),
       })),
     };
   }
@@ -228,7 +239,7 @@ export function chartData(model: ComparisonModel, kind: ChartKind, spec: Compari
         title: `${CHART_TITLES[kind]} (${bandLabel(spec)})`,
         xLabel: xLabel(spec),
         panels: metrics
-          .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metric, 'mean') }))
+          .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metric, 'mean', kind === 'loss' ? NON_NEGATIVE : FRACTION) }))
           .filter((p) => p.series.some((s) => s.points.length > 0)),
       };
     }
@@ -309,7 +320,7 @@ function finalDeadBars(model: ComparisonModel, spec: ComparisonSpec): BarChartDa
               const l = e?.layers.find((x) => x.layer === layer);
               return l ? [l.deadFraction] : [];
             });
-            return { category, ...band(perRun, spec.band) };
+            return { category, ...clip(band(perRun, spec.band), FRACTION) };
           }),
         })),
       },
@@ -327,7 +338,7 @@ export function epochAt(epochs: readonly EpochMetricsDto[], epoch: number | null
 function revivalBars(model: ComparisonModel, spec: ComparisonSpec): BarChartData {
   const categories = layerCategories(model);
   const perGroup = model.groups.map((g) => ({ g, stats: g.runs.map((r) => revivalByLayer(r.epochs)) }));
-  const panel = (title: string, yLabel: string, pick: (s: ReturnType<typeof revivalByLayer>[number]) => number | null): BarPanelData => ({
+  const panel = (title: string, yLabel: string, range: Range, pick: (s: ReturnType<typeof revivalByLayer>[number]) => number | null): BarPanelData => ({
     title,
     yLabel,
     categories,
@@ -342,7 +353,7 @@ function revivalBars(model: ComparisonModel, spec: ComparisonSpec): BarChartData
           const v = s ? pick(s) : null;
           return v === null ? [] : [v];
         });
-        return { category, ...band(values, spec.band) };
+        return { category, ...clip(band(values, spec.band), range) };
       }),
     })),
   });
@@ -352,9 +363,9 @@ function revivalBars(model: ComparisonModel, spec: ComparisonSpec): BarChartData
     title: `${CHART_TITLES.revival} (${bandLabel(spec)} over runs)`,
     xLabel: 'Hidden layer',
     panels: [
-      panel('units that died (at init or later)', 'Units per run', (s) => s.everDied),
-      panel('units that came back later', 'Units per run', (s) => s.revived),
-      panel('share of the dead that stayed dead', 'Stayed dead / died', (s) => (s.everDied > 0 ? s.stayedDead / s.everDied : null)),
+      panel('units that died (at init or later)', 'Units per run', NON_NEGATIVE, (s) => s.everDied),
+      panel('units that came back later', 'Units per run', NON_NEGATIVE, (s) => s.revived),
+      panel('share of the dead that stayed dead', 'Stayed dead / died', FRACTION, (s) => (s.everDied > 0 ? s.stayedDead / s.everDied : null)),
     ],
   };
 }

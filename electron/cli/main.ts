@@ -13,6 +13,8 @@ import { Lab, defaultWorkerCount } from '../lab/lab.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
 import { writeModelFiles } from '../engine/artifacts.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
+import { compareCommand, exportBundleTo, figureCommand, importCommand, writeFileAtomic, type CommandContext } from './compare.js';
+import { serve } from './serve.js';
 import { duration, fraction, num, sweepLabel, table } from './format.js';
 
 /** A failure with a one-line reason and an exit code. */
@@ -41,7 +43,24 @@ Usage:
                                          the run's final model (TF.js layers format) and probe set
   relu-lab export EXPERIMENT_ID --format csv|json --out FILE
                                          every run's metrics, long format
+  relu-lab export EXPERIMENT_ID[,ID…] --format bundle --out FILE
+                                         experiments as one bundle another ReLU Lab imports
+  relu-lab import BUNDLE                 import a bundle (importing twice adds nothing)
+  relu-lab compare save NAME --experiment ID [--run ID] [--group-by FIELD] [--band std|se|ci95|none]
+                   [--layer N|mean|all] [--show-runs] [--x-axis epoch|time] [--log-x] [--log-y]
+                   [--smoothing W] [--at-epoch N]
+                                         save a comparison by name (same name: replaced)
+  relu-lab compare list|show|delete NAME saved comparisons
+  relu-lab figure NAME --chart KIND --out FILE [--format svg|pdf|png|csv] [--dpi 300]
+                   [--preset single-column|double-column|screen] [--font sans|serif]
+                   [--font-size PT] [--grayscale] [--title TEXT]
+                                         one chart of a saved comparison, as the app draws it
+                                         (KIND: dead-fraction, final-dead-bars, dead-heatmap, loss,
+                                         accuracy, histograms, revival, active-probability,
+                                         dormant-fraction; csv = exactly the plotted data)
   relu-lab presets [--json]              the built-in experiment designs
+  relu-lab serve [--port P] [--no-open]  the app in a web browser (web mode): serves the
+                                         interface on 127.0.0.1 and prints its address
   relu-lab help                          this text
 
 Options:
@@ -52,6 +71,8 @@ Options:
   --set path=value          override one config field, e.g. --set training.epochs=5 (repeatable)
   --json                    machine-readable output on stdout
   --name TEXT               experiment name (overrides the config's)
+  --port P                  serve: port on 127.0.0.1 (default 0: a free port)
+  --no-open                 serve: do not open a web browser
 
 Exit codes: 0 done (diverged runs are results, not errors), 2 invalid config or
 arguments, 1 anything else.`;
@@ -74,8 +95,16 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         return showCommand(rest, io);
       case 'export':
         return exportCommand(rest, io);
+      case 'compare':
+        return compareCommand(rest, commandContext(io));
+      case 'figure':
+        return figureCommand(rest, commandContext(io));
+      case 'import':
+        return importCommand(rest, commandContext(io));
       case 'presets':
         return presetsCommand(rest, io);
+      case 'serve':
+        return await serveCommand(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)} (try relu-lab help)`);
     }
@@ -92,6 +121,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     io.stderr.write(`relu-lab: ${message.split('\n')[0]}\n`);
     return 1;
   }
+}
+
+function commandContext(io: CliIo): CommandContext {
+  return { io, openStore, fail: (message) => new CliError(message, 1) };
 }
 
 function openStore(dbOption: unknown): LabStore {
@@ -373,8 +406,8 @@ function exportCommand(argv: string[], io: CliIo): number {
   const { positionals, options } = parseArgs(argv, { db: { value: true }, format: { value: true }, out: { value: true }, help: {} });
   if (help(options, io)) return 0;
   const format = options.format;
-  if (format !== 'model' && format !== 'csv' && format !== 'json') throw new UsageError(`--format: must be one of model, csv, json, got ${JSON.stringify(format ?? null)}`);
-  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('--out: required (a folder for --format model, a file for csv/json)');
+  if (format !== 'model' && format !== 'csv' && format !== 'json' && format !== 'bundle') throw new UsageError(`--format: must be one of model, csv, json, bundle, got ${JSON.stringify(format ?? null)}`);
+  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('--out: required (a folder for --format model, a file for csv/json/bundle)');
   const out = options.out;
   const store = openStore(options.db);
   try {
@@ -388,15 +421,17 @@ function exportCommand(argv: string[], io: CliIo): number {
       io.stderr.write(`wrote ${files.join(', ')}\n`);
       return 0;
     }
+    if (format === 'bundle') {
+      if (positionals.length !== 1) throw new UsageError('expected EXPERIMENT_ID (several: 1,2,3)');
+      const experimentIds = positionals[0].split(',').map((v) => idArgument([v.trim()], 'EXPERIMENT_ID'));
+      for (const id of experimentIds) if (!store.getExperiment(id)) throw new CliError(`experiment ${id} does not exist in ${store.file}`, 1);
+      exportBundleTo(store, experimentIds, out, io);
+      return 0;
+    }
     const experimentId = idArgument(positionals, 'EXPERIMENT_ID');
     if (!store.getExperiment(experimentId)) throw new CliError(`experiment ${experimentId} does not exist in ${store.file}`, 1);
     const rows = experimentLongRows(store, experimentId);
-    const text = format === 'csv' ? longRowsToCsv(rows) : longRowsToJson(rows);
-    // Write to a temporary file and rename, so an existing file is never left half-written.
-    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-    const tmp = `${out}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, out);
+    writeFileAtomic(out, format === 'csv' ? longRowsToCsv(rows) : longRowsToJson(rows));
     io.stderr.write(`wrote ${rows.length} rows to ${out}\n`);
     return 0;
   } finally {
@@ -496,5 +531,42 @@ class ProgressReporter {
 
   done(): void {
     if (this.tty) this.io.stderr.write('\r\x1b[K');
+  }
+}
+
+async function serveCommand(argv: string[], io: CliIo): Promise<number> {
+  const { positionals, options } = parseArgs(argv, {
+    port: { value: true },
+    db: { value: true },
+    backend: { value: true },
+    workers: { value: true },
+    'no-open': {},
+    'static-dir': { value: true },
+    help: {},
+  });
+  if (help(options, io)) return 0;
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  const port = options.port === undefined ? 0 : wholeNumber('port', options.port, 0);
+  if (port > 65535) throw new UsageError(`--port: must be a whole number between 0 and 65535, got ${JSON.stringify(options.port)}`);
+  const backend = options.backend as BackendChoice | undefined;
+  if (backend !== undefined && !BACKENDS.includes(backend)) {
+    throw new UsageError(`--backend: must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(options.backend)}`);
+  }
+  const workers = options.workers === undefined ? undefined : wholeNumber('workers', options.workers);
+  if (workers !== undefined && workers > 64) throw new UsageError(`--workers: must be a whole number between 1 and 64, got ${workers}`);
+  try {
+    return await serve(
+      {
+        port,
+        db: typeof options.db === 'string' ? options.db : undefined,
+        backend,
+        workers,
+        open: !options['no-open'],
+        staticDir: typeof options['static-dir'] === 'string' ? options['static-dir'] : undefined,
+      },
+      io,
+    );
+  } catch (err) {
+    throw new CliError((err as Error).message, 1);
   }
 }

@@ -11,7 +11,8 @@ import type { EpochMetrics, RunStatus } from '../../shared/metrics.js';
 import type { LabStore } from '../../db/store.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
-const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+/** The worker thread's entry point when running from source (it loads worker.ts through tsx). */
+export const DEFAULT_WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 export interface LabOptions {
   /** Concurrent training workers (default: cores − 1, at least 1). */
@@ -19,6 +20,8 @@ export interface LabOptions {
   backend?: BackendChoice;
   /** Folder that relative dataset paths (csv) are resolved against. */
   baseDir?: string;
+  /** The worker thread's entry module (default: worker-entry.mjs next to this file; a bundled app points at its bundled worker). */
+  workerEntry?: URL;
 }
 
 export interface RunStatusEvent {
@@ -73,9 +76,10 @@ export function defaultWorkerCount(): number {
 }
 
 export class Lab extends EventEmitter<LabEvents> {
-  readonly workerCount: number;
-  readonly backend: BackendChoice;
+  private workers: number;
+  private backendChoice: BackendChoice;
   private readonly baseDir: string;
+  private readonly workerEntry: URL;
   private readonly queue: QueuedRun[] = [];
   private readonly slots: Slot[] = [];
   private closed = false;
@@ -85,9 +89,39 @@ export class Lab extends EventEmitter<LabEvents> {
     options: LabOptions = {},
   ) {
     super();
-    this.workerCount = Math.max(1, options.workers ?? defaultWorkerCount());
-    this.backend = options.backend ?? 'auto';
+    this.workers = Math.max(1, options.workers ?? defaultWorkerCount());
+    this.backendChoice = options.backend ?? 'auto';
     this.baseDir = options.baseDir ?? process.cwd();
+    this.workerEntry = options.workerEntry ?? DEFAULT_WORKER_ENTRY;
+  }
+
+  /** Concurrent training workers. */
+  get workerCount(): number {
+    return this.workers;
+  }
+
+  /** The backend runs started from now on train with. */
+  get backend(): BackendChoice {
+    return this.backendChoice;
+  }
+
+  /**
+   * Changes the worker count and/or backend for runs started from now on. Runs already training keep
+   * their worker and backend; surplus workers stop when their run ends.
+   */
+  configure(options: { workers?: number; backend?: BackendChoice }): void {
+    if (options.workers !== undefined) this.workers = Math.max(1, Math.floor(options.workers));
+    if (options.backend !== undefined) this.backendChoice = options.backend;
+    for (const slot of [...this.slots]) {
+      if (this.slots.length <= this.workers) break;
+      if (!slot.run) this.retire(slot);
+    }
+    this.pump();
+  }
+
+  /** Run ids waiting for a worker, in queue order. */
+  queuedRunIds(): number[] {
+    return this.queue.map((q) => q.runId);
   }
 
   /** Queues every `queued` run of an experiment (in run order). */
@@ -170,7 +204,7 @@ export class Lab extends EventEmitter<LabEvents> {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_ENTRY);
+    const worker = new Worker(this.workerEntry);
     const slot: Slot = { worker, run: null };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (err) => this.onWorkerDeath(slot, `the training worker crashed: ${err.message}`));
@@ -223,6 +257,8 @@ export class Lab extends EventEmitter<LabEvents> {
           this.store.finishRun(runId, 'failed', `could not store the run's results: ${(err as Error).message}`);
         }
         slot.run = null;
+        // Fewer workers were asked for meanwhile (configure): this one stops.
+        if (this.slots.length > this.workers) this.retire(slot);
         this.emit('run-status', { runId, experimentId, status: message.status, error: message.error, backend: null });
         this.pump();
         this.maybeIdle();
@@ -245,6 +281,16 @@ export class Lab extends EventEmitter<LabEvents> {
     void slot.worker.terminate();
     this.pump();
     this.maybeIdle();
+  }
+
+  /** Stops an idle worker for good. */
+  private retire(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    slot.worker.removeAllListeners('exit');
+    slot.worker.removeAllListeners('error');
+    slot.worker.on('error', () => undefined);
+    void slot.worker.terminate();
   }
 
   private maybeIdle(): void {

@@ -462,7 +462,7 @@ describe('relu-lab export', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`relu-lab: run 99999 does not exist in ${db}\n`);
     expect(format.code).toBe(2);
-    expect(format.stderr).toBe('relu-lab: --format: must be one of model, csv, json, got "xml"\n');
+    expect(format.stderr).toBe('relu-lab: --format: must be one of model, csv, json, bundle, got "xml"\n');
     expect(noOut.code).toBe(2);
     expect(noExperiment.code).toBe(1);
     expect(noExperiment.stderr).toBe(`relu-lab: experiment 99999 does not exist in ${db}\n`);

@@ -1,0 +1,215 @@
+/**
+ * CLI commands for comparisons, figures and bundles:
+ *   relu-lab compare save NAME (--experiment ID … | --run ID …) [--group-by FIELD …] [--band …] …
+ *   relu-lab compare list | show NAME | delete NAME
+ *   relu-lab figure NAME --chart KIND --format svg|pdf|png|csv --out FILE [--dpi N] [--preset P] …
+ *   relu-lab import BUNDLE
+ * (`relu-lab export EXPERIMENT_ID … --format bundle` is in main.ts.)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BAND_KINDS, CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput } from '../../shared/compare.js';
+import { FIGURE_FORMATS, type FigureFormat } from '../../shared/api.js';
+import { FIGURE_PRESET_NAMES, type FigurePresetName } from '../../shared/figure/types.js';
+import { formatPath } from '../../shared/config.js';
+import type { LabStore } from '../../db/store.js';
+import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
+import { renderComparisonChart } from '../figure/comparison.js';
+import { parseArgs, UsageError, wholeNumber } from './args.js';
+import { table } from './format.js';
+
+export interface CommandContext {
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  openStore(db: unknown): LabStore;
+  fail(message: string): Error;
+}
+
+/** Writes through a temporary file and a rename, so an existing file is never left half-written. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function ids(name: string, values: unknown): number[] {
+  return ((values as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => wholeNumber(name, v.trim()));
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name}: must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function numberOption(name: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name}: must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function compareCommand(argv: string[], ctx: CommandContext): number {
+  const [sub, ...rest] = argv;
+  const { positionals, options } = parseArgs(rest, {
+    db: { value: true },
+    experiment: { value: true, repeat: true },
+    run: { value: true, repeat: true },
+    'group-by': { value: true, repeat: true },
+    band: { value: true },
+    layer: { value: true },
+    'show-runs': {},
+    'x-axis': { value: true },
+    'log-x': {},
+    'log-y': {},
+    smoothing: { value: true },
+    'at-epoch': { value: true },
+    json: {},
+  });
+  const store = ctx.openStore(options.db);
+  try {
+    switch (sub) {
+      case 'save': {
+        if (positionals.length !== 1) throw new UsageError('compare save needs one NAME');
+        const layerOption = options.layer;
+        const spec: ComparisonSpecInput = {
+          experimentIds: ids('experiment', options.experiment),
+          runIds: ids('run', options.run),
+          groupBy: (options['group-by'] as string[] | undefined) ?? [],
+          band: oneOf('band', options.band, BAND_KINDS, 'std'),
+          layer: layerOption === undefined ? 'mean' : layerOption === 'mean' || layerOption === 'all' ? layerOption : wholeNumber('layer', layerOption, 1) - 1,
+          showRuns: Boolean(options['show-runs']),
+          xAxis: oneOf('x-axis', options['x-axis'], ['epoch', 'time'] as const, 'epoch'),
+          logX: Boolean(options['log-x']),
+          logY: Boolean(options['log-y']),
+          smoothing: numberOption('smoothing', options.smoothing, 0, 0.999) ?? 0,
+          atEpoch: options['at-epoch'] === undefined ? null : wholeNumber('at-epoch', options['at-epoch'], 0),
+        };
+        if (spec.experimentIds!.length === 0 && spec.runIds!.length === 0) throw new UsageError('compare save: give --experiment ID or --run ID (repeatable, or comma-separated)');
+        for (const id of spec.experimentIds!) if (!store.getExperiment(id)) throw ctx.fail(`experiment ${id} does not exist in ${store.file}`);
+        const missing = spec.runIds!.filter((id) => !store.getRun(id));
+        if (missing.length > 0) throw ctx.fail(`run ${missing[0]} does not exist in ${store.file}`);
+        const parsed = comparisonSpecSchema.safeParse(spec);
+        if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
+        const saved = store.saveComparison(positionals[0], parsed.data);
+        ctx.io.stdout.write(options.json ? `${JSON.stringify(saved, null, 2)}\n` : `saved comparison ${saved.id} "${saved.name}"\n`);
+        return 0;
+      }
+      case 'list': {
+        const all = store.listComparisons();
+        if (options.json) ctx.io.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+        else if (all.length === 0) ctx.io.stdout.write('no saved comparisons (create one with relu-lab compare save NAME --experiment ID)\n');
+        else {
+          ctx.io.stdout.write(
+            `${table(
+              ['id', 'name', 'experiments', 'runs', 'group by', 'band', 'updated'],
+              all.map((c) => [c.id, c.name, c.spec.experimentIds.join(',') || '-', c.spec.runIds.join(',') || '-', c.spec.groupBy.join(',') || '(auto)', c.spec.band, c.updatedAt]),
+            )}\n`,
+          );
+        }
+        return 0;
+      }
+      case 'show': {
+        const found = store.getComparison(comparisonKey(positionals));
+        if (!found) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])}`);
+        ctx.io.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+        return 0;
+      }
+      case 'delete': {
+        const found = store.getComparison(comparisonKey(positionals));
+        if (!found) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])}`);
+        store.deleteComparison(found.id);
+        ctx.io.stdout.write(`deleted comparison "${found.name}"\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`compare: expected save, list, show or delete, got ${JSON.stringify(sub ?? null)}`);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/** A saved comparison is named by its id or its name. */
+function comparisonKey(positionals: string[]): number | string {
+  if (positionals.length !== 1) throw new UsageError('expected one comparison (its id or name)');
+  return /^\d+$/.test(positionals[0]) ? Number(positionals[0]) : positionals[0];
+}
+
+export function figureCommand(argv: string[], ctx: CommandContext): number {
+  const { positionals, options } = parseArgs(argv, {
+    db: { value: true },
+    chart: { value: true },
+    format: { value: true },
+    out: { value: true },
+    dpi: { value: true },
+    preset: { value: true },
+    font: { value: true },
+    'font-size': { value: true },
+    grayscale: {},
+    title: { value: true },
+  });
+  const chart = oneOf<ChartKind>('chart', options.chart ?? 'dead-fraction', CHART_KINDS, 'dead-fraction');
+  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('--out: required (the file to write)');
+  const out = options.out;
+  const inferred = path.extname(out).slice(1).toLowerCase();
+  const format = oneOf<FigureFormat>('format', options.format ?? ((FIGURE_FORMATS as readonly string[]).includes(inferred) ? inferred : undefined), FIGURE_FORMATS, 'svg');
+  const preset = oneOf<FigurePresetName>('preset', options.preset, FIGURE_PRESET_NAMES, 'single-column');
+  const dpi = options.dpi === undefined ? 300 : wholeNumber('dpi', options.dpi, 36);
+  if (dpi > 1200) throw new UsageError(`--dpi: must be at most 1200, got ${dpi}`);
+  const store = ctx.openStore(options.db);
+  try {
+    const saved = store.getComparison(comparisonKey(positionals));
+    if (!saved) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])} in ${store.file} (see relu-lab compare list)`);
+    const rendered = renderComparisonChart(store, saved.spec, chart, format, {
+      preset,
+      dpi,
+      fontFamily: typeof options.font === 'string' ? options.font : undefined,
+      fontSize: numberOption('font-size', options['font-size'], 4, 48),
+      grayscaleSafe: Boolean(options.grayscale),
+      title: typeof options.title === 'string' ? options.title : undefined,
+    });
+    writeFileAtomic(out, rendered.data);
+    const size = rendered.size ? ` (${rendered.size.width} × ${rendered.size.height} ${rendered.size.unit})` : '';
+    ctx.io.stderr.write(`wrote ${format.toUpperCase()} of ${chart} for comparison "${saved.name}" to ${out}${size}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export function exportBundleTo(store: LabStore, experimentIds: number[], out: string, io: CommandContext['io']): void {
+  const data = exportBundle(store, experimentIds);
+  writeFileAtomic(out, data);
+  io.stderr.write(`wrote bundle of ${experimentIds.length} experiment${experimentIds.length === 1 ? '' : 's'} to ${out} (${(data.length / 1024).toFixed(0)} KiB)\n`);
+}
+
+export function importCommand(argv: string[], ctx: CommandContext): number {
+  const { positionals, options } = parseArgs(argv, { db: { value: true }, json: {} });
+  if (positionals.length !== 1) throw new UsageError('import needs one BUNDLE file');
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(positionals[0]);
+  } catch (err) {
+    throw new UsageError(`cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const store = ctx.openStore(options.db);
+  try {
+    const result = importBundle(store, data);
+    ctx.io.stdout.write(
+      options.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `imported ${result.experiments} experiment${result.experiments === 1 ? '' : 's'} and ${result.runs} run${result.runs === 1 ? '' : 's'}${result.skipped ? ` (${result.skipped} already present, skipped)` : ''}; experiments: ${result.experimentIds.join(', ')}\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof BundleError) throw ctx.fail(`${positionals[0]}: ${err.message}`);
+    throw err;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `relu-lab serve`: web mode. Opens the lab, serves the built renderer and the API on 127.0.0.1 with
+ * a random token, prints the address (token included) on stdout, opens the default browser when
+ * there is one, and stops cleanly on SIGINT/SIGTERM (training runs cancelled, database closed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import type { BackendChoice } from '../../shared/config.js';
+import { LabService } from '../lab/service.js';
+import { startWebServer } from '../server/http.js';
+import { buildRenderer, rendererIndex } from './build.js';
+
+export interface ServeOptions {
+  port: number;
+  db?: string;
+  backend?: BackendChoice;
+  workers?: number;
+  /** Open the default browser (when the machine has one). */
+  open: boolean;
+  /** Serve this folder instead of dist/renderer (it must hold an index.html). */
+  staticDir?: string;
+  /** Stops the server when aborted (tests); SIGINT and SIGTERM always do. */
+  signal?: AbortSignal;
+  /** Settings file (default: the app's; tests use their own). */
+  settingsFile?: string;
+}
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function serve(options: ServeOptions, io: Io): Promise<number> {
+  let staticDir: string;
+  if (options.staticDir) {
+    staticDir = path.resolve(options.staticDir);
+    if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error(`--static-dir: ${staticDir} has no index.html`);
+  } else {
+    staticDir = path.dirname(rendererIndex());
+    if (!fs.existsSync(rendererIndex())) {
+      io.stderr.write('building the web interface (dist/renderer is missing)…\n');
+      await buildRenderer(io.stderr);
+    }
+  }
+
+  const service = LabService.open({
+    transport: 'http',
+    settingsFile: options.settingsFile,
+    overrides: {
+      ...(options.db ? { databaseFile: path.resolve(options.db) } : {}),
+      ...(options.backend ? { defaultBackend: options.backend } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
+    },
+    baseDir: process.cwd(),
+  });
+
+  let server;
+  try {
+    server = await startWebServer({ service, port: options.port, host: '127.0.0.1', staticDir });
+  } catch (err) {
+    await service.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${options.port} on 127.0.0.1 is already in use (try --port 0 for a free one)`);
+    if (code === 'EACCES') throw new Error(`not allowed to listen on port ${options.port} (try a port above 1023, or --port 0)`);
+    throw err;
+  }
+
+  io.stdout.write(`ReLU Lab web mode: ${server.url}\n`);
+  io.stderr.write(`database ${service.databaseFile}; only this computer can connect. Press Ctrl-C to stop.\n`);
+  if (options.open) openBrowser(server.url);
+
+  const forceQuit = () => process.exit(130);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
+      // A second Ctrl-C while shutting down quits at once.
+      process.once('SIGINT', forceQuit);
+      resolve();
+    };
+    const onSigint = () => stop();
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', stop);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop);
+  });
+
+  io.stderr.write('stopping: cancelling training runs and closing the database…\n');
+  await server.close();
+  await service.close();
+  process.off('SIGINT', forceQuit);
+  return 0;
+}
+
+/** Opens the default browser, when this machine has one; failures are ignored (the address is printed). */
+export function openBrowser(url: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): boolean {
+  let command: string;
+  let args: string[];
+  if (platform === 'darwin') {
+    command = 'open';
+    args = [url];
+  } else if (platform === 'win32') {
+    command = 'cmd';
+    args = ['/c', 'start', '""', url.replace(/&/g, '^&')];
+  } else {
+    // No graphical session, no browser to open (e.g. over ssh).
+    if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return false;
+    command = 'xdg-open';
+    args = [url];
+  }
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+    return true;
+  } catch {
+    return false;
+  }
+}

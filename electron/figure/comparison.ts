@@ -1,0 +1,73 @@
+/**
+ * A saved (or ad-hoc) comparison resolved against the database: its runs with their measurements,
+ * and any of its charts rendered as SVG, PDF, PNG or CSV. Used by `relu-lab figure` and the app's
+ * export, so a figure can be rebuilt by script exactly as the app draws it.
+ */
+import type { LabStore } from '../../db/store.js';
+import type { FigureFormat } from '../../shared/api.js';
+import { comparisonSpecSchema, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
+import { buildComparison, chartData, chartToCsv, chartToFigure, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
+import { figurePixelSize, renderFigureSvg, svgPhysicalSize } from '../../shared/figure/index.js';
+import { epochToDto } from '../lab/dto.js';
+import { svgToPdf, svgToPng } from './convert.js';
+
+
+/** The runs a comparison holds: its explicit runs plus every run of its experiments, each once. */
+export function loadComparedRuns(store: LabStore, spec: ComparisonSpec): ComparedRun[] {
+  const ids = new Set(spec.runIds);
+  for (const experimentId of spec.experimentIds) for (const run of store.listRuns({ experimentId })) ids.add(run.id);
+  const runs = store.listRuns({ ids: [...ids] });
+  return runs.map((run) => ({
+    id: run.id,
+    experimentId: run.experimentId,
+    seed: run.seed,
+    sweep: run.sweep,
+    config: run.config,
+    status: run.status,
+    name: run.name,
+    epochs: store.getRunMetrics(run.id).map(epochToDto),
+  }));
+}
+
+export interface RenderedChart {
+  format: FigureFormat;
+  mimeType: string;
+  data: Buffer;
+  /** Pixel size for PNG, physical size for SVG/PDF. */
+  size: { width: number; height: number; unit: 'px' | 'in' } | null;
+}
+
+export const MIME_TYPES: Record<FigureFormat, string> = {
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  csv: 'text/csv',
+};
+
+/** Renders one chart of a comparison in one format. */
+export function renderComparisonChart(
+  store: LabStore,
+  specInput: ComparisonSpecInput,
+  chart: ChartKind,
+  format: FigureFormat,
+  options: FigureOptions & { dpi?: number },
+): RenderedChart {
+  const spec = comparisonSpecSchema.parse(specInput);
+  const runs = loadComparedRuns(store, spec);
+  if (runs.length === 0) throw new Error('the comparison holds no runs');
+  const model = buildComparison(runs, spec);
+  const data = chartData(model, chart, spec);
+  if (format === 'csv') return { format, mimeType: MIME_TYPES.csv, data: Buffer.from(chartToCsv(data), 'utf8'), size: null };
+  const figure = chartToFigure(data, spec, options);
+  const svg = renderFigureSvg(figure);
+  const physical = svgPhysicalSize(svg);
+  if (format === 'svg') {
+    return { format, mimeType: MIME_TYPES.svg, data: Buffer.from(svg, 'utf8'), size: physical ? { width: physical.widthIn, height: physical.heightIn, unit: 'in' } : null };
+  }
+  if (format === 'pdf') {
+    return { format, mimeType: MIME_TYPES.pdf, data: svgToPdf(svg, { title: figure.title }), size: physical ? { width: physical.widthIn, height: physical.heightIn, unit: 'in' } : null };
+  }
+  const dpi = options.dpi ?? 300;
+  const px = figurePixelSize(figure, dpi);
+  return { format, mimeType: MIME_TYPES.png, data: svgToPng(svg, { dpi }), size: { width: px.width, height: px.height, unit: 'px' } };
+}

@@ -1,0 +1,557 @@
+/**
+ * The lab behind the API: every `LabApi` operation over a `LabStore` and a `Lab`, shared by both
+ * carriers (Electron IPC and HTTP in web mode). `handle(operation, args)` is the one entry point a
+ * carrier calls: it validates the operation and its arguments, runs it and always resolves to an
+ * `ApiResult` (it never throws). Live events (run status, epochs, progress, changes) go to the
+ * subscribers as `LabEvent`s.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import {
+  ApiError,
+  isApiOperation,
+  type ApiErrorData,
+  type ApiResult,
+  type AppInfo,
+  type CreateExperimentResult,
+  type EpochMetricsDto,
+  type ExperimentDetail,
+  type ExperimentPatch,
+  type ExperimentRow,
+  type LabApi,
+  type LabEvent,
+  type QueueEntry,
+  type QueueState,
+  type RunFilter,
+  type RunPatch,
+  type RunRow,
+  type Settings,
+  type FigureFormat,
+  type FigureRequestOptions,
+  type FileData,
+  type BundleImportSummary,
+} from '../../shared/api.js';
+import { describeValue, formatIssue, validateExperiment } from '../../shared/config.js';
+import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
+import { PRESETS, type Preset } from '../../shared/presets.js';
+import { LabStore } from '../../db/store.js';
+import { Lab, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './lab.js';
+import { checkArgs } from './api-args.js';
+import { epochToDto, experimentRow, experimentRows, runRows } from './dto.js';
+import { SettingsFile } from './settings.js';
+import { appPackage } from '../app-root.js';
+import { comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
+import type { ComparedRun } from '../../shared/charts.js';
+import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
+import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
+
+const require = createRequire(import.meta.url);
+
+export interface LabServiceOptions {
+  /** Which carrier serves this lab (reported by getAppInfo). */
+  transport: 'ipc' | 'http';
+  /** Settings file (default: `<appData>/ReLU Lab/settings.json`, or `$RELU_LAB_SETTINGS`). */
+  settingsFile?: string;
+  /** Settings for this session only, never persisted (command-line flags such as `--db`). */
+  overrides?: Partial<Settings>;
+  /** Environment read for `$RELU_LAB_DB`, `$RELU_LAB_SETTINGS` and the default paths (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The training worker's entry module (a bundled app points at its bundled worker). */
+  workerEntry?: URL;
+  /** better_sqlite3.node to load instead of the default (one built for Electron's ABI). */
+  nativeBinding?: string;
+  /** Folder relative csv dataset paths are resolved against (default: the working directory). */
+  baseDir?: string;
+  /** Default: the version in the app's package.json. */
+  appVersion?: string;
+  /** Where problems nobody asked about are reported (default: stderr). */
+  log?: (message: string) => void;
+}
+
+type Listener = (event: LabEvent) => void;
+
+interface ActiveInfo {
+  experimentId: number;
+  status: RunStatus;
+  fraction: number;
+  etaSeconds: number | null;
+}
+
+function notFound(what: 'experiment' | 'run', id: number): ApiError {
+  return new ApiError('not_found', `${what} ${id} does not exist`);
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0];
+}
+
+function readTfjsVersion(): string {
+  try {
+    return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export class LabService implements LabApi {
+  private store: LabStore;
+  private lab: Lab;
+  private readonly settings: SettingsFile;
+  private readonly listeners = new Set<Listener>();
+  private readonly active = new Map<number, ActiveInfo>();
+  /** Serializes settings changes (a database switch must not interleave with another). */
+  private settingsLock: Promise<unknown> = Promise.resolve();
+  private changePending = false;
+  /** Set while the database is being switched: operations wait for the new one. */
+  private switching: Promise<void> | null = null;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+  private readonly appVersion: string;
+  private readonly tfjsVersion: string;
+  private readonly log: (message: string) => void;
+
+  private constructor(
+    private readonly options: LabServiceOptions,
+    settings: SettingsFile,
+    store: LabStore,
+  ) {
+    this.settings = settings;
+    this.store = store;
+    this.lab = this.createLab(store);
+    this.appVersion = options.appVersion ?? appPackage().version;
+    this.tfjsVersion = readTfjsVersion();
+    this.log = options.log ?? ((message) => process.stderr.write(`relu-lab: ${message}\n`));
+    if (settings.loadProblem) this.log(settings.loadProblem);
+  }
+
+  /** Opens the database named by the settings (throws, with the reason, when it cannot be opened). */
+  static open(options: LabServiceOptions): LabService {
+    const settings = new SettingsFile({ file: options.settingsFile, overrides: options.overrides, env: options.env });
+    const file = settings.get().databaseFile;
+    let store: LabStore;
+    try {
+      store = LabStore.open(file, { nativeBinding: options.nativeBinding });
+    } catch (err) {
+      throw new Error(`cannot open database ${file}: ${firstLine(err)}`, { cause: err });
+    }
+    return new LabService(options, settings, store);
+  }
+
+  /** The database file in use. */
+  get databaseFile(): string {
+    return this.store.file;
+  }
+
+  /** Where the settings are persisted. */
+  get settingsFile(): string {
+    return this.settings.file;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The carriers' entry point
+
+  /** Validates and runs one operation. Always resolves to an ApiResult, never throws. */
+  async handle(operation: string, args: unknown): Promise<ApiResult<unknown>> {
+    try {
+      if (typeof operation !== 'string' || !isApiOperation(operation)) {
+        return fail({ code: 'invalid_argument', message: `unknown operation ${describeValue(operation)}` });
+      }
+      const checked = checkArgs(operation, args);
+      if (!checked.ok) return fail({ code: 'invalid_argument', message: checked.message });
+      while (this.switching) await this.switching;
+      if (this.closed) return fail({ code: 'conflict', message: 'the lab is shutting down' });
+      const method = this[operation] as (...a: unknown[]) => Promise<unknown>;
+      const value = await method.apply(this, checked.args);
+      return { ok: true, value: value === undefined ? null : value };
+    } catch (err) {
+      if (err instanceof ApiError) return fail(err.toData());
+      const message = firstLine(err);
+      if (/\b(experiment|run) \d+ does not exist\b/.test(message)) return fail({ code: 'not_found', message });
+      this.log(`${String(operation)} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+      return fail({ code: 'internal', message: `${String(operation)} failed: ${message}` });
+    }
+  }
+
+  /** Live events; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Cancels training runs (awaiting them), stops the workers and closes the database. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      this.closing = (async () => {
+        try {
+          await this.lab.close();
+        } finally {
+          this.lab.removeAllListeners();
+          this.store.close();
+          this.listeners.clear();
+        }
+      })();
+    }
+    return this.closing;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Operations (arguments already validated by handle; callable directly too)
+
+  async getAppInfo(): Promise<AppInfo> {
+    const latest = this.store.latestRunBackend();
+    return {
+      appVersion: this.appVersion,
+      electronVersion: process.versions.electron ?? null,
+      tfjsVersion: this.tfjsVersion,
+      trainingBackend: latest?.backend ?? null,
+      versions: latest?.versions ?? null,
+      nodeVersion: process.versions.node,
+      platform: process.platform,
+      transport: this.options.transport,
+      databaseFile: this.store.file,
+    };
+  }
+
+  async listPresets(): Promise<Preset[]> {
+    return JSON.parse(JSON.stringify(PRESETS)) as Preset[];
+  }
+
+  async listExperiments(): Promise<ExperimentRow[]> {
+    return experimentRows(this.store);
+  }
+
+  async getExperiment(id: number): Promise<ExperimentDetail> {
+    const experiment = this.store.getExperiment(id);
+    if (!experiment) throw notFound('experiment', id);
+    const runs = this.store.listRuns({ experimentId: id });
+    return { experiment: experimentRow(this.store, experiment, runs), runs: runRows(this.store, runs) };
+  }
+
+  async createExperiment(config: unknown): Promise<{ experimentId: number; runIds: number[] }> {
+    const validation = validateExperiment(config);
+    if (!validation.ok) {
+      const n = validation.issues.length;
+      const first = validation.issues[0] ? formatIssue(validation.issues[0]) : 'invalid';
+      throw new ApiError(
+        'invalid_config',
+        `the experiment config is invalid: ${first}${n > 1 ? ` (and ${n - 1} more problem${n > 2 ? 's' : ''})` : ''}`,
+        validation.issues,
+      );
+    }
+    const { experimentId, runIds } = this.store.createExperiment({ name: validation.config.name, config, runs: validation.runs });
+    this.lab.enqueueExperiment(experimentId);
+    this.experimentsChanged();
+    return { experimentId, runIds } satisfies CreateExperimentResult;
+  }
+
+  async updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow> {
+    if (!this.store.getExperiment(id)) throw notFound('experiment', id);
+    this.store.updateExperiment(id, patch);
+    this.experimentsChanged();
+    return experimentRow(this.store, this.store.getExperiment(id)!);
+  }
+
+  async deleteExperiment(id: number): Promise<void> {
+    const store = this.store;
+    const lab = this.lab;
+    if (!store.getExperiment(id)) throw notFound('experiment', id);
+    const runIds = new Set(store.listRuns({ experimentId: id }).map((r) => r.id));
+    this.cancelExperimentRuns(id);
+    await waitUntilStopped(lab, runIds);
+    if (this.store !== store) throw new ApiError('conflict', 'the database was switched while the experiment was being deleted');
+    if (!store.getExperiment(id)) throw notFound('experiment', id);
+    store.markOrphanedRunsInterrupted();
+    const elsewhere = store.listRuns({ experimentId: id, statuses: ['running'] });
+    if (elsewhere.length > 0) {
+      throw new ApiError(
+        'conflict',
+        `experiment ${id} has ${elsewhere.length} run${elsewhere.length === 1 ? '' : 's'} training in another process ` +
+          '(e.g. the relu-lab command line); cancel them there or wait until they finish',
+      );
+    }
+    store.deleteExperiment(id);
+    this.experimentsChanged();
+  }
+
+  async cancelExperiment(id: number): Promise<number> {
+    if (!this.store.getExperiment(id)) throw notFound('experiment', id);
+    return this.cancelExperimentRuns(id);
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunRow[]> {
+    return runRows(this.store, this.store.listRuns(filter));
+  }
+
+  async getRun(id: number): Promise<RunRow> {
+    const run = this.store.getRun(id);
+    if (!run) throw notFound('run', id);
+    return runRows(this.store, [run])[0];
+  }
+
+  async getRunMetrics(id: number): Promise<EpochMetricsDto[]> {
+    if (!this.store.getRun(id)) throw notFound('run', id);
+    return this.store.getRunMetrics(id).map(epochToDto);
+  }
+
+  async updateRun(id: number, patch: RunPatch): Promise<RunRow> {
+    if (!this.store.getRun(id)) throw notFound('run', id);
+    this.store.updateRun(id, patch);
+    this.experimentsChanged();
+    return this.getRun(id);
+  }
+
+  async cancelRun(id: number): Promise<boolean> {
+    const run = this.store.getRun(id);
+    if (!run) throw notFound('run', id);
+    if (this.lab.cancelRun(id)) return true;
+    // Queued in the database but not in this lab's queue (e.g. by another process): cancel it there.
+    if (run.status === 'queued' && this.store.cancelQueuedRuns([id]) > 0) {
+      this.emit({ type: 'run-status', runId: id, experimentId: run.experimentId, status: 'cancelled', error: null });
+      this.experimentsChanged();
+      return true;
+    }
+    return false;
+  }
+
+  async getQueue(): Promise<QueueState> {
+    const active: QueueEntry[] = this.lab.activeRunIds().map((runId) => {
+      const info = this.active.get(runId);
+      if (info) return { runId, experimentId: info.experimentId, status: info.status, fraction: info.fraction, etaSeconds: info.etaSeconds };
+      // Handed to a worker that has not reported back yet.
+      const run = this.store.getRun(runId);
+      return { runId, experimentId: run?.experimentId ?? 0, status: run?.status ?? 'queued', fraction: 0, etaSeconds: null };
+    });
+    return { active, queuedRunIds: this.lab.queuedRunIds(), workers: this.lab.workerCount };
+  }
+
+  async getSettings(): Promise<Settings> {
+    return this.currentSettings();
+  }
+
+  async getComparedRuns(spec: ComparisonSpecInput): Promise<ComparedRun[]> {
+    return loadComparedRuns(this.store, comparisonSpecSchema.parse(spec));
+  }
+
+  async listComparisons(): Promise<SavedComparison[]> {
+    return this.store.listComparisons();
+  }
+
+  async saveComparison(name: string, spec: ComparisonSpecInput): Promise<SavedComparison> {
+    return this.store.saveComparison(name, spec);
+  }
+
+  async deleteComparison(id: number): Promise<void> {
+    if (!this.store.getComparison(id)) throw new ApiError('not_found', `comparison ${id} does not exist`);
+    this.store.deleteComparison(id);
+  }
+
+  async renderChart(spec: ComparisonSpecInput, chart: ChartKind, format: FigureFormat, options: FigureRequestOptions): Promise<FileData> {
+    let rendered;
+    try {
+      rendered = renderComparisonChart(this.store, spec, chart, format, options);
+    } catch (err) {
+      if (firstLine(err) === 'the comparison holds no runs') throw new ApiError('invalid_argument', 'the comparison holds no runs');
+      throw err;
+    }
+    return { mimeType: rendered.mimeType, base64: rendered.data.toString('base64'), suggestedName: `${chart}.${format}`, size: rendered.size };
+  }
+
+  async exportBundle(experimentIds: number[]): Promise<FileData> {
+    for (const id of experimentIds) if (!this.store.getExperiment(id)) throw new ApiError('not_found', `experiment ${id} does not exist`);
+    const data = exportBundle(this.store, experimentIds, { appVersion: this.appVersion });
+    const first = this.store.getExperiment(experimentIds[0]);
+    const slug = experimentIds.length === 1 && first ? first.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment' : `${experimentIds.length}-experiments`;
+    return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName: `${slug}.relulab`, size: null };
+  }
+
+  async importBundle(base64: string): Promise<BundleImportSummary> {
+    const data = Buffer.from(base64, 'base64');
+    try {
+      const result = importBundle(this.store, data);
+      this.emit({ type: 'experiments-changed' });
+      return result;
+    } catch (err) {
+      if (err instanceof BundleError) throw new ApiError('invalid_argument', err.message);
+      throw err;
+    }
+  }
+
+  updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const run = this.settingsLock.then(() => this.applySettings(patch));
+    this.settingsLock = run.catch(() => undefined);
+    return run;
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private currentSettings(): Settings {
+    return { ...this.settings.get(), databaseFile: this.store.file };
+  }
+
+  private async applySettings(patch: Partial<Settings>): Promise<Settings> {
+    if (this.closed) throw new ApiError('conflict', 'the lab is shutting down');
+    let newStore: LabStore | null = null;
+    if (patch.databaseFile !== undefined) {
+      const file = path.resolve(patch.databaseFile);
+      if (file !== path.resolve(this.store.file)) {
+        const training = this.lab.activeRunIds().length;
+        const queued = this.lab.queuedRunIds().length;
+        if (training + queued > 0) {
+          throw new ApiError(
+            'conflict',
+            `cannot switch databases while runs are training (${training} training, ${queued} queued); cancel them or wait until they finish`,
+          );
+        }
+        newStore = this.openOtherStore(file);
+      }
+    }
+    let next: Settings;
+    try {
+      next = this.settings.update(newStore ? { ...patch, databaseFile: newStore.file } : patch);
+    } catch (err) {
+      newStore?.close();
+      throw new ApiError('internal', `cannot save the settings to ${this.settings.file}: ${firstLine(err)}`);
+    }
+    if (newStore) {
+      const oldLab = this.lab;
+      const oldStore = this.store;
+      let done!: () => void;
+      this.switching = new Promise<void>((resolve) => (done = resolve));
+      try {
+        await oldLab.close();
+      } finally {
+        oldLab.removeAllListeners();
+        oldStore.close();
+        this.active.clear();
+        this.store = newStore;
+        this.lab = this.createLab(newStore);
+        this.switching = null;
+        done();
+      }
+    } else {
+      this.lab.configure({ workers: next.workers, backend: next.defaultBackend });
+    }
+    const settings = this.currentSettings();
+    this.emit({ type: 'settings-changed', settings });
+    if (newStore) this.experimentsChanged();
+    return settings;
+  }
+
+  /** Opens another database file, or explains (invalid_argument) why it cannot be used. */
+  private openOtherStore(file: string): LabStore {
+    let stat: fs.Stats | null = null;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      // Does not exist yet: it is created.
+    }
+    if (stat?.isDirectory()) throw new ApiError('invalid_argument', `updateSettings: databaseFile ${file} is a folder, not a database file`);
+    try {
+      return LabStore.open(file, { nativeBinding: this.options.nativeBinding });
+    } catch (err) {
+      throw new ApiError('invalid_argument', `updateSettings: cannot open ${file} as a lab database: ${firstLine(err)}`);
+    }
+  }
+
+  private createLab(store: LabStore): Lab {
+    const settings = this.settings.get();
+    const lab = new Lab(store, {
+      workers: settings.workers,
+      backend: settings.defaultBackend,
+      baseDir: this.options.baseDir,
+      workerEntry: this.options.workerEntry,
+    });
+    lab.on('run-status', (e) => this.onRunStatus(e));
+    lab.on('epoch', (e) => this.onEpoch(e));
+    lab.on('progress', (e) => this.onProgress(e));
+    return lab;
+  }
+
+  /** Cancels an experiment's runs in this lab, and its runs queued in the database by nobody here. */
+  private cancelExperimentRuns(id: number): number {
+    const store = this.store;
+    const inLab = new Set([...this.lab.queuedRunIds(), ...this.lab.activeRunIds()]);
+    const cancelled = this.lab.cancelExperiment(id);
+    const stray = store.listRuns({ experimentId: id, statuses: ['queued'] }).filter((r) => !inLab.has(r.id));
+    let extra = 0;
+    if (stray.length > 0) {
+      extra = store.cancelQueuedRuns(stray.map((r) => r.id));
+      for (const run of stray) this.emit({ type: 'run-status', runId: run.id, experimentId: id, status: 'cancelled', error: null });
+      this.experimentsChanged();
+    }
+    return cancelled + extra;
+  }
+
+  private onRunStatus(e: RunStatusEvent): void {
+    if (FINAL_STATUSES.includes(e.status)) {
+      this.active.delete(e.runId);
+      this.experimentsChanged();
+    } else {
+      const info = this.active.get(e.runId);
+      if (info) info.status = e.status;
+      else this.active.set(e.runId, { experimentId: e.experimentId, status: e.status, fraction: 0, etaSeconds: null });
+    }
+    this.emit({ type: 'run-status', runId: e.runId, experimentId: e.experimentId, status: e.status, error: e.error });
+  }
+
+  private onEpoch(e: EpochEvent): void {
+    this.emit({ type: 'epoch', runId: e.runId, experimentId: e.experimentId, metrics: epochToDto(e.metrics) });
+  }
+
+  private onProgress(e: ProgressEvent): void {
+    const info = this.active.get(e.runId);
+    if (info) {
+      info.fraction = e.fraction;
+      info.etaSeconds = e.etaSeconds;
+    } else {
+      this.active.set(e.runId, { experimentId: e.experimentId, status: 'running', fraction: e.fraction, etaSeconds: e.etaSeconds });
+    }
+    this.emit({ type: 'progress', runId: e.runId, experimentId: e.experimentId, fraction: e.fraction, etaSeconds: e.etaSeconds });
+  }
+
+  /** `experiments-changed`, at most once per turn of the event loop (a cancelled queue ends many runs at once). */
+  private experimentsChanged(): void {
+    if (this.changePending) return;
+    this.changePending = true;
+    setImmediate(() => {
+      this.changePending = false;
+      this.emit({ type: 'experiments-changed' });
+    });
+  }
+
+  private emit(event: LabEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log(`an event listener failed: ${firstLine(err)}`);
+      }
+    }
+  }
+}
+
+function fail(error: ApiErrorData): ApiResult<never> {
+  return { ok: false, error };
+}
+
+/** Resolves once none of `runIds` is training or queued in `lab` any more. */
+async function waitUntilStopped(lab: Lab, runIds: Set<number>): Promise<void> {
+  const busy = () => [...lab.activeRunIds(), ...lab.queuedRunIds()].some((id) => runIds.has(id));
+  while (busy()) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        lab.off('run-status', done);
+        lab.off('idle', done);
+        resolve();
+      };
+      lab.on('run-status', done);
+      lab.on('idle', done);
+    });
+  }
+}
+

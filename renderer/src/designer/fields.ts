@@ -1,0 +1,179 @@
+/**
+ * Every field of the experiment config (shared/config.ts) as the Designer shows it: label, type,
+ * default, unit, one-line help, and for dataset fields the kinds that have it. The rules themselves
+ * are NOT repeated here: validation always goes through the shared schema. A unit test checks that
+ * the defaults below are the schema's.
+ */
+import { ACTIVATIONS, DATASET_KINDS, INITS, MAX_SAMPLES, MNIST_MAX_SAMPLES, OPTIMIZERS, type DatasetKind } from '../../../shared/config.js';
+
+export type FieldType =
+  /** whole number */
+  | 'int'
+  | 'number'
+  | 'enum'
+  | 'boolean'
+  | 'string'
+  /** multi-line text */
+  | 'text'
+  /** list of whole numbers, e.g. "64, 64, 32" */
+  | 'intList'
+  /** [lo, hi] */
+  | 'range'
+  /** a column name, or a 0-based column index */
+  | 'column';
+
+export type FieldGroup = 'general' | 'data' | 'model' | 'training' | 'probe';
+
+export interface FieldSpec {
+  /** Dotted config path. */
+  path: string;
+  label: string;
+  group: FieldGroup;
+  type: FieldType;
+  options?: readonly string[];
+  /** The schema's default (per dataset kind where it differs); undefined when there is none. */
+  defaultValue?: unknown;
+  defaultByKind?: Partial<Record<DatasetKind, unknown>>;
+  /** The schema requires a value (no default). */
+  required?: boolean;
+  unit?: string;
+  help: string;
+  /** Dataset fields: the kinds that have this field. */
+  kinds?: readonly DatasetKind[];
+  /** Can be changed per run by the sweep or by variants. */
+  sweepable: boolean;
+  /** Hint for number inputs. */
+  step?: string;
+  /** Only used when another field takes one of these values (the form hides it otherwise, unless it is set). */
+  dependsOn?: { path: string; values: readonly string[] };
+}
+
+const GENERATED: DatasetKind[] = ['blobs', 'spirals', 'moons', 'abs1d', 'mnist'];
+const ALL_KINDS: DatasetKind[] = [...DATASET_KINDS];
+
+export const DATASET_KIND_HELP: Record<DatasetKind, string> = {
+  blobs: 'Gaussian blobs: one cluster per class, in as many dimensions as features.',
+  spirals: 'Interleaved 2-D spirals, one arm per class.',
+  moons: 'Two interleaving half circles (2-D, 2 classes).',
+  abs1d: 'Regression of |x| on one input (Lu et al. 2019).',
+  mnist: 'Handwritten digits, 28×28 pixels (bundled, up to 10 000).',
+  iris: 'Fisher’s iris: 150 flowers, 4 features, 3 species.',
+  csv: 'Your own data from a CSV file.',
+};
+
+export const ACTIVATION_LABELS: Record<string, string> = {
+  relu: 'ReLU',
+  leaky_relu: 'Leaky ReLU',
+  prelu: 'PReLU',
+  elu: 'ELU',
+  selu: 'SELU',
+  gelu: 'GELU',
+  swish: 'Swish',
+  tanh: 'tanh',
+};
+
+export const FIELDS: readonly FieldSpec[] = [
+  // ----- General -----
+  { path: 'name', label: 'Name', group: 'general', type: 'string', required: true, help: 'Shown in the history; 1–200 characters.', sweepable: false },
+  { path: 'description', label: 'Description', group: 'general', type: 'text', help: 'What the experiment is meant to show (optional).', sweepable: false },
+
+  // ----- Data -----
+  { path: 'dataset.kind', label: 'Data set', group: 'data', type: 'enum', options: DATASET_KINDS, required: true, help: 'Which data the networks are trained on.', kinds: ALL_KINDS, sweepable: true },
+  {
+    path: 'dataset.samples', label: 'Samples', group: 'data', type: 'int', unit: 'samples',
+    defaultByKind: { blobs: 2048, spirals: 1024, moons: 1024, abs1d: 2048, mnist: MNIST_MAX_SAMPLES },
+    help: `Number of examples generated (before the validation split); mnist at most ${MNIST_MAX_SAMPLES.toLocaleString('en-US')}, others at most ${MAX_SAMPLES.toLocaleString('en-US')}.`,
+    kinds: GENERATED, sweepable: true,
+  },
+  { path: 'dataset.features', label: 'Features', group: 'data', type: 'int', defaultValue: 16, unit: 'inputs', help: 'Input dimensions of each blob sample.', kinds: ['blobs'], sweepable: true },
+  { path: 'dataset.classes', label: 'Classes', group: 'data', type: 'int', defaultByKind: { blobs: 4, spirals: 3 }, help: 'Number of classes (2–100).', kinds: ['blobs', 'spirals'], sweepable: true },
+  {
+    path: 'dataset.noise', label: 'Noise', group: 'data', type: 'number', step: 'any',
+    defaultByKind: { blobs: 1, spirals: 0.2, moons: 0.1, abs1d: 0 },
+    help: 'Standard deviation of the Gaussian noise (abs1d: added to the targets).',
+    kinds: ['blobs', 'spirals', 'moons', 'abs1d'], sweepable: true,
+  },
+  { path: 'dataset.sampling', label: 'Sampling', group: 'data', type: 'enum', options: ['grid', 'uniform'], defaultValue: 'grid', help: 'Inputs on an even grid, or drawn uniformly at random.', kinds: ['abs1d'], sweepable: true },
+  { path: 'dataset.range', label: 'Input range', group: 'data', type: 'range', defaultValue: [-Math.sqrt(3), Math.sqrt(3)], help: 'Interval [lo, hi] the input is drawn from; default [−√3, √3].', kinds: ['abs1d'], sweepable: true },
+  { path: 'dataset.path', label: 'CSV file', group: 'data', type: 'string', required: true, help: 'Path of the CSV file on this computer (relative paths: from where the lab was started).', kinds: ['csv'], sweepable: true },
+  { path: 'dataset.labelColumn', label: 'Label column', group: 'data', type: 'column', required: true, help: 'Column holding the label or target: a header name, or a 0-based index (digits).', kinds: ['csv'], sweepable: true },
+  { path: 'dataset.task', label: 'Task', group: 'data', type: 'enum', options: ['classification', 'regression'], required: true, help: 'Classification (softmax, cross-entropy) or regression (linear output, MSE).', kinds: ['csv'], sweepable: true },
+  { path: 'dataset.header', label: 'First line is a header', group: 'data', type: 'boolean', defaultValue: true, help: 'Whether the first line holds column names.', kinds: ['csv'], sweepable: true },
+  { path: 'dataset.inputScale', label: 'Input scale', group: 'data', type: 'number', step: 'any', defaultValue: 1, unit: 'factor', help: 'Multiplies every input feature (applied before the shift).', kinds: ALL_KINDS, sweepable: true },
+  { path: 'dataset.inputShift', label: 'Input shift', group: 'data', type: 'number', step: 'any', defaultValue: 0, help: 'Added to every input feature; negative values push pre-activations negative.', kinds: ALL_KINDS, sweepable: true },
+  { path: 'dataset.validationSplit', label: 'Validation split', group: 'data', type: 'number', step: 'any', defaultValue: 0.2, unit: 'fraction', help: 'Share of the samples held out for validation (0–0.9).', kinds: ALL_KINDS, sweepable: true },
+
+  // ----- Model -----
+  { path: 'model.hiddenLayers', label: 'Hidden layers', group: 'model', type: 'int', unit: 'layers', help: 'Depth (1–100); required unless widths is given.', sweepable: true },
+  { path: 'model.width', label: 'Width', group: 'model', type: 'int', unit: 'units', help: 'Units per hidden layer (1–4096); required unless widths is given.', sweepable: true },
+  { path: 'model.widths', label: 'Widths per layer', group: 'model', type: 'intList', unit: 'units', help: 'Optional: one width per hidden layer, e.g. "64, 64, 32"; overrides width.', sweepable: true },
+  { path: 'model.activation', label: 'Activation', group: 'model', type: 'enum', options: ACTIVATIONS, defaultValue: 'relu', help: 'Hidden-layer nonlinearity; leaky/PReLU/ELU/SELU/GELU/Swish are the usual mitigations.', sweepable: true },
+  {
+    path: 'model.leakyAlpha', label: 'Leaky α', group: 'model', type: 'number', step: 'any', defaultValue: 0.01, unit: 'slope',
+    help: 'Negative-side slope of Leaky ReLU (0–1; Maas et al. 2013 use 0.01).', sweepable: true,
+    dependsOn: { path: 'model.activation', values: ['leaky_relu'] },
+  },
+  {
+    path: 'model.preluAlphaInit', label: 'PReLU α₀', group: 'model', type: 'number', step: 'any', defaultValue: 0.25, unit: 'slope',
+    help: 'Initial learned PReLU slope (0–1; He et al. 2015 use 0.25).', sweepable: true,
+    dependsOn: { path: 'model.activation', values: ['prelu'] },
+  },
+  { path: 'model.init', label: 'Weight init', group: 'model', type: 'enum', options: INITS, defaultValue: 'he_normal', help: 'Kernel initializer of every layer.', sweepable: true },
+  {
+    path: 'model.initStd', label: 'Init std', group: 'model', type: 'number', step: 'any', defaultValue: 0.05, unit: 'σ',
+    help: 'Standard deviation for the "normal" initializer (> 0).', sweepable: true,
+    dependsOn: { path: 'model.init', values: ['normal'] },
+  },
+  { path: 'model.biasInit', label: 'Bias init', group: 'model', type: 'number', step: 'any', defaultValue: 0, help: 'Constant every bias starts at; negative values start units dead.', sweepable: true },
+  { path: 'model.batchNorm', label: 'Batch normalization', group: 'model', type: 'boolean', defaultValue: false, help: 'Normalize each hidden layer’s pre-activations before the activation.', sweepable: true },
+
+  // ----- Training -----
+  { path: 'training.optimizer', label: 'Optimizer', group: 'training', type: 'enum', options: OPTIMIZERS, defaultValue: 'sgd', help: 'Plain SGD, SGD with momentum, Adam or RMSprop.', sweepable: true },
+  { path: 'training.learningRate', label: 'Learning rate', group: 'training', type: 'number', step: 'any', required: true, unit: 'η', help: 'Step size (> 0, ≤ 1000); large values kill ReLU units.', sweepable: true },
+  {
+    path: 'training.momentum', label: 'Momentum', group: 'training', type: 'number', step: 'any', defaultValue: 0.9, unit: 'β',
+    help: 'Momentum coefficient for the "momentum" optimizer (0 ≤ β < 1).', sweepable: true,
+    dependsOn: { path: 'training.optimizer', values: ['momentum'] },
+  },
+  { path: 'training.batchSize', label: 'Batch size', group: 'training', type: 'int', defaultValue: 64, unit: 'samples', help: 'Samples per update (1–65 536).', sweepable: true },
+  { path: 'training.epochs', label: 'Epochs', group: 'training', type: 'int', required: true, unit: 'epochs', help: 'Passes over the training split; 0 measures the network at initialization only.', sweepable: true },
+
+  // ----- Probe -----
+  { path: 'probe.samples', label: 'Probe samples', group: 'probe', type: 'int', defaultValue: 1024, unit: 'inputs', help: 'Training inputs the dead/dormant measurements use each epoch (capped at the training split).', sweepable: true },
+  { path: 'probe.dormantThreshold', label: 'Dormant threshold τ', group: 'probe', type: 'number', step: 'any', defaultValue: 0.025, help: 'A unit is dormant when its normalized mean |activation| ≤ τ (Sokar et al. 2023).', sweepable: true },
+  { path: 'probe.histogramBins', label: 'Histogram bins', group: 'probe', type: 'int', defaultValue: 32, unit: 'bins', help: 'Bins of the stored pre-activation histograms (2–256).', sweepable: true },
+];
+
+export const FIELD_BY_PATH: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.path, f]));
+
+export const SWEEPABLE_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.sweepable);
+
+export const GROUP_TITLES: Record<FieldGroup, string> = {
+  general: 'Experiment',
+  data: 'Data',
+  model: 'Model',
+  training: 'Training',
+  probe: 'Probe',
+};
+
+/** The schema default of a field for a dataset kind, if any. */
+export function fieldDefault(spec: FieldSpec, kind: DatasetKind): unknown {
+  if (spec.defaultByKind) return spec.defaultByKind[kind];
+  return spec.defaultValue;
+}
+
+/** Whether the field exists for the dataset kind (non-dataset fields always do). */
+export function fieldApplies(spec: FieldSpec, kind: DatasetKind): boolean {
+  return !spec.kinds || spec.kinds.includes(kind);
+}
+
+export function describeDefault(value: unknown): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'number' ? formatShortNumber(v) : String(v))).join(', ')}]`;
+  if (typeof value === 'number') return formatShortNumber(value);
+  return String(value);
+}
+
+function formatShortNumber(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}

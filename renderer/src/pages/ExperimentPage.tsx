@@ -1,0 +1,468 @@
+/** One experiment: header and actions, overall progress, its runs, and the live view of a selected run. */
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, type ExperimentDetail, type RunRow } from '../../../shared/api.js';
+import { FINAL_STATUSES, type RunStatus } from '../../../shared/metrics.js';
+import { exportExperimentCsv } from '../app/actions.js';
+import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
+import type { RunLive } from '../app/live.js';
+import { navigate } from '../app/router.js';
+import { Icon } from '../components/Icon.js';
+import { EmptyState, ErrorBox, Eta, InlineEdit, ProgressBar, Spinner, StatusBadge, StatusCounts, TagEditor } from '../components/ui.js';
+import { experimentBarStatus } from '../lib/experiments.js';
+import { formatDateTime, formatDuration, formatNumber, formatPercent, formatValue, plural, shortPath } from '../lib/format.js';
+import { DeleteExperimentDialog, NotesDialog } from './ExperimentsPage.js';
+import { RunView } from './RunView.js';
+
+/** A run as shown: the fetched row updated with what the event stream said since. */
+export interface ShownRun {
+  run: RunRow;
+  status: RunStatus;
+  error: string | null;
+  epochsDone: number;
+  fraction: number;
+  etaSeconds: number | null;
+  lastTrainLoss: number | null;
+  lastValAccuracy: number | null;
+  lastDead: number[];
+}
+
+/** Seconds left from the pace so far (the lab's own ETA appears only after 2% of a run). */
+function paceEta(run: RunRow, epochsDone: number, elapsedSeconds: number | null, now: number): number | null {
+  const left = run.epochsTotal - epochsDone;
+  if (epochsDone <= 0 || left <= 0) return null;
+  const elapsed = elapsedSeconds ?? (run.startedAt ? (now - Date.parse(run.startedAt)) / 1000 : NaN);
+  if (!Number.isFinite(elapsed) || elapsed <= 0) return null;
+  return (elapsed / epochsDone) * left;
+}
+
+export function mergeRun(run: RunRow, live: RunLive | undefined, now = Date.now()): ShownRun {
+  const final = FINAL_STATUSES.includes(run.status);
+  const status = final ? run.status : (live?.status ?? run.status);
+  const liveLast = live?.last && live.last.epoch >= (run.lastEpoch ?? -1) ? live.last : undefined;
+  const epochsDone = Math.max(run.epochsDone, liveLast?.epoch ?? 0);
+  const byEpochs = run.epochsTotal > 0 ? epochsDone / run.epochsTotal : FINAL_STATUSES.includes(status) ? 1 : 0;
+  const fraction = status === 'completed' ? 1 : Math.max(byEpochs, live?.fraction ?? 0);
+  return {
+    run,
+    status,
+    error: run.error ?? live?.error ?? null,
+    epochsDone,
+    fraction: Math.min(1, fraction),
+    etaSeconds: status === 'running' ? (live?.etaSeconds ?? paceEta(run, epochsDone, liveLast?.elapsedSeconds ?? null, now)) : null,
+    lastTrainLoss: liveLast ? liveLast.trainLoss : run.lastTrainLoss,
+    lastValAccuracy: liveLast ? liveLast.valAccuracy : run.lastValAccuracy,
+    lastDead: liveLast ? liveLast.dead : run.lastDeadFractions,
+  };
+}
+
+const PAGE = 100;
+
+export function ExperimentPage({ id, runId }: { id: number; runId: number | null }) {
+  const { client, toast } = useLab();
+  const version = useLive((s) => s.experimentsVersion);
+  const detail = useAsync(() => client.getExperiment(id), [client, id]);
+  useThrottledReload(version, detail.reload);
+  const liveRuns = useLive((s) => s.runs);
+  const [dialog, setDialog] = useState<'notes' | 'delete' | null>(null);
+  const [renaming, setRenaming] = useState(false);
+  const [editingTags, setEditingTags] = useState(false);
+  const [shownCount, setShownCount] = useState(PAGE);
+  const [exporting, setExporting] = useState(false);
+
+  const data: ExperimentDetail | undefined = detail.data;
+  // Keep each shown run's identity while neither its row nor its live state changed (rows are memoized).
+  const cache = useRef(new Map<number, { run: RunRow; live: RunLive | undefined; shown: ShownRun }>());
+  const runs = useMemo(() => {
+    if (!data) return [];
+    const next = new Map<number, { run: RunRow; live: RunLive | undefined; shown: ShownRun }>();
+    const out = data.runs.map((r) => {
+      const l = liveRuns.get(r.id);
+      const c = cache.current.get(r.id);
+      const shown = c && c.run === r && c.live === l ? c.shown : mergeRun(r, l);
+      next.set(r.id, { run: r, live: l, shown });
+      return shown;
+    });
+    cache.current = next;
+    return out;
+  }, [data, liveRuns]);
+  const sweepKeys = useMemo(() => [...new Set((data?.runs ?? []).flatMap((r) => Object.keys(r.sweep)))], [data]);
+
+  // A running experiment: refresh the rows now and then (cheap) so finished runs and totals settle.
+  const active = runs.some((r) => r.status === 'running' || r.status === 'queued');
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(detail.reload, 3000);
+    return () => clearInterval(t);
+  }, [active, detail.reload]);
+
+  if (detail.error && !data) {
+    if (detail.error instanceof ApiError && detail.error.code === 'not_found') {
+      return (
+        <div className="page">
+          <EmptyState icon="alert" title={`Experiment #${id} does not exist`} action={<a className="btn btn-primary" href="#/experiments">Back to the experiments</a>}>
+            <p>It may have been deleted.</p>
+          </EmptyState>
+        </div>
+      );
+    }
+    return (
+      <div className="page">
+        <ErrorBox error={detail.error} onRetry={detail.reload} title="Could not load the experiment" />
+      </div>
+    );
+  }
+  if (!data) {
+    return (
+      <div className="page">
+        <Spinner label="Loading the experiment…" />
+      </div>
+    );
+  }
+
+  const exp = data.experiment;
+  const selectedId = runId ?? (runs.find((r) => r.status === 'running') ?? runs[0])?.run.id ?? null;
+  const selected = runs.find((r) => r.run.id === selectedId) ?? null;
+  const epochsDone = runs.reduce((s, r) => s + Math.min(r.run.epochsTotal, r.epochsDone), 0);
+  const epochsTotal = runs.reduce((s, r) => s + r.run.epochsTotal, 0);
+  const cancellable = runs.filter((r) => r.status === 'running' || r.status === 'queued').length;
+  const eta = experimentEta(runs);
+  const counts: Partial<Record<RunStatus, number>> = {};
+  for (const r of runs) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  const description = typeof (exp.config as { description?: unknown })?.description === 'string' ? (exp.config as { description: string }).description : '';
+
+  const update = async (patch: { name?: string; notes?: string; tags?: string[] }) => {
+    await client.updateExperiment(exp.id, patch);
+    detail.reload();
+  };
+
+  return (
+    <div className="page">
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <a href="#/experiments">
+          <Icon name="back" size={14} /> Experiments
+        </a>
+      </nav>
+      <header className="page-header">
+        <div className="page-title-block">
+          {renaming ? (
+            <InlineEdit value={exp.name} label="Experiment name" onSave={(name) => update({ name })} onDone={() => setRenaming(false)} />
+          ) : (
+            <h1>
+              {exp.name} <span className="muted id-chip">#{exp.id}</span>
+            </h1>
+          )}
+          <div className="exp-meta">
+            <span title={formatDateTime(exp.createdAt)}>Created {formatDateTime(exp.createdAt)}</span>
+            <span>·</span>
+            <span>{plural(exp.runCount, 'run')}</span>
+            <span>·</span>
+            <span>{exp.datasetKind}</span>
+          </div>
+          {description && <p className="page-sub">{description}</p>}
+        </div>
+        <div className="page-actions">
+          <button type="button" className="btn" onClick={() => setRenaming(true)} disabled={renaming}>
+            <Icon name="edit" /> Rename
+          </button>
+          <button type="button" className="btn" onClick={() => navigate(`#/designer?from=${exp.id}`)}>
+            <Icon name="copy" /> Edit a copy
+          </button>
+          <button
+            type="button"
+            className="btn"
+            disabled={exporting}
+            onClick={async () => {
+              setExporting(true);
+              try {
+                const res = await exportExperimentCsv(client, exp.id);
+                if (res.saved) toast(res.path ? `Saved ${res.path}` : `Downloading ${res.name}`, 'success');
+              } catch (err) {
+                toast(`Export failed: ${(err as Error).message}`, 'error');
+              } finally {
+                setExporting(false);
+              }
+            }}
+          >
+            <Icon name="download" /> {exporting ? 'Exporting…' : client.transport === 'ipc' ? 'Export CSV…' : 'Download CSV'}
+          </button>
+          {cancellable > 0 && (
+            <button
+              type="button"
+              className="btn btn-warn"
+              onClick={async () => {
+                try {
+                  const n = await client.cancelExperiment(exp.id);
+                  toast(`Cancelling ${plural(n, 'run')}`, 'info');
+                  detail.reload();
+                } catch (err) {
+                  toast(`Could not cancel: ${(err as Error).message}`, 'error');
+                }
+              }}
+            >
+              <Icon name="stop" /> Cancel {plural(cancellable, 'run')}
+            </button>
+          )}
+          <button type="button" className="btn btn-danger-ghost" onClick={() => setDialog('delete')}>
+            <Icon name="trash" /> Delete
+          </button>
+        </div>
+      </header>
+
+      <section className="card exp-summary" aria-label="Summary">
+        <div className="exp-summary-main">
+          <div className="summary-row">
+            <StatusCounts counts={counts} />
+          </div>
+          <ProgressBar
+            value={epochsTotal > 0 ? epochsDone / epochsTotal : runs.length > 0 && cancellable === 0 ? 1 : 0}
+            label="Experiment progress"
+            status={experimentBarStatus(counts, runs.length)}
+            detail={
+              <span>
+                {epochsDone.toLocaleString('en-US')} / {epochsTotal.toLocaleString('en-US')} epochs
+                {eta !== null && (
+                  <>
+                    {' · '}
+                    <Eta seconds={eta} />
+                  </>
+                )}
+              </span>
+            }
+          />
+          <dl className="stat-tiles">
+            <div>
+              <dt>Runs</dt>
+              <dd>{runs.length.toLocaleString('en-US')}</dd>
+            </div>
+            <div>
+              <dt>Training now</dt>
+              <dd>{(counts.running ?? 0).toLocaleString('en-US')}</dd>
+            </div>
+            <div>
+              <dt>Final dead (mean)</dt>
+              <dd title="Mean over runs of the mean-over-layers dead fraction at their last epoch">{exp.finalMeanDeadFraction === null ? '—' : formatPercent(exp.finalMeanDeadFraction, 1)}</dd>
+            </div>
+            <div>
+              <dt>Time left</dt>
+              <dd>{eta === null ? (cancellable > 0 ? 'estimating…' : '—') : formatDuration(eta)}</dd>
+            </div>
+          </dl>
+        </div>
+        <div className="exp-summary-side">
+          <div className="summary-tags">
+            <span className="field-label">Tags</span>
+            {editingTags ? (
+              <div>
+                <TagEditor
+                  tags={exp.tags}
+                  onChange={(tags) => {
+                    update({ tags }).catch((err: Error) => toast(`Could not save the tags: ${err.message}`, 'error'));
+                  }}
+                />
+                <button type="button" className="btn btn-small" onClick={() => setEditingTags(false)}>
+                  Done
+                </button>
+              </div>
+            ) : (
+              <div className="tag-list">
+                {exp.tags.map((t) => (
+                  <span key={t} className="tag">
+                    {t}
+                  </span>
+                ))}
+                <button type="button" className="btn btn-small" onClick={() => setEditingTags(true)}>
+                  <Icon name="tag" size={12} /> {exp.tags.length ? 'Edit tags' : 'Add tags'}
+                </button>
+              </div>
+            )}
+          </div>
+          <div className="summary-notes">
+            <span className="field-label">Notes</span>
+            <p className={exp.notes ? 'notes-text' : 'muted'}>{exp.notes || 'No notes.'}</p>
+            <button type="button" className="btn btn-small" onClick={() => setDialog('notes')}>
+              <Icon name="notes" size={12} /> {exp.notes ? 'Edit notes' : 'Add notes'}
+            </button>
+          </div>
+        </div>
+      </section>
+
+      <section aria-labelledby="runs-title">
+        <h2 id="runs-title" className="section-title">
+          Runs
+        </h2>
+        {runs.length === 0 ? (
+          <EmptyState icon="list" title="This experiment has no runs" />
+        ) : (
+          <div className="table-wrap runs-wrap">
+            <table className="table runs-table">
+              <thead>
+                <tr>
+                  <th className="num">#</th>
+                  <th>Status</th>
+                  <th className="num">Seed</th>
+                  {sweepKeys.map((k) => (
+                    <th key={k} title={k}>
+                      {k === 'variant' ? 'Variant' : shortPath(k)}
+                    </th>
+                  ))}
+                  <th>Epochs</th>
+                  <th className="num">Last loss</th>
+                  <th className="num">Val acc</th>
+                  <th>Dead per layer (last)</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.slice(0, shownCount).map((r) => (
+                  <RunTableRow key={r.run.id} shown={r} sweepKeys={sweepKeys} selected={r.run.id === selectedId} experimentId={exp.id} />
+                ))}
+              </tbody>
+            </table>
+            {runs.length > shownCount && (
+              <div className="table-more">
+                <span className="muted">
+                  Showing {shownCount} of {runs.length} runs
+                </span>
+                <button type="button" className="btn btn-small" onClick={() => setShownCount((n) => n + PAGE)}>
+                  Show {Math.min(PAGE, runs.length - shownCount)} more
+                </button>
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => setShownCount(runs.length)}>
+                  Show all
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+      </section>
+
+      {selected && <RunView key={selected.run.id} shown={selected} />}
+
+      {dialog === 'notes' && <NotesDialog row={exp} onClose={() => setDialog(null)} onSave={(notes) => update({ notes })} />}
+      {dialog === 'delete' && (
+        <DeleteExperimentDialog
+          row={exp}
+          onClose={() => setDialog(null)}
+          onDeleted={() => {
+            toast(`Deleted “${exp.name}”`, 'success');
+            navigate('#/experiments');
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Rough time left: remaining epochs at the observed seconds per epoch, spread over the runs training now. */
+export function experimentEta(runs: readonly ShownRun[]): number | null {
+  const running = runs.filter((r) => r.status === 'running');
+  const pending = runs.filter((r) => r.status === 'running' || r.status === 'queued');
+  if (pending.length === 0 || running.length === 0) return null;
+  const etas = running.map((r) => r.etaSeconds).filter((e): e is number => e !== null && Number.isFinite(e));
+  if (etas.length === 0) return null;
+  // Seconds per epoch from the running runs' ETAs.
+  let perEpoch = 0;
+  let n = 0;
+  for (const r of running) {
+    const left = r.run.epochsTotal - r.epochsDone;
+    if (r.etaSeconds !== null && left > 0) {
+      perEpoch += r.etaSeconds / left;
+      n += 1;
+    }
+  }
+  if (n === 0) return Math.max(...etas);
+  perEpoch /= n;
+  const remaining = pending.reduce((s, r) => s + Math.max(0, r.run.epochsTotal - r.epochsDone), 0);
+  return (remaining * perEpoch) / running.length;
+}
+
+function DeadStrip({ values }: { values: readonly number[] }) {
+  if (values.length === 0) return <span className="muted">—</span>;
+  const text = values.map((v) => formatPercent(v)).join(' · ');
+  return (
+    <span className="dead-strip" title={values.map((v, i) => `layer ${i + 1}: ${formatPercent(v, 1)}`).join('\n')}>
+      <span className="dead-bars" aria-hidden="true">
+        {values.map((v, i) => (
+          <span key={i} className="dead-bar">
+            <span style={{ height: `${Math.max(0, Math.min(1, v)) * 100}%` }} />
+          </span>
+        ))}
+      </span>
+      <span className="dead-text">{text}</span>
+    </span>
+  );
+}
+
+const RunTableRow = memo(function RunTableRow({ shown, sweepKeys, selected, experimentId }: { shown: ShownRun; sweepKeys: string[]; selected: boolean; experimentId: number }) {
+  const { client, toast } = useLab();
+  const { run, status } = shown;
+  const href = `#/experiments/${experimentId}/runs/${run.id}`;
+  const cancellable = status === 'running' || status === 'queued';
+  return (
+    <tr
+      className={`run-row${selected ? ' selected' : ''}`}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest('button, a, input')) return;
+        navigate(href);
+      }}
+    >
+      <td className="num">
+        <a href={href} className="row-link" aria-current={selected ? 'true' : undefined} aria-label={`Run ${run.index + 1} (id ${run.id})`}>
+          {run.index + 1}
+        </a>
+      </td>
+      <td>
+        <StatusBadge status={status} />
+        {shown.error && (status === 'failed' || status === 'diverged' || status === 'interrupted') && (
+          <div className="run-error" title={shown.error}>
+            {shown.error}
+          </div>
+        )}
+      </td>
+      <td className="num">{run.seed}</td>
+      {sweepKeys.map((k) => (
+        <td key={k} className="mono-sm">
+          {k in run.sweep ? formatValue(run.sweep[k]) : '—'}
+        </td>
+      ))}
+      <td className="progress-cell">
+        <ProgressBar
+          compact
+          value={shown.fraction}
+          status={status}
+          label={`Run ${run.index + 1} progress`}
+          detail={
+            <span>
+              {Math.min(shown.epochsDone, run.epochsTotal)}/{run.epochsTotal}
+              {shown.etaSeconds !== null && status === 'running' && <span className="muted"> · {formatDuration(shown.etaSeconds)} left</span>}
+            </span>
+          }
+        />
+      </td>
+      <td className="num mono-sm">{formatNumber(shown.lastTrainLoss)}</td>
+      <td className="num mono-sm">{shown.lastValAccuracy === null ? '—' : formatPercent(shown.lastValAccuracy, 1)}</td>
+      <td>
+        <DeadStrip values={shown.lastDead} />
+      </td>
+      <td className="actions-col">
+        {cancellable && (
+          <button
+            type="button"
+            className="btn btn-small btn-warn"
+            aria-label={`Cancel run ${run.index + 1}`}
+            onClick={async () => {
+              try {
+                await client.cancelRun(run.id);
+              } catch (err) {
+                toast(`Could not cancel: ${(err as Error).message}`, 'error');
+              }
+            }}
+          >
+            Cancel
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+});

@@ -1,0 +1,329 @@
+/**
+ * End to end: the real `relu-lab serve` (web mode) driven in Chromium through playwright-core.
+ * Designs a small sweep in the Designer (after an invalid value that must be caught at the field),
+ * starts it, watches progress and the live charts, finds it in the history after a reload, renames
+ * and tags it, deletes another experiment through its confirmation, and saves a screenshot of each page
+ * (light and dark) to test-results/screenshots/.
+ *
+ * Run: npx vitest run --config test/e2e/vitest.config.ts
+ * Needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium); without it the suite is
+ * reported as skipped, with the reason printed.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { decodeJson, encodeJson, type ApiResult, type ExperimentRow } from '../../shared/api.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Debian's chromium (playwright cannot download browsers here); RELU_LAB_CHROMIUM overrides it. */
+const CHROMIUM = process.env.RELU_LAB_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+if (!HAVE_CHROMIUM) {
+  console.warn(`[e2e] SKIPPED webapp.test.ts: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
+  let tmp: string;
+  let server: ChildProcess;
+  let serverLog = '';
+  let url: string;
+  let origin: string;
+  let token: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let experimentId = 0;
+
+  /** Calls the lab's HTTP API directly (to check what the UI did, and to set things up). */
+  async function api<T>(operation: string, ...args: unknown[]): Promise<T> {
+    const res = await fetch(`${origin}/api/call/${operation}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: encodeJson({ args }),
+    });
+    const result = decodeJson<ApiResult<T>>(await res.text());
+    if (!result.ok) throw new Error(`${operation}: ${result.error.code}: ${result.error.message}`);
+    return result.value;
+  }
+
+  async function shot(name: string): Promise<void> {
+    // (Page scripts are strings here: this file is type-checked without the DOM library.)
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  const field = (p: string) => page.locator(`[data-issue-key="${p}"]`).first();
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-lab-e2e-'));
+    // Test the renderer as it is now, not a stale build.
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
+
+    server = spawn(process.execPath, ['bin/relu-lab.mjs', 'serve', '--port', '0', '--db', path.join(tmp, 'lab.sqlite'), '--no-open', '--workers', '1'], {
+      cwd: ROOT,
+      // Settings (theme…) go to a file of this test, never the user's.
+      env: { ...process.env, RELU_LAB_SETTINGS: path.join(tmp, 'settings.json'), XDG_CONFIG_HOME: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`relu-lab serve printed no address within 90 s:\n${out}\n${serverLog}`)), 90_000);
+      server.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /ReLU Lab web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-zA-Z]+))/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      server.on('exit', (code) => reject(new Error(`relu-lab serve exited with ${code}:\n${out}\n${serverLog}`)));
+    });
+    const parsed = new URL(url);
+    origin = parsed.origin;
+    token = parsed.searchParams.get('token')!;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400) pageErrors.push(`HTTP ${res.status()} ${res.url()}`);
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }, 60_000);
+
+  it('opens on the (empty) history and hides the token from the address bar', async () => {
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Experiments', level: 1 }).waitFor();
+    await page.getByText('No experiments yet').waitFor();
+    expect(page.url()).not.toContain('token=');
+    await shot('experiments-empty');
+  });
+
+  it('catches an invalid value at its field as you type, with Start disabled and nothing created', async () => {
+    // Another experiment, created through the API, to delete later.
+    await api('createExperiment', {
+      name: 'To be deleted',
+      dataset: { kind: 'moons', samples: 64 },
+      model: { hiddenLayers: 1, width: 4 },
+      training: { learningRate: 0.1, epochs: 1 },
+    });
+    await page.getByRole('link', { name: 'Designer' }).click();
+    await page.getByRole('heading', { name: 'Designer', level: 1 }).waitFor();
+    await field('name').fill('E2E sweep');
+    await field('dataset.kind').selectOption('blobs');
+    await field('dataset.samples').fill('256');
+    await field('model.hiddenLayers').fill('2');
+    await field('model.width').fill('16');
+    await field('training.epochs').fill('4');
+    await field('training.learningRate').fill('-1');
+
+    const lr = field('training.learningRate');
+    await expect.poll(() => lr.getAttribute('aria-invalid')).toBe('true');
+    const errorId = (await lr.getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-error'))!;
+    await expect.poll(() => page.locator(`[id="${errorId}"]`).textContent()).toContain('must be > 0, got -1');
+    const start = page.getByRole('button', { name: /^Start/ });
+    expect(await start.isDisabled()).toBe(true);
+    await shot('designer-error');
+
+    // Nothing but the API-made experiment exists.
+    const rows = await api<ExperimentRow[]>('listExperiments');
+    expect(rows.map((r) => r.name)).toEqual(['To be deleted']);
+  });
+
+  it('builds a valid sweep (2 activations) and shows the run count', async () => {
+    await field('training.learningRate').fill('0.05');
+    await expect.poll(() => field('training.learningRate').getAttribute('aria-invalid')).toBe(null);
+    await page.getByRole('button', { name: 'Add a swept field' }).click();
+    await page.getByRole('combobox', { name: 'Swept field 1' }).selectOption('model.activation');
+    await page.getByRole('checkbox', { name: 'relu', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'leaky_relu', exact: true }).check();
+    await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('2');
+    await page.getByText('Valid config').waitFor();
+    const start = page.getByRole('button', { name: 'Start 2 runs' });
+    expect(await start.isEnabled()).toBe(true);
+    await shot('designer-valid');
+  });
+
+  it('starts it: progress advances and the live charts draw', async () => {
+    // Record every value the experiment's progress bar takes.
+    await page.evaluate(`(() => {
+      const seen = [];
+      window.progressSeen = seen;
+      const record = () => {
+        const bar = document.querySelector('[role="progressbar"][aria-label="Experiment progress"]');
+        const v = bar && bar.getAttribute('aria-valuenow');
+        if (v !== null && v !== undefined && seen[seen.length - 1] !== Number(v)) seen.push(Number(v));
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    })()`);
+    await page.getByRole('button', { name: 'Start 2 runs' }).click();
+    await page.waitForURL(/#\/experiments\/\d+$/);
+    experimentId = Number(/#\/experiments\/(\d+)/.exec(page.url())![1]);
+    await page.getByRole('heading', { name: /E2E sweep/, level: 1 }).waitFor();
+
+    await page.locator('.exp-summary .badge.status-completed', { hasText: '2 completed' }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.locator('[role="progressbar"][aria-label="Experiment progress"]').getAttribute('aria-valuenow')).toBe('100');
+    const seen = await page.evaluate<number[]>('window.progressSeen');
+    expect(seen[seen.length - 1]).toBe(100);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...seen)).toBeLessThan(100);
+
+    // The runs table: both runs 4/4 epochs with their sweep value.
+    const rows = page.locator('.runs-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.nth(1).textContent()).toMatch(/leaky_relu.*4\/4/);
+
+    // Live charts (recharts SVG): losses and one line per hidden layer.
+    const lossLines = page.locator('.chart-card').nth(0).locator('path.recharts-curve');
+    const deadLines = page.locator('.chart-card').nth(1).locator('path.recharts-curve');
+    await expect.poll(() => lossLines.count()).toBe(2);
+    await expect.poll(() => deadLines.count()).toBe(2);
+    const d = await lossLines.first().getAttribute('d');
+    expect(d && d.length).toBeGreaterThan(20);
+    await page.getByText('layer 2').first().waitFor();
+    await shot('live-view');
+  });
+
+  it('finds it in the history after a page reload', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: /E2E sweep/, level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Experiments', exact: true }).first().click();
+    await page.getByRole('link', { name: 'E2E sweep' }).waitFor();
+    await page.getByRole('link', { name: 'To be deleted' }).waitFor();
+  });
+
+  it('renames it inline and tags it', async () => {
+    await page.getByRole('button', { name: 'Rename E2E sweep' }).click();
+    const input = page.getByRole('textbox', { name: 'New name for E2E sweep' });
+    await input.fill('E2E sweep (renamed)');
+    await input.press('Enter');
+    await page.getByRole('link', { name: 'E2E sweep (renamed)' }).waitFor();
+
+    await page.getByRole('button', { name: 'Tags of E2E sweep (renamed)' }).click();
+    const dialog = page.getByRole('dialog', { name: /Tags/ });
+    await dialog.getByLabel('Add a tag').fill('e2e');
+    await dialog.getByLabel('Add a tag').press('Enter');
+    await dialog.getByRole('button', { name: 'Save tags' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.experiments-table .tag', { hasText: 'e2e' }).waitFor();
+
+    const row = (await api<ExperimentRow[]>('listExperiments')).find((r) => r.id === experimentId)!;
+    expect(row.name).toBe('E2E sweep (renamed)');
+    expect(row.tags).toEqual(['e2e']);
+  });
+
+  it('shows why runs diverged or failed; shows and cancels a training run', async () => {
+    const diverging = await api<{ experimentId: number }>('createExperiment', {
+      name: 'Diverging (lr 1000)',
+      dataset: { kind: 'blobs', samples: 256 },
+      model: { hiddenLayers: 2, width: 16, init: 'normal', initStd: 5 },
+      training: { learningRate: 1000, epochs: 5 },
+    });
+    const failing = await api<{ experimentId: number }>('createExperiment', {
+      name: 'Failing (missing CSV)',
+      dataset: { kind: 'csv', path: path.join(tmp, 'missing.csv'), labelColumn: 'y', task: 'classification' },
+      model: { hiddenLayers: 1, width: 4 },
+      training: { learningRate: 0.1, epochs: 2 },
+    });
+    const long = await api<{ experimentId: number }>('createExperiment', {
+      name: 'Long run',
+      dataset: { kind: 'blobs', samples: 2048 },
+      model: { hiddenLayers: 4, width: 64 },
+      training: { learningRate: 0.01, epochs: 100000 },
+    });
+
+    await page.goto(`${origin}/#/experiments/${diverging.experimentId}`);
+    await page.locator('.reason-diverged').waitFor({ timeout: 120_000 });
+    expect(await page.locator('.reason-diverged').textContent()).toMatch(/Diverged/);
+    await page.locator('.chart-card').first().waitFor();
+    await shot('run-diverged');
+
+    await page.goto(`${origin}/#/experiments/${failing.experimentId}`);
+    const failure = page.getByRole('alert').filter({ hasText: 'This run failed' });
+    await failure.waitFor({ timeout: 120_000 });
+    expect(await failure.textContent()).toContain('missing.csv');
+
+    await page.goto(`${origin}/#/experiments/${long.experimentId}`);
+    await page.locator('.runs-table .badge.status-running').waitFor({ timeout: 120_000 });
+    // Epochs arrive live: the run's epoch counter and progress bar move.
+    const epochsCell = page.locator('.runs-table tbody tr').first().locator('.progress-detail');
+    await expect.poll(async () => Number(/^(\d+)\//.exec((await epochsCell.textContent()) ?? '')?.[1] ?? 0), { timeout: 60_000 }).toBeGreaterThan(2);
+    const runBar = page.locator('[role="progressbar"][aria-label="Run 1 progress"]').last();
+    await expect.poll(async () => Number(await runBar.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.chart-card').nth(1).locator('path.recharts-curve').count(), { timeout: 60_000 }).toBe(4);
+    await shot('live-view-running');
+
+    await page.getByRole('link', { name: 'Queue' }).click();
+    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Run 1' }).waitFor();
+    await shot('queue');
+
+    await page.goto(`${origin}/#/experiments/${long.experimentId}`);
+    await page.getByRole('button', { name: 'Cancel 1 run' }).click();
+    await page.locator('.runs-table .badge.status-cancelled').waitFor({ timeout: 60_000 });
+  });
+
+  it('deletes another experiment after the confirmation', async () => {
+    await page.getByRole('link', { name: 'Experiments', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Delete To be deleted' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete experiment?' });
+    await expect.poll(() => dialog.textContent()).toMatch(/1 run\b.*data goes too/s);
+    await dialog.getByRole('button', { name: /^Delete experiment and 1 run$/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'To be deleted' }).waitFor({ state: 'detached' });
+    const rows = await api<ExperimentRow[]>('listExperiments');
+    expect(rows.map((r) => r.name).sort()).toEqual(['Diverging (lr 1000)', 'E2E sweep (renamed)', 'Failing (missing CSV)', 'Long run']);
+    await shot('experiments');
+  });
+
+  it('settings, and the dark theme', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.getByText('Web mode (relu-lab serve)').waitFor();
+    await shot('settings');
+
+    await page.getByRole('radio', { name: 'Dark' }).click();
+    await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
+    expect((await api<{ theme: string }>('getSettings')).theme).toBe('dark');
+    await shot('settings-dark');
+    await page.goto(`${origin}/#/experiments/${experimentId}`);
+    await page.locator('.chart-card path.recharts-curve').first().waitFor();
+    await shot('live-view-dark');
+    await page.getByRole('link', { name: 'Experiments', exact: true }).first().click();
+    await page.getByRole('link', { name: 'E2E sweep (renamed)' }).waitFor();
+    await shot('experiments-dark');
+    await page.getByRole('link', { name: 'Designer' }).click();
+    // The design that was started is not offered again as a draft.
+    expect(await field('name').inputValue()).toBe('New experiment');
+    await field('training.learningRate').fill('-1');
+    await expect.poll(() => field('training.learningRate').getAttribute('aria-invalid')).toBe('true');
+    await shot('designer-error-dark');
+  });
+
+  it('logged no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
