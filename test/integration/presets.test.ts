@@ -86,20 +86,20 @@ describe('the preset designs', () => {
     }
 
     const mitigations = findPreset('mitigations')!.config;
-    expect(mitigations.model).toMatchObject({ activation: 'relu', init: 'normal' });
-    expect(mitigations.training).toMatchObject({ optimizer: 'sgd' });
+    expect(mitigations.model).toMatchObject({ activation: 'relu', init: 'normal', biasInit: 0 });
+    expect(mitigations.training).toMatchObject({ optimizer: 'adam' });
     expect(mitigations.seeds).toEqual([1, 2, 3]);
     expect(mitigations.variants).toEqual([
       { name: 'ReLU baseline', set: {} },
       { name: 'Leaky ReLU', set: { 'model.activation': 'leaky_relu' } },
       { name: 'PReLU', set: { 'model.activation': 'prelu' } },
       { name: 'He init', set: { 'model.init': 'he_normal' } },
-      { name: 'Lower learning rate', set: { 'training.learningRate': 0.01 } },
+      { name: 'Lower learning rate', set: { 'training.learningRate': 0.001 } },
       { name: 'Batch norm', set: { 'model.batchNorm': true } },
     ]);
-    // "wide normal initialization": wider than He for the 64-wide hidden layers; "high learning rate": above the lower one.
-    expect(mitigations.model.initStd).toBeGreaterThan(Math.sqrt(2 / 64));
-    expect(mitigations.training.learningRate).toBeGreaterThan(0.01);
+    // "initialized far too narrow": well below He for the 64-wide hidden layers; "high learning rate": ten times the lower one.
+    expect(mitigations.model.initStd).toBeLessThan(Math.sqrt(2 / 64) / 4);
+    expect(mitigations.training.learningRate).toBe(0.01);
 
     const bornDead = findPreset('born-dead')!.config;
     expect(bornDead.model).toMatchObject({ hiddenLayers: 9, activation: 'relu', init: 'he_normal', biasInit: 0 });
@@ -143,22 +143,19 @@ describe('each preset shows its effect (reduced runs)', () => {
   });
 
   it('mitigations: the ReLU baseline ends with more dead units than every mitigation', () => {
-    const runs = runAll(reduced('mitigations', { 'training.epochs': 6, 'probe.samples': 256 }));
+    const runs = runAll(reduced('mitigations', { 'training.epochs': 4, 'probe.samples': 256 }));
+    // Every variant trains to the end, PReLU included (a diverged run would show nothing).
+    const statuses = runs.map((r) => `${String(r.spec.sweep.variant)} seed ${r.spec.seed}: ${r.status}`);
+    expect(statuses).toEqual(runs.map((r) => `${String(r.spec.sweep.variant)} seed ${r.spec.seed}: completed`));
     const means = new Map(groupMeans(groupBy(runs, 'variant'), (r) => meanDead(last(r))) as [string, number][]);
+    expect([...means.keys()]).toEqual(['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init', 'Lower learning rate', 'Batch norm']);
     const baseline = means.get('ReLU baseline')!;
-    expect(baseline).toBeGreaterThan(0.1);
+    expect(baseline).toBeGreaterThan(0.2);
     for (const [variant, m] of means) {
       if (variant === 'ReLU baseline') continue;
-      expect(m, `${variant} (${m.toFixed(3)}) vs baseline (${baseline.toFixed(3)})`).toBeLessThan(baseline);
+      // Clearly fewer dead units, not just by noise: at most 60% of the baseline's dead fraction.
+      expect(m, `${variant} (${m.toFixed(3)}) vs baseline (${baseline.toFixed(3)})`).toBeLessThan(baseline * 0.6);
     }
-    // Leaky ReLU keeps markedly more units than the baseline, not just by noise.
-    expect(means.get('Leaky ReLU')!).toBeLessThan(baseline * 0.75);
-    // The baseline itself trains to the end (a diverged baseline would show nothing).
-    const baselineRuns = runs.filter((r) => r.spec.sweep.variant === 'ReLU baseline');
-    expect(baselineRuns.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
-    // Known limitation: PReLU's learned slopes diverge at this learning rate (see presets.ts); nothing else does.
-    const diverged = runs.filter((r) => r.status === 'diverged').map((r) => r.spec.sweep.variant);
-    expect(diverged.every((v) => v === 'PReLU')).toBe(true);
   });
 
   it('born-dead: completely dead layers at initialization are more common at width 2 than at width 10', () => {
