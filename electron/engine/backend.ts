@@ -90,6 +90,9 @@ async function tryBackend(name: TrainingBackend): Promise<string | null> {
   if (tf.findBackendFactory(name) === null) {
     return `it is not registered with this copy of @tensorflow/tfjs`;
   }
+  // Production mode: no debug checks, and no console banners (the cpu backend otherwise prints an
+  // advert for tfjs-node into every CLI run; the backend in use is recorded with each run anyway).
+  tf.env().set('PROD', true);
   let ok: boolean;
   try {
     ok = await tf.setBackend(name);
