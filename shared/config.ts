@@ -272,7 +272,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-const TYPE_NAMES: Record<string, string> = {
+/** How a validation message names an expected type. */
+export const TYPE_NAMES: Readonly<Record<string, string>> = {
   number: 'a number',
   int: 'a whole number',
   string: 'a string',
@@ -281,6 +282,7 @@ const TYPE_NAMES: Record<string, string> = {
   object: 'an object',
   tuple: 'a list',
   record: 'an object',
+  null: 'null',
 };
 
 function typeOf(value: unknown): string {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { apiArgSchemas, type ApiOperation } from '../../shared/api.js';
-import { describeValue, formatPath } from '../../shared/config.js';
+import { describeValue, formatPath, TYPE_NAMES } from '../../shared/config.js';
 
 interface Issue {
   code: string;
@@ -107,18 +107,6 @@ function describeRule(issue: Issue, schema: SchemaLike | null, given: unknown): 
       return `${issue.message.replace(/^Invalid input: /, '')}, ${got}`;
   }
 }
-
-const TYPE_NAMES: Record<string, string> = {
-  number: 'a number',
-  int: 'a whole number',
-  string: 'a string',
-  boolean: 'true or false',
-  array: 'a list',
-  tuple: 'a list',
-  object: 'an object',
-  record: 'an object',
-  null: 'null',
-};
 
 /** A value as a message shows it: strings quoted, lists and objects named rather than dumped. */
 function kindOf(value: unknown): string {
