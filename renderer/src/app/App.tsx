@@ -4,6 +4,7 @@ import type { ConnectionState, RendererClient } from '../api/client.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import { EmptyState, Spinner } from '../components/ui.js';
 import { AboutDialog } from '../pages/AboutDialog.js';
+import { ComparePage } from '../pages/ComparePage.js';
 import { DesignerPage } from '../pages/DesignerPage.js';
 import { ExperimentPage } from '../pages/ExperimentPage.js';
 import { ExperimentsPage } from '../pages/ExperimentsPage.js';
@@ -24,6 +25,7 @@ interface Toast {
 const NAV: { href: string; label: string; icon: IconName; match: (r: Route) => boolean }[] = [
   { href: '#/experiments', label: 'Experiments', icon: 'list', match: (r) => r.page === 'experiments' || r.page === 'experiment' },
   { href: '#/designer', label: 'Designer', icon: 'flask', match: (r) => r.page === 'designer' },
+  { href: '#/compare', label: 'Compare', icon: 'compare', match: (r) => r.page === 'compare' },
   { href: '#/queue', label: 'Queue', icon: 'queue', match: (r) => r.page === 'queue' },
   { href: '#/settings', label: 'Settings', icon: 'settings', match: (r) => r.page === 'settings' },
 ];
@@ -114,6 +116,7 @@ export function App({ client }: { client: RendererClient }) {
       experiments: 'Experiments',
       experiment: 'Experiment',
       designer: 'Designer',
+      compare: 'Compare',
       queue: 'Queue',
       settings: 'Settings',
       'not-found': 'Not found',
@@ -145,6 +148,9 @@ export function App({ client }: { client: RendererClient }) {
         break;
       case 'designer':
         page = <DesignerPage params={route.params} workers={settings?.workers ?? 1} />;
+        break;
+      case 'compare':
+        page = <ComparePage params={route.params} />;
         break;
       case 'queue':
         page = <QueuePage />;

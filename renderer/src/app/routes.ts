@@ -4,6 +4,7 @@
  *   #/experiments/12                  an experiment and its runs
  *   #/experiments/12/runs/34          … with run 34's live view
  *   #/designer                        the Designer (?from=12 edit a copy, ?preset=name, ?new=1, ?import=1)
+ *   #/compare?exp=1&group=variant…    the Compare view (the comparison spec in the query, see lib/compare.ts)
  *   #/queue                           queue and progress
  *   #/settings                        settings and about
  */
@@ -12,6 +13,7 @@ export type Route =
   | { page: 'experiments' }
   | { page: 'experiment'; id: number; runId: number | null }
   | { page: 'designer'; params: URLSearchParams }
+  | { page: 'compare'; params: URLSearchParams }
   | { page: 'queue' }
   | { page: 'settings' }
   | { page: 'not-found'; hash: string };
@@ -37,6 +39,9 @@ export function parseHash(hash: string): Route {
     case 'designer':
       if (parts.length === 1) return { page: 'designer', params: new URLSearchParams(query) };
       break;
+    case 'compare':
+      if (parts.length === 1) return { page: 'compare', params: new URLSearchParams(query) };
+      break;
     case 'queue':
       if (parts.length === 1) return { page: 'queue' };
       break;
@@ -56,6 +61,10 @@ export function routeHref(route: Route): string {
     case 'designer': {
       const q = route.params.toString();
       return q ? `#/designer?${q}` : '#/designer';
+    }
+    case 'compare': {
+      const q = route.params.toString();
+      return q ? `#/compare?${q}` : '#/compare';
     }
     case 'queue':
       return '#/queue';

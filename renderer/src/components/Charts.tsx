@@ -16,7 +16,7 @@ export function seriesStyle(index: number, dark: boolean): { stroke: string; str
   return { stroke: palette[index % palette.length], strokeDasharray: DASHES[Math.floor(index / palette.length) % DASHES.length] };
 }
 
-interface ChartColors {
+export interface ChartColors {
   grid: string;
   axis: string;
   text: string;
@@ -24,7 +24,7 @@ interface ChartColors {
   tooltipBorder: string;
 }
 
-function chartColors(dark: boolean): ChartColors {
+export function chartColors(dark: boolean): ChartColors {
   return dark
     ? { grid: '#2f3947', axis: '#5b6778', text: '#aab4c3', tooltipBg: '#1b2330', tooltipBorder: '#3a4556' }
     : { grid: '#e3e7ee', axis: '#9aa4b2', text: '#566171', tooltipBg: '#ffffff', tooltipBorder: '#d5dbe4' };
@@ -41,7 +41,7 @@ export function downsample<T>(points: readonly T[], max = 600): T[] {
 
 const finiteOrNull = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
-function Segmented<T extends string>({ value, options, onChange, label }: { value: T; options: { value: T; label: string }[]; onChange: (v: T) => void; label: string }) {
+export function Segmented<T extends string>({ value, options, onChange, label }: { value: T; options: { value: T; label: string }[]; onChange: (v: T) => void; label: string }) {
   return (
     <div className="segmented" role="radiogroup" aria-label={label}>
       {options.map((o) => (

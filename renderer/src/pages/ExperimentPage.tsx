@@ -1,5 +1,5 @@
 /** One experiment: header and actions, overall progress, its runs, and the live view of a selected run. */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type ExperimentDetail, type RunRow } from '../../../shared/api.js';
 import { FINAL_STATUSES, type RunStatus } from '../../../shared/metrics.js';
 import { exportExperimentCsv } from '../app/actions.js';
@@ -10,6 +10,7 @@ import { Icon } from '../components/Icon.js';
 import { EmptyState, ErrorBox, Eta, InlineEdit, ProgressBar, Spinner, StatusBadge, StatusCounts, TagEditor } from '../components/ui.js';
 import { experimentBarStatus } from '../lib/experiments.js';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, formatValue, plural, shortPath } from '../lib/format.js';
+import { compareHref } from '../lib/compare.js';
 import { DeleteExperimentDialog, NotesDialog } from './ExperimentsPage.js';
 import { RunView } from './RunView.js';
 
@@ -68,6 +69,7 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
   const [editingTags, setEditingTags] = useState(false);
   const [shownCount, setShownCount] = useState(PAGE);
   const [exporting, setExporting] = useState(false);
+  const [picked, setPicked] = useState<ReadonlySet<number>>(() => new Set());
 
   const data: ExperimentDetail | undefined = detail.data;
   // Keep each shown run's identity while neither its row nor its live state changed (rows are memoized).
@@ -86,6 +88,15 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
     return out;
   }, [data, liveRuns]);
   const sweepKeys = useMemo(() => [...new Set((data?.runs ?? []).flatMap((r) => Object.keys(r.sweep)))], [data]);
+  const pickedIds = useMemo(() => runs.filter((r) => picked.has(r.run.id)).map((r) => r.run.id), [runs, picked]);
+  const pick = useCallback((runId: number, on: boolean) => {
+    setPicked((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(runId);
+      else next.delete(runId);
+      return next;
+    });
+  }, []);
 
   // A running experiment: refresh the rows now and then (cheap) so finished runs and totals settle.
   const active = runs.some((r) => r.status === 'running' || r.status === 'queued');
@@ -161,6 +172,9 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
           {description && <p className="page-sub">{description}</p>}
         </div>
         <div className="page-actions">
+          <a className="btn" href={compareHref({ experimentIds: [exp.id] })} title="Compare all the runs of this experiment, grouped by what differs between them">
+            <Icon name="compare" /> Compare runs
+          </a>
           <button type="button" className="btn" onClick={() => setRenaming(true)} disabled={renaming}>
             <Icon name="edit" /> Rename
           </button>
@@ -287,9 +301,28 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
       </section>
 
       <section aria-labelledby="runs-title">
-        <h2 id="runs-title" className="section-title">
-          Runs
-        </h2>
+        <div className="section-head-row">
+          <h2 id="runs-title" className="section-title">
+            Runs
+          </h2>
+          {runs.length > 1 && (
+            <div className="selection-actions" role="group" aria-label="Selected runs">
+              <span className="muted small">{pickedIds.length > 0 ? `${plural(pickedIds.length, 'run')} selected` : 'Tick runs to compare a subset'}</span>
+              <a
+                className={`btn btn-small${pickedIds.length > 0 ? ' btn-primary' : ' disabled'}`}
+                aria-disabled={pickedIds.length === 0 || undefined}
+                href={pickedIds.length > 0 ? compareHref({ runIds: pickedIds }) : undefined}
+              >
+                <Icon name="compare" size={14} /> Compare {pickedIds.length > 0 ? plural(pickedIds.length, 'run') : 'selected'}
+              </a>
+              {pickedIds.length > 0 && (
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => setPicked(new Set())}>
+                  Clear
+                </button>
+              )}
+            </div>
+          )}
+        </div>
         {runs.length === 0 ? (
           <EmptyState icon="list" title="This experiment has no runs" />
         ) : (
@@ -297,6 +330,17 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
             <table className="table runs-table">
               <thead>
                 <tr>
+                  <th className="select-col">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all runs"
+                      checked={pickedIds.length === runs.length && runs.length > 0}
+                      ref={(el) => {
+                        if (el) el.indeterminate = pickedIds.length > 0 && pickedIds.length < runs.length;
+                      }}
+                      onChange={(e) => setPicked(e.target.checked ? new Set(runs.map((r) => r.run.id)) : new Set())}
+                    />
+                  </th>
                   <th className="num">#</th>
                   <th>Status</th>
                   <th className="num">Seed</th>
@@ -316,7 +360,7 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
               </thead>
               <tbody>
                 {runs.slice(0, shownCount).map((r) => (
-                  <RunTableRow key={r.run.id} shown={r} sweepKeys={sweepKeys} selected={r.run.id === selectedId} experimentId={exp.id} />
+                  <RunTableRow key={r.run.id} shown={r} sweepKeys={sweepKeys} selected={r.run.id === selectedId} experimentId={exp.id} picked={picked.has(r.run.id)} onPick={pick} />
                 ))}
               </tbody>
             </table>
@@ -394,7 +438,21 @@ function DeadStrip({ values }: { values: readonly number[] }) {
   );
 }
 
-const RunTableRow = memo(function RunTableRow({ shown, sweepKeys, selected, experimentId }: { shown: ShownRun; sweepKeys: string[]; selected: boolean; experimentId: number }) {
+const RunTableRow = memo(function RunTableRow({
+  shown,
+  sweepKeys,
+  selected,
+  experimentId,
+  picked,
+  onPick,
+}: {
+  shown: ShownRun;
+  sweepKeys: string[];
+  selected: boolean;
+  experimentId: number;
+  picked: boolean;
+  onPick: (runId: number, on: boolean) => void;
+}) {
   const { client, toast } = useLab();
   const { run, status } = shown;
   const href = `#/experiments/${experimentId}/runs/${run.id}`;
@@ -403,10 +461,13 @@ const RunTableRow = memo(function RunTableRow({ shown, sweepKeys, selected, expe
     <tr
       className={`run-row${selected ? ' selected' : ''}`}
       onClick={(e) => {
-        if ((e.target as HTMLElement).closest('button, a, input')) return;
+        if ((e.target as HTMLElement).closest('button, a, input, label')) return;
         navigate(href);
       }}
     >
+      <td className="select-col">
+        <input type="checkbox" aria-label={`Select run ${run.index + 1} to compare`} checked={picked} onChange={(e) => onPick(run.id, e.target.checked)} />
+      </td>
       <td className="num">
         <a href={href} className="row-link" aria-current={selected ? 'true' : undefined} aria-label={`Run ${run.index + 1} (id ${run.id})`}>
           {run.index + 1}

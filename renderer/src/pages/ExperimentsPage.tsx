@@ -1,4 +1,4 @@
-/** The experiments history: search, filter, sort, and per-row actions. */
+/** The experiments history: search, filter, sort, per-row actions, and selections to compare or export as a bundle. */
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { ExperimentRow, RunStatus } from '../../../shared/api.js';
 import { RUN_STATUSES } from '../../../shared/metrics.js';
@@ -9,6 +9,7 @@ import { ConfirmDialog, Dialog, EmptyState, ErrorBox, IconButton, InlineEdit, Pr
 import { ACTIVATION_LABELS, FIELDS, FIELD_BY_PATH } from '../designer/fields.js';
 import { allTags, EMPTY_FILTER, experimentBarStatus, matchesFilter, sortExperiments, type ExperimentFilter, type SortKey, type SortState } from '../lib/experiments.js';
 import { formatDate, formatDateTime, formatNumber, formatPercent, plural } from '../lib/format.js';
+import { base64ToBytes, compareHref, dataUrlBase64, importSummaryText } from '../lib/compare.js';
 
 const FILTER_KEY = 'relu-lab.experiments-filter';
 const SORT_KEY = 'relu-lab.experiments-sort';
@@ -56,6 +57,9 @@ export function ExperimentsPage() {
   const [sort, setSort] = useState<SortState>(() => loadSession<SortState>(SORT_KEY, { key: 'created', direction: 'desc' }));
   const [renaming, setRenaming] = useState<number | null>(null);
   const [dialog, setDialog] = useState<RowDialog>(null);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const [bundleBusy, setBundleBusy] = useState<'export' | 'import' | null>(null);
+  const [importResult, setImportResult] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => saveSession(FILTER_KEY, filter), [filter]);
   useEffect(() => saveSession(SORT_KEY, sort), [sort]);
@@ -80,6 +84,53 @@ export function ExperimentsPage() {
 
   const fieldSpec = filter.fieldPath ? FIELD_BY_PATH.get(filter.fieldPath) : undefined;
 
+  // Selection: only experiments that still exist count (a deleted one drops out).
+  const existing = useMemo(() => new Set((rows ?? []).map((r) => r.id)), [rows]);
+  const chosen = useMemo(() => [...selected].filter((id) => existing.has(id)).sort((a, b) => a - b), [selected, existing]);
+  const shownIds = shown.map((r) => r.id);
+  const allShownSelected = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
+  const someShownSelected = shownIds.some((id) => selected.has(id));
+  const toggle = (id: number, on: boolean) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const exportBundle = async () => {
+    setBundleBusy('export');
+    try {
+      const file = await client.exportBundle(chosen);
+      const result = await client.saveFile({ suggestedName: file.suggestedName, mimeType: file.mimeType, data: base64ToBytes(file.base64) });
+      if (result.saved) toast(result.path ? `Saved ${result.path}` : `Downloading ${file.suggestedName}`, 'success');
+    } catch (err) {
+      toast(`Could not export the bundle: ${(err as Error).message}`, 'error');
+    } finally {
+      setBundleBusy(null);
+    }
+  };
+
+  const importBundle = async (file: File) => {
+    setBundleBusy('import');
+    setImportResult(null);
+    try {
+      const dataUrl = await new Promise<string>((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(String(reader.result));
+        reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
+        reader.readAsDataURL(file);
+      });
+      const summary = await client.importBundle(dataUrlBase64(dataUrl));
+      setImportResult({ ok: true, text: `${importSummaryText(summary)} (from ${file.name}).` });
+      list.reload();
+    } catch (err) {
+      setImportResult({ ok: false, text: `Could not import ${file.name}: ${(err as Error).message}` });
+    } finally {
+      setBundleBusy(null);
+    }
+  };
+
   return (
     <div className="page">
       <header className="page-header">
@@ -88,6 +139,21 @@ export function ExperimentsPage() {
           <p className="page-sub">Every experiment you designed, with its runs’ status and final dead fraction.</p>
         </div>
         <div className="page-actions">
+          <label className={`btn${bundleBusy === 'import' ? ' disabled' : ''}`} title="Import experiments from a .relulab bundle (exported here or with relu-lab export --format bundle)">
+            <Icon name="upload" /> {bundleBusy === 'import' ? 'Importing…' : 'Import bundle…'}
+            <input
+              type="file"
+              accept=".relulab,application/gzip,application/octet-stream"
+              className="visually-hidden-input"
+              aria-label="Import bundle"
+              disabled={bundleBusy === 'import'}
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) void importBundle(f);
+                e.target.value = '';
+              }}
+            />
+          </label>
           <a className="btn btn-primary" href="#/designer">
             <Icon name="plus" /> New experiment
           </a>
@@ -166,6 +232,15 @@ export function ExperimentsPage() {
         )}
       </section>
 
+      {importResult && (
+        <div className={`banner ${importResult.ok ? 'banner-info' : 'banner-error'}`} role={importResult.ok ? 'status' : 'alert'} data-testid="import-result">
+          <Icon name={importResult.ok ? 'check' : 'alert'} />
+          <span className="banner-text">{importResult.text}</span>
+          <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => setImportResult(null)}>
+            <Icon name="x" size={14} />
+          </button>
+        </div>
+      )}
       {list.error && !rows && <ErrorBox error={list.error} onRetry={list.reload} title="Could not load the experiments" />}
       {list.error && rows && <div className="banner banner-warn">Could not refresh the list: {list.error.message}</div>}
       {list.loading && !rows && <Spinner label="Loading experiments…" />}
@@ -183,9 +258,25 @@ export function ExperimentsPage() {
       )}
       {rows && rows.length > 0 && (
         <>
-          <p className="result-count" role="status">
-            {filtered ? `${shown.length} of ${plural(rows.length, 'experiment')}` : plural(rows.length, 'experiment')}
-          </p>
+          <div className="selection-bar" role="group" aria-label="Selected experiments">
+            <p className="result-count" role="status">
+              {filtered ? `${shown.length} of ${plural(rows.length, 'experiment')}` : plural(rows.length, 'experiment')}
+              {chosen.length > 0 ? ` · ${chosen.length} selected` : ' · tick experiments to compare them or export them as a bundle'}
+            </p>
+            <div className="selection-actions">
+              <button type="button" className="btn btn-small btn-primary" disabled={chosen.length === 0} onClick={() => navigate(compareHref({ experimentIds: chosen }))}>
+                <Icon name="compare" size={14} /> Compare{chosen.length > 0 ? ` ${chosen.length}` : ''}
+              </button>
+              <button type="button" className="btn btn-small" disabled={chosen.length === 0 || bundleBusy !== null} onClick={() => void exportBundle()}>
+                <Icon name="download" size={14} /> {bundleBusy === 'export' ? 'Exporting…' : 'Export bundle'}
+              </button>
+              {chosen.length > 0 && (
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => setSelected(new Set())}>
+                  Clear selection
+                </button>
+              )}
+            </div>
+          </div>
           {shown.length === 0 ? (
             <EmptyState icon="search" title="Nothing matches" action={<button type="button" className="btn" onClick={() => setFilter(EMPTY_FILTER)}>Clear filters</button>}>
               <p>No experiment matches the search and filters.</p>
@@ -195,10 +286,30 @@ export function ExperimentsPage() {
               <table className="table experiments-table">
                 <thead>
                   <tr>
+                    <th className="select-col sticky-left">
+                      <input
+                        type="checkbox"
+                        aria-label="Select all shown experiments"
+                        checked={allShownSelected}
+                        ref={(el) => {
+                          if (el) el.indeterminate = someShownSelected && !allShownSelected;
+                        }}
+                        onChange={(e) =>
+                          setSelected((prev) => {
+                            const next = new Set(prev);
+                            for (const id of shownIds) {
+                              if (e.target.checked) next.add(id);
+                              else next.delete(id);
+                            }
+                            return next;
+                          })
+                        }
+                      />
+                    </th>
                     {COLUMNS.map((c) => {
                       const current = sort.key === c.key;
                       return (
-                        <th key={c.key} className={[c.className, c.key === 'name' ? 'sticky-left' : ''].filter(Boolean).join(' ') || undefined} aria-sort={current ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined} title={c.title}>
+                        <th key={c.key} className={[c.className, c.key === 'name' ? 'sticky-left sticky-after-select' : ''].filter(Boolean).join(' ') || undefined} aria-sort={current ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined} title={c.title}>
                           <button
                             type="button"
                             className="sort-btn"
@@ -222,6 +333,8 @@ export function ExperimentsPage() {
                     <ExperimentTableRow
                       key={row.id}
                       row={row}
+                      selected={selected.has(row.id)}
+                      onSelect={toggle}
                       renaming={renaming === row.id}
                       onRename={() => setRenaming(row.id)}
                       onRenameDone={() => setRenaming(null)}
@@ -269,6 +382,8 @@ function listText(values: readonly unknown[], format: (v: never) => string = (v)
 
 const ExperimentTableRow = memo(function ExperimentTableRow({
   row,
+  selected,
+  onSelect,
   renaming,
   onRename,
   onRenameDone,
@@ -277,6 +392,8 @@ const ExperimentTableRow = memo(function ExperimentTableRow({
   onTag,
 }: {
   row: ExperimentRow;
+  selected: boolean;
+  onSelect: (id: number, on: boolean) => void;
   renaming: boolean;
   onRename: () => void;
   onRenameDone: () => void;
@@ -287,8 +404,11 @@ const ExperimentTableRow = memo(function ExperimentTableRow({
   const fraction = row.epochsTotal > 0 ? row.epochsDone / row.epochsTotal : row.runCount > 0 && !row.statusCounts.queued && !row.statusCounts.running ? 1 : 0;
   const bn = row.batchNorm.length === 0 ? '—' : row.batchNorm.includes(true) ? (row.batchNorm.includes(false) ? 'both' : 'on') : 'off';
   return (
-    <tr>
-      <td className="name-cell sticky-left">
+    <tr className={selected ? 'selected' : undefined}>
+      <td className="select-col sticky-left">
+        <input type="checkbox" aria-label={`Select ${row.name}`} checked={selected} onChange={(e) => onSelect(row.id, e.target.checked)} />
+      </td>
+      <td className="name-cell sticky-left sticky-after-select">
         {renaming ? (
           <InlineEdit value={row.name} label={`New name for ${row.name}`} onSave={onSaveName} onDone={onRenameDone} />
         ) : (

@@ -1,0 +1,628 @@
+/**
+ * The Compare view's pure logic (no DOM, no React): the comparison spec in the page address and
+ * back, the group-by choices, the summary table, and the shaping of `chartData` output into rows the
+ * recharts components draw (log axes drop non-positive values and count them, like the exported
+ * figure does). The numbers themselves always come from shared/charts.ts.
+ */
+import { BAND_KINDS, comparisonSpecSchema, type BandKind, type ComparisonSpec, type ComparisonSpecInput } from '../../../shared/compare.js';
+import type { BarPanelData, ComparisonModel, ComparedRun, LinePanelData, RidgesChartData } from '../../../shared/charts.js';
+import {
+  configDiff,
+  differingFields,
+  metricSeries,
+  summarizeGroup,
+  type BandValue,
+  type CellValue,
+  type DiffCell,
+  type EpochValue,
+  type SeriesMetric,
+  type TableColumn,
+} from '../../../shared/analysis/index.js';
+import { VARIANT_KEY } from '../../../shared/config.js';
+import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick } from '../../../shared/figure/ticks.js';
+
+// ---------- The spec in the address: #/compare?exp=1,2&runs=3&group=variant&band=se… ----------
+
+export const DEFAULT_SPEC: ComparisonSpec = comparisonSpecSchema.parse({});
+
+/** What the compare address holds: the spec, plus the name of the saved comparison it was opened from. */
+export interface CompareAddress {
+  spec: ComparisonSpec;
+  /** Name of the saved comparison this is (shown in the header, proposed when saving). */
+  saved: string | null;
+  /** Parameters that could not be read (ignored, the rest still applies). */
+  warnings: string[];
+}
+
+const BAND_PARAM: Record<BandKind, string> = { none: 'none', std: 'std', se: 'se', ci95: 'ci95' };
+
+function idList(ids: readonly number[]): string {
+  return [...ids].join(',');
+}
+
+/**
+ * URL parameters of a spec: only what differs from the defaults, so addresses stay short. Layers are
+ * 1-based in the address (`layer=2` is the second hidden layer), as in the CLI.
+ */
+export function specToParams(input: ComparisonSpecInput, saved: string | null = null): URLSearchParams {
+  const spec = comparisonSpecSchema.parse(input);
+  const p = new URLSearchParams();
+  if (spec.experimentIds.length > 0) p.set('exp', idList(spec.experimentIds));
+  if (spec.runIds.length > 0) p.set('runs', idList(spec.runIds));
+  for (const field of spec.groupBy) p.append('group', field);
+  if (spec.band !== DEFAULT_SPEC.band) p.set('band', BAND_PARAM[spec.band]);
+  if (spec.showRuns) p.set('showRuns', '1');
+  if (spec.layer !== DEFAULT_SPEC.layer) p.set('layer', typeof spec.layer === 'number' ? String(spec.layer + 1) : spec.layer);
+  if (spec.xAxis !== DEFAULT_SPEC.xAxis) p.set('x', spec.xAxis);
+  if (spec.logX) p.set('logX', '1');
+  if (spec.logY) p.set('logY', '1');
+  if (spec.smoothing !== 0) p.set('smooth', String(spec.smoothing));
+  if (spec.atEpoch !== null) p.set('at', String(spec.atEpoch));
+  if (spec.focusGroup !== null) p.set('focus', spec.focusGroup);
+  const names = Object.entries(spec.groupNames).filter(([, v]) => v.trim() !== '');
+  if (names.length > 0) p.set('names', JSON.stringify(Object.fromEntries(names)));
+  if (saved !== null && saved !== '') p.set('saved', saved);
+  return p;
+}
+
+/** The hash of the compare view showing `spec`. */
+export function compareHref(spec: ComparisonSpecInput, saved: string | null = null): string {
+  const q = specToParams(spec, saved).toString();
+  return q ? `#/compare?${q}` : '#/compare';
+}
+
+function parseIds(text: string): number[] | null {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) return [];
+  if (!parts.every((s) => /^\d+$/.test(s) && Number(s) > 0 && Number.isSafeInteger(Number(s)))) return null;
+  return [...new Set(parts.map(Number))];
+}
+
+function flag(text: string | null): boolean | null {
+  if (text === null) return null;
+  if (text === '1' || text === 'true' || text === '') return true;
+  if (text === '0' || text === 'false') return false;
+  return null;
+}
+
+/**
+ * Reads a spec from the compare view's parameters. Unreadable parameters are ignored one by one
+ * (with a warning), so a hand-edited or old address still opens what it can.
+ */
+export function paramsToSpec(params: URLSearchParams): CompareAddress {
+  const warnings: string[] = [];
+  const input: Record<string, unknown> = {};
+  const bad = (name: string, value: string, why: string) => warnings.push(`Ignored ${name}=${value}: ${why}`);
+
+  const exp = params.get('exp');
+  if (exp !== null) {
+    const ids = parseIds(exp);
+    if (ids === null) bad('exp', exp, 'expected experiment ids such as 1,2');
+    else input.experimentIds = ids;
+  }
+  const runs = params.get('runs');
+  if (runs !== null) {
+    const ids = parseIds(runs);
+    if (ids === null) bad('runs', runs, 'expected run ids such as 3,4');
+    else input.runIds = ids;
+  }
+  const groups = params.getAll('group').filter((g) => g.trim() !== '');
+  if (groups.length > 0) input.groupBy = [...new Set(groups)];
+  const band = params.get('band');
+  if (band !== null) {
+    if ((BAND_KINDS as readonly string[]).includes(band)) input.band = band;
+    else bad('band', band, `expected one of ${BAND_KINDS.join(', ')}`);
+  }
+  for (const [name, key] of [
+    ['showRuns', 'showRuns'],
+    ['logX', 'logX'],
+    ['logY', 'logY'],
+  ] as const) {
+    const raw = params.get(name);
+    if (raw === null) continue;
+    const v = flag(raw);
+    if (v === null) bad(name, raw, 'expected 1 or 0');
+    else input[key] = v;
+  }
+  const layer = params.get('layer');
+  if (layer !== null) {
+    if (layer === 'mean' || layer === 'all') input.layer = layer;
+    else if (/^\d+$/.test(layer) && Number(layer) >= 1) input.layer = Number(layer) - 1;
+    else bad('layer', layer, 'expected mean, all or a layer number from 1');
+  }
+  const x = params.get('x');
+  if (x !== null) {
+    if (x === 'epoch' || x === 'time') input.xAxis = x;
+    else bad('x', x, 'expected epoch or time');
+  }
+  const smooth = params.get('smooth');
+  if (smooth !== null) {
+    const v = Number(smooth);
+    if (smooth.trim() !== '' && Number.isFinite(v) && v >= 0 && v < 1) input.smoothing = v;
+    else bad('smooth', smooth, 'expected a number in [0, 1)');
+  }
+  const at = params.get('at');
+  if (at !== null) {
+    if (/^\d+$/.test(at)) input.atEpoch = Number(at);
+    else bad('at', at, 'expected an epoch number');
+  }
+  const focus = params.get('focus');
+  if (focus !== null && focus !== '') input.focusGroup = focus;
+  const names = params.get('names');
+  if (names !== null) {
+    try {
+      const parsed: unknown = JSON.parse(names);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      input.groupNames = parsed;
+    } catch {
+      bad('names', names, 'expected a JSON object of group names');
+    }
+  }
+
+  // The shared schema has the last word (limits, types): drop what it refuses, field by field.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const result = comparisonSpecSchema.safeParse(input);
+    if (result.success) {
+      const saved = params.get('saved');
+      return { spec: result.data, saved: saved && saved.trim() !== '' ? saved : null, warnings };
+    }
+    const keys = new Set(result.error.issues.map((i) => String(i.path[0] ?? '')));
+    for (const key of keys) {
+      const issue = result.error.issues.find((i) => String(i.path[0] ?? '') === key)!;
+      warnings.push(`Ignored ${key}: ${issue.message}`);
+      delete input[key];
+    }
+    if (keys.has('')) break;
+  }
+  return { spec: DEFAULT_SPEC, saved: null, warnings };
+}
+
+/** Whether the spec names anything to compare. */
+export function hasSelection(spec: Pick<ComparisonSpec, 'runIds' | 'experimentIds'>): boolean {
+  return spec.runIds.length > 0 || spec.experimentIds.length > 0;
+}
+
+/** Same spec with the patch applied; settings that no longer make sense are reset. */
+export function patchSpec(spec: ComparisonSpec, patch: Partial<ComparisonSpec>): ComparisonSpec {
+  const next = { ...spec, ...patch };
+  // Grouping changes the groups: names and the focus keyed by old group keys would point at nothing.
+  if (patch.groupBy !== undefined && patch.groupBy.join('\n') !== spec.groupBy.join('\n')) {
+    if (patch.focusGroup === undefined) next.focusGroup = null;
+  }
+  return comparisonSpecSchema.parse(next);
+}
+
+// ---------- Group-by choices ----------
+
+/** Fields the runs can be grouped by: those that differ between them (seed excluded), `variant` always when runs have one. */
+export function groupByChoices(runs: readonly Pick<ComparedRun, 'sweep' | 'config'>[], current: readonly string[] = []): string[] {
+  const fields = differingFields(runs);
+  const hasVariant = runs.some((r) => Object.prototype.hasOwnProperty.call(r.sweep, VARIANT_KEY));
+  const out = hasVariant && !fields.includes(VARIANT_KEY) ? [VARIANT_KEY, ...fields] : [...fields];
+  // Keep a field of the spec shown even if it no longer differs, so it can be unticked.
+  for (const f of current) if (!out.includes(f)) out.push(f);
+  return out;
+}
+
+/** "variant" → "variant"; "training.learningRate" → "learningRate (training)". */
+export function fieldLabel(field: string): string {
+  const i = field.lastIndexOf('.');
+  return i < 0 ? field : `${field.slice(i + 1)} (${field.slice(0, i)})`;
+}
+
+// ---------- Summary table ----------
+
+export type SummaryMetricId = 'dead' | 'loss' | 'accuracy';
+export type SummaryStat = 'final' | 'min' | 'max' | 'atEpoch';
+
+export interface SummaryMetric {
+  id: SummaryMetricId;
+  label: string;
+  /** Series metric read from each run. */
+  metric: SeriesMetric;
+  percent: boolean;
+}
+
+export interface SummaryRow {
+  key: string;
+  name: string;
+  color: string;
+  dash: string;
+  runCount: number;
+  /** Config diff cells, in the order of `SummaryTable.fields`. */
+  cells: DiffCell[];
+  stats: Record<string, BandValue>;
+}
+
+export interface SummaryTable {
+  /** Config fields that differ between the groups (the diff's rows, shown as columns). */
+  fields: string[];
+  metrics: SummaryMetric[];
+  stats: SummaryStat[];
+  rows: SummaryRow[];
+  columns: TableColumn<SummaryRow>[];
+}
+
+export const STAT_LABELS: Record<SummaryStat, string> = { final: 'final', min: 'min', max: 'max', atEpoch: 'at epoch' };
+
+export function statColumnId(metric: SummaryMetricId, stat: SummaryStat): string {
+  return `${metric}.${stat}`;
+}
+
+function cellSortValue(cell: DiffCell | undefined): CellValue {
+  if (!cell || cell.values.length !== 1) return cell?.text ?? null;
+  const v = cell.values[0];
+  return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : cell.text;
+}
+
+/**
+ * Per group: the config fields that differ between the groups (`configDiff`) and final / min / max /
+ * value-at-epoch of the dead fraction (the spec's layer, mean over layers for 'mean' and 'all'), the
+ * loss and the accuracy (validation when measured, else training), each as mean and band over the runs.
+ */
+export function summaryTable(model: ComparisonModel, spec: ComparisonSpec): SummaryTable {
+  const diff = configDiff(model.groups);
+  const fields = diff.rows.map((r) => r.field);
+  const layer = typeof spec.layer === 'number' ? spec.layer : 'mean';
+  const allRuns = model.groups.flatMap((g) => g.runs);
+  const any = (pick: (e: ComparedRun['epochs'][number]) => number | null) => allRuns.some((r) => r.epochs.some((e) => pick(e) !== null));
+  const metrics: SummaryMetric[] = [
+    { id: 'dead', label: layer === 'mean' ? 'Dead fraction (mean over layers)' : `Dead fraction (layer ${layer + 1})`, metric: 'deadFraction', percent: true },
+    any((e) => e.valLoss) ? { id: 'loss', label: 'Validation loss', metric: 'valLoss', percent: false } : { id: 'loss', label: 'Training loss', metric: 'trainLoss', percent: false },
+  ];
+  if (any((e) => e.valAccuracy)) metrics.push({ id: 'accuracy', label: 'Validation accuracy', metric: 'valAccuracy', percent: true });
+  else if (any((e) => e.trainAccuracy)) metrics.push({ id: 'accuracy', label: 'Training accuracy', metric: 'trainAccuracy', percent: true });
+  const stats: SummaryStat[] = spec.atEpoch === null ? ['final', 'min', 'max'] : ['final', 'min', 'max', 'atEpoch'];
+
+  const rows: SummaryRow[] = model.groups.map((g, gi) => {
+    const values: Record<string, BandValue> = {};
+    for (const m of metrics) {
+      const perRun: EpochValue[][] = g.runs.map((r) => metricSeries(r.epochs, m.metric, { layer }).map((p) => ({ epoch: p.epoch ?? p.x, value: p.y })));
+      const s = summarizeGroup(perRun, spec.atEpoch, spec.band);
+      // Bands clipped to the range the metric can take, as the charts do (a fraction's band stays in [0, 1]).
+      const [min, max] = m.percent ? [0, 1] : [m.metric === 'trainLoss' || m.metric === 'valLoss' ? 0 : -Infinity, Infinity];
+      for (const stat of stats) {
+        const v = s[stat];
+        values[statColumnId(m.id, stat)] = { ...v, lo: Math.min(max, Math.max(min, v.lo)), hi: Math.min(max, Math.max(min, v.hi)) };
+      }
+    }
+    return { key: g.key, name: g.name, color: g.color, dash: g.dash, runCount: g.runs.length, cells: diff.rows.map((r) => r.cells[gi]), stats: values };
+  });
+
+  const columns: TableColumn<SummaryRow>[] = [
+    { id: 'group', label: 'Group', value: (r) => r.name },
+    { id: 'runs', label: 'Runs', value: (r) => r.runCount },
+    ...fields.map((f, i): TableColumn<SummaryRow> => ({ id: `field:${f}`, label: f, value: (r) => cellSortValue(r.cells[i]) })),
+    ...metrics.flatMap((m) =>
+      stats.map((stat): TableColumn<SummaryRow> => {
+        const id = statColumnId(m.id, stat);
+        return { id, label: `${m.label}: ${stat === 'atEpoch' ? `at epoch ${spec.atEpoch}` : STAT_LABELS[stat]}`, value: (r) => r.stats[id]?.mean ?? null };
+      }),
+    ),
+  ];
+  return { fields, metrics, stats, rows, columns };
+}
+
+// ---------- Axes ----------
+
+export interface AxisModel {
+  scale: 'linear' | 'log';
+  domain: [number, number];
+  /** Tick positions; minor (unlabelled) ticks have a null label. */
+  ticks: Tick[];
+}
+
+/** A numeric axis over the plotted values: linear (nice-rounded) or log (whole decades, positive values only). */
+export function axisModel(
+  values: readonly number[],
+  log: boolean,
+  options: { target?: number; integer?: boolean; includeZero?: boolean; fixed?: [number, number]; /** Round the ends to nice values (default); x axes span the data exactly, as in the figure. */ nice?: boolean } = {},
+): AxisModel {
+  const nice = options.nice ?? true;
+  const target = options.target ?? 5;
+  const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
+  if (log) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of finite) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const domain = lo < hi && !nice ? ([lo, hi] as [number, number]) : lo <= hi ? niceLogDomain(lo, hi) : ([1, 10] as [number, number]);
+    return { scale: 'log', domain, ticks: logTicks(domain[0], domain[1], target) };
+  }
+  let lo = options.includeZero ? 0 : Infinity;
+  let hi = options.includeZero ? 0 : -Infinity;
+  for (const v of finite) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo <= hi)) [lo, hi] = [0, 1];
+  // Nothing but zeros (no unit ever died in this layer): show 0 at the bottom, not a range around it.
+  if (options.includeZero && lo === 0 && hi === 0) hi = 1;
+  let domain: [number, number];
+  if (options.fixed) domain = options.fixed;
+  else if (options.integer || !nice) domain = widenDegenerate(lo, hi);
+  else domain = niceLinearDomain(lo, hi, target);
+  let ticks = linearTicks(domain[0], domain[1], target);
+  if (options.integer) {
+    ticks = ticks.filter((t) => Number.isInteger(t.value)).map((t) => ({ value: t.value, label: { text: String(t.value) } }));
+    if (ticks.length < 2) ticks = [domain[0], domain[1]].filter(Number.isInteger).map((v) => ({ value: v, label: { text: String(v) } }));
+  }
+  return { scale: 'linear', domain, ticks };
+}
+
+// ---------- Line panels as recharts rows ----------
+
+/**
+ * One row per x: `m<i>` mean, `b<i>` [lo, hi] band as drawn, `lo<i>`/`hi<i>` the band's values, `n<i>` runs,
+ * `r<i>_<j>` individual runs (i = group index, j = run index).
+ */
+export type LineRow = Record<string, number | [number, number] | null>;
+
+export interface LineRows {
+  rows: LineRow[];
+  x: AxisModel;
+  y: AxisModel;
+  /** Points left out because a log axis cannot place them (x ≤ 0 or y ≤ 0). */
+  droppedX: number;
+  droppedY: number;
+  /** NaN / infinite values (diverged runs), not drawn. */
+  nonFinite: number;
+  /** Runs drawn per group. */
+  runCounts: number[];
+  empty: boolean;
+}
+
+/**
+ * A line panel of `chartData` as rows for recharts: one per x (the union over the groups). On a log x
+ * axis points with x ≤ 0 are left out; on a log y axis means and runs ≤ 0 are left out and the lower
+ * edge of a band at or below 0 is clipped to the bottom of the axis (as in the exported figure).
+ */
+export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: boolean; integerX: boolean; fraction: boolean }): LineRows {
+  const { logX, logY } = options;
+  const byX = new Map<number, LineRow>();
+  let droppedX = 0;
+  let droppedY = 0;
+  let nonFinite = 0;
+  const yValues: number[] = [];
+  const xValues: number[] = [];
+  const row = (x: number): LineRow => {
+    let r = byX.get(x);
+    if (!r) {
+      r = { x };
+      byX.set(x, r);
+    }
+    return r;
+  };
+  const usableY = (v: number): boolean => {
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      return false;
+    }
+    if (logY && v <= 0) {
+      droppedY++;
+      return false;
+    }
+    return true;
+  };
+  const usableX = (x: number): boolean => {
+    if (logX && !(x > 0)) {
+      droppedX++;
+      return false;
+    }
+    return Number.isFinite(x);
+  };
+  panel.series.forEach((s, i) => {
+    for (const p of s.points) {
+      if (!usableX(p.x)) continue;
+      const r = row(p.x);
+      xValues.push(p.x);
+      r[`n${i}`] = p.n;
+      if (usableY(p.mean)) {
+        r[`m${i}`] = p.mean;
+        yValues.push(p.mean);
+      } else r[`m${i}`] = null;
+      r[`lo${i}`] = Number.isFinite(p.lo) ? p.lo : null;
+      r[`hi${i}`] = Number.isFinite(p.hi) ? p.hi : null;
+      // Zero-width bands (all runs agree) stay in, so a band is not cut into pieces where it narrows to nothing.
+      if (Number.isFinite(p.lo) && Number.isFinite(p.hi) && (!logY || p.hi > 0)) {
+        r[`b${i}`] = [p.lo, p.hi];
+        yValues.push(p.hi);
+        if (!logY || p.lo > 0) yValues.push(p.lo);
+      } else r[`b${i}`] = null;
+    }
+    s.runs.forEach((run, j) => {
+      for (const p of run.points) {
+        if (!usableX(p.x)) continue;
+        const r = row(p.x);
+        xValues.push(p.x);
+        if (usableY(p.y)) {
+          r[`r${i}_${j}`] = p.y;
+          yValues.push(p.y);
+        } else r[`r${i}_${j}`] = null;
+      }
+    });
+  });
+  const rows = [...byX.values()].sort((a, b) => (a.x as number) - (b.x as number));
+  const x = axisModel(xValues, logX, { integer: options.integerX && !logX, target: 6, nice: false });
+  const y = axisModel(yValues, logY, { includeZero: !logY && options.fraction, target: 5 });
+  // A band's lower edge at or below 0 sits on the bottom of a log axis.
+  if (logY) {
+    for (const r of rows) {
+      for (const [k, v] of Object.entries(r)) if (k.startsWith('b') && Array.isArray(v) && !(v[0] > 0)) r[k] = [y.domain[0], v[1]];
+    }
+  }
+  return {
+    rows,
+    x,
+    y,
+    droppedX,
+    droppedY,
+    nonFinite,
+    runCounts: panel.series.map((s) => s.runs.length),
+    empty: rows.length === 0 || yValues.length === 0,
+  };
+}
+
+// ---------- Bar panels as recharts rows ----------
+
+/** One row per category: `v<i>` mean, `e<i>` [below, above] error offsets, `lo<i>`/`hi<i>`/`n<i>` for the tooltip. */
+export type BarRow = Record<string, string | number | [number, number] | null>;
+
+export interface BarRows {
+  rows: BarRow[];
+  y: AxisModel;
+  droppedY: number;
+  empty: boolean;
+}
+
+/** A bar panel of `chartData` as recharts rows, with error bars as offsets from the mean (band 'none': no error bars). */
+export function barRows(panel: BarPanelData, options: { logY: boolean; band: BandKind; fraction: boolean }): BarRows {
+  const { logY } = options;
+  let droppedY = 0;
+  const values: number[] = [];
+  const rows: BarRow[] = panel.categories.map((category, c) => {
+    const r: BarRow = { category };
+    panel.groups.forEach((g, i) => {
+      const v = g.values[c];
+      if (!v || !Number.isFinite(v.mean)) {
+        r[`v${i}`] = null;
+        r[`e${i}`] = null;
+        return;
+      }
+      if (logY && v.mean <= 0) {
+        droppedY++;
+        r[`v${i}`] = null;
+        r[`e${i}`] = null;
+        return;
+      }
+      r[`v${i}`] = v.mean;
+      r[`lo${i}`] = v.lo;
+      r[`hi${i}`] = v.hi;
+      r[`n${i}`] = v.n;
+      values.push(v.mean);
+      if (options.band !== 'none' && Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
+        values.push(v.hi);
+        if (!logY || v.lo > 0) values.push(v.lo);
+        r[`e${i}`] = [v.mean - v.lo, v.hi - v.mean];
+      } else r[`e${i}`] = null;
+    });
+    return r;
+  });
+  const y = axisModel(values, logY, { includeZero: !logY, target: 5 });
+  if (logY) {
+    // Error bars reaching 0 or below end at the bottom of the log axis.
+    for (const r of rows) {
+      panelGroupsIndex(panel).forEach((i) => {
+        const e = r[`e${i}`];
+        const v = r[`v${i}`];
+        if (Array.isArray(e) && typeof v === 'number' && !(v - e[0] > 0)) r[`e${i}`] = [v - y.domain[0], e[1]];
+      });
+    }
+  }
+  return { rows, y, droppedY, empty: values.length === 0 };
+}
+
+function panelGroupsIndex(panel: BarPanelData): number[] {
+  return panel.groups.map((_, i) => i);
+}
+
+// ---------- Ridges (pre-activation histograms) ----------
+
+export interface RidgeStep {
+  z: number;
+  /** Share of the probe's pre-activations in the bin starting at z (last point closes the step). */
+  share: number;
+}
+
+export interface RidgePanels {
+  /** Shared z range of all the panels. */
+  domain: [number, number];
+  panels: { epoch: number; steps: RidgeStep[]; total: number; negativeShare: number; peak: number }[];
+}
+
+/** The histograms as step outlines over a shared z range, in shares of each histogram's total. */
+export function ridgePanels(chart: RidgesChartData): RidgePanels {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const panels = chart.ridges.map((r) => {
+    const total = r.counts.reduce((s, c) => s + c, 0);
+    const width = (r.hi - r.lo) / Math.max(1, r.counts.length);
+    const steps: RidgeStep[] = r.counts.map((c, b) => ({ z: r.lo + b * width, share: total > 0 ? c / total : 0 }));
+    if (steps.length > 0) steps.push({ z: r.hi, share: steps[steps.length - 1].share });
+    let negative = 0;
+    r.counts.forEach((c, b) => {
+      const z0 = r.lo + b * width;
+      const z1 = z0 + width;
+      if (z1 <= 0) negative += c;
+      else if (z0 < 0) negative += (c * (0 - z0)) / width;
+    });
+    if (Number.isFinite(r.lo)) lo = Math.min(lo, r.lo);
+    if (Number.isFinite(r.hi)) hi = Math.max(hi, r.hi);
+    return { epoch: r.epoch, steps, total, negativeShare: total > 0 ? negative / total : 0, peak: Math.max(0, ...steps.map((s) => s.share)) };
+  });
+  const domain: [number, number] = lo < hi ? [Math.min(lo, 0), Math.max(hi, 0)] : [-1, 1];
+  return { domain, panels };
+}
+
+// ---------- Files ----------
+
+/** Decodes base64 (a `FileData` from the lab) into bytes for `saveFile`. */
+export function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The base64 part of a `data:` URL (what FileReader.readAsDataURL gives). */
+export function dataUrlBase64(dataUrl: string): string {
+  const i = dataUrl.indexOf(',');
+  return i < 0 ? '' : dataUrl.slice(i + 1);
+}
+
+/** "imported 1 experiment, 18 runs; 0 skipped". */
+export function importSummaryText(summary: { experiments: number; runs: number; skipped: number }): string {
+  const n = (count: number, one: string) => `${count.toLocaleString('en-US')} ${count === 1 ? one : `${one}s`}`;
+  return `Imported ${n(summary.experiments, 'experiment')}, ${n(summary.runs, 'run')}; ${summary.skipped.toLocaleString('en-US')} skipped`;
+}
+
+/** A file name for an exported chart: "<saved comparison>-<chart>.<ext>" or the lab's own name. */
+export function exportFileName(suggested: string, saved: string | null): string {
+  if (!saved) return suggested;
+  const slug = saved
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return slug ? `${slug}-${suggested}` : suggested;
+}
+
+// ---------- Figure export options (remembered between charts and sessions) ----------
+
+export interface ExportOptions {
+  preset: 'screen' | 'single-column' | 'double-column';
+  fontFamily: 'sans' | 'serif';
+  /** Points; null: the preset's. */
+  fontSize: number | null;
+  grayscaleSafe: boolean;
+  dpi: number;
+}
+
+export const DEFAULT_EXPORT_OPTIONS: ExportOptions = { preset: 'single-column', fontFamily: 'sans', fontSize: null, grayscaleSafe: false, dpi: 300 };
+
+/** Export options read back from storage: anything unreadable falls back to the default. */
+export function readExportOptions(raw: unknown): ExportOptions {
+  const o = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const d = DEFAULT_EXPORT_OPTIONS;
+  return {
+    preset: o.preset === 'screen' || o.preset === 'single-column' || o.preset === 'double-column' ? o.preset : d.preset,
+    fontFamily: o.fontFamily === 'serif' || o.fontFamily === 'sans' ? o.fontFamily : d.fontFamily,
+    fontSize: typeof o.fontSize === 'number' && o.fontSize >= 4 && o.fontSize <= 48 ? o.fontSize : null,
+    grayscaleSafe: typeof o.grayscaleSafe === 'boolean' ? o.grayscaleSafe : d.grayscaleSafe,
+    dpi: typeof o.dpi === 'number' && Number.isInteger(o.dpi) && o.dpi >= 36 && o.dpi <= 1200 ? o.dpi : d.dpi,
+  };
+}

@@ -1,0 +1,493 @@
+/**
+ * End to end: the Compare view of the real `relu-lab serve` (web mode) in Chromium through
+ * playwright-core. Runs a reduced `mitigations` preset (6 variants × 2 seeds, 3 epochs) through the
+ * API, selects it in the history, opens the compare view grouped by variant, switches the band, the
+ * log scale and the layer, checks the recharts charts draw, and exports the headline chart through
+ * the UI as SVG, PNG (300 dpi, single column) and CSV, captured as browser downloads. Then checks the
+ * files: the SVG is well-formed XML with the legend and axis labels, the PNG's size is what the figure
+ * layout says, and the CSV's means are the means of the dead fractions stored in the database. Also:
+ * legend renames, saving / reopening / renaming / deleting a comparison, comparing a subset of runs,
+ * and a bundle export → delete → import round trip. Screenshots of every chart (light and dark) go
+ * to test-results/screenshots/compare-*.png.
+ *
+ * Run: npx vitest run --config test/e2e/vitest.config.ts
+ * Needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium); without it the suite is
+ * reported as skipped, with the reason printed.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Download, type Locator, type Page } from 'playwright-core';
+import { decodeJson, encodeJson, type ApiResult, type CreateExperimentResult, type Preset, type RunRow, type SavedComparison } from '../../shared/api.js';
+import { CHART_KINDS } from '../../shared/compare.js';
+import { buildComparison, chartData, chartToFigure } from '../../shared/charts.js';
+import { figurePixelSize } from '../../shared/figure/index.js';
+import { FINAL_STATUSES } from '../../shared/metrics.js';
+import { LabStore } from '../../db/store.js';
+import { loadComparedRuns } from '../../electron/figure/comparison.js';
+import { paramsToSpec } from '../../renderer/src/lib/compare.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Debian's chromium (playwright cannot download browsers here); RELU_LAB_CHROMIUM overrides it. */
+const CHROMIUM = process.env.RELU_LAB_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+const VARIANTS = ['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init', 'Lower learning rate', 'Batch norm'];
+
+if (!HAVE_CHROMIUM) {
+  console.warn(`[e2e] SKIPPED compare.test.ts: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+}
+
+// jsdom (a dev dependency) has no bundled types and this tsconfig has no DOM lib: type what we use.
+interface XNode {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+interface XDocument {
+  documentElement: XNode & { tagName: string };
+  getElementsByTagName(name: string): ArrayLike<XNode>;
+  querySelectorAll(selector: string): ArrayLike<XNode> & Iterable<XNode>;
+}
+const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+  JSDOM: new (html: string) => { window: { DOMParser: new () => { parseFromString(source: string, type: string): XDocument } } };
+};
+
+/** A CSV line split into fields (quoted fields may hold commas and doubled quotes). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () => {
+  let tmp: string;
+  let dbFile: string;
+  let server: ChildProcess;
+  let serverLog = '';
+  let url: string;
+  let origin: string;
+  let token: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let experimentId = 0;
+  let runIds: number[] = [];
+  const files: Record<string, string> = {};
+
+  async function api<T>(operation: string, ...args: unknown[]): Promise<T> {
+    const res = await fetch(`${origin}/api/call/${operation}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: encodeJson({ args }),
+    });
+    const result = decodeJson<ApiResult<T>>(await res.text());
+    if (!result.ok) throw new Error(`${operation}: ${result.error.code}: ${result.error.message}`);
+    return result.value;
+  }
+
+  /** Closes the toasts, so they do not cover the charts in screenshots. */
+  async function dismissToasts(): Promise<void> {
+    const buttons = page.locator('.toasts button[aria-label="Dismiss"]');
+    while ((await buttons.count()) > 0) await buttons.first().click();
+  }
+
+  async function shot(name: string): Promise<void> {
+    await dismissToasts();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  const chart = (kind: string): Locator => page.locator(`.compare-chart[data-chart="${kind}"]`);
+
+  /** Clicks `button` and returns the browser download it starts, saved under the test's temp dir. */
+  async function download(button: Locator, name: string): Promise<{ file: string; download: Download }> {
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()]);
+    const file = path.join(tmp, 'downloads', name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await d.saveAs(file);
+    return { file, download: d };
+  }
+
+  /** The comparison spec the page shows, read back from its address. */
+  function pageSpec() {
+    const hash = new URL(page.url()).hash;
+    const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
+    const { spec, warnings } = paramsToSpec(new URLSearchParams(query));
+    expect(warnings).toEqual([]);
+    return spec;
+  }
+
+  /** Waits until the headline chart has drawn a mean curve per group. */
+  async function chartsDrawn(groups = 6): Promise<void> {
+    await expect.poll(() => chart('dead-fraction').locator('path.recharts-curve').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(groups);
+  }
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-lab-e2e-compare-'));
+    dbFile = path.join(tmp, 'lab.sqlite');
+    // Test the renderer as it is now, not a stale build.
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
+
+    server = spawn(process.execPath, ['bin/relu-lab.mjs', 'serve', '--port', '0', '--db', dbFile, '--no-open', '--workers', '2'], {
+      cwd: ROOT,
+      env: { ...process.env, RELU_LAB_SETTINGS: path.join(tmp, 'settings.json'), XDG_CONFIG_HOME: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`relu-lab serve printed no address within 90 s:\n${out}\n${serverLog}`)), 90_000);
+      server.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /ReLU Lab web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-zA-Z]+))/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      server.on('exit', (code) => reject(new Error(`relu-lab serve exited with ${code}:\n${out}\n${serverLog}`)));
+    });
+    const parsed = new URL(url);
+    origin = parsed.origin;
+    token = parsed.searchParams.get('token')!;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', acceptDownloads: true });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400) pageErrors.push(`HTTP ${res.status()} ${res.url()}`);
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }, 60_000);
+
+  it('runs a reduced mitigations preset (6 variants × 2 seeds, 3 epochs) through the API', async () => {
+    const presets = await api<Preset[]>('listPresets');
+    const preset = presets.find((p) => p.name === 'mitigations');
+    expect(preset, 'the mitigations preset').toBeDefined();
+    const base = structuredClone(preset!.config) as unknown as Record<string, Record<string, unknown> | undefined>;
+    const config = {
+      ...base,
+      dataset: { ...base.dataset, samples: 256 },
+      training: { ...base.training, epochs: 3 },
+      probe: { ...base.probe, samples: 128 },
+      seeds: [1, 2],
+    };
+    const created = await api<CreateExperimentResult>('createExperiment', config);
+    experimentId = created.experimentId;
+    runIds = created.runIds;
+    expect(runIds).toHaveLength(12);
+    await expect
+      .poll(async () => (await api<RunRow[]>('listRuns', { experimentId })).every((r) => FINAL_STATUSES.includes(r.status)), { timeout: 150_000, interval: 1000 })
+      .toBe(true);
+    const runs = await api<RunRow[]>('listRuns', { experimentId });
+    expect(new Set(runs.map((r) => r.sweep.variant))).toEqual(new Set(VARIANTS));
+  });
+
+  it('selects it in the history and opens the compare view grouped by variant', async () => {
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Experiments', level: 1 }).waitFor();
+    await page.getByRole('checkbox', { name: 'Select Mitigations side by side' }).check();
+    await page.getByText('1 selected').waitFor();
+    await shot('compare-history-selection');
+    await page.getByRole('button', { name: 'Compare 1' }).click();
+    await page.waitForURL(/#\/compare\?exp=\d+/);
+    await page.getByRole('heading', { name: 'Compare', level: 1 }).waitFor();
+    await chartsDrawn();
+
+    await page.getByRole('button', { name: 'Group by' }).click();
+    await page.getByRole('checkbox', { name: 'variant', exact: true }).check();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pageSpec().groupBy).toEqual(['variant']);
+    const legend = chart('dead-fraction').locator('.chart-legend li');
+    await expect.poll(() => legend.allTextContents()).toEqual([...VARIANTS].sort());
+    await page.getByText('12 runs in 6 groups').waitFor();
+  });
+
+  it('switches the band, the log scale and the layer; the charts redraw', async () => {
+    await page.getByRole('radio', { name: '± SE' }).click();
+    await expect.poll(() => chart('dead-fraction').locator('h3').textContent()).toBe('Dead fraction (mean ± SE)');
+    expect(pageSpec().band).toBe('se');
+    expect(await chart('dead-fraction').locator('.recharts-area-area').count()).toBeGreaterThanOrEqual(6);
+
+    // Log y: positive domain, decade ticks, and the dropped zeros are reported.
+    await page.getByRole('checkbox', { name: 'Log y' }).check();
+    await chart('dead-fraction').getByText(/Log y axis: \d+ values? ≤ 0 left out/).waitFor();
+    // Decade ticks only (10^k, written 0.01 / 0.1 / 1 or 10 with a superscript exponent).
+    const yTicks = async () => (await chart('dead-fraction').locator('.recharts-yAxis-tick-labels text').allTextContents()).filter((t) => t !== '');
+    await expect.poll(async () => (await yTicks()).length).toBeGreaterThan(1);
+    for (const t of await yTicks()) expect(t).toMatch(/^(0\.0*1|1|10+|10−\d+)$/);
+    expect(pageSpec().logY).toBe(true);
+    await chart('dead-fraction').screenshot({ path: path.join(SHOTS, 'compare-log-y.png') });
+    await page.getByRole('checkbox', { name: 'Log y' }).uncheck();
+    await expect.poll(() => chart('dead-fraction').locator('.chart-axis-note').count()).toBe(0);
+
+    // All layers: small multiples, one panel per hidden layer, each with its curves.
+    await page.getByRole('combobox', { name: 'Layer' }).selectOption('all');
+    const panels = chart('dead-fraction').locator('.compare-panel');
+    await expect.poll(() => panels.count()).toBe(4);
+    for (let i = 0; i < 4; i++) {
+      await expect.poll(() => panels.nth(i).locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(6);
+      expect(await panels.nth(i).locator('.panel-title').textContent()).toBe(`layer ${i + 1}`);
+    }
+    const d = await panels.nth(3).locator('path.recharts-curve').first().getAttribute('d');
+    expect(d && d.length).toBeGreaterThan(20);
+    expect(pageSpec().layer).toBe('all');
+
+    // Every chart of the page draws something.
+    await expect.poll(() => chart('final-dead-bars').locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
+    await expect.poll(() => chart('dead-heatmap').locator('rect.heat-cell').count()).toBe(4 * 4);
+    await expect.poll(() => chart('loss').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
+    await expect.poll(() => chart('accuracy').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
+    await expect.poll(() => chart('histograms').locator('.recharts-area-area').count()).toBe(4);
+    await expect.poll(() => chart('revival').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    await expect.poll(() => chart('active-probability').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
+    await expect.poll(() => chart('dormant-fraction').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
+    await page.locator('.summary-table tbody tr').first().waitFor();
+    expect(await page.locator('.summary-table tbody tr').count()).toBe(6);
+
+    await shot('compare-page');
+    for (const kind of CHART_KINDS) {
+      await page.mouse.move(1, 1); // no tooltip left over from the last chart
+      await chart(kind).screenshot({ path: path.join(SHOTS, `compare-${kind}.png`) });
+    }
+    await page.locator('.compare-controls').screenshot({ path: path.join(SHOTS, 'compare-controls.png') });
+    await page.locator('.summary-section').screenshot({ path: path.join(SHOTS, 'compare-summary.png') });
+  });
+
+  it('exports the dead-fraction chart as SVG, PNG (300 dpi, single column), PDF and CSV through the UI', async () => {
+    await chart('dead-fraction').getByRole('button', { name: /^Export Dead fraction/ }).click();
+    const menu = chart('dead-fraction').locator('.export-panel');
+    await menu.getByRole('combobox', { name: 'Figure size' }).selectOption('single-column');
+    await menu.getByRole('textbox', { name: 'PNG resolution (dots per inch)' }).fill('300');
+    await menu.getByRole('checkbox', { name: /Grayscale-safe/ }).setChecked(false);
+    await chart('dead-fraction').screenshot({ path: path.join(SHOTS, 'compare-export-menu.png') });
+
+    const svg = await download(menu.getByRole('button', { name: 'SVG', exact: true }), 'dead-fraction.svg');
+    expect(svg.download.suggestedFilename()).toBe('dead-fraction.svg');
+    files.svg = svg.file;
+    const png = await download(menu.getByRole('button', { name: 'PNG', exact: true }), 'dead-fraction.png');
+    expect(png.download.suggestedFilename()).toBe('dead-fraction.png');
+    files.png = png.file;
+    const pdf = await download(menu.getByRole('button', { name: 'PDF', exact: true }), 'dead-fraction.pdf');
+    expect(fs.readFileSync(pdf.file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const csv = await download(menu.getByRole('button', { name: 'CSV', exact: true }), 'dead-fraction.csv');
+    expect(csv.download.suggestedFilename()).toBe('dead-fraction.csv');
+    files.csv = csv.file;
+    await page.keyboard.press('Escape');
+  });
+
+  it('the SVG is well-formed XML with the six legend entries and the axis labels', () => {
+    const source = fs.readFileSync(files.svg, 'utf8');
+    const { DOMParser } = new JSDOM('').window;
+    const doc = new DOMParser().parseFromString(source, 'image/svg+xml');
+    expect(doc.getElementsByTagName('parsererror').length).toBe(0);
+    expect(doc.documentElement.tagName).toBe('svg');
+    expect(doc.documentElement.getAttribute('width')).toBe('3.5in');
+    const texts = [...doc.querySelectorAll('text')].map((t) => (t.textContent ?? '').trim());
+    for (const name of VARIANTS) expect(texts, `legend entry ${name}`).toContain(name);
+    expect(texts).toContain('Epoch');
+    expect(texts).toContain('Dead fraction of units');
+    expect(texts.some((t) => t.startsWith('Dead fraction (mean ± SE)'))).toBe(true);
+  });
+
+  it('the PNG is 3.5 in × 300 dpi wide: its IHDR size is figurePixelSize(figure, 300)', () => {
+    const png = fs.readFileSync(files.png);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+
+    const spec = pageSpec();
+    const store = LabStore.open(dbFile, { readonly: true });
+    try {
+      const model = buildComparison(loadComparedRuns(store, spec), spec);
+      const figure = chartToFigure(chartData(model, 'dead-fraction', spec), spec, { preset: 'single-column', fontFamily: 'sans', grayscaleSafe: false });
+      expect({ width, height }).toEqual(figurePixelSize(figure, 300));
+    } finally {
+      store.close();
+    }
+    expect(width).toBe(1050);
+  });
+
+  it('the CSV holds the means of the dead fractions stored in the database (same layers)', () => {
+    const lines = fs.readFileSync(files.csv, 'utf8').trim().split('\n');
+    const header = csvFields(lines[0]);
+    expect(header).toEqual(['chart', 'panel', 'group', 'series', 'run_id', 'seed', 'epoch', 'mean', 'lo', 'hi', 'n', 'value']);
+    const col = (name: string) => header.indexOf(name);
+    const rows = lines.slice(1).map(csvFields).filter((f) => f[col('series')] === 'mean');
+    // 6 groups × 4 layers × 4 epochs (0..3).
+    expect(rows).toHaveLength(6 * 4 * 4);
+    expect(new Set(rows.map((r) => r[col('group')]))).toEqual(new Set(VARIANTS));
+    expect(new Set(rows.map((r) => r[col('panel')]))).toEqual(new Set(['layer 1', 'layer 2', 'layer 3', 'layer 4']));
+
+    // Recompute from the database: the runs of each variant, their stored dead fraction at (layer, epoch).
+    const store = LabStore.open(dbFile, { readonly: true });
+    try {
+      const runs = store.listRuns({ experimentId });
+      const metrics = new Map(runs.map((r) => [r.id, store.getRunMetrics(r.id)]));
+      for (const row of rows) {
+        const group = row[col('group')];
+        const layer = Number(/^layer (\d+)$/.exec(row[col('panel')])![1]) - 1;
+        const epoch = Number(row[col('epoch')]);
+        const values = runs
+          .filter((r) => r.sweep.variant === group)
+          .flatMap((r) => metrics.get(r.id)!.filter((e) => e.epoch === epoch))
+          .flatMap((e) => e.layers.filter((l) => l.layer === layer).map((l) => l.deadFraction))
+          .filter(Number.isFinite);
+        expect(values.length, `${group} ${row[col('panel')]} epoch ${epoch}`).toBeGreaterThan(0);
+        const expected = values.reduce((s, v) => s + v, 0) / values.length;
+        expect(Number(row[col('mean')])).toBeCloseTo(expected, 12);
+        expect(Number(row[col('n')])).toBe(values.length);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('renames a legend entry, saves the comparison, and keeps it all over a reload', async () => {
+    await page.getByRole('button', { name: 'Rename ReLU baseline' }).click();
+    const input = page.getByRole('textbox', { name: 'Legend name of ReLU baseline' });
+    await input.fill('ReLU (baseline)');
+    await input.press('Enter');
+    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
+    expect(Object.values(pageSpec().groupNames)).toEqual(['ReLU (baseline)']);
+
+    await page.getByRole('button', { name: 'Save comparison…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save comparison' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('e2e mitigations');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const saved = await api<SavedComparison[]>('listComparisons');
+    expect(saved.map((c) => c.name)).toEqual(['e2e mitigations']);
+    expect(saved[0].spec).toMatchObject({ experimentIds: [experimentId], groupBy: ['variant'], band: 'se', layer: 'all' });
+    expect(Object.values(saved[0].spec.groupNames)).toEqual(['ReLU (baseline)']);
+    await page.getByRole('heading', { name: /Compare · e2e mitigations/, level: 1 }).waitFor();
+
+    await page.reload();
+    await chartsDrawn();
+    expect(await page.getByRole('radio', { name: '± SE' }).getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByRole('combobox', { name: 'Layer' }).inputValue()).toBe('all');
+    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
+  });
+
+  it('opens, renames and deletes the saved comparison from the list', async () => {
+    await page.getByRole('link', { name: 'Compare', exact: true }).click();
+    await page.getByText('Nothing to compare yet').waitFor();
+    await page.getByRole('link', { name: 'Open' }).click();
+    await page.waitForURL(/saved=e2e/);
+    await chartsDrawn();
+    expect(pageSpec().layer).toBe('all');
+
+    await page.getByRole('button', { name: 'Rename e2e mitigations' }).click();
+    const input = page.getByRole('textbox', { name: 'New name for e2e mitigations' });
+    await input.fill('e2e mitigations v2');
+    await input.press('Enter');
+    await page.getByRole('link', { name: 'e2e mitigations v2' }).waitFor();
+    expect((await api<SavedComparison[]>('listComparisons')).map((c) => c.name)).toEqual(['e2e mitigations v2']);
+
+    await page.getByRole('button', { name: 'Delete e2e mitigations v2' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete saved comparison?' });
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('None yet.').waitFor();
+    expect(await api<SavedComparison[]>('listComparisons')).toEqual([]);
+  });
+
+  it('compares a subset of an experiment’s runs', async () => {
+    await page.goto(`${origin}/#/experiments/${experimentId}`);
+    await page.getByRole('heading', { name: /Mitigations side by side/, level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Compare runs' }).getAttribute('href')).toBe(`#/compare?exp=${experimentId}`);
+    const rows = await api<RunRow[]>('listRuns', { experimentId });
+    const baseline = rows.filter((r) => r.sweep.variant === 'ReLU baseline');
+    const leaky = rows.filter((r) => r.sweep.variant === 'Leaky ReLU');
+    const picked = [...baseline, ...leaky];
+    for (const r of picked) await page.getByRole('checkbox', { name: `Select run ${r.index + 1} to compare` }).check();
+    await page.getByRole('link', { name: 'Compare 4 runs' }).click();
+    await page.waitForURL(/#\/compare\?runs=/);
+    await chartsDrawn(2);
+    expect(pageSpec().runIds.sort((a, b) => a - b)).toEqual(picked.map((r) => r.id).sort((a, b) => a - b));
+    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toEqual(['Leaky ReLU', 'ReLU baseline']);
+    await page.getByText('4 runs in 2 groups').waitFor();
+  });
+
+  it('dark theme', async () => {
+    await api('updateSettings', { theme: 'dark' });
+    await page.goto(`${origin}/#/compare?exp=${experimentId}&group=variant&band=std&showRuns=1`);
+    await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
+    await chartsDrawn();
+    await shot('compare-dark');
+    for (const kind of ['dead-fraction', 'final-dead-bars', 'dead-heatmap', 'histograms']) {
+      await page.mouse.move(1, 1);
+      await chart(kind).screenshot({ path: path.join(SHOTS, `compare-dark-${kind}.png`) });
+    }
+    await api('updateSettings', { theme: 'light' });
+  });
+
+  it('exports a bundle from the history and imports it back (summary shown; a bad file is refused)', async () => {
+    await page.goto(`${origin}/#/experiments`);
+    await page.getByRole('checkbox', { name: 'Select Mitigations side by side' }).check();
+    const bundle = await download(page.getByRole('button', { name: 'Export bundle' }), 'mitigations.relulab');
+    expect(bundle.download.suggestedFilename()).toMatch(/\.relulab$/);
+    expect(fs.statSync(bundle.file).size).toBeGreaterThan(1000);
+
+    await api('deleteExperiment', experimentId);
+    await page.getByRole('link', { name: 'Mitigations side by side' }).waitFor({ state: 'detached' });
+    const input = page.getByLabel('Import bundle');
+    await input.setInputFiles(bundle.file);
+    const result = page.getByTestId('import-result');
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 1 experiment, 12 runs; 0 skipped/);
+    await page.getByRole('link', { name: 'Mitigations side by side' }).waitFor();
+    await shot('compare-bundle-imported');
+
+    await input.setInputFiles(bundle.file);
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 0 experiments, 0 runs; 13 skipped/);
+
+    const junk = path.join(tmp, 'junk.relulab');
+    fs.writeFileSync(junk, 'not a bundle');
+    await input.setInputFiles(junk);
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Could not import junk\.relulab: .+/);
+    // The refused import was answered with an HTTP error the page handled.
+    for (let i = pageErrors.length - 1; i >= 0; i--) if (/HTTP 4\d\d .*importBundle|status of 4\d\d/.test(pageErrors[i])) pageErrors.splice(i, 1);
+  });
+
+  it('logged no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
