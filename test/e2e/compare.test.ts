@@ -14,14 +14,12 @@
  * Needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium); without it the suite is
  * reported as skipped, with the reason printed.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Download, type Locator, type Page } from 'playwright-core';
-import { decodeJson, encodeJson, type ApiResult, type CreateExperimentResult, type Preset, type RunRow, type SavedComparison } from '../../shared/api.js';
+import type { Download, Locator, Page } from 'playwright-core';
+import { type CreateExperimentResult, type Preset, type RunRow, type SavedComparison } from '../../shared/api.js';
 import { CHART_KINDS } from '../../shared/compare.js';
 import { buildComparison, chartData, chartToFigure } from '../../shared/charts.js';
 import { figurePixelSize } from '../../shared/figure/index.js';
@@ -29,18 +27,11 @@ import { FINAL_STATUSES } from '../../shared/metrics.js';
 import { LabStore } from '../../db/store.js';
 import { loadComparedRuns } from '../../electron/figure/comparison.js';
 import { paramsToSpec } from '../../renderer/src/lib/compare.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-/** Debian's chromium (playwright cannot download browsers here); RELU_LAB_CHROMIUM overrides it. */
-const CHROMIUM = process.env.RELU_LAB_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+import { HAVE_CHROMIUM, SHOTS, reportSkip, startWebApp, type WebApp } from './harness.js';
 
 const VARIANTS = ['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init', 'Lower learning rate', 'Batch norm'];
 
-if (!HAVE_CHROMIUM) {
-  console.warn(`[e2e] SKIPPED compare.test.ts: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
-}
+reportSkip('compare.test.ts');
 
 // jsdom (a dev dependency) has no bundled types and this tsconfig has no DOM lib: type what we use.
 interface XNode {
@@ -80,30 +71,18 @@ function csvFields(line: string): string[] {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () => {
+  let app: WebApp;
   let tmp: string;
   let dbFile: string;
-  let server: ChildProcess;
-  let serverLog = '';
   let url: string;
   let origin: string;
-  let token: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   let experimentId = 0;
   let runIds: number[] = [];
   const files: Record<string, string> = {};
 
-  async function api<T>(operation: string, ...args: unknown[]): Promise<T> {
-    const res = await fetch(`${origin}/api/call/${operation}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: encodeJson({ args }),
-    });
-    const result = decodeJson<ApiResult<T>>(await res.text());
-    if (!result.ok) throw new Error(`${operation}: ${result.error.code}: ${result.error.message}`);
-    return result.value;
-  }
+  const api = <T>(operation: string, ...args: unknown[]) => app.api<T>(operation, ...args);
 
   /** Closes the toasts, so they do not cover the charts in screenshots. */
   async function dismissToasts(): Promise<void> {
@@ -143,58 +122,12 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-lab-e2e-compare-'));
-    dbFile = path.join(tmp, 'lab.sqlite');
-    // Test the renderer as it is now, not a stale build.
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
-
-    server = spawn(process.execPath, ['bin/relu-lab.mjs', 'serve', '--port', '0', '--db', dbFile, '--no-open', '--workers', '2'], {
-      cwd: ROOT,
-      env: { ...process.env, RELU_LAB_SETTINGS: path.join(tmp, 'settings.json'), XDG_CONFIG_HOME: tmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`relu-lab serve printed no address within 90 s:\n${out}\n${serverLog}`)), 90_000);
-      server.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /ReLU Lab web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-zA-Z]+))/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      server.on('exit', (code) => reject(new Error(`relu-lab serve exited with ${code}:\n${out}\n${serverLog}`)));
-    });
-    const parsed = new URL(url);
-    origin = parsed.origin;
-    token = parsed.searchParams.get('token')!;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', acceptDownloads: true });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400) pageErrors.push(`HTTP ${res.status()} ${res.url()}`);
-    });
+    app = await startWebApp({ name: 'compare', workers: 2, page: { acceptDownloads: true } });
+    ({ tmp, dbFile, url, origin, page, pageErrors } = app);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await app?.close();
   }, 60_000);
 
   it('runs a reduced mitigations preset (6 variants × 2 seeds, 3 epochs) through the API', async () => {

@@ -9,47 +9,23 @@
  * Needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium); without it the suite is
  * reported as skipped, with the reason printed.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { decodeJson, encodeJson, type ApiResult, type ExperimentRow } from '../../shared/api.js';
+import type { Page } from 'playwright-core';
+import type { ExperimentRow } from '../../shared/api.js';
+import { HAVE_CHROMIUM, SHOTS, reportSkip, startWebApp, type WebApp } from './harness.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-/** Debian's chromium (playwright cannot download browsers here); RELU_LAB_CHROMIUM overrides it. */
-const CHROMIUM = process.env.RELU_LAB_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-
-if (!HAVE_CHROMIUM) {
-  console.warn(`[e2e] SKIPPED webapp.test.ts: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
-}
+reportSkip('webapp.test.ts');
 
 describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
+  let app: WebApp;
   let tmp: string;
-  let server: ChildProcess;
-  let serverLog = '';
   let url: string;
   let origin: string;
-  let token: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   let experimentId = 0;
-
-  /** Calls the lab's HTTP API directly (to check what the UI did, and to set things up). */
-  async function api<T>(operation: string, ...args: unknown[]): Promise<T> {
-    const res = await fetch(`${origin}/api/call/${operation}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: encodeJson({ args }),
-    });
-    const result = decodeJson<ApiResult<T>>(await res.text());
-    if (!result.ok) throw new Error(`${operation}: ${result.error.code}: ${result.error.message}`);
-    return result.value;
-  }
+  const api = <T>(operation: string, ...args: unknown[]) => app.api<T>(operation, ...args);
 
   async function shot(name: string): Promise<void> {
     // (Page scripts are strings here: this file is type-checked without the DOM library.)
@@ -60,58 +36,12 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
   const field = (p: string) => page.locator(`[data-issue-key="${p}"]`).first();
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-lab-e2e-'));
-    // Test the renderer as it is now, not a stale build.
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
-
-    server = spawn(process.execPath, ['bin/relu-lab.mjs', 'serve', '--port', '0', '--db', path.join(tmp, 'lab.sqlite'), '--no-open', '--workers', '1'], {
-      cwd: ROOT,
-      // Settings (theme…) go to a file of this test, never the user's.
-      env: { ...process.env, RELU_LAB_SETTINGS: path.join(tmp, 'settings.json'), XDG_CONFIG_HOME: tmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`relu-lab serve printed no address within 90 s:\n${out}\n${serverLog}`)), 90_000);
-      server.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /ReLU Lab web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-zA-Z]+))/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      server.on('exit', (code) => reject(new Error(`relu-lab serve exited with ${code}:\n${out}\n${serverLog}`)));
-    });
-    const parsed = new URL(url);
-    origin = parsed.origin;
-    token = parsed.searchParams.get('token')!;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400) pageErrors.push(`HTTP ${res.status()} ${res.url()}`);
-    });
+    app = await startWebApp({ name: 'webapp', workers: 1 });
+    ({ tmp, url, origin, page, pageErrors } = app);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await app?.close();
   }, 60_000);
 
   it('opens on the (empty) history and hides the token from the address bar', async () => {
