@@ -518,7 +518,7 @@ describe('relu-lab export', () => {
         // The JSON export holds the same row.
         expect(json[i]).toMatchObject({ runId: Number(runId), epoch: Number(epoch), layer: layer === '' ? null : Number(layer), metric, value: stored });
       });
-      // Every layer metric the brief cares about is there, for epoch 0 too.
+      // Every layer metric the JSON output documents is there, for epoch 0 too.
       const metricNames = new Set(rows.filter((r) => r[6] === '0').map((r) => r[8]));
       for (const m of ['trainLoss', 'valLoss', 'valAccuracy', 'deadFraction', 'activeProbability', 'dormantFraction', 'gradNorm', 'preluAlphaMean']) {
         expect(metricNames.has(m), m).toBe(true);
