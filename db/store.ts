@@ -24,17 +24,10 @@ import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, assertNotTooNew, migrate } 
 export { DatabaseTooNewError, LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
 /** One hidden layer of one run at one epoch, without the per-unit data (for charts). */
-export interface LayerSeriesRow {
+export interface LayerSeriesRow
+  extends Pick<LayerMetrics, 'layer' | 'units' | 'deadFraction' | 'activeProbability' | 'dormantFraction' | 'gradNorm' | 'preActMean' | 'preActStd'> {
   runId: number;
   epoch: number;
-  layer: number;
-  units: number;
-  deadFraction: number;
-  activeProbability: number;
-  dormantFraction: number;
-  gradNorm: number | null;
-  preActMean: number;
-  preActStd: number;
 }
 
 /** The scalar metrics of one run at one epoch (for charts). */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { BACKENDS, type BackendChoice, type ConfigIssue, type RunConfig } from './config.js';
-import { RUN_STATUSES, type ExperimentSummary, type Histogram, type LibraryVersions, type RunStatus, type RunSummary } from './metrics.js';
+import { RUN_STATUSES, type EpochMetrics, type ExperimentSummary, type LayerMetrics, type LibraryVersions, type RunStatus, type RunSummary } from './metrics.js';
 import type { Preset } from './presets.js';
 import { CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from './compare.js';
 import type { ComparedRun } from './charts.js';
@@ -14,30 +14,14 @@ import { FIGURE_PRESET_NAMES, type FigurePresetName } from './figure/types.js';
 
 // ---------- Data carried over the API (plain JSON-able shapes, typed arrays as number lists) ----------
 
-export interface LayerMetricsDto {
-  layer: number;
-  units: number;
-  deadFraction: number;
-  activeProbability: number;
-  dormantFraction: number;
-  gradNorm: number | null;
-  preActMean: number;
-  preActStd: number;
-  histogram: Histogram;
+/** A layer's metrics with the per-unit arrays as number lists. */
+export interface LayerMetricsDto extends Omit<LayerMetrics, 'deadMask' | 'preluAlphas'> {
   /** 1 where the unit is dead. */
   deadMask: number[];
   preluAlphas: number[] | null;
 }
 
-export interface EpochMetricsDto {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number | null;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  seconds: number;
-  elapsedSeconds: number;
-  probeMs: number;
+export interface EpochMetricsDto extends Omit<EpochMetrics, 'layers'> {
   layers: LayerMetricsDto[];
 }
 
