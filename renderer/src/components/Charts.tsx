@@ -79,6 +79,19 @@ function epochDomain(epochsTotal: number, lastEpoch: number): [number, number] |
   return ['dataMin', 'dataMax'];
 }
 
+/** The epoch x axis both live charts share (recharts wants XAxis itself as a direct child, so props, not a component). */
+function epochAxisProps(colors: ChartColors, epochsTotal: number, lastEpoch: number) {
+  return {
+    dataKey: 'epoch',
+    type: 'number' as const,
+    domain: epochDomain(epochsTotal, lastEpoch),
+    allowDecimals: false,
+    stroke: colors.axis,
+    tick: { fill: colors.text, fontSize: 12 },
+    label: { value: 'epoch', position: 'insideBottom' as const, offset: -12, fill: colors.text, fontSize: 12 },
+  };
+}
+
 function DivergedLine({ at, color }: { at: number | null; color: string }) {
   if (at === null) return null;
   return <ReferenceLine x={at} stroke={color} strokeDasharray="4 3" label={{ value: 'diverged', position: 'insideTopRight', fill: color, fontSize: 11 }} />;
@@ -137,15 +150,7 @@ export const LossChart = memo(function LossChart({ points, classification, epoch
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 22, left: 8 }}>
             <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-            <XAxis
-              dataKey="epoch"
-              type="number"
-              domain={epochDomain(epochsTotal, points[points.length - 1]?.epoch ?? 0)}
-              allowDecimals={false}
-              stroke={colors.axis}
-              tick={{ fill: colors.text, fontSize: 12 }}
-              label={{ value: 'epoch', position: 'insideBottom', offset: -12, fill: colors.text, fontSize: 12 }}
-            />
+            <XAxis {...epochAxisProps(colors, epochsTotal, points[points.length - 1]?.epoch ?? 0)} />
             <YAxis
               stroke={colors.axis}
               tick={{ fill: colors.text, fontSize: 12 }}
@@ -211,15 +216,7 @@ export const DeadChart = memo(function DeadChart({ points, layers, epochsTotal, 
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 22, left: 8 }}>
             <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-            <XAxis
-              dataKey="epoch"
-              type="number"
-              domain={epochDomain(epochsTotal, points[points.length - 1]?.epoch ?? 0)}
-              allowDecimals={false}
-              stroke={colors.axis}
-              tick={{ fill: colors.text, fontSize: 12 }}
-              label={{ value: 'epoch', position: 'insideBottom', offset: -12, fill: colors.text, fontSize: 12 }}
-            />
+            <XAxis {...epochAxisProps(colors, epochsTotal, points[points.length - 1]?.epoch ?? 0)} />
             <YAxis
               stroke={colors.axis}
               tick={{ fill: colors.text, fontSize: 12 }}

@@ -231,7 +231,12 @@ function LinePanel({
               <Tooltip
                 isAnimationActive={false}
                 cursor={{ stroke: colors.axis, strokeDasharray: '3 3' }}
-                content={(props) => <LineTooltip active={props.active} row={props.payload?.[0]?.payload as LineRow | undefined} series={series} xLabel={xLabel} fraction={fraction} colors={colors} />}
+                content={(props) => {
+                  const row = props.payload?.[0]?.payload as LineRow | undefined;
+                  const x = row?.x as number;
+                  const head = xLabel === 'Epoch' ? `Epoch ${x}` : `${formatNumber(x, 4)} s (mean wall time)`;
+                  return <BandTooltip active={props.active} head={head} row={row} groups={series} valuePrefix="m" fraction={fraction} colors={colors} />;
+                }}
               />
               {showBand &&
                 series.map((s, i) => (
@@ -292,39 +297,44 @@ function LinePanel({
   );
 }
 
-function LineTooltip({
+/**
+ * The tooltip of every band chart: one row per group with its swatch, mean (row key `<prefix><i>`),
+ * band limits (`lo<i>`, `hi<i>`) and the number of runs (`n<i>`).
+ */
+function BandTooltip({
   active,
+  head,
   row,
-  series,
-  xLabel,
+  groups,
+  valuePrefix,
   fraction,
   colors,
 }: {
   active?: boolean;
-  row: LineRow | undefined;
-  series: LineGroupSeries[];
-  xLabel: string;
+  head: string;
+  row: Record<string, unknown> | undefined;
+  groups: readonly { groupKey: string; name: string; color: string; dash: string }[];
+  valuePrefix: string;
   fraction: boolean;
   colors: ChartColors;
 }) {
   if (!active || !row) return null;
-  const x = row.x as number;
   return (
     <div className="chart-tooltip" style={{ background: colors.tooltipBg, borderColor: colors.tooltipBorder }}>
-      <div className="tt-head">{xLabel === 'Epoch' ? `Epoch ${x}` : `${formatNumber(x, 4)} s (mean wall time)`}</div>
+      <div className="tt-head">{head}</div>
       <table>
         <tbody>
-          {series.map((s, i) => {
-            const m = row[`m${i}`];
+          {groups.map((g, i) => {
+            const m = row[`${valuePrefix}${i}`];
             if (typeof m !== 'number') return null;
             const lo = row[`lo${i}`];
             const hi = row[`hi${i}`];
             return (
-              <tr key={s.groupKey}>
+              <tr key={g.groupKey}>
                 <td>
-                  <GroupSwatch color={s.color} dash={s.dash} width={20} />
+                  <GroupSwatch color={g.color} dash={g.dash} width={20} />
                 </td>
-                <td className="tt-name">{s.name}</td>
+                <td className="tt-name">{g.name}</td>
                 <td className="num">{formatValue(m, fraction)}</td>
                 <td className="num tt-band">{typeof lo === 'number' && typeof hi === 'number' && lo !== hi ? `[${formatValue(lo, fraction)}, ${formatValue(hi, fraction)}]` : ''}</td>
                 <td className="num tt-n">n={String(row[`n${i}`] ?? '')}</td>
@@ -380,7 +390,10 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
                       <Tooltip
                         isAnimationActive={false}
                         cursor={{ fill: colors.grid, fillOpacity: 0.45 }}
-                        content={(props) => <BarTooltip active={props.active} row={props.payload?.[0]?.payload as BarRow | undefined} groups={panel.groups} fraction={fraction} colors={colors} />}
+                        content={(props) => {
+                          const row = props.payload?.[0]?.payload as BarRow | undefined;
+                          return <BandTooltip active={props.active} head={String(row?.category ?? '')} row={row} groups={panel.groups} valuePrefix="v" fraction={fraction} colors={colors} />;
+                        }}
                       />
                       {panel.groups.map((g, i) => (
                         <Bar
@@ -412,47 +425,6 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
   );
 }
 
-function BarTooltip({
-  active,
-  row,
-  groups,
-  fraction,
-  colors,
-}: {
-  active?: boolean;
-  row: BarRow | undefined;
-  groups: BarChartData['panels'][number]['groups'];
-  fraction: boolean;
-  colors: ChartColors;
-}) {
-  if (!active || !row) return null;
-  return (
-    <div className="chart-tooltip" style={{ background: colors.tooltipBg, borderColor: colors.tooltipBorder }}>
-      <div className="tt-head">{String(row.category)}</div>
-      <table>
-        <tbody>
-          {groups.map((g, i) => {
-            const v = row[`v${i}`];
-            if (typeof v !== 'number') return null;
-            const lo = row[`lo${i}`];
-            const hi = row[`hi${i}`];
-            return (
-              <tr key={g.groupKey}>
-                <td>
-                  <GroupSwatch color={g.color} dash={g.dash} width={20} />
-                </td>
-                <td className="tt-name">{g.name}</td>
-                <td className="num">{formatValue(v, fraction)}</td>
-                <td className="num tt-band">{typeof lo === 'number' && typeof hi === 'number' && lo !== hi ? `[${formatValue(lo, fraction)}, ${formatValue(hi, fraction)}]` : ''}</td>
-                <td className="num tt-n">n={String(row[`n${i}`] ?? '')}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 // ---------- Heatmap ----------
 

@@ -655,15 +655,7 @@ const FieldInput = memo(function FieldInput({
         {def !== undefined && <span className="muted"> Default {describeDefault(def)}.</span>}
         <span className="path-hint"> {spec.path}</span>
       </div>
-      {invalid && (
-        <div id={errorId} className="field-error">
-          {errors!.map((e, i) => (
-            <div key={i}>
-              <Icon name="alert" size={12} /> {e}
-            </div>
-          ))}
-        </div>
-      )}
+      {invalid && <FieldErrors errors={errors!} id={errorId} />}
     </div>
   );
 });
@@ -721,15 +713,7 @@ function SeedsEditor({ state, update, errors }: { state: FormState; update: (fn:
           <div className="field-help">Seeds from, from + 1, …, from + count − 1.</div>
         </div>
       )}
-      {invalid && (
-        <div id={`${id}-err`} className="field-error">
-          {errors!.map((e, i) => (
-            <div key={i}>
-              <Icon name="alert" size={12} /> {e}
-            </div>
-          ))}
-        </div>
-      )}
+      {invalid && <FieldErrors errors={errors!} id={`${id}-err`} />}
     </div>
   );
 }
@@ -822,27 +806,11 @@ function SweepEditor({ rows, update, byTarget }: { rows: SweepRow[]; update: (fn
               )}
               {spec && <span className="muted small"> {spec.help}</span>}
             </div>
-            {invalid && (
-              <div id={errId} className="field-error">
-                {errors!.map((e, j) => (
-                  <div key={j}>
-                    <Icon name="alert" size={12} /> {e}
-                  </div>
-                ))}
-              </div>
-            )}
+            {invalid && <FieldErrors errors={errors!} id={errId} />}
           </div>
         );
       })}
-      {sweepErrors && (
-        <div className="field-error">
-          {sweepErrors.map((e, j) => (
-            <div key={j}>
-              <Icon name="alert" size={12} /> {e}
-            </div>
-          ))}
-        </div>
-      )}
+      {sweepErrors && <FieldErrors errors={sweepErrors} />}
       <button type="button" className="btn btn-small" onClick={() => update((s) => ({ ...s, sweep: [...s.sweep, { id: newRowId('sweep'), path: '', text: '' }] }))}>
         <Icon name="plus" size={14} /> Add a swept field
       </button>
@@ -993,9 +961,9 @@ function VariantsEditor({ variants, update, byTarget }: { variants: VariantRow[]
   );
 }
 
-function FieldErrors({ errors }: { errors: string[] }) {
+function FieldErrors({ errors, id }: { errors: string[]; id?: string }) {
   return (
-    <div className="field-error">
+    <div id={id} className="field-error">
       {errors.map((e, j) => (
         <div key={j}>
           <Icon name="alert" size={12} /> {e}

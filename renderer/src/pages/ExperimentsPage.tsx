@@ -475,10 +475,26 @@ const ExperimentTableRow = memo(function ExperimentTableRow({
   );
 });
 
-export function NotesDialog({ row, onClose, onSave }: { row: { name: string; notes: string }; onClose: () => void; onSave: (notes: string) => Promise<void> }) {
-  const [text, setText] = useState(row.notes);
+/** Saving from a dialog: busy while it runs, closes on success, keeps the dialog open with the error otherwise. */
+function useDialogSave<T>(onSave: (value: T) => Promise<void>, onClose: () => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const save = async (value: T) => {
+    setBusy(true);
+    try {
+      await onSave(value);
+      onClose();
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+  return { busy, error, save };
+}
+
+export function NotesDialog({ row, onClose, onSave }: { row: { name: string; notes: string }; onClose: () => void; onSave: (notes: string) => Promise<void> }) {
+  const [text, setText] = useState(row.notes);
+  const { busy, error, save } = useDialogSave(onSave, onClose);
   return (
     <Dialog
       title={`Notes · ${row.name}`}
@@ -492,16 +508,7 @@ export function NotesDialog({ row, onClose, onSave }: { row: { name: string; not
             type="button"
             className="btn btn-primary"
             disabled={busy || text === row.notes}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                await onSave(text);
-                onClose();
-              } catch (err) {
-                setError((err as Error).message);
-                setBusy(false);
-              }
-            }}
+            onClick={() => void save(text)}
           >
             Save notes
           </button>
@@ -519,8 +526,7 @@ export function NotesDialog({ row, onClose, onSave }: { row: { name: string; not
 
 export function TagsDialog({ row, suggestions, onClose, onSave }: { row: { name: string; tags: string[] }; suggestions: string[]; onClose: () => void; onSave: (tags: string[]) => Promise<void> }) {
   const [tags, setTags] = useState(row.tags);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, save } = useDialogSave(onSave, onClose);
   const changed = tags.join('\n') !== row.tags.join('\n');
   return (
     <Dialog
@@ -535,16 +541,7 @@ export function TagsDialog({ row, suggestions, onClose, onSave }: { row: { name:
             type="button"
             className="btn btn-primary"
             disabled={busy || !changed}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                await onSave(tags);
-                onClose();
-              } catch (err) {
-                setError((err as Error).message);
-                setBusy(false);
-              }
-            }}
+            onClick={() => void save(tags)}
           >
             Save tags
           </button>
