@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BundleError, IMPORTED_RUNNING_ERROR, exportBundle, importBundle } from '../../../db/bundle.js';
-import { LabStore } from '../../../db/store.js';
+import { LATEST_SCHEMA_VERSION, LabStore } from '../../../db/store.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleErrorReason } from '../../../shared/bundle.js';
 import type { EpochMetrics, RunArtifacts } from '../../../shared/metrics.js';
 import { RAW_CONFIG, openStore, sampleEpoch, sampleLayer, sampleRuns } from './helpers.js';
@@ -221,7 +221,7 @@ describe('experiment bundles', () => {
       version: BUNDLE_VERSION,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       app: { name: 'ReLU Lab', version: '1.2.3' },
-      schemaVersion: 2,
+      schemaVersion: LATEST_SCHEMA_VERSION,
       experiments: 1,
       runs: 4,
     });
