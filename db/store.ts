@@ -349,8 +349,12 @@ function isWritable(file: string): boolean {
   }
 }
 
+/** The SQLite error code of an error, or of the error it wraps (`cause`); '' when there is none. */
 function sqliteCode(error: unknown): string {
-  return error instanceof Database.SqliteError ? error.code : '';
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof Database.SqliteError) return e.code;
+  }
+  return '';
 }
 
 /** SQLite could not get its lock in time: another process holds it. */
