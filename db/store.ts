@@ -378,13 +378,15 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** deleteExperiment refused: some of the experiment's runs are queued or running. */
+/** deleteExperiment refused: some of the experiment's runs are training, or queued by another process. */
 export class ExperimentBusyError extends Error {
   constructor(
     readonly experimentId: number,
-    message: string,
+    readonly running: number,
+    readonly queued: number,
   ) {
-    super(message);
+    const described = [running ? `${running} running` : '', queued ? `${queued} queued by another process` : ''].filter(Boolean).join(', ');
+    super(`experiment ${experimentId} still has runs waiting or training (${described}); cancel them first`);
     this.name = 'ExperimentBusyError';
   }
 }
@@ -989,8 +991,8 @@ export class LabStore {
       this.markOrphans();
       const active = this.stmt.activeRunsOfExperiment.all(id, this.ownerId);
       if (active.length > 0) {
-        const described = active.map((a) => `${a.n} ${a.status}`).join(', ');
-        throw new ExperimentBusyError(id, `experiment ${id} still has runs waiting or training (${described}); cancel them first`);
+        const count = (status: RunStatus) => active.find((a) => a.status === status)?.n ?? 0;
+        throw new ExperimentBusyError(id, count('running'), count('queued'));
       }
       this.stmt.deleteExperiment.run(id);
     }).immediate();
