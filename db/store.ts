@@ -84,7 +84,7 @@ export function leaseDurationMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** Why a file was not opened as a lab database; the file was left exactly as it was. */
-export type DatabaseRefusal = 'missing' | 'not-sqlite' | 'foreign' | 'damaged' | 'locked';
+export type DatabaseRefusal = 'missing' | 'not-sqlite' | 'foreign' | 'damaged' | 'locked' | 'read-only';
 
 /** A file refused by LabStore.open, left untouched. The message names the file. */
 export class DatabaseRefusedError extends Error {
@@ -694,6 +694,8 @@ export class LabStore {
   /** The last lease problem reported, so a lasting one (a full disk) is reported once. */
   private leaseProblem: string | null = null;
   private readonly problemListeners = new Set<StoreProblemListener>();
+  /** The temporary folder holding the copy this store reads, when it reads one (removed on close). */
+  private copyDir: string | null = null;
 
   private constructor(
     readonly file: string,
@@ -806,8 +808,31 @@ export class LabStore {
     const readOnly =
       options.readonly === true || (options.readonly === 'if-unwritable' && header.kind !== 'missing' && !isWritable(file));
     if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    try {
+      return LabStore.connect(file, file, readOnly, header.kind === 'sqlite', options, leaseMs);
+    } catch (error) {
+      // A WAL database in a folder this user cannot write: SQLite cannot create the shared-memory
+      // file readers need. Read a private copy instead (the file and its WAL, so nothing committed is missed).
+      if (!readOnly || !/^SQLITE_READONLY_(DIRECTORY|CANTINIT)$/.test(sqliteCode(error))) throw LabStore.describeOpenError(file, error);
+      const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-lab-readonly-'));
+      try {
+        const copy = path.join(copyDir, path.basename(file));
+        fs.copyFileSync(file, copy);
+        if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+        const store = LabStore.connect(file, copy, true, true, options, leaseMs);
+        store.copyDir = copyDir;
+        return store;
+      } catch (copyError) {
+        fs.rmSync(copyDir, { recursive: true, force: true });
+        throw LabStore.describeOpenError(file, copyError);
+      }
+    }
+  }
+
+  /** Opens `dbPath` (the file itself, or a private copy of it) as the lab database `file`. */
+  private static connect(file: string, dbPath: string, readOnly: boolean, existed: boolean, options: OpenOptions, leaseMs: number): LabStore {
     // nativeBinding: a better-sqlite3 addon built for another runtime (Electron's ABI), see scripts/start.mjs.
-    const db = new Database(file, {
+    const db = new Database(dbPath, {
       readonly: readOnly,
       fileMustExist: readOnly,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
@@ -827,7 +852,7 @@ export class LabStore {
           );
         }
       } else {
-        if (header.kind === 'sqlite') LabStore.checkIntegrity(file, db);
+        if (existed) LabStore.checkIntegrity(file, db);
         // WAL: readers (the app's charts) never block the writer (a training run) and vice versa.
         db.pragma('journal_mode = WAL');
         // In WAL mode NORMAL survives a killed process; only a power loss may drop the last commits.
@@ -846,7 +871,7 @@ export class LabStore {
       return store;
     } catch (error) {
       db.close();
-      throw LabStore.describeOpenError(file, error);
+      throw error;
     }
   }
 
@@ -900,6 +925,14 @@ export class LabStore {
     if (code === 'SQLITE_NOTADB') {
       return new DatabaseRefusedError(file, 'not-sqlite', `${file} is not a SQLite database (${message}). The file was left unchanged.`, { cause: error });
     }
+    if (code.startsWith('SQLITE_READONLY')) {
+      return new DatabaseRefusedError(
+        file,
+        'read-only',
+        `${file} is read-only for this user (${message}): commands that change the lab need write access; list, show and export can read it`,
+        { cause: error },
+      );
+    }
     if (code.startsWith('SQLITE_CORRUPT')) {
       return new DatabaseRefusedError(
         file,
@@ -939,6 +972,7 @@ export class LabStore {
       }
     }
     this.db.close();
+    if (this.copyDir) fs.rmSync(this.copyDir, { recursive: true, force: true });
   }
 
   // -------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ import { table } from './format.js';
 
 export interface CommandContext {
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
-  openStore(db: unknown): LabStore;
+  /** `read`: the file must exist (nothing is created) and is opened read-only when it cannot be written. */
+  openStore(db: unknown, access?: 'read' | 'write'): LabStore;
   fail(message: string): Error;
 }
 
@@ -70,7 +71,7 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
     'at-epoch': { value: true },
     json: {},
   });
-  const store = ctx.openStore(options.db);
+  const store = ctx.openStore(options.db, sub === 'save' || sub === 'delete' ? 'write' : 'read');
   try {
     switch (sub) {
       case 'save': {
@@ -161,7 +162,7 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
   const preset = oneOf<FigurePresetName>('preset', options.preset, FIGURE_PRESET_NAMES, 'single-column');
   const dpi = options.dpi === undefined ? 300 : wholeNumber('dpi', options.dpi, 36);
   if (dpi > 1200) throw new UsageError(`--dpi: must be at most 1200, got ${dpi}`);
-  const store = ctx.openStore(options.db);
+  const store = ctx.openStore(options.db, 'read');
   try {
     const saved = store.getComparison(comparisonKey(positionals));
     if (!saved) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])} in ${store.file} (see relu-lab compare list)`);

@@ -192,6 +192,18 @@ export class LabService implements LabApi {
     };
   }
 
+  /**
+   * For a process about to quit at once (a second Ctrl-C): the runs it still owns become
+   * interrupted with `reason` now, instead of when their lease expires. Never throws.
+   */
+  abandonRuns(reason: string): void {
+    try {
+      this.store.releaseLease(reason);
+    } catch (err) {
+      this.log(`could not mark the unfinished runs interrupted: ${firstLine(err)}`);
+    }
+  }
+
   /** Cancels training runs (awaiting them), stops the workers and closes the database. */
   close(): Promise<void> {
     if (!this.closing) {
