@@ -638,6 +638,13 @@ function prepareStatements(db: Database.Database) {
        WHERE status IN ('queued', 'running') AND owner_id IS NOT @owner
          AND (owner_id IS NULL OR owner_id NOT IN (SELECT owner_id FROM run_leases WHERE expires_at >= @now))`,
     ),
+    // The same condition, read only: most opens find nothing to mark and need no write lock.
+    anyOrphans: p<[{ now: string; owner: string }], number>(
+      `SELECT EXISTS (SELECT 1 FROM runs
+         WHERE status IN ('queued', 'running') AND owner_id IS NOT @owner
+           AND (owner_id IS NULL OR owner_id NOT IN (SELECT owner_id FROM run_leases WHERE expires_at >= @now)))
+       OR EXISTS (SELECT 1 FROM run_leases WHERE expires_at < @now AND owner_id <> @owner)`,
+    ).pluck(),
     deleteExpiredLeases: p(`DELETE FROM run_leases WHERE expires_at < @now AND owner_id <> @owner`),
     // Runs of this (live) process another one marked orphaned while this process could not renew
     // its lease (event loop or database blocked for a whole lease period): they are taken back.
@@ -862,9 +869,9 @@ export class LabStore {
       const store = new LabStore(file, db, readOnly, leaseMs);
       if (!readOnly) {
         try {
-          store.markOrphanedRunsInterrupted();
+          // Not worth waiting long for: the check runs again on the next open.
+          store.withBusyTimeout(250, () => store.markOrphanedRunsInterrupted());
         } catch (error) {
-          // Another process holds the write lock: the check runs again on the next open.
           if (!isBusyError(error)) throw error;
         }
       }
@@ -1162,6 +1169,7 @@ export class LabStore {
    * left alone, whatever their process ids. Returns how many runs were marked.
    */
   markOrphanedRunsInterrupted(): number {
+    if (!this.stmt.anyOrphans.get({ now: now(), owner: this.ownerId })) return 0;
     return this.db.transaction(() => this.markOrphans()).immediate();
   }
 
