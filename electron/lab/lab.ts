@@ -432,9 +432,7 @@ export class Lab extends EventEmitter<LabEvents> {
     let delay = FIRST_RETRY_DELAY_MS;
     for (;;) {
       try {
-        const result = this.store.withBusyTimeout(ATTEMPT_BUSY_MS, fn);
-        this.reported.delete('full');
-        return result;
+        return this.store.withBusyTimeout(ATTEMPT_BUSY_MS, fn);
       } catch (error) {
         const waited = Date.now() - started;
         const limit = this.closing ? Math.min(this.lockWaitMs, CLOSING_LOCK_WAIT_MS) : untilClosed ? Infinity : this.lockWaitMs;
@@ -461,6 +459,7 @@ export class Lab extends EventEmitter<LabEvents> {
       reason = `could not ${what}: ${this.store.file} stayed locked by another process for ${(waitedMs / 1000).toFixed(1)} s`;
     } else if (isFullError(error)) {
       reason = `could not ${what}: the disk holding ${this.store.file} is full`;
+      // Once for the lab's life: every run that fails for it says so itself.
       if (!this.reported.has('full')) {
         this.reported.add('full');
         this.emit('problem', {

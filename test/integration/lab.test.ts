@@ -218,7 +218,7 @@ describe('Lab: database faults fail one run, never the process', () => {
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const { experimentId, runIds } = createExperiment(store, shortEpochs('lock too long', 30, [1, 2, 3]));
-    const lab = newLab(store, { workers: 1, backend: 'cpu', lockWaitMs: 300 });
+    const lab = newLab(store, { workers: 1, backend: 'cpu', lockWaitMs: 100 });
     const locker = new Database(file);
     cleanups.push(() => {
       locker.close();
