@@ -357,6 +357,11 @@ function sqliteCode(error: unknown): string {
   return '';
 }
 
+/** Whether an error comes from SQLite (a locked, full, read-only or damaged file...). */
+export function isDatabaseError(error: unknown): boolean {
+  return sqliteCode(error) !== '';
+}
+
 /** SQLite could not get its lock in time: another process holds it. */
 export function isBusyError(error: unknown): boolean {
   const code = sqliteCode(error);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BACKENDS, formatIssues, parseAssignment, validateExperiment, withValueAt, type BackendChoice } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
-import { DatabaseRefusedError, DatabaseTooNewError, LabStore } from '../../db/store.js';
+import { DatabaseRefusedError, DatabaseTooNewError, LabStore, isDatabaseError } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
 import { Lab, defaultWorkerCount, workerCountProblem } from '../lab/lab.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
@@ -118,8 +118,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       io.stderr.write(`relu-lab: ${err.message}\n`);
       return err.exitCode;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`relu-lab: ${message.split('\n')[0]}\n`);
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    // SQLite's own messages ("database disk image is malformed") do not say which file.
+    const file = isDatabaseError(err) && openedDatabase && !message.includes(openedDatabase) ? `${openedDatabase}: ` : '';
+    io.stderr.write(`relu-lab: ${file}${message}\n`);
     return 1;
   }
 }
@@ -133,8 +135,12 @@ function commandContext(io: CliIo): CommandContext {
  * figure…): the file must exist, nothing is created, and a file this user cannot write is opened
  * read-only. `write` (run, import…): created with its folders when missing. Every message names the file.
  */
+/** The database the running command opened (named in messages of SQLite errors). */
+let openedDatabase: string | null = null;
+
 function openStore(dbOption: unknown, access: 'read' | 'write' = 'write'): LabStore {
   const file = resolveDatabasePath(typeof dbOption === 'string' ? dbOption : undefined);
+  openedDatabase = file;
   try {
     return access === 'read' ? LabStore.open(file, { mustExist: true, readonly: 'if-unwritable' }) : LabStore.open(file);
   } catch (err) {

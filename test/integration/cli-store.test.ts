@@ -134,6 +134,22 @@ describe('relu-lab: opening the database', () => {
     expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('relu-lab-readonly-')).length).toBe(copiesBefore);
   });
 
+  it('names the database in SQLite errors met after opening (another process holding the lock)', async () => {
+    const file = path.join(dir, 'locked.sqlite');
+    const store = LabStore.open(file);
+    store.createExperiment({ name: 'e', config: {}, runs: [] });
+    store.close();
+    const locker = new Database(file);
+    try {
+      locker.exec('BEGIN EXCLUSIVE');
+      const compare = await cli(['compare', 'save', 'c', '--experiment', '1', '--db', file]);
+      expect(compare.code).toBe(1);
+      expect(compare.stderr).toMatch(new RegExp(`^relu-lab: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+    } finally {
+      locker.close();
+    }
+  });
+
   it('caps --workers at twice the cores', async () => {
     const tooMany = maxWorkerCount() + 1;
     const r = await cli(['run', config, '--db', path.join(dir, 'workers.sqlite'), '--workers', String(tooMany)]);

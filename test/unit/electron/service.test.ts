@@ -343,6 +343,24 @@ describe('LabService: experiments', () => {
     expect(value<RunRow>(await service.handle('getRun', [runIds[0]]))).toMatchObject({ status: 'interrupted', error: ORPHANED_RUN_ERROR });
   });
 
+  it('a forced quit stores the runs it leaves unfinished as interrupted, with the reason', async () => {
+    const { service, dbFile } = openService();
+    const { runIds } = value<{ runIds: number[] }>(await service.handle('createExperiment', [tinyConfig({ epochs: 5000, seeds: [1, 2] })]));
+    await waitForEvent(service, (e) => e.type === 'epoch' && e.runId === runIds[0]);
+    service.abandonRuns('stopped at once');
+    // What another process reading the file sees right away (this one would now exit).
+    const reader = LabStore.open(dbFile, { readonly: true });
+    try {
+      expect(reader.listRuns().map((r) => [r.status, r.error])).toEqual([
+        ['interrupted', 'stopped at once'],
+        ['interrupted', 'stopped at once'],
+      ]);
+      expect(reader.db.prepare('SELECT COUNT(*) FROM run_leases').pluck().get()).toBe(0);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('refuses more workers than this machine allows, naming the limit', async () => {
     const { service } = openService();
     const max = maxWorkerCount();
