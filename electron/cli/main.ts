@@ -16,6 +16,7 @@ import { parseArgs, UsageError, wholeNumber } from './args.js';
 import { BUNDLE_OUTPUT, compareCommand, exportBundleTo, figureCommand, importCommand, type CommandContext } from './compare.js';
 import { checkOutput, outputFolder, writeFileAtomic, writeOutput, STDOUT_OUT } from './output.js';
 import { serve } from './serve.js';
+import { tokenProblem } from '../server/http.js';
 import { duration, fraction, jsonText, num, sweepLabel, table, terminalSafe } from './format.js';
 
 /** A failure with a one-line reason and an exit code. */
@@ -60,8 +61,9 @@ Usage:
                                          accuracy, histograms, revival, active-probability,
                                          dormant-fraction; csv = exactly the plotted data)
   relu-lab presets [--json]              the built-in experiment designs
-  relu-lab serve [--port P] [--no-open]  the app in a web browser (web mode): serves the
-                                         interface on 127.0.0.1 and prints its address
+  relu-lab serve [--port P] [--token T] [--no-open]
+                                         the app in a web browser (web mode): serves the
+                                         interface on 127.0.0.1 and prints a sign-in address
   relu-lab help                          this text
 
 Options:
@@ -73,6 +75,9 @@ Options:
   --json                    machine-readable output on stdout
   --name TEXT               experiment name (overrides the config's)
   --port P                  serve: port on 127.0.0.1 (default 0: a free port)
+  --token T                 serve: a fixed API token (16+ characters of A-Z a-z 0-9 . _ ~ -), so
+                            bookmarks survive a restart; default: webToken of settings.json, else
+                            a random one. Other users can read command lines: prefer webToken
   --no-open                 serve: do not open a web browser
 
 Exit codes: 0 done (diverged runs are results, not errors), 2 invalid config or
@@ -550,6 +555,7 @@ async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     backend: { value: true },
     workers: { value: true },
     'no-open': {},
+    token: { value: true },
     'static-dir': { value: true },
     help: {},
   });
@@ -563,6 +569,9 @@ async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const workers = options.workers === undefined ? undefined : wholeNumber('workers', options.workers);
   if (workers !== undefined && workers > 64) throw new UsageError(`--workers: must be a whole number between 1 and 64, got ${workers}`);
+  const token = options.token === undefined ? undefined : String(options.token);
+  const badToken = token === undefined ? null : tokenProblem(token);
+  if (badToken !== null) throw new UsageError(`--token: ${badToken}`);
   try {
     return await serve(
       {
@@ -572,8 +581,9 @@ async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         workers,
         open: !options['no-open'],
         staticDir: typeof options['static-dir'] === 'string' ? options['static-dir'] : undefined,
+        token,
       },
-      io,
+      { ...io, stdin: process.stdin },
     );
   } catch (err) {
     throw new CliError((err as Error).message, 1);
