@@ -245,6 +245,44 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('README: loading an exported model with plain @tensorflow/tfjs', () => {
+  /** Runs an ES module from the checkout (so it resolves the project's node_modules). */
+  function runModule(code: string, cwd: string) {
+    const folder = path.join(ROOT, 'test-results');
+    fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, `readme-snippet-${process.pid}-${Math.random().toString(36).slice(2)}.mjs`);
+    fs.writeFileSync(file, code);
+    try {
+      return spawnSync(process.execPath, [file], { cwd, encoding: 'utf8' });
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  it('the documented IO handler loads the folder and predicts; file:// needs tfjs-node', async () => {
+    const here = tempDir();
+    const folder = path.join(here, 'run-7-model');
+    expect((await cli(['export', String(runId), '--format', 'model', '--out', folder, '--db', db])).code).toBe(0);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /give\s+it a small file-reading IO handler instead:\n\n {2}```js\n([\s\S]*?)\n {2}```/.exec(readme);
+    expect(block).not.toBeNull();
+    const snippet = block![1].replace(/^ {2}/gm, '');
+    const run = runModule(snippet, here);
+    expect(run.status, run.stderr).toBe(0);
+    // Tensor.print(): the probe set's 16 rows of 2 class probabilities.
+    expect(run.stdout).toMatch(/Tensor\s*\n\s*\[\[/);
+    const rows = (run.stdout.match(/\[\s*\d\.\d+,\s*\d\.\d+\s*\]/g) ?? []).map((row) => row.slice(1, -1).split(',').map(Number));
+    expect(rows).toHaveLength(16);
+    for (const [p0, p1] of rows) expect(p0 + p1).toBeCloseTo(1, 5);
+
+    const plain = runModule(
+      `import * as tf from '@tensorflow/tfjs';\ntry { await tf.loadLayersModel(${JSON.stringify(`file://${path.join(folder, 'model.json')}`)}); console.log('loaded'); } catch (e) { console.log('refused: ' + e.message); }\n`,
+      here,
+    );
+    expect(plain.stdout).toContain('refused: fetch failed');
+  }, 60_000);
+});
+
 describe('a closed pipe', () => {
   it('relu-lab list | head -1 ends quietly: status 0, nothing on stderr', async () => {
     // Enough experiments that `list` writes well past the pipe's buffer after head has left.
