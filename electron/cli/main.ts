@@ -14,7 +14,7 @@ import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export
 import { writeModelFiles } from '../engine/artifacts.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
 import { BUNDLE_OUTPUT, compareCommand, exportBundleTo, figureCommand, importCommand, type CommandContext } from './compare.js';
-import { checkOutput, outputFolder, writeFileAtomic, writeOutput, STDOUT_OUT } from './output.js';
+import { checkOutput, outputFolder, regularFileTarget, writeFileAtomic, writeOutput, STDOUT_OUT } from './output.js';
 import { serve } from './serve.js';
 import { tokenProblem } from '../server/http.js';
 import { duration, fraction, jsonText, num, sweepLabel, table, terminalSafe } from './format.js';
@@ -212,7 +212,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const lab = new Lab(store, { workers, backend, baseDir });
   const { experimentId, runIds } = store.createExperiment({ name: config.name, config: raw, runs });
   const progress = new ProgressReporter(io, runIds.length);
-  progress.line(`experiment ${experimentId} "${terminalSafe(config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${store.file}`);
+  progress.line(`experiment ${experimentId} "${terminalSafe(config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
 
   lab.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
   lab.on('run-status', (e) => {
@@ -429,10 +429,15 @@ function exportCommand(argv: string[], io: CliIo): number {
       const artifacts = store.getArtifacts(runId);
       if (!artifacts) throw new CliError(`run ${runId} has no stored model (status ${run.status})`, 1);
       const folder = outputFolder(out, 'a model');
+      // Every file is checked before the first is written: a refused one leaves the folder as it was.
+      const pending: [string, string | Uint8Array][] = [];
       const files = writeModelFiles(artifacts, folder, { runId, experimentId: run.experimentId, seed: run.seed, sweep: run.sweep, status: run.status }, (file, data) => {
-        writeFileAtomic(file, data, path.join(out, path.basename(file)));
+        pending.push([file, data]);
       });
-      io.stderr.write(`wrote ${files.map((f) => terminalSafe(path.join(out, path.basename(f)))).join(', ')}\n`);
+      const shown = (file: string) => path.join(out, path.basename(file));
+      for (const [file] of pending) regularFileTarget(file, shown(file));
+      for (const [file, data] of pending) writeFileAtomic(file, data, shown(file));
+      io.stderr.write(`wrote ${files.map((f) => terminalSafe(shown(f))).join(', ')}\n`);
       return 0;
     }
     if (format === 'bundle') {

@@ -17,6 +17,7 @@ import { LabService } from '../lab/service.js';
 import { SettingsFile } from '../lab/settings.js';
 import { startWebServer, tokenProblem } from '../server/http.js';
 import { buildRenderer, rendererIndex } from './build.js';
+import { terminalSafe } from './format.js';
 
 export interface ServeOptions {
   port: number;
@@ -97,7 +98,7 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
   io.stdout.write(`ReLU Lab web mode: ${web.signInUrl()}\n`);
   const interactive = Boolean(io.stdin?.isTTY);
   io.stderr.write(
-    `database ${service.databaseFile}; only this computer can connect. The address signs in one browser within 2 minutes` +
+    `database ${terminalSafe(service.databaseFile)}; only this computer can connect. The address signs in one browser within 2 minutes` +
       `${interactive ? ' (press Enter for a new one)' : ''}; ${fixed ? 'the token is fixed, so signed-in pages and bookmarks survive a restart on this port' : 'scripts: exchange it at POST /api/session, or give --token'}. Press Ctrl-C to stop.\n`,
   );
   // The browser gets its own code: the printed one stays good for another browser.

@@ -226,6 +226,7 @@ describe('--out refuses what is not a regular file', () => {
     const inside = await cli(['export', String(runId), '--format', 'model', '--out', models, '--db', db]);
     expect(inside.code).toBe(2);
     expect(inside.stderr.text).toMatch(/--out .*models\/weights\.bin: is a named pipe \(FIFO\)/);
+    expect(fs.readdirSync(models)).toEqual(['weights.bin']);
   });
 });
 
