@@ -75,11 +75,15 @@ export interface Credentials {
   problem: Exclude<SignInProblem, 'wrong-token'> | null;
 }
 
-const SIGN_IN_MESSAGES: Record<SignInProblem, string> = {
+/** What every call answers while the page has no token (a refused token gets the server's own "wrong token"). */
+const SIGN_IN_MESSAGES: Record<NonNullable<Credentials['problem']>, string> = {
   'no-token': 'This page has no access token: open the address relu-lab serve printed',
   'link-used': 'This sign-in address was already used or has expired: get a new one from relu-lab serve',
-  'wrong-token': 'wrong token: the lab refused this page’s access token (relu-lab serve was restarted?)',
 };
+
+function unreachable(err: unknown): ApiError {
+  return new ApiError('internal', `Cannot reach the ReLU Lab server (${(err as Error)?.message ?? String(err)}). Is \`relu-lab serve\` still running?`);
+}
 
 /** The client the app uses: the contract plus the event stream's connection state. */
 export interface RendererClient extends LabClient {
@@ -193,7 +197,7 @@ export function createHttpClient(baseUrl: string, credentials: string | Credenti
         body: encodeJson({ args }),
       });
     } catch (err) {
-      throw new ApiError('internal', `Cannot reach the ReLU Lab server (${(err as Error)?.message ?? String(err)}). Is \`relu-lab serve\` still running?`);
+      throw unreachable(err);
     }
     const text = await response.text();
     // The token was refused: nothing this page asks will work, and no reconnecting will fix it.
@@ -480,23 +484,22 @@ export async function signIn(env: PageGlobals, baseUrl: string, fetch: FetchLike
   const stored = fromUrl || read(env.sessionStorage) || read(env.localStorage);
   if (!code) return { token: stored ?? '', problem: stored ? null : 'no-token' };
   if (!fetch) return { token: stored ?? '', problem: stored ? null : 'no-token' };
-  let answer: { status: number; result: ApiResult<{ token: string; persistent: boolean }> | null };
+  let text: string;
   try {
     const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
-    const text = await response.text();
-    let result: ApiResult<{ token: string; persistent: boolean }> | null = null;
-    try {
-      result = JSON.parse(text) as ApiResult<{ token: string; persistent: boolean }>;
-    } catch {
-      result = null;
-    }
-    answer = { status: response.status, result };
+    text = await response.text();
   } catch (err) {
     if (stored) return { token: stored, problem: null };
-    throw new ApiError('internal', `Cannot reach the ReLU Lab server (${(err as Error)?.message ?? String(err)}). Is \`relu-lab serve\` still running?`);
+    throw unreachable(err);
   }
-  if (answer.result?.ok && typeof answer.result.value.token === 'string' && answer.result.value.token) {
-    const { token, persistent } = answer.result.value;
+  let answer: ApiResult<{ token: string; persistent: boolean }> | null = null;
+  try {
+    answer = JSON.parse(text) as ApiResult<{ token: string; persistent: boolean }>;
+  } catch {
+    answer = null;
+  }
+  if (answer?.ok && typeof answer.value.token === 'string' && answer.value.token) {
+    const { token, persistent } = answer.value;
     keep(env.sessionStorage, token);
     keep(env.localStorage, persistent ? token : null);
     return { token, problem: null };
