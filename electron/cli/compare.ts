@@ -16,20 +16,13 @@ import type { LabStore } from '../../db/store.js';
 import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
 import { renderComparisonChart } from '../figure/comparison.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
-import { table } from './format.js';
+import { jsonText, table, terminalSafe } from './format.js';
+import { checkOutput, writeOutput, type OutputKind, type OutputStreams } from './output.js';
 
 export interface CommandContext {
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  io: OutputStreams & { stderr: NodeJS.WritableStream };
   openStore(db: unknown): LabStore;
   fail(message: string): Error;
-}
-
-/** Writes through a temporary file and a rename, so an existing file is never left half-written. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 function ids(name: string, values: unknown): number[] {
@@ -96,12 +89,12 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
         const parsed = comparisonSpecSchema.safeParse(spec);
         if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
         const saved = store.saveComparison(positionals[0], parsed.data);
-        ctx.io.stdout.write(options.json ? `${JSON.stringify(saved, null, 2)}\n` : `saved comparison ${saved.id} "${saved.name}"\n`);
+        ctx.io.stdout.write(options.json ? `${jsonText(saved)}\n` : `saved comparison ${saved.id} "${terminalSafe(saved.name)}"\n`);
         return 0;
       }
       case 'list': {
         const all = store.listComparisons();
-        if (options.json) ctx.io.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+        if (options.json) ctx.io.stdout.write(`${jsonText(all)}\n`);
         else if (all.length === 0) ctx.io.stdout.write('no saved comparisons (create one with relu-lab compare save NAME --experiment ID)\n');
         else {
           ctx.io.stdout.write(
@@ -116,14 +109,14 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
       case 'show': {
         const found = store.getComparison(comparisonKey(positionals));
         if (!found) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])}`);
-        ctx.io.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+        ctx.io.stdout.write(`${jsonText(found)}\n`);
         return 0;
       }
       case 'delete': {
         const found = store.getComparison(comparisonKey(positionals));
         if (!found) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])}`);
         store.deleteComparison(found.id);
-        ctx.io.stdout.write(`deleted comparison "${found.name}"\n`);
+        ctx.io.stdout.write(`deleted comparison "${terminalSafe(found.name)}"\n`);
         return 0;
       }
       default:
@@ -161,6 +154,8 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
   const preset = oneOf<FigurePresetName>('preset', options.preset, FIGURE_PRESET_NAMES, 'single-column');
   const dpi = options.dpi === undefined ? 300 : wholeNumber('dpi', options.dpi, 36);
   if (dpi > 1200) throw new UsageError(`--dpi: must be at most 1200, got ${dpi}`);
+  const kind: OutputKind = { binary: format === 'png' || format === 'pdf', what: `a ${format.toUpperCase()} figure` };
+  checkOutput(out, ctx.io, kind);
   const store = ctx.openStore(options.db);
   try {
     const saved = store.getComparison(comparisonKey(positionals));
@@ -173,19 +168,21 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
       grayscaleSafe: Boolean(options.grayscale),
       title: typeof options.title === 'string' ? options.title : undefined,
     });
-    writeFileAtomic(out, rendered.data);
+    const where = writeOutput(out, rendered.data, ctx.io, kind);
     const size = rendered.size ? ` (${rendered.size.width} × ${rendered.size.height} ${rendered.size.unit})` : '';
-    ctx.io.stderr.write(`wrote ${format.toUpperCase()} of ${chart} for comparison "${saved.name}" to ${out}${size}\n`);
+    ctx.io.stderr.write(`wrote ${format.toUpperCase()} of ${chart} for comparison "${terminalSafe(saved.name)}" to ${where}${size}\n`);
     return 0;
   } finally {
     store.close();
   }
 }
 
+export const BUNDLE_OUTPUT: OutputKind = { binary: true, what: 'a bundle' };
+
 export function exportBundleTo(store: LabStore, experimentIds: number[], out: string, io: CommandContext['io']): void {
   const data = exportBundle(store, experimentIds);
-  writeFileAtomic(out, data);
-  io.stderr.write(`wrote bundle of ${experimentIds.length} experiment${experimentIds.length === 1 ? '' : 's'} to ${out} (${(data.length / 1024).toFixed(0)} KiB)\n`);
+  const where = writeOutput(out, data, io, BUNDLE_OUTPUT);
+  io.stderr.write(`wrote bundle of ${experimentIds.length} experiment${experimentIds.length === 1 ? '' : 's'} to ${where} (${(data.length / 1024).toFixed(0)} KiB)\n`);
 }
 
 export function importCommand(argv: string[], ctx: CommandContext): number {
@@ -202,7 +199,7 @@ export function importCommand(argv: string[], ctx: CommandContext): number {
     const result = importBundle(store, data);
     ctx.io.stdout.write(
       options.json
-        ? `${JSON.stringify(result, null, 2)}\n`
+        ? `${jsonText(result)}\n`
         : `imported ${result.experiments} experiment${result.experiments === 1 ? '' : 's'} and ${result.runs} run${result.runs === 1 ? '' : 's'}${result.skipped ? ` (${result.skipped} already present, skipped)` : ''}; experiments: ${result.experimentIds.join(', ')}\n`,
     );
     return 0;
