@@ -6,7 +6,8 @@
  * the CSV holds what is drawn. Pure TypeScript.
  */
 import type { EpochMetricsDto } from './api.js';
-import { groupStyle, type ChartKind, type ComparisonSpec } from './compare.js';
+import type { ChartKind, ComparisonSpec } from './compare.js';
+import { slotStyle } from './figure/palette.js';
 import type { RunStatus } from './metrics.js';
 import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
 import {
@@ -61,8 +62,8 @@ export const MAX_CHART_POINTS = 400;
 
 export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSpec): ComparisonModel {
   const grouped = groupRuns(runs, spec.groupBy);
-  const groups = grouped.map((g, i) => {
-    const style = groupStyle(i);
+  const groups = grouped.map((g) => {
+    const style = slotStyle(g.slot);
     return { key: g.key, label: g.label, name: groupDisplayName(g, spec.groupNames), color: style.color, dash: style.dash, values: g.values, runs: g.runs };
   });
   const layerCount = runs.reduce((m, r) => Math.max(m, ...r.epochs.map((e) => e.layers.length), 0), 0);

@@ -58,16 +58,3 @@ export interface SavedComparison {
   createdAt: string;
   updatedAt: string;
 }
-
-/** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
-export const GROUP_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
-/** Dash patterns that keep groups apart in grayscale too (SVG stroke-dasharray). */
-export const GROUP_DASHES = ['', '6 3', '2 2', '8 3 2 3', '12 4', '4 4', '1 3', '10 2 2 2 2 2'] as const;
-
-/** Stable style of the i-th group (groups are ordered by their key, so the same group keeps its style). */
-export function groupStyle(index: number): { color: string; dash: string } {
-  return {
-    color: GROUP_COLORS[index % GROUP_COLORS.length],
-    dash: GROUP_DASHES[index % GROUP_DASHES.length],
-  };
-}

@@ -3,9 +3,9 @@
  * points (the viewBox is the figure size × 72), so font sizes are true typographic points and the
  * document maps 1:1 onto a PDF page. Text stays text (<text>, searchable and editable).
  */
-import { GROUP_COLORS, GROUP_DASHES } from '../compare.js';
 import { colorScale, lightness, parseHexColor } from './colormap.js';
 import { figureSize, panelGrid, presetOf } from './layout.js';
+import { GROUP_COLORS, GROUP_DASHES } from './palette.js';
 import { measureText, resolveFontFamily, wrapText } from './text.js';
 import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick, type TickLabel } from './ticks.js';
 import type { AxisScale, BarsPanel, FigurePanel, FigureSpec, HeatmapPanel, LegendPosition, LinesPanel, MaybeNumber, RidgesPanel } from './types.js';

@@ -7,34 +7,21 @@ import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type RefOb
 import { Area, Bar, BarChart, CartesianGrid, ComposedChart, ErrorBar, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ComparisonSpec } from '../../../shared/compare.js';
 import type { BarChartData, HeatmapChartData, LineChartData, LineGroupSeries, RidgesChartData } from '../../../shared/charts.js';
-import { colorScale, lightness, parseHexColor } from '../../../shared/figure/colormap.js';
+import { colorScale } from '../../../shared/figure/colormap.js';
+import { themeColor } from '../../../shared/figure/palette.js';
 import { linearTicks, type Tick, type TickLabel } from '../../../shared/figure/ticks.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { barRows, lineRows, ridgePanels, type AxisModel, type BarRow, type LineRow } from '../lib/compare.js';
 import { formatNumber, formatPercent } from '../lib/format.js';
 import { chartColors, type ChartColors } from './Charts.js';
 
-const darkColors = new Map<string, string>();
-
 /**
- * A group's colour on screen: the export's colour, except on the dark theme, where black becomes a
- * light grey and dark colours (Okabe–Ito blue) are lifted toward white until they read on the dark
- * background; the hue stays, so a group is still recognisable in the exported figure.
+ * A group's colour on screen: the export's colour on the light theme; on the dark theme the same hue
+ * lightened until it reads on the dark surface (shared/figure/palette.ts), so a group is recognisable
+ * in the exported figure.
  */
 export function screenColor(color: string, dark: boolean): string {
-  if (!dark) return color;
-  let out = darkColors.get(color);
-  if (out === undefined) {
-    const rgb = parseHexColor(color);
-    out = color;
-    if (rgb && color.toLowerCase() === '#000000') out = '#d8dde6';
-    else if (rgb && lightness(rgb) < 55) {
-      const t = 0.35;
-      out = `#${rgb.map((c) => Math.round(c + (255 - c) * t).toString(16).padStart(2, '0')).join('')}`;
-    }
-    darkColors.set(color, out);
-  }
-  return out;
+  return themeColor(color, dark);
 }
 
 export interface LegendGroup {
