@@ -8,6 +8,8 @@
 import type { EpochMetricsDto } from './api.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { slotStyle } from './figure/palette.js';
+import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
+import { figureNotesHeight } from './figure/render.js';
 import type { RunStatus } from './metrics.js';
 import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
 import {
@@ -409,11 +411,11 @@ export function groupEpoch(group: Pick<ComparedGroup, 'finalEpoch'>, spec: Pick<
 }
 
 /** Title of a panel of values at one epoch: "at epoch 15" when all shown groups share it. */
-function epochPanelTitle(model: ComparisonModel, spec: ComparisonSpec, verb: 'at' | 'up to'): string {
-  if (spec.atEpoch !== null) return `${verb} epoch ${spec.atEpoch}`;
+function epochPanelTitle(model: ComparisonModel, spec: ComparisonSpec): string {
+  if (spec.atEpoch !== null) return `at epoch ${spec.atEpoch}`;
   const epochs = new Set(model.visible.map((g) => g.finalEpoch).filter((e) => e !== null));
-  if (epochs.size === 1) return `${verb} epoch ${[...epochs][0]}, the last all runs reached`;
-  return `${verb} the last epoch all runs of each group reached`;
+  if (epochs.size === 1) return `at epoch ${[...epochs][0]}, the last all runs reached`;
+  return 'at each group’s last common epoch';
 }
 
 function finalDeadBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
@@ -425,7 +427,7 @@ function finalDeadBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody 
     xLabel: 'Hidden layer',
     panels: [
       {
-        title: epochPanelTitle(model, spec, 'at'),
+        title: epochPanelTitle(model, spec),
         yLabel: 'Dead fraction of units',
         categories,
         groups: model.visible.map((g) => {
@@ -512,7 +514,7 @@ const BAND_NOTES: Record<ComparisonSpec['band'], string> = {
   none: '',
   std: '± one standard deviation over the runs',
   se: '± one standard error (std / √n)',
-  ci95: 'the 95 % confidence interval of the mean (Student t, n − 1 degrees of freedom)',
+  ci95: '95 % confidence interval of the mean (Student t)',
 };
 
 /**
@@ -531,7 +533,7 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
     notes.push(
       counts.every((c) => c === counts[0])
         ? `n = ${plural(counts[0], 'run')}${single ? '' : ' per group'}.`
-        : `n per group: ${list(groups.map((g) => `${g.name} ${g.runs.length}`))}.`,
+        : `n per group: ${groups.map((g) => `${g.name} ${g.runs.length}`).join('; ')}.`,
     );
   }
   const diverged = groups.filter((g) => g.diverged.length > 0);
@@ -539,20 +541,20 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
     const dv = diverged.map((g) => {
       const epochs = [...new Set(g.diverged.map((d) => d.lastEpoch).filter((e): e is number => e !== null))].sort((a, b) => a - b);
       const at = epochs.length === 0 ? '' : ` after epoch${epochs.length > 1 ? 's' : ''} ${list(epochs.map(String))}`;
-      return `${g.name} ${divergenceLabel(g)}${g.divergedExcluded ? '' : at}${g.divergedExcluded && g.runs.length === 0 ? ' (no run left)' : ''}`;
+      return `${g.name} ${g.diverged.length}/${g.allRuns.length}${g.divergedExcluded ? (g.runs.length === 0 ? ' (none left)' : '') : at}`;
     });
     notes.push(
       spec.divergedRuns === 'exclude'
-        ? `Diverged runs (loss NaN or infinite) are excluded: ${list(dv)}.`
-        : `Diverged runs (loss NaN or infinite) count up to their last measured epoch, so n drops after it: ${list(dv)}.`,
+        ? `Diverged runs (loss NaN or ∞) are excluded: ${dv.join('; ')}.`
+        : `Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: ${dv.join('; ')}.`,
     );
   }
   const stopped = groups.filter((g) => g.stoppedEarly > 0);
-  if (stopped.length > 0) notes.push(`Runs that stopped early or are still training count up to their last measured epoch: ${list(stopped.map((g) => `${g.name} ${g.stoppedEarly}/${g.allRuns.length}`))}.`);
+  if (stopped.length > 0) notes.push(`Runs that stopped early or are still training count up to their last measured epoch: ${stopped.map((g) => `${g.name} ${g.stoppedEarly}/${g.allRuns.length}`).join('; ')}.`);
   const unmeasured = groups.filter((g) => g.unmeasured > 0);
-  if (unmeasured.length > 0) notes.push(`Runs without any measurement are not counted: ${list(unmeasured.map((g) => `${g.name} ${g.unmeasured}/${g.allRuns.length}`))}.`);
+  if (unmeasured.length > 0) notes.push(`Runs without any measurement are not counted: ${unmeasured.map((g) => `${g.name} ${g.unmeasured}/${g.allRuns.length}`).join('; ')}.`);
   const hidden = model.groups.filter((g) => g.hidden && !(single && g === model.focus));
-  if (hidden.length > 0 && !single) notes.push(`Hidden: ${list(hidden.map((g) => `${g.name} (${plural(g.allRuns.length, 'run')}${g.diverged.length > 0 ? `, ${divergenceLabel(g)}` : ''})`))}.`);
+  if (hidden.length > 0 && !single) notes.push(`Hidden: ${hidden.map((g) => `${g.name} (${plural(g.allRuns.length, 'run')}${g.diverged.length > 0 ? `, ${divergenceLabel(g)}` : ''})`).join('; ')}.`);
   if ((chart.kind === 'lines' || chart.kind === 'bars') && spec.band !== 'none') {
     notes.push(`Band: ${BAND_NOTES[spec.band]}, drawn only where n ≥ 2.`);
   }
@@ -563,7 +565,7 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
       const epochs = groups.map((g) => g.finalEpoch);
       const known = [...new Set(epochs.filter((e): e is number => e !== null))];
       if (known.length === 1 && epochs.every((e) => e !== null)) notes.push(`${verb} epoch ${known[0]}, the last epoch all runs reached.`);
-      else if (groups.length > 0) notes.push(`${verb} the last epoch all runs of a group reached: ${list(groups.map((g) => `${g.name} ${g.finalEpoch === null ? '—' : `epoch ${g.finalEpoch}`}`))}.`);
+      else if (groups.length > 0) notes.push(`${verb} the last epoch all runs of a group reached: ${groups.map((g) => `${g.name} ${g.finalEpoch === null ? '—' : `epoch ${g.finalEpoch}`}`).join('; ')}.`);
     }
   }
   if (chart.kind === 'heatmap' && chart.range !== null) {
@@ -663,7 +665,11 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
       ];
       break;
   }
-  return { ...base, panels };
+  // The notes are added below the preset's height, so they never squeeze the plots.
+  const figure: FigureSpec = { ...base, panels };
+  const extraPt = figureNotesHeight({ ...figure, notes: [] }, chart.notes);
+  const size = figureSize(figure);
+  return extraPt > 0 ? { ...figure, height: size.height + (size.unit === 'in' ? extraPt / PT_PER_IN : (extraPt / PT_PER_IN) * CSS_PX_PER_IN) } : figure;
 }
 
 /** Exactly the plotted values, aggregates included, one row per point, each with n (the runs it rests on). */

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Locator, Page } from 'playwright-core';
 import { type CreateExperimentResult, type Preset, type RunRow, type SavedComparison } from '../../shared/api.js';
 import { CHART_KINDS } from '../../shared/compare.js';
-import { buildComparison, chartData, chartToFigure } from '../../shared/charts.js';
+import { buildComparison, chartData, chartToFigure, type ComparedRun } from '../../shared/charts.js';
 import { figurePixelSize } from '../../shared/figure/index.js';
 import { FINAL_STATUSES } from '../../shared/metrics.js';
 import { LabStore } from '../../db/store.js';
@@ -80,6 +80,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
   let pageErrors: string[];
   let experimentId = 0;
   let runIds: number[] = [];
+  let divergingId = 0;
   const files: Record<string, string> = {};
 
   const api = <T>(operation: string, ...args: unknown[]) => app.api<T>(operation, ...args);
@@ -168,8 +169,9 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await page.getByRole('checkbox', { name: 'variant', exact: true }).check();
     await page.keyboard.press('Escape');
     await expect.poll(() => pageSpec().groupBy).toEqual(['variant']);
+    // Groups keep the experiment's declared order of variants, not an alphabetical one.
     const legend = chart('dead-fraction').locator('.chart-legend li');
-    await expect.poll(() => legend.allTextContents()).toEqual([...VARIANTS].sort());
+    await expect.poll(() => legend.allTextContents()).toEqual(VARIANTS);
     await page.getByText('12 runs in 6 groups').waitFor();
   });
 
@@ -376,8 +378,101 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await page.waitForURL(/#\/compare\?runs=/);
     await chartsDrawn(2);
     expect(pageSpec().runIds.sort((a, b) => a - b)).toEqual(picked.map((r) => r.id).sort((a, b) => a - b));
-    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toEqual(['Leaky ReLU', 'ReLU baseline']);
+    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toEqual(['ReLU baseline', 'Leaky ReLU']);
     await page.getByText('4 runs in 2 groups').waitFor();
+    // Each group keeps the colour it had among all six variants.
+    const full = buildComparison(await api<ComparedRun[]>('getComparedRuns', { experimentIds: [experimentId] }), pageSpec());
+    const subset = buildComparison(await api<ComparedRun[]>('getComparedRuns', { runIds: picked.map((r) => r.id) }), pageSpec());
+    for (const g of subset.groups) expect(g.color, g.name).toBe(full.groups.find((f) => f.label === g.label)!.color);
+    const strokes = await chart('dead-fraction').locator('.mean-line path.recharts-curve').evaluateAll((els) => els.map((e) => e.getAttribute('stroke')));
+    expect(strokes).toEqual(expect.arrayContaining(subset.groups.map((g) => g.color)));
+  });
+
+  it('diverged runs: n per point, counts in legend, notes and table, include or exclude, legend click hides a group, exports what is shown', async () => {
+    // One variant trains, two use a learning rate at which some or all of their runs diverge.
+    const created = await api<CreateExperimentResult>('createExperiment', {
+      name: 'Diverging learning rates',
+      dataset: { kind: 'moons', samples: 96 },
+      model: { hiddenLayers: 2, width: 6 },
+      training: { learningRate: 0.2, epochs: 4 },
+      probe: { samples: 48 },
+      seeds: [1, 2, 3],
+      variants: [
+        { name: 'ReLU', set: {} },
+        { name: 'ELU at lr 1000', set: { 'model.activation': 'elu', 'training.learningRate': 1000 } },
+        { name: 'PReLU at lr 1000', set: { 'model.activation': 'prelu', 'training.learningRate': 1000 } },
+      ],
+    });
+    divergingId = created.experimentId;
+    await expect
+      .poll(async () => (await api<RunRow[]>('listRuns', { experimentId: divergingId })).every((r) => FINAL_STATUSES.includes(r.status)), { timeout: 120_000, interval: 500 })
+      .toBe(true);
+    const rows = await api<RunRow[]>('listRuns', { experimentId: divergingId });
+    const divergedOf = (variant: string) => rows.filter((r) => r.sweep.variant === variant && r.status === 'diverged').length;
+    const divergingVariants = ['ELU at lr 1000', 'PReLU at lr 1000'].filter((v) => divergedOf(v) > 0);
+    expect(divergingVariants.length, 'a variant with diverged runs').toBeGreaterThan(0);
+
+    await page.goto(url); // the token, when this test runs alone
+    await page.goto(`${origin}/#/compare?exp=${divergingId}&group=variant&band=std`);
+    await chartsDrawn(3);
+    const dead = chart('dead-fraction');
+    await expect.poll(() => dead.locator('.chart-legend .legend-name').allTextContents()).toEqual(['ReLU', 'ELU at lr 1000', 'PReLU at lr 1000']);
+    const legendEntry = (v: string) => dead.locator('.chart-legend li').filter({ has: page.getByRole('button', { name: v, exact: true }) });
+    for (const v of divergingVariants) await legendEntry(v).getByText(`${divergedOf(v)}/3 diverged`).waitFor();
+    await dead.locator('.chart-notes').getByText(/^Diverged runs \(loss NaN or ∞\) count up to their last measured epoch, so n drops after it/).waitFor();
+    await dead.locator('.chart-notes').getByText('Band: ± one standard deviation over the runs, drawn only where n ≥ 2.').waitFor();
+    // The summary table: a diverged count and the epoch "final" is read at, per group.
+    const tableRow = (v: string) => page.locator('.summary-table tbody tr').filter({ has: page.getByRole('cell', { name: v, exact: true }) });
+    for (const v of divergingVariants) expect(await tableRow(v).locator('td.diverged-cell').textContent()).toContain(`${divergedOf(v)}/3`);
+    const spec = pageSpec();
+    const model = buildComparison(await api<ComparedRun[]>('getComparedRuns', { experimentIds: [divergingId] }), spec);
+    for (const g of model.groups) expect(await tableRow(g.name).locator('td').nth(3).textContent()).toBe(g.finalEpoch === null ? '—' : String(g.finalEpoch));
+    await shot('compare-diverged');
+    await page.mouse.move(1, 1);
+    await dead.screenshot({ path: path.join(SHOTS, 'compare-diverged-dead-fraction.png') });
+    await chart('final-dead-bars').screenshot({ path: path.join(SHOTS, 'compare-diverged-final-dead-bars.png') });
+    await chart('dead-heatmap').screenshot({ path: path.join(SHOTS, 'compare-diverged-heatmap.png') });
+    await page.locator('.summary-section').screenshot({ path: path.join(SHOTS, 'compare-diverged-summary.png') });
+
+    // Exclude them: the address keeps it, the notes say so.
+    await page.getByRole('radio', { name: 'exclude' }).click();
+    await expect.poll(() => pageSpec().divergedRuns).toBe('exclude');
+    await dead.locator('.chart-notes').getByText(/^Diverged runs \(loss NaN or ∞\) are excluded/).waitFor();
+
+    // A legend click hides a group from every chart; it stays in the legend (struck through) and the notes name it.
+    const curves = await dead.locator('.mean-line path.recharts-curve').count();
+    await dead.getByRole('button', { name: 'ReLU', exact: true }).click();
+    await expect.poll(() => pageSpec().hiddenGroups).toEqual(['variant="ReLU"']);
+    await expect.poll(() => dead.locator('.mean-line path.recharts-curve').count()).toBeLessThan(curves);
+    expect(await dead.getByRole('button', { name: 'ReLU', exact: true }).getAttribute('aria-pressed')).toBe('false');
+    await dead.locator('.chart-notes').getByText(/^Hidden: ReLU \(3 runs\)/).waitFor();
+
+    // What is exported from this view is what it shows: no ReLU rows, the footnote in the figure.
+    await dead.getByRole('button', { name: /^Export Dead fraction/ }).click();
+    const menu = dead.locator('.export-panel');
+    const csv = await download(menu.getByRole('button', { name: 'CSV', exact: true }), 'diverged.csv');
+    const csvRows = fs.readFileSync(csv.file, 'utf8').trim().split('\n').slice(1).map(csvFields);
+    expect(csvRows.some((r) => r[2] === 'ReLU')).toBe(false);
+    expect(csvRows.length).toBeGreaterThan(0);
+    const svg = await download(menu.getByRole('button', { name: 'SVG', exact: true }), 'diverged.svg');
+    const svgText = fs.readFileSync(svg.file, 'utf8');
+    expect(svgText).toContain('Hidden: ReLU (3 runs)');
+    expect(svgText).toContain('Diverged runs (loss NaN or ∞) are excluded');
+    for (const v of divergingVariants) expect(svgText).toContain(`${v} (${divergedOf(v)}/3 diverged)`);
+    files.divergedSvg = svg.file;
+    await page.keyboard.press('Escape');
+    await shot('compare-diverged-excluded');
+
+    await api('updateSettings', { theme: 'dark' });
+    await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
+    await page.getByRole('radio', { name: 'count until diverged' }).click();
+    await dead.getByRole('button', { name: 'ReLU', exact: true }).click();
+    await expect.poll(() => pageSpec().hiddenGroups).toEqual([]);
+    await page.mouse.move(1, 1);
+    await shot('compare-diverged-dark');
+    await dead.screenshot({ path: path.join(SHOTS, 'compare-diverged-dark-dead-fraction.png') });
+    await chart('dead-heatmap').screenshot({ path: path.join(SHOTS, 'compare-diverged-dark-heatmap.png') });
+    await api('updateSettings', { theme: 'light' });
   });
 
   it('dark theme', async () => {

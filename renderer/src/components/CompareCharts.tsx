@@ -29,6 +29,12 @@ export interface LegendGroup {
   name: string;
   color: string;
   dash: string;
+  /** Hidden from the charts (drawn struck through; a click shows it again). */
+  hidden?: boolean;
+  /** "2/3 diverged", shown next to the name. */
+  divergence?: string | null;
+  /** Whether the diverged runs are excluded from the group's numbers. */
+  excluded?: boolean;
 }
 
 /** A short line in the group's colour and dash pattern (over its band colour when bands are drawn). */
@@ -43,15 +49,52 @@ export function GroupSwatch({ color, dash, band = false, width = 30 }: { color: 
   );
 }
 
-export function ChartLegend({ groups, band }: { groups: readonly LegendGroup[]; band: boolean }) {
+/** "2/3 diverged" (and whether they are left out), as a small badge after a group's name. */
+export function DivergenceBadge({ divergence, excluded }: { divergence: string | null | undefined; excluded?: boolean }) {
+  if (!divergence) return null;
+  return (
+    <span className="diverged-badge" title={excluded ? 'Diverged runs are excluded from this group' : 'Diverged runs count up to their last measured epoch'}>
+      {divergence}
+      {excluded ? ', excluded' : ''}
+    </span>
+  );
+}
+
+/**
+ * The legend of every chart: all groups, each a button that hides the group from the charts (and from
+ * what is exported from them) or shows it again. Hidden groups stay listed, struck through.
+ */
+export function ChartLegend({ groups, band, onToggle }: { groups: readonly LegendGroup[]; band: boolean; onToggle?: (key: string) => void }) {
   if (groups.length === 0) return null;
   return (
     <ul className="chart-legend" aria-label="Legend">
       {groups.map((g) => (
-        <li key={g.key}>
-          <GroupSwatch color={g.color} dash={g.dash} band={band} />
-          <span>{g.name}</span>
+        <li key={g.key} className={g.hidden ? 'legend-hidden' : undefined}>
+          {onToggle ? (
+            <button type="button" className="legend-btn" aria-pressed={!g.hidden} title={g.hidden ? `Show ${g.name} in the charts` : `Hide ${g.name} from the charts`} onClick={() => onToggle(g.key)}>
+              <GroupSwatch color={g.color} dash={g.dash} band={band} />
+              <span className="legend-name">{g.name}</span>
+            </button>
+          ) : (
+            <>
+              <GroupSwatch color={g.color} dash={g.dash} band={band} />
+              <span className="legend-name">{g.name}</span>
+            </>
+          )}
+          <DivergenceBadge divergence={g.divergence} excluded={g.excluded} />
         </li>
+      ))}
+    </ul>
+  );
+}
+
+/** What the chart's numbers rest on (the same lines as the exported figure's footnote). */
+export function ChartNotes({ notes }: { notes: readonly string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <ul className="chart-notes" aria-label="Notes">
+      {notes.map((n) => (
+        <li key={n}>{n}</li>
       ))}
     </ul>
   );
@@ -222,7 +265,7 @@ function LinePanel({
                   const row = props.payload?.[0]?.payload as LineRow | undefined;
                   const x = row?.x as number;
                   const head = xLabel === 'Epoch' ? `Epoch ${x}` : `${formatNumber(x, 4)} s (mean wall time)`;
-                  return <BandTooltip active={props.active} head={head} row={row} groups={series} valuePrefix="m" fraction={fraction} colors={colors} />;
+                  return <BandTooltip active={props.active} head={head} row={row} groups={series} valuePrefix="m" fraction={fraction} colors={colors} band={showBand} />;
                 }}
               />
               {showBand &&
@@ -286,7 +329,8 @@ function LinePanel({
 
 /**
  * The tooltip of every band chart: one row per group with its swatch, mean (row key `<prefix><i>`),
- * band limits (`lo<i>`, `hi<i>`) and the number of runs (`n<i>`).
+ * band limits (`lo<i>`, `hi<i>`, or why there is no band), the number of runs (`n<i>`) and, for values
+ * read at one epoch, that epoch (`epoch<i>`).
  */
 function BandTooltip({
   active,
@@ -296,6 +340,7 @@ function BandTooltip({
   valuePrefix,
   fraction,
   colors,
+  band,
 }: {
   active?: boolean;
   head: string;
@@ -304,6 +349,8 @@ function BandTooltip({
   valuePrefix: string;
   fraction: boolean;
   colors: ChartColors;
+  /** Whether the chart draws bands at all (band kind not 'none'). */
+  band: boolean;
 }) {
   if (!active || !row) return null;
   return (
@@ -316,6 +363,9 @@ function BandTooltip({
             if (typeof m !== 'number') return null;
             const lo = row[`lo${i}`];
             const hi = row[`hi${i}`];
+            const n = row[`n${i}`];
+            const epoch = row[`epoch${i}`];
+            const hasBand = typeof lo === 'number' && typeof hi === 'number' && Number.isFinite(lo) && Number.isFinite(hi);
             return (
               <tr key={g.groupKey}>
                 <td>
@@ -323,8 +373,9 @@ function BandTooltip({
                 </td>
                 <td className="tt-name">{g.name}</td>
                 <td className="num">{formatValue(m, fraction)}</td>
-                <td className="num tt-band">{typeof lo === 'number' && typeof hi === 'number' && lo !== hi ? `[${formatValue(lo, fraction)}, ${formatValue(hi, fraction)}]` : ''}</td>
-                <td className="num tt-n">n={String(row[`n${i}`] ?? '')}</td>
+                <td className="num tt-band">{hasBand ? `[${formatValue(lo, fraction)}, ${formatValue(hi, fraction)}]` : band ? <span className="tt-noband">no band: n &lt; 2</span> : ''}</td>
+                <td className="num tt-n">n = {String(n ?? '')}</td>
+                {typeof epoch === 'number' && <td className="num tt-epoch">epoch {epoch}</td>}
               </tr>
             );
           })}
@@ -379,7 +430,7 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
                         cursor={{ fill: colors.grid, fillOpacity: 0.45 }}
                         content={(props) => {
                           const row = props.payload?.[0]?.payload as BarRow | undefined;
-                          return <BandTooltip active={props.active} head={String(row?.category ?? '')} row={row} groups={panel.groups} valuePrefix="v" fraction={fraction} colors={colors} />;
+                          return <BandTooltip active={props.active} head={String(row?.category ?? '')} row={row} groups={panel.groups} valuePrefix="v" fraction={fraction} colors={colors} band={spec.band !== 'none'} />;
                         }}
                       />
                       {panel.groups.map((g, i) => (
@@ -434,7 +485,7 @@ function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
 
 const HEAT_MARGIN = { left: 46, right: 88, top: 8, bottom: 40 };
 
-/** Layer × epoch grid of the focus group's mean dead fraction, in viridis (0 dark purple, 1 yellow). */
+/** Layer × epoch grid of the focus group's mean dead fraction, in viridis over the data's range (lowest dark purple, highest yellow). */
 export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
@@ -458,6 +509,10 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
   const cellY = (r: number) => HEAT_MARGIN.top + (rows - 1 - r) * ch;
   const barX = HEAT_MARGIN.left + plotW + 16;
   const hovered = hover ? chart.values[hover.layer]?.[hover.epoch] : undefined;
+  const hoveredN = hover ? chart.counts[hover.layer]?.[hover.epoch] : undefined;
+  const [d0, d1] = chart.domain;
+  const scaleT = (v: number) => (v - d0) / (d1 - d0 || 1);
+  const barTicks = linearTicks(d0, d1, 5).filter((t) => t.label !== null && t.value >= d0 - 1e-12 && t.value <= d1 + 1e-12);
   return (
     <div className="heatmap" ref={ref} style={{ height }}>
       {width > 0 && (
@@ -480,7 +535,7 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
                   y={cellY(r)}
                   width={cw + 0.5}
                   height={ch + 0.5}
-                  fill={colorScale('viridis', v)}
+                  fill={colorScale('viridis', scaleT(v))}
                   onMouseEnter={() => setHover({ layer: r, epoch: c, left: cellX(c) + cw / 2, top: cellY(r) })}
                 />
               ) : null,
@@ -511,15 +566,15 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
             Epoch
           </text>
           <rect x={barX} y={HEAT_MARGIN.top} width={12} height={plotH} fill={`url(#${gradientId})`} stroke={colors.axis} strokeWidth={0.5} />
-          {[0, 0.25, 0.5, 0.75, 1].map((t) => (
-            <g key={t}>
-              <line x1={barX + 12} x2={barX + 16} y1={HEAT_MARGIN.top + plotH * (1 - t)} y2={HEAT_MARGIN.top + plotH * (1 - t)} stroke={colors.axis} />
-              <text x={barX + 18} y={HEAT_MARGIN.top + plotH * (1 - t)} dy="0.34em" fill={colors.text} fontSize={11}>
-                {t}
+          {barTicks.map((t) => (
+            <g key={t.value} className="colorbar-tick">
+              <line x1={barX + 12} x2={barX + 16} y1={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} y2={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} stroke={colors.axis} />
+              <text x={barX + 18} y={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} dy="0.34em" fill={colors.text} fontSize={11}>
+                {formatPercent(t.value, d1 - d0 < 0.1 ? 1 : 0)}
               </text>
             </g>
           ))}
-          <text transform={`translate(${barX + 62} ${HEAT_MARGIN.top + plotH / 2}) rotate(-90)`} textAnchor="middle" fill={colors.text} fontSize={11.5}>
+          <text transform={`translate(${barX + 66} ${HEAT_MARGIN.top + plotH / 2}) rotate(-90)`} textAnchor="middle" fill={colors.text} fontSize={11.5}>
             Dead fraction
           </text>
         </svg>
@@ -529,7 +584,7 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
           <div className="tt-head">
             Layer {chart.layers[hover.layer] + 1}, epoch {chart.epochs[hover.epoch]}
           </div>
-          <div>{Number.isFinite(hovered) ? `${formatPercent(hovered, 1)} dead` : 'no data'}</div>
+          <div>{Number.isFinite(hovered) ? `${formatPercent(hovered, 1)} dead, n = ${hoveredN ?? 0}` : 'no data'}</div>
         </div>
       )}
     </div>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetricsDto } from '../../../shared/api.js';
 import { comparisonSpecSchema } from '../../../shared/compare.js';
 import { buildComparison, chartData, chartToCsv, chartToFigure, pickEvenly, type ComparedRun } from '../../../shared/charts.js';
-import { renderFigureSvg } from '../../../shared/figure/index.js';
+import { figureSize, measureText, renderFigureSvg } from '../../../shared/figure/index.js';
 import { validateExperiment } from '../../../shared/config.js';
 
 const base = validateExperiment({
@@ -139,7 +139,7 @@ describe('diverged runs, final epochs, hidden groups', () => {
     expect(Number.isNaN(s.points[3].lo) && Number.isNaN(s.points[3].hi)).toBe(true);
     expect(Number.isFinite(s.points[2].lo)).toBe(true);
     expect(s.legendName).toBe('activation=prelu (2/3 diverged)');
-    expect(chart.notes).toContain('Diverged runs (loss NaN or infinite) count up to their last measured epoch, so n drops after it: activation=prelu 2/3 diverged after epochs 1 and 2.');
+    expect(chart.notes).toContain('Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: activation=prelu 2/3 after epochs 1 and 2.');
     expect(chart.notes).toContain('n = 3 runs per group.');
     expect(chart.notes).toContain('Band: ± one standard deviation over the runs, drawn only where n ≥ 2.');
     // The CSV carries n per point.
@@ -157,11 +157,11 @@ describe('diverged runs, final epochs, hidden groups', () => {
     const chart = chartData(model, 'dead-fraction', spec);
     if (chart.kind !== 'lines') throw new Error('expected lines');
     expect(chart.panels[0].series.find((x) => x.groupKey === g.key)!.points.map((p) => p.n)).toEqual([1, 1, 1, 1]);
-    expect(chart.notes).toContain('n per group: activation=prelu 1 and activation=relu 3.');
-    expect(chart.notes).toContain('Diverged runs (loss NaN or infinite) are excluded: activation=prelu 2/3 diverged.');
+    expect(chart.notes).toContain('n per group: activation=prelu 1; activation=relu 3.');
+    expect(chart.notes).toContain('Diverged runs (loss NaN or ∞) are excluded: activation=prelu 2/3.');
     const svg = renderFigureSvg(chartToFigure(chart, spec, { preset: 'double-column' }));
     expect(svg).toContain('activation=prelu (2/3 diverged)');
-    expect(svg).toContain('Diverged runs (loss NaN or infinite) are excluded');
+    expect(svg).toContain('Diverged runs (loss NaN or ∞) are excluded');
   });
 
   it('"final" is one epoch per group (the last all its runs reached), stated in the bars, their CSV and the notes', () => {
@@ -178,7 +178,7 @@ describe('diverged runs, final epochs, hidden groups', () => {
     // Layer 1 at epoch 1 for all three PReLU runs: 0.1·seed + 0.05 — not each run's own last epoch.
     expect(p.values[0]).toMatchObject({ epoch: 1, n: 3 });
     expect(p.values[0].mean).toBeCloseTo((0.15 + 0.25 + 0.35) / 3, 12);
-    expect(bars.notes).toContain('Values at the last epoch all runs of a group reached: activation=prelu epoch 1 and activation=relu epoch 3.');
+    expect(bars.notes).toContain('Values at the last epoch all runs of a group reached: activation=prelu epoch 1; activation=relu epoch 3.');
     const csv = chartToCsv(bars).trim().split('\n');
     expect(csv[0]).toBe('chart,panel,group,category,epoch,mean,lo,hi,n');
     expect(csv.find((l) => l.includes('activation=prelu,Layer 1'))!.split(',').slice(4, 5)).toEqual(['1']);
@@ -235,5 +235,23 @@ describe('diverged runs, final epochs, hidden groups', () => {
     if (flat.kind !== 'heatmap') throw new Error('expected heatmap');
     expect(flat.domain).toEqual([0, 1]);
     expect(flat.notes).toContain('Colour scale: 0 % to 100 % dead (every cell the same).');
+  });
+
+  it('the figure grows by its notes, so they never squeeze the plots, and they wrap for the widest fallback font', () => {
+    const spec = comparisonSpecSchema.parse({ runIds: ids, band: 'ci95' });
+    const chart = chartData(buildComparison(mixed, spec), 'final-dead-bars', spec);
+    const figure = chartToFigure(chart, spec, { preset: 'single-column' });
+    const bare = chartToFigure({ ...chart, notes: [] }, spec, { preset: 'single-column' });
+    expect(figureSize(bare).heightIn).toBe(2.6);
+    expect(figureSize(figure).heightIn).toBeGreaterThan(2.6 + chart.notes.length * 0.1);
+    const svg = renderFigureSvg(figure);
+    const spine = (text: string) => /class="spine" d="M([\d.]+) ([\d.]+)L[\d.]+ ([\d.]+)/.exec(text)!.slice(2, 4).map(Number);
+    const [top, bottom] = spine(svg);
+    const [bareTop, bareBottom] = spine(renderFigureSvg(bare));
+    expect(bottom - top).toBeCloseTo(bareBottom - bareTop, 0);
+    // Every note line fits the width even in DejaVu Sans (about a tenth wider than Helvetica).
+    const lines = [...svg.matchAll(/<text class="note"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(lines.length).toBeGreaterThan(chart.notes.length);
+    for (const line of lines) expect(measureText(line, 6.4, "'DejaVu Sans'") * 1.0).toBeLessThan(252 - 9.6);
   });
 });
