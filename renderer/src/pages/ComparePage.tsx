@@ -762,7 +762,7 @@ function SummaryTableRow({ row, table }: { row: SummaryRow; table: SummaryTable 
       </td>
       <td className={`num${row.divergedCount > 0 ? ' diverged-cell' : ''}`}>
         {row.divergedCount > 0 ? `${row.divergedCount}/${row.runCount}` : '0'}
-        {row.divergedCount > 0 && <span className="stat-band">{row.divergedExcluded ? 'excluded' : 'until diverged'}</span>}
+        {row.divergedCount > 0 && <span className="stat-band">{row.divergedExcluded ? 'excluded' : 'counted until diverged'}</span>}
       </td>
       <td className="num">{row.finalEpoch ?? '—'}</td>
       {row.cells.map((c, i) => (
