@@ -452,13 +452,6 @@ function finalDeadBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody 
   };
 }
 
-/** The measurement at `epoch` (null: the last one). */
-export function epochAt(epochs: readonly EpochMetricsDto[], epoch: number | null): EpochMetricsDto | undefined {
-  if (epochs.length === 0) return undefined;
-  if (epoch === null) return epochs.reduce((a, b) => (b.epoch > a.epoch ? b : a));
-  return epochs.find((e) => e.epoch === epoch);
-}
-
 function revivalBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
   const categories = layerCategories(model);
   // Every run of a group is read up to the same epoch (the group's), so short runs do not count fewer chances to die.
