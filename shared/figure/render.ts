@@ -6,7 +6,7 @@
 import { colorScale, lightness, parseHexColor } from './colormap.js';
 import { figureSize, panelGrid, presetOf } from './layout.js';
 import { GROUP_COLORS, GROUP_DASHES } from './palette.js';
-import { measureText, resolveFontFamily, wrapText } from './text.js';
+import { fallbackWidthFactor, measureText, resolveFontFamily, wrapText } from './text.js';
 import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick, type TickLabel } from './ticks.js';
 import type { AxisScale, BarsPanel, FigurePanel, FigureSpec, HeatmapPanel, LegendPosition, LinesPanel, MaybeNumber, RidgesPanel } from './types.js';
 import { el, escapeXml, num, pathData } from './xml.js';
@@ -691,8 +691,9 @@ interface PanelLayout {
   colorbarX: number;
 }
 
+/** Width a legend entry takes: planned for the widest family of the stack, so neighbours never overlap. */
 function legendItemWidth(e: LegendEntry, ctx: Ctx, size: number): number {
-  return swatchWidth(e, ctx) + ctx.fs * 0.4 + measureText(e.name, size, ctx.family);
+  return swatchWidth(e, ctx) + ctx.fs * 0.4 + measureText(e.name, size, ctx.family) * fallbackWidthFactor(ctx.family);
 }
 
 const PATCH_W = 1.1;

@@ -73,7 +73,7 @@ export function measureText(text: string, sizePt: number, family: string, bold =
  * the next family (on Linux often DejaVu Sans, about a tenth wider). Wrapping plans for the widest, plus
  * a small margin for italics, so wrapped text never runs off the figure.
  */
-function fallbackWidthFactor(family: string): number {
+export function fallbackWidthFactor(family: string): number {
   const first = familyWidthFactor(family);
   const widest = Math.max(first, ...family.split(',').map((f) => familyWidthFactor(f.trim())));
   return (widest / first) * 1.04;
