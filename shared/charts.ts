@@ -662,7 +662,10 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
   const figure: FigureSpec = { ...base, panels };
   const extraPt = figureNotesHeight({ ...figure, notes: [] }, chart.notes);
   const size = figureSize(figure);
-  return extraPt > 0 ? { ...figure, height: size.height + (size.unit === 'in' ? extraPt / PT_PER_IN : (extraPt / PT_PER_IN) * CSS_PX_PER_IN) } : figure;
+  if (extraPt <= 0) return figure;
+  // Rounded up to what the SVG writes (1/100 in, whole px), so the PNG's size is exactly figurePixelSize's.
+  const height = size.unit === 'in' ? Math.ceil((size.height + extraPt / PT_PER_IN) * 100) / 100 : Math.ceil(size.height + (extraPt / PT_PER_IN) * CSS_PX_PER_IN);
+  return { ...figure, height };
 }
 
 /** Exactly the plotted values, aggregates included, one row per point, each with n (the runs it rests on). */

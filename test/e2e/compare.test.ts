@@ -33,6 +33,9 @@ const VARIANTS = ['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init', 'Lower lear
 
 reportSkip('compare.test.ts');
 
+/** `expect.poll` with room for a busy machine: the page redraws nine charts after each change. */
+const poll: typeof expect.poll = (actual, options) => expect.poll(actual, { timeout: 20_000, ...(typeof options === 'object' ? options : {}) });
+
 // jsdom (a dev dependency) has no bundled types and this tsconfig has no DOM lib: type what we use.
 interface XNode {
   textContent: string | null;
@@ -85,10 +88,10 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
 
   const api = <T>(operation: string, ...args: unknown[]) => app.api<T>(operation, ...args);
 
-  /** Closes the toasts, so they do not cover the charts in screenshots. */
+  /** Closes the toasts, so they do not cover the charts in screenshots (one may close itself meanwhile). */
   async function dismissToasts(): Promise<void> {
     const buttons = page.locator('.toasts button[aria-label="Dismiss"]');
-    while ((await buttons.count()) > 0) await buttons.first().click();
+    while ((await buttons.count()) > 0) await buttons.first().click({ timeout: 2000 }).catch(() => undefined);
   }
 
   async function shot(name: string): Promise<void> {
@@ -119,7 +122,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
 
   /** Waits until the headline chart has drawn a mean curve per group. */
   async function chartsDrawn(groups = 6): Promise<void> {
-    await expect.poll(() => chart('dead-fraction').locator('path.recharts-curve').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(groups);
+    await poll(() => chart('dead-fraction').locator('path.recharts-curve').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(groups);
   }
 
   beforeAll(async () => {
@@ -168,16 +171,16 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await page.getByRole('button', { name: 'Group by' }).click();
     await page.getByRole('checkbox', { name: 'variant', exact: true }).check();
     await page.keyboard.press('Escape');
-    await expect.poll(() => pageSpec().groupBy).toEqual(['variant']);
+    await poll(() => pageSpec().groupBy).toEqual(['variant']);
     // Groups keep the experiment's declared order of variants, not an alphabetical one.
     const legend = chart('dead-fraction').locator('.chart-legend li');
-    await expect.poll(() => legend.allTextContents()).toEqual(VARIANTS);
+    await poll(() => legend.allTextContents()).toEqual(VARIANTS);
     await page.getByText('12 runs in 6 groups').waitFor();
   });
 
   it('switches the band, the log scale and the layer; the charts redraw', async () => {
     await page.getByRole('radio', { name: '± SE' }).click();
-    await expect.poll(() => chart('dead-fraction').locator('h3').textContent()).toBe('Dead fraction (mean ± SE)');
+    await poll(() => chart('dead-fraction').locator('h3').textContent()).toBe('Dead fraction (mean ± SE)');
     expect(pageSpec().band).toBe('se');
     expect(await chart('dead-fraction').locator('.recharts-area-area').count()).toBeGreaterThanOrEqual(6);
 
@@ -186,19 +189,19 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await chart('dead-fraction').getByText(/Log y axis: \d+ values? ≤ 0 left out/).waitFor();
     // Decade ticks only (10^k, written 0.01 / 0.1 / 1 or 10 with a superscript exponent).
     const yTicks = async () => (await chart('dead-fraction').locator('.recharts-yAxis-tick-labels text').allTextContents()).filter((t) => t !== '');
-    await expect.poll(async () => (await yTicks()).length).toBeGreaterThan(1);
+    await poll(async () => (await yTicks()).length).toBeGreaterThan(1);
     for (const t of await yTicks()) expect(t).toMatch(/^(0\.0*1|1|10+|10−\d+)$/);
     expect(pageSpec().logY).toBe(true);
     await chart('dead-fraction').screenshot({ path: path.join(SHOTS, 'compare-log-y.png') });
     await page.getByRole('checkbox', { name: 'Log y' }).uncheck();
-    await expect.poll(() => chart('dead-fraction').locator('.chart-axis-note').count()).toBe(0);
+    await poll(() => chart('dead-fraction').locator('.chart-axis-note').count()).toBe(0);
 
     // All layers: small multiples, one panel per hidden layer, each with its curves.
     await page.getByRole('combobox', { name: 'Layer' }).selectOption('all');
     const panels = chart('dead-fraction').locator('.compare-panel');
-    await expect.poll(() => panels.count()).toBe(4);
+    await poll(() => panels.count()).toBe(4);
     for (let i = 0; i < 4; i++) {
-      await expect.poll(() => panels.nth(i).locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(6);
+      await poll(() => panels.nth(i).locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(6);
       expect(await panels.nth(i).locator('.panel-title').textContent()).toBe(`layer ${i + 1}`);
     }
     const d = await panels.nth(3).locator('path.recharts-curve').first().getAttribute('d');
@@ -206,14 +209,14 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     expect(pageSpec().layer).toBe('all');
 
     // Every chart of the page draws something.
-    await expect.poll(() => chart('final-dead-bars').locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
-    await expect.poll(() => chart('dead-heatmap').locator('rect.heat-cell').count()).toBe(4 * 4);
-    await expect.poll(() => chart('loss').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
-    await expect.poll(() => chart('accuracy').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
-    await expect.poll(() => chart('histograms').locator('.recharts-area-area').count()).toBe(4);
-    await expect.poll(() => chart('revival').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
-    await expect.poll(() => chart('active-probability').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
-    await expect.poll(() => chart('dormant-fraction').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
+    await poll(() => chart('final-dead-bars').locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
+    await poll(() => chart('dead-heatmap').locator('rect.heat-cell').count()).toBe(4 * 4);
+    await poll(() => chart('loss').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
+    await poll(() => chart('accuracy').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
+    await poll(() => chart('histograms').locator('.recharts-area-area').count()).toBe(4);
+    await poll(() => chart('revival').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    await poll(() => chart('active-probability').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
+    await poll(() => chart('dormant-fraction').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
     await page.locator('.summary-table tbody tr').first().waitFor();
     expect(await page.locator('.summary-table tbody tr').count()).toBe(6);
 
@@ -321,7 +324,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     const input = page.getByRole('textbox', { name: 'Legend name of ReLU baseline' });
     await input.fill('ReLU (baseline)');
     await input.press('Enter');
-    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
+    await poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
     expect(Object.values(pageSpec().groupNames)).toEqual(['ReLU (baseline)']);
 
     await page.getByRole('button', { name: 'Save comparison…' }).click();
@@ -339,7 +342,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await chartsDrawn();
     expect(await page.getByRole('radio', { name: '± SE' }).getAttribute('aria-checked')).toBe('true');
     expect(await page.getByRole('combobox', { name: 'Layer' }).inputValue()).toBe('all');
-    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
+    await poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
   });
 
   it('opens, renames and deletes the saved comparison from the list', async () => {
@@ -378,7 +381,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await page.waitForURL(/#\/compare\?runs=/);
     await chartsDrawn(2);
     expect(pageSpec().runIds.sort((a, b) => a - b)).toEqual(picked.map((r) => r.id).sort((a, b) => a - b));
-    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toEqual(['ReLU baseline', 'Leaky ReLU']);
+    await poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toEqual(['ReLU baseline', 'Leaky ReLU']);
     await page.getByText('4 runs in 2 groups').waitFor();
     // Each group keeps the colour it had among all six variants.
     const full = buildComparison(await api<ComparedRun[]>('getComparedRuns', { experimentIds: [experimentId] }), pageSpec());
@@ -416,7 +419,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await page.goto(`${origin}/#/compare?exp=${divergingId}&group=variant&band=std`);
     await chartsDrawn(3);
     const dead = chart('dead-fraction');
-    await expect.poll(() => dead.locator('.chart-legend .legend-name').allTextContents()).toEqual(['ReLU', 'ELU at lr 1000', 'PReLU at lr 1000']);
+    await poll(() => dead.locator('.chart-legend .legend-name').allTextContents()).toEqual(['ReLU', 'ELU at lr 1000', 'PReLU at lr 1000']);
     const legendEntry = (v: string) => dead.locator('.chart-legend li').filter({ has: page.getByRole('button', { name: v, exact: true }) });
     for (const v of divergingVariants) await legendEntry(v).getByText(`${divergedOf(v)}/3 diverged`).waitFor();
     await dead.locator('.chart-notes').getByText(/^Diverged runs \(loss NaN or ∞\) count up to their last measured epoch, so n drops after it/).waitFor();
@@ -436,14 +439,14 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
 
     // Exclude them: the address keeps it, the notes say so.
     await page.getByRole('radio', { name: 'exclude' }).click();
-    await expect.poll(() => pageSpec().divergedRuns).toBe('exclude');
+    await poll(() => pageSpec().divergedRuns).toBe('exclude');
     await dead.locator('.chart-notes').getByText(/^Diverged runs \(loss NaN or ∞\) are excluded/).waitFor();
 
     // A legend click hides a group from every chart; it stays in the legend (struck through) and the notes name it.
     const curves = await dead.locator('.mean-line path.recharts-curve').count();
     await dead.getByRole('button', { name: 'ReLU', exact: true }).click();
-    await expect.poll(() => pageSpec().hiddenGroups).toEqual(['variant="ReLU"']);
-    await expect.poll(() => dead.locator('.mean-line path.recharts-curve').count()).toBeLessThan(curves);
+    await poll(() => pageSpec().hiddenGroups).toEqual(['variant="ReLU"']);
+    await poll(() => dead.locator('.mean-line path.recharts-curve').count()).toBeLessThan(curves);
     expect(await dead.getByRole('button', { name: 'ReLU', exact: true }).getAttribute('aria-pressed')).toBe('false');
     await dead.locator('.chart-notes').getByText(/^Hidden: ReLU \(3 runs\)/).waitFor();
 
@@ -464,10 +467,10 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await shot('compare-diverged-excluded');
 
     await api('updateSettings', { theme: 'dark' });
-    await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
+    await poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
     await page.getByRole('radio', { name: 'count until diverged' }).click();
     await dead.getByRole('button', { name: 'ReLU', exact: true }).click();
-    await expect.poll(() => pageSpec().hiddenGroups).toEqual([]);
+    await poll(() => pageSpec().hiddenGroups).toEqual([]);
     await page.mouse.move(1, 1);
     await shot('compare-diverged-dark');
     await dead.screenshot({ path: path.join(SHOTS, 'compare-diverged-dark-dead-fraction.png') });
@@ -478,7 +481,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
   it('dark theme', async () => {
     await api('updateSettings', { theme: 'dark' });
     await page.goto(`${origin}/#/compare?exp=${experimentId}&group=variant&band=std&showRuns=1`);
-    await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
+    await poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
     await chartsDrawn();
     await shot('compare-dark');
     for (const kind of ['dead-fraction', 'final-dead-bars', 'dead-heatmap', 'histograms']) {
@@ -500,17 +503,17 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     const input = page.getByLabel('Import bundle');
     await input.setInputFiles(bundle.file);
     const result = page.getByTestId('import-result');
-    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 1 experiment, 12 runs; 0 skipped/);
+    await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 1 experiment, 12 runs; 0 skipped/);
     await page.getByRole('link', { name: 'Mitigations side by side' }).waitFor();
     await shot('compare-bundle-imported');
 
     await input.setInputFiles(bundle.file);
-    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 0 experiments, 0 runs; 13 skipped/);
+    await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 0 experiments, 0 runs; 13 skipped/);
 
     const junk = path.join(tmp, 'junk.relulab');
     fs.writeFileSync(junk, 'not a bundle');
     await input.setInputFiles(junk);
-    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Could not import junk\.relulab: .+/);
+    await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Could not import junk\.relulab: .+/);
     // The refused import was answered with an HTTP error the page handled.
     for (let i = pageErrors.length - 1; i >= 0; i--) if (/HTTP 4\d\d .*importBundle|status of 4\d\d/.test(pageErrors[i])) pageErrors.splice(i, 1);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetricsDto } from '../../../shared/api.js';
 import { comparisonSpecSchema } from '../../../shared/compare.js';
 import { buildComparison, chartData, chartToCsv, chartToFigure, pickEvenly, type ComparedRun } from '../../../shared/charts.js';
-import { figureSize, measureText, renderFigureSvg } from '../../../shared/figure/index.js';
+import { figureSize, measureText, renderFigureSvg, svgPhysicalSize } from '../../../shared/figure/index.js';
 import { validateExperiment } from '../../../shared/config.js';
 
 const base = validateExperiment({
@@ -244,11 +244,15 @@ describe('diverged runs, final epochs, hidden groups', () => {
     const bare = chartToFigure({ ...chart, notes: [] }, spec, { preset: 'single-column' });
     expect(figureSize(bare).heightIn).toBe(2.6);
     expect(figureSize(figure).heightIn).toBeGreaterThan(2.6 + chart.notes.length * 0.1);
+    // A height the SVG writes exactly (1/100 in), so a PNG's pixel size is what figurePixelSize says.
+    expect(Math.abs(figureSize(figure).heightIn * 100 - Math.round(figureSize(figure).heightIn * 100))).toBeLessThan(1e-9);
+    expect(svgPhysicalSize(renderFigureSvg(figure))!.heightIn).toBeCloseTo(figureSize(figure).heightIn, 12);
     const svg = renderFigureSvg(figure);
     const spine = (text: string) => /class="spine" d="M([\d.]+) ([\d.]+)L[\d.]+ ([\d.]+)/.exec(text)!.slice(2, 4).map(Number);
     const [top, bottom] = spine(svg);
     const [bareTop, bareBottom] = spine(renderFigureSvg(bare));
-    expect(bottom - top).toBeCloseTo(bareBottom - bareTop, 0);
+    // The same plot height (within the rounding of the figure's height to 1/100 in = 0.72 pt).
+    expect(Math.abs(bottom - top - (bareBottom - bareTop))).toBeLessThan(0.75);
     // Every note line fits the width even in DejaVu Sans (about a tenth wider than Helvetica).
     const lines = [...svg.matchAll(/<text class="note"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(lines.length).toBeGreaterThan(chart.notes.length);
