@@ -1,6 +1,7 @@
 /**
  * CLI commands for comparisons, figures and bundles:
- *   relu-lab compare save NAME (--experiment ID … | --run ID …) [--group-by FIELD …] [--band …] …
+ *   relu-lab compare save NAME (--experiment ID … | --run ID …) [--group-by FIELD …] [--band …]
+ *                         [--diverged include|exclude] [--hide GROUP …] …
  *   relu-lab compare list | show NAME | delete NAME
  *   relu-lab figure NAME --chart KIND --format svg|pdf|png|csv --out FILE [--dpi N] [--preset P] …
  *   relu-lab import BUNDLE
@@ -8,13 +9,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BAND_KINDS, CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput } from '../../shared/compare.js';
+import { BAND_KINDS, CHART_KINDS, comparisonSpecSchema, DIVERGED_RUNS, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
+import { buildComparison } from '../../shared/charts.js';
 import { FIGURE_FORMATS, type FigureFormat } from '../../shared/api.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from '../../shared/figure/types.js';
 import { formatPath } from '../../shared/config.js';
 import type { LabStore } from '../../db/store.js';
 import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
-import { renderComparisonChart } from '../figure/comparison.js';
+import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
 import { jsonText, table, terminalSafe } from './format.js';
 import { checkOutput, writeOutput, type OutputKind, type OutputStreams } from './output.js';
@@ -61,6 +63,8 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
     'log-y': {},
     smoothing: { value: true },
     'at-epoch': { value: true },
+    diverged: { value: true },
+    hide: { value: true, repeat: true },
     json: {},
   });
   const store = ctx.openStore(options.db);
@@ -81,6 +85,7 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
           logY: Boolean(options['log-y']),
           smoothing: numberOption('smoothing', options.smoothing, 0, 0.999) ?? 0,
           atEpoch: options['at-epoch'] === undefined ? null : wholeNumber('at-epoch', options['at-epoch'], 0),
+          divergedRuns: oneOf('diverged', options.diverged, DIVERGED_RUNS, 'include'),
         };
         if (spec.experimentIds!.length === 0 && spec.runIds!.length === 0) throw new UsageError('compare save: give --experiment ID or --run ID (repeatable, or comma-separated)');
         for (const id of spec.experimentIds!) if (!store.getExperiment(id)) throw ctx.fail(`experiment ${id} does not exist in ${store.file}`);
@@ -88,6 +93,8 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
         if (missing.length > 0) throw ctx.fail(`run ${missing[0]} does not exist in ${store.file}`);
         const parsed = comparisonSpecSchema.safeParse(spec);
         if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
+        const hide = (options.hide as string[] | undefined) ?? [];
+        if (hide.length > 0) parsed.data.hiddenGroups = hiddenGroupKeys(store, parsed.data, hide);
         const saved = store.saveComparison(positionals[0], parsed.data);
         ctx.io.stdout.write(options.json ? `${jsonText(saved)}\n` : `saved comparison ${saved.id} "${terminalSafe(saved.name)}"\n`);
         return 0;
@@ -125,6 +132,23 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
   } finally {
     store.close();
   }
+}
+
+/**
+ * The keys of the groups `--hide` names: each value is a group's label (e.g. the variant name, or
+ * `activation=relu`) or its key; one that names no group is an error listing the groups there are.
+ */
+function hiddenGroupKeys(store: LabStore, spec: ComparisonSpec, names: readonly string[]): string[] {
+  const groups = buildComparison(loadComparedRuns(store, spec), spec).groups;
+  return [
+    ...new Set(
+      names.map((name) => {
+        const found = groups.find((g) => g.key === name || g.label === name);
+        if (!found) throw new UsageError(`--hide: no group ${JSON.stringify(name)}; the groups are ${groups.map((g) => JSON.stringify(g.label)).join(', ')}`);
+        return found.key;
+      }),
+    ),
+  ];
 }
 
 /** A saved comparison is named by its id or its name. */

@@ -50,7 +50,7 @@ Usage:
   relu-lab import BUNDLE                 import a bundle (importing twice adds nothing)
   relu-lab compare save NAME --experiment ID [--run ID] [--group-by FIELD] [--band std|se|ci95|none]
                    [--layer N|mean|all] [--show-runs] [--x-axis epoch|time] [--log-x] [--log-y]
-                   [--smoothing W] [--at-epoch N]
+                   [--smoothing W] [--at-epoch N] [--diverged include|exclude] [--hide GROUP]
                                          save a comparison by name (same name: replaced)
   relu-lab compare list|show|delete NAME saved comparisons
   relu-lab figure NAME --chart KIND --out FILE [--format svg|pdf|png|csv] [--dpi 300]
