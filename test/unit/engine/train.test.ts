@@ -179,6 +179,52 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expect(first.epochs.map((e) => e.epoch)).toEqual([0]);
     });
 
+    it('non-finite pre-activations at initialization end the run as diverged, naming layer and epoch; NaN metrics and gradNorm', () => {
+      const cfg = config({ training: { epochs: 3 } });
+      const trainer = new Trainer(cfg, 1, data(cfg));
+      try {
+        // Weights this large overflow float32 in the second hidden layer.
+        const kernel = trainer.net.hidden[1].kernel;
+        kernel.assign(tf.fill(kernel.shape, 1e38));
+        const result = trainer.run();
+        expect(result.status).toBe('diverged');
+        expect(result.reason).toBe('the pre-activations of layer 2 became NaN or ±Infinity at initialization (epoch 0)');
+        expect(result.epochs.map((e) => e.epoch)).toEqual([0]);
+        const [first, second] = result.epochs[0].layers;
+        expect(Number.isFinite(first.deadFraction)).toBe(true);
+        for (const key of ['deadFraction', 'activeProbability', 'dormantFraction', 'preActMean', 'preActStd'] as const) expect(second[key], key).toBeNaN();
+        // A non-finite gradient is NaN, not "no gradient" (null).
+        expect(second.gradNorm).toBeNaN();
+        expect(Array.from(second.deadMask)).toEqual(new Array(8).fill(0));
+      } finally {
+        trainer.dispose();
+      }
+    });
+
+    it('weights that overflow in the last step of an epoch: that epoch is measured with NaN, the run ends diverged after it', () => {
+      const cfg = config({ training: { epochs: 3 } });
+      const trainer = new Trainer(cfg, 2, data(cfg, 2));
+      try {
+        const result = trainer.run({
+          // After the last batch of epoch 1 (6 batches per epoch), the first layer's weights blow up.
+          onProgress: (fraction) => {
+            if (Math.abs(fraction - 1 / 3) < 1e-9) {
+              const kernel = trainer.net.hidden[0].kernel;
+              kernel.assign(tf.fill(kernel.shape, Infinity));
+            }
+          },
+        });
+        expect(result.status).toBe('diverged');
+        expect(result.reason).toBe('the pre-activations of layer 1 became NaN or ±Infinity after epoch 1');
+        expect(result.epochs.map((e) => e.epoch)).toEqual([0, 1]);
+        expect(Number.isFinite(result.epochs[1].trainLoss)).toBe(true);
+        expect(result.epochs[1].layers.every((l) => Number.isNaN(l.deadFraction))).toBe(true);
+        expect(result.epochs[0].layers.every((l) => Number.isFinite(l.deadFraction))).toBe(true);
+      } finally {
+        trainer.dispose();
+      }
+    });
+
     it('shouldStop cancels between batches', () => {
       const cfg = config({ training: { epochs: 5 } });
       let polls = 0;
