@@ -6,6 +6,11 @@ import { z } from 'zod';
 
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'swish', 'tanh'] as const;
 export const INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
+/**
+ * Initializers of the output layer: the hidden-layer choices plus `torch_linear`, PyTorch's
+ * `nn.Linear` default (weights and bias U(±1/√fan_in)).
+ */
+export const OUTPUT_INITS = [...INITS, 'torch_linear'] as const;
 /** Field separators a csv file may use (`dataset.delimiter`); the first lines decide when it is not given. */
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
@@ -14,6 +19,7 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Init = (typeof INITS)[number];
+export type OutputInit = (typeof OUTPUT_INITS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -129,6 +135,11 @@ export const modelSchema = z
     /** Initial PReLU slope, learned per unit (He et al. 2015 use 0.25). */
     preluAlphaInit: z.number().min(0).max(1).default(0.25),
     init: z.enum(INITS).default('he_normal'),
+    /**
+     * Initializer of the linear output layer; absent means `glorot_uniform` (Keras' Dense default).
+     * Optional rather than defaulted, so configs stored before it existed compare equal to new ones.
+     */
+    outputInit: z.enum(OUTPUT_INITS).optional(),
     /** Standard deviation for `init: "normal"`. */
     initStd: z.number().gt(0).max(100).default(0.05),
     /** Constant every hidden and output bias starts at. */
