@@ -10,6 +10,7 @@ import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { LabStore } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
 import { Lab, defaultWorkerCount } from '../lab/lab.js';
+import { preflightExperiment } from '../lab/preflight.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
 import { writeModelFiles } from '../engine/artifacts.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
@@ -199,8 +200,15 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const { config, runs } = validation;
-  const store = openStore(options.db);
   const baseDir = typeof options.preset === 'string' ? process.cwd() : path.dirname(path.resolve(positionals[0]));
+  // Against this machine (data files, memory), before anything is stored.
+  const preflight = await preflightExperiment(config, runs, { baseDir, workers });
+  if (preflight.issues.length > 0) {
+    io.stderr.write(`relu-lab: invalid experiment config (${source}):\n${formatIssues(preflight.issues).replace(/^/gm, '  ')}\n`);
+    return 2;
+  }
+  for (const warning of preflight.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
+  const store = openStore(options.db);
   const lab = new Lab(store, { workers, backend, baseDir });
   const { experimentId, runIds } = store.createExperiment({ name: config.name, config: raw, runs });
   const progress = new ProgressReporter(io, runIds.length);
