@@ -101,8 +101,10 @@ export function estimateRunMemory(config: Pick<RunConfig, 'dataset' | 'model' | 
   // Every layer's output of a chunk stays until the chunk is done.
   const evaluation = Math.min(EVAL_ROWS, nTrain) * (units * (2 + bn / 2) + shape.inputs + shape.outputs * 2) * F32;
 
-  // The raw samples, the split copies and the tensors (inputs; targets one-hot or as values).
-  const data = shape.samples * (shape.inputs * 3 + shape.outputs * 2 + 2) * F32;
+  // The raw samples, the split copies and the tensors (inputs; targets one-hot or as values); a csv
+  // file's numbers are also kept by the worker for the next run of the same file.
+  const copies = config.dataset.kind === 'csv' ? 4 : 3;
+  const data = shape.samples * (shape.inputs * copies + shape.outputs * 2 + 2) * F32;
 
   const parts = { parameters, activations, probe, evaluation, data };
   const largest = (Object.keys(parts) as (keyof typeof parts)[]).reduce((a, b) => (parts[b] > parts[a] ? b : a));

@@ -14,7 +14,7 @@
  * n × outputSize row-major.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DatasetConfig } from '../../shared/config.js';
@@ -115,7 +115,7 @@ function generate(config: DatasetConfig, seed: number, options: LoadDatasetOptio
     case 'iris':
       return iris();
     case 'csv':
-      return csv(config, options);
+      return cachedCsv(config, options);
     default: {
       const never: never = config;
       throw new DatasetError('dataset.kind', `unknown data set kind ${JSON.stringify((never as { kind: unknown }).kind)}`);
@@ -466,6 +466,37 @@ class RowBuilder {
   result(): Float32Array {
     return this.data.slice(0, this.rows * this.width);
   }
+}
+
+/**
+ * The last csv file read in this thread, with the file's identity when it was read: the runs of a
+ * sweep differ by seed (only the split changes), so a worker reads a file once for all of them.
+ */
+let csvCache: { key: string; raw: RawData } | null = null;
+
+function cachedCsv(config: CsvConfig, options: LoadDatasetOptions): RawData {
+  const resolved = resolveCsvPath(config.path, options);
+  let identity: string;
+  try {
+    const stat = fs.statSync(resolved);
+    identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return csv(config, options); // reports why it cannot be read
+  }
+  const { path: _path, inputScale: _scale, inputShift: _shift, validationSplit: _split, standardize: _standardize, ...parsing } = config;
+  void _path;
+  void _scale;
+  void _shift;
+  void _split;
+  void _standardize;
+  const key = JSON.stringify([resolved, identity, parsing]);
+  if (csvCache?.key !== key) {
+    csvCache = null;
+    csvCache = { key, raw: csv(config, options) };
+  }
+  // The pipeline scales and shifts the inputs in place: hand out a copy.
+  const raw = csvCache.raw;
+  return { ...raw, x: raw.x.slice(), y: raw.y.slice() };
 }
 
 function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {

@@ -445,6 +445,17 @@ describe('csv data sets', () => {
     expect(Math.min(...Array.from({ length: plain.nTrain }, (_, i) => plain.xTrain[i * 3]))).toBeGreaterThanOrEqual(100);
   });
 
+  it('a file read again (another seed of a sweep) gives the same numbers; a changed file is read anew', () => {
+    const file = write('again.csv', 'a,label\n1,x\n2,y\n3,x\n');
+    const shifted = () => load(file, { inputShift: 10 });
+    const first = shifted();
+    // The shift is applied to a copy each time, never twice.
+    expect(shifted()).toEqual(first);
+    expect([...first.xTrain].sort()).toEqual([11, 12, 13]);
+    write('again.csv', 'a,label\n5,x\n6,y\n7,x\n8,y\n');
+    expect([...load(file).xTrain].sort()).toEqual([5, 6, 7, 8]);
+  });
+
   it('relative paths resolve against process.cwd() by default, absolute paths as given', () => {
     const file = write('abs.csv', 'x,label\n1,a\n2,b\n');
     const absolute = loadDataset(csvConfig(path.join(dir, file)), 1);
