@@ -739,20 +739,28 @@ function useDivergenceCheck(client: LabClient, config: Record<string, unknown> |
     }
     setState({ status: 'checking' });
     let stale = false;
-    const timer = setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const ask = (attempt: number) => {
       client.checkDivergence(JSON.parse(key)).then(
         (result) => {
           divergenceCache.set(key, result);
           if (!stale) setState({ status: 'done', result });
         },
         (err: unknown) => {
-          // A newer check replaced this one: its answer will come.
-          if (stale || (err instanceof ApiError && err.code === 'conflict')) return;
-          if (err instanceof ApiError && err.code === 'invalid_config' && err.issues?.length) setState({ status: 'invalid', issues: err.issues });
-          else setState({ status: 'error', message: (err as Error).message });
+          if (stale) return;
+          // Replaced by another check (another window, or a design being started): ask again.
+          if (err instanceof ApiError && err.code === 'conflict') {
+            if (attempt < 3) timer = setTimeout(() => ask(attempt + 1), DIVERGENCE_DEBOUNCE_MS);
+            else setState({ status: 'error', message: 'the lab is busy with other checks' });
+          } else if (err instanceof ApiError && err.code === 'invalid_config' && err.issues?.length) {
+            setState({ status: 'invalid', issues: err.issues });
+          } else {
+            setState({ status: 'error', message: (err as Error).message });
+          }
         },
       );
-    }, DIVERGENCE_DEBOUNCE_MS);
+    };
+    timer = setTimeout(() => ask(1), DIVERGENCE_DEBOUNCE_MS);
     return () => {
       stale = true;
       clearTimeout(timer);
