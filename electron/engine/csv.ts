@@ -66,7 +66,7 @@ function errnoReason(err: unknown): string {
 }
 
 /** Checks that `file` is a regular file within the size limit, without opening it. Returns its size. */
-export function checkCsvFile(file: string): number {
+export function checkRegularFile(file: string, maxBytes: number, what = 'files'): number {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -74,17 +74,25 @@ export function checkCsvFile(file: string): number {
     throw new CsvFileError(errnoReason(err));
   }
   if (!stat.isFile()) throw new CsvFileError(`is ${kindOfNonFile(stat)}, not a regular file`);
-  if (stat.size > MAX_CSV_BYTES) throw new CsvFileError(`is too large (${stat.size} bytes); csv files may be at most ${mib(MAX_CSV_BYTES)}`);
+  if (stat.size > maxBytes) throw new CsvFileError(`is too large (${stat.size} bytes); ${what} may be at most ${mib(maxBytes)}`);
   return stat.size;
 }
 
-/**
- * Reads a csv file whole. It must be a regular file (checked before opening, as opening a FIFO
- * would wait for a writer, and again on the open descriptor) of at most MAX_CSV_BYTES, also if it
- * grows while being read.
- */
+export function checkCsvFile(file: string): number {
+  return checkRegularFile(file, MAX_CSV_BYTES, 'csv files');
+}
+
 export function readCsvFile(file: string, shouldStop?: () => boolean): Buffer {
-  checkCsvFile(file);
+  return readRegularFile(file, MAX_CSV_BYTES, shouldStop, 'csv files');
+}
+
+/**
+ * Reads a file whole. It must be a regular file (checked before opening, as opening a FIFO would
+ * wait for a writer, and again on the open descriptor) of at most `maxBytes`, also if it grows
+ * while being read; a device such as /dev/zero is never read.
+ */
+export function readRegularFile(file: string, maxBytes: number, shouldStop?: () => boolean, what = 'files'): Buffer {
+  checkRegularFile(file, maxBytes, what);
   let fd: number;
   try {
     // O_NONBLOCK: should the path have been swapped for a FIFO since the check, open does not wait.
@@ -100,7 +108,7 @@ export function readCsvFile(file: string, shouldStop?: () => boolean): Buffer {
     const chunkSize = 8 * 1024 * 1024;
     while (true) {
       if (shouldStop?.()) throw new LoadCancelled();
-      const chunk = Buffer.allocUnsafe(Math.min(chunkSize, MAX_CSV_BYTES + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(chunkSize, maxBytes + 1 - total));
       let read: number;
       try {
         read = fs.readSync(fd, chunk, 0, chunk.length, null);
@@ -110,7 +118,7 @@ export function readCsvFile(file: string, shouldStop?: () => boolean): Buffer {
       if (read === 0) break;
       chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
       total += read;
-      if (total > MAX_CSV_BYTES) throw new CsvFileError(`is larger than ${mib(MAX_CSV_BYTES)}, the most a csv file may have`);
+      if (total > maxBytes) throw new CsvFileError(`is too large (it grew while being read); ${what} may be at most ${mib(maxBytes)}`);
     }
     return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   } finally {

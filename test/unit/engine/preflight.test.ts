@@ -106,6 +106,25 @@ describe('relu-lab run: the preflight refuses with exit 2 and stores nothing', (
     expect(fs.existsSync(db)).toBe(false);
   });
 
+  it('the config file itself: never echoed when it is not JSON, never read when it is not a regular file', async () => {
+    const dir = tempDir();
+    const secret = path.join(dir, 'secrets.txt');
+    fs.writeFileSync(secret, 'root:x:0:0:SECRET-MARKER:/root:/bin/bash\n');
+    const notJson = await cli(['run', secret, '--db', path.join(dir, 'lab.sqlite')], dir);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toBe(`relu-lab: ${secret} is not valid JSON: unexpected text (it does not read as JSON)\n`);
+    fs.writeFileSync(path.join(dir, 'cut.json'), '{"name": "x",\n "model": ');
+    expect((await cli(['run', 'cut.json'], dir)).stderr).toBe('relu-lab: cut.json is not valid JSON: the text ends before the JSON does\n');
+    fs.writeFileSync(path.join(dir, 'comma.json'), '{"name": "x",\n "model": {,}}');
+    expect((await cli(['run', 'comma.json'], dir)).stderr).toBe('relu-lab: comma.json is not valid JSON: unexpected text at line 2, column 12\n');
+    if (fs.existsSync('/dev/zero')) {
+      const zero = await cli(['run', '/dev/zero'], dir);
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toBe('relu-lab: cannot read /dev/zero: it is a device, not a regular file\n');
+    }
+    expect(fs.existsSync(path.join(dir, 'lab.sqlite'))).toBe(false);
+  });
+
   it('a design too large for the machine names the field that drives it', async () => {
     const dir = tempDir();
     const config = path.join(dir, 'huge.json');
