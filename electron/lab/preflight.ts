@@ -99,7 +99,7 @@ function memoryBreakdown(e: MemoryEstimate): string {
   return `parameters ${formatBytes(e.parameters)}, training step ${formatBytes(e.activations)}, probe ${formatBytes(e.probe)}, evaluation ${formatBytes(e.evaluation)}, data ${formatBytes(e.data)}`;
 }
 
-/** Checks every distinct data set and the largest run's memory. Never throws for a bad design. */
+/** Checks every distinct data set and the largest run's memory. Never throws for a bad design (only for a fault of the lab). */
 export async function preflightExperiment(config: ExperimentConfig, runs: readonly RunSpec[], options: PreflightOptions): Promise<PreflightResult> {
   const issues: ConfigIssue[] = [];
   const warnings: string[] = [];
@@ -133,13 +133,10 @@ export async function preflightExperiment(config: ExperimentConfig, runs: readon
       }
       shapes.set(key, shape);
     } catch (err) {
-      if (err instanceof DatasetError) {
-        const { path, context } = locateField(err.field, run, config);
-        issues.push({ path, message: `${err.problem}${context}` });
-      } else {
-        const { path, context } = locateField('dataset.path', run, config);
-        issues.push({ path, message: `cannot be read: ${(err as Error).message?.split('\n')[0] ?? String(err)}${context}` });
-      }
+      // Anything else (a crashed worker, a lab shutting down) is not a problem of the design.
+      if (!(err instanceof DatasetError)) throw err;
+      const { path, context } = locateField(err.field, run, config);
+      issues.push({ path, message: `${err.problem}${context}` });
     }
   }
   if (issues.length > 0) return { issues, warnings, largest: null };
