@@ -270,12 +270,17 @@ export class LabService implements LabApi {
   }
 
   /** The design against this machine: data sets readable (csv files read in the design worker), memory. */
-  private preflight(config: ExperimentConfig, runs: RunSpec[]) {
-    return preflightExperiment(config, runs, {
-      baseDir: this.baseDir,
-      workers: this.lab.workerCount,
-      inspect: (dataset, seed) => this.design.inspect(dataset, seed, this.baseDir),
-    });
+  private async preflight(config: ExperimentConfig, runs: RunSpec[]) {
+    try {
+      return await preflightExperiment(config, runs, {
+        baseDir: this.baseDir,
+        workers: this.lab.workerCount,
+        inspect: (dataset, seed) => this.design.inspect(dataset, seed, this.baseDir),
+      });
+    } catch (err) {
+      if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', 'the lab is shutting down');
+      throw err;
+    }
   }
 
   private get baseDir(): string {
