@@ -491,6 +491,7 @@ function cachedCsv(config: CsvConfig, options: LoadDatasetOptions): RawData {
   void _standardize;
   const key = JSON.stringify([resolved, identity, parsing]);
   if (csvCache?.key !== key) {
+    // Let the previous file's numbers go before reading the next.
     csvCache = null;
     csvCache = { key, raw: csv(config, options) };
   }
@@ -519,12 +520,15 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
 
   // The label column: from the header's names, or an index. Problems with it are reported only
   // after the whole file was read, so that a file whose rows do not line up says that first.
-  let label: number | null = typeof config.labelColumn === 'number' ? config.labelColumn : null;
+  // What the first record decides (kept in one object: the record callback fills it in).
+  const table: { label: number | null; names: string[] | null; features: RowBuilder | null } = {
+    label: typeof config.labelColumn === 'number' ? config.labelColumn : null,
+    names: null,
+    features: null,
+  };
   let labelProblem: DatasetError | null = null;
   let expected = -1;
   let expectedFrom = '';
-  let names: string[] | null = null;
-  let features: RowBuilder | null = null;
   const targets: number[] = [];
   const labelsText: string[] = [];
 
@@ -538,11 +542,12 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
       expected = fields.length;
       expectedFrom = config.header ? `as in the header on line ${line}` : `as on line ${line}`;
       if (config.header) {
-        names = fields.map((f) => f.trim());
+        const names = fields.map((f) => f.trim());
+        table.names = names;
         if (typeof config.labelColumn === 'string') {
           const wanted = config.labelColumn.trim();
           const matches = names.flatMap((name, c) => (name === wanted ? [c] : []));
-          if (matches.length === 1) label = matches[0];
+          if (matches.length === 1) table.label = matches[0];
           else if (matches.length === 0) {
             labelProblem = new DatasetError('dataset.labelColumn', `no column named ${JSON.stringify(config.labelColumn)} in the header (line ${line}, ${plural(expected, 'column')})`);
           } else {
@@ -555,14 +560,14 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
           `${JSON.stringify(config.labelColumn)} is a column name, but dataset.header is false (the file has no names); use a 0-based column index`,
         );
       }
-      if (label !== null && label >= expected) {
+      if (table.label !== null && table.label >= expected) {
         labelProblem = new DatasetError(
           'dataset.labelColumn',
-          `column index ${label} is out of range: the rows of ${where} have ${plural(expected, 'field')} (indices 0..${expected - 1})`,
+          `column index ${table.label} is out of range: the rows of ${where} have ${plural(expected, 'field')} (indices 0..${expected - 1})`,
         );
-        label = null;
+        table.label = null;
       }
-      if (label !== null && expected >= 2) features = new RowBuilder(expected - 1);
+      if (table.label !== null && expected >= 2) table.features = new RowBuilder(expected - 1);
       if (config.header) return;
     }
     if (fields.length !== expected) {
@@ -572,6 +577,7 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
           : '';
       throw new DatasetError('dataset.path', `${where}, line ${line} has ${plural(fields.length, 'field')}, expected ${expected} (${expectedFrom})${hint}`);
     }
+    const { label, features } = table;
     if (label === null || !features) return;
     const row = features.row();
     let f = 0;
@@ -614,14 +620,16 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
   }
   const inputSize = expected - 1;
   checkSize(n, inputSize);
-  const x = (features as RowBuilder | null)!.result();
+  const { features, names } = table;
+  const labelColumn = table.label;
+  if (!features || labelColumn === null) throw new Error('csv: the label column was not resolved');
+  const x = features.result();
   const y = new Float32Array(n);
-  const labelColumn = label as unknown as number;
   const base = `csv ${path.basename(file)}`;
   const separator = config.delimiter || delimiter === ',' ? '' : `, separator ${delimiterName(delimiter)}`;
   if (config.task === 'regression') {
     y.set(targets);
-    const target = names ? ` on ${JSON.stringify((names as string[])[labelColumn])}` : ` on column ${labelColumn}`;
+    const target = names ? ` on ${JSON.stringify(names[labelColumn])}` : ` on column ${labelColumn}`;
     return {
       task: 'regression',
       n,
