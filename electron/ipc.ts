@@ -15,6 +15,7 @@ const OPERATION_SET: { [K in ApiOperation]: true } = {
   listExperiments: true,
   getExperiment: true,
   createExperiment: true,
+  checkDivergence: true,
   updateExperiment: true,
   deleteExperiment: true,
   cancelExperiment: true,

@@ -2,7 +2,6 @@
  * `relu-lab`: run experiments, list and show runs, export models and metrics, list presets.
  * Exit codes: 0 done (diverged runs are results), 2 invalid config or arguments, 1 anything else.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { BACKENDS, formatIssues, parseAssignment, validateExperiment, withValueAt, type BackendChoice } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
@@ -10,6 +9,8 @@ import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { LabStore } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
 import { Lab, defaultWorkerCount } from '../lab/lab.js';
+import { preflightExperiment } from '../lab/preflight.js';
+import { CsvFileError, readRegularFile } from '../engine/csv.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
 import { writeModelFiles } from '../engine/artifacts.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
@@ -154,15 +155,30 @@ function help(options: Record<string, unknown>, io: CliIo): boolean {
 function readConfigFile(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // A regular file only (a FIFO or /dev/zero would hang or never end), of sane size.
+    text = readRegularFile(file, 64 * 1024 * 1024, undefined, 'config files').toString('utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if (err instanceof CsvFileError) throw new UsageError(`cannot read ${file}: ${err.problem === 'does not exist' ? 'no such file' : `it ${err.problem}`}`);
+    throw err;
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(`${file} is not valid JSON: ${jsonProblem(text, err)}`);
   }
+}
+
+/** Where JSON.parse failed, without the text V8 quotes in its message (the file may not be a config at all). */
+function jsonProblem(text: string, err: unknown): string {
+  const message = (err as Error).message;
+  const at = /\bposition (\d+)/.exec(message);
+  if (at) {
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    return `unexpected text at line ${line}, column ${Number(at[1]) - before.lastIndexOf('\n')}`;
+  }
+  if (/unexpected end/i.test(message)) return 'the text ends before the JSON does';
+  return 'unexpected text (it does not read as JSON)';
 }
 
 async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -207,8 +223,15 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const { config, runs } = validation;
-  const store = openStore(options.db);
   const baseDir = typeof options.preset === 'string' ? process.cwd() : path.dirname(path.resolve(positionals[0]));
+  // Against this machine (data files, memory), before anything is stored.
+  const preflight = await preflightExperiment(config, runs, { baseDir, workers });
+  if (preflight.issues.length > 0) {
+    io.stderr.write(`relu-lab: invalid experiment config (${source}):\n${formatIssues(preflight.issues).replace(/^/gm, '  ')}\n`);
+    return 2;
+  }
+  for (const warning of preflight.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
+  const store = openStore(options.db);
   const lab = new Lab(store, { workers, backend, baseDir });
   const { experimentId, runIds } = store.createExperiment({ name: config.name, config: raw, runs });
   const progress = new ProgressReporter(io, runIds.length);
