@@ -132,6 +132,37 @@ export interface BundleImportSummary {
 export interface CreateExperimentResult {
   experimentId: number;
   runIds: number[];
+  /** Things worth knowing that did not stop the experiment (e.g. little free memory right now). */
+  warnings?: string[];
+}
+
+/** One distinct setup of a design in the divergence quick check. */
+export interface DivergenceSetupResult {
+  /** The variant and sweep values that make this setup ('' when the design has only one). */
+  label: string;
+  learningRate: number;
+  init: string;
+  optimizer: string;
+  /** Trials run (seeds 1..trials) and how many of them diverged (a non-finite training loss). */
+  trials: number;
+  diverged: number;
+  /** Optimizer steps per trial. */
+  steps: number;
+  firstDivergedStep: number | null;
+  /** e.g. "2 of 3 quick trials at lr 0.5 with he_normal diverged within 200 steps (the first at step 14)". */
+  message: string;
+}
+
+/** The answer of `checkDivergence`: an estimate from short real training runs, shown as a warning, never a refusal. */
+export interface DivergenceCheck {
+  setups: DivergenceSetupResult[];
+  /** Distinct setups not checked (over the setup limit or the time budget). */
+  unchecked: number;
+  trialsPerSetup: number;
+  steps: number;
+  /** Training rows the trials drew their batches from. */
+  samples: number;
+  seconds: number;
 }
 
 // ---------- Errors ----------
@@ -191,8 +222,16 @@ export interface LabApi {
 
   listExperiments(): Promise<ExperimentRow[]>;
   getExperiment(id: number): Promise<ExperimentDetail>;
-  /** Validates the config with the shared schema, stores the experiment and queues its runs. */
+  /**
+   * Validates the config with the shared schema, checks it against the machine (data files readable,
+   * memory), stores the experiment and queues its runs.
+   */
   createExperiment(config: unknown): Promise<CreateExperimentResult>;
+  /**
+   * Trains a few short trials of each distinct setup of a design (in a worker, bounded in time) and
+   * says how many diverged. A newer call cancels one still running (it fails with `conflict`).
+   */
+  checkDivergence(config: unknown): Promise<DivergenceCheck>;
   updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow>;
   /** Cancels its runs if any are queued or training, then deletes it with all its data. */
   deleteExperiment(id: number): Promise<void>;
@@ -273,6 +312,7 @@ export const apiArgSchemas = {
   getExperiment: z.tuple([id]),
   // The config itself is validated by the experiment schema, with its own field-level issues.
   createExperiment: z.tuple([z.unknown()]),
+  checkDivergence: z.tuple([z.unknown()]),
   updateExperiment: z.tuple([id, experimentPatch]),
   deleteExperiment: z.tuple([id]),
   cancelExperiment: z.tuple([id]),

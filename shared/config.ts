@@ -6,12 +6,20 @@ import { z } from 'zod';
 
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'swish', 'tanh'] as const;
 export const INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
+/**
+ * Initializers of the output layer: the hidden-layer choices plus `torch_linear`, PyTorch's
+ * `nn.Linear` default (weights and bias U(±1/√fan_in)).
+ */
+export const OUTPUT_INITS = [...INITS, 'torch_linear'] as const;
+/** Field separators a csv file may use (`dataset.delimiter`); the first lines decide when it is not given. */
+export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export const DATASET_KINDS = ['blobs', 'spirals', 'moons', 'abs1d', 'mnist', 'iris', 'csv'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Init = (typeof INITS)[number];
+export type OutputInit = (typeof OUTPUT_INITS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -93,8 +101,23 @@ const csv = z.strictObject({
   /** Column holding the label or target: a header name, or a 0-based column index. */
   labelColumn: z.union([z.string().min(1), z.int().min(0)]),
   task: z.enum(['classification', 'regression']),
-  /** Whether the first line holds column names. */
+  /** Whether the first line (after `skipLines`) holds column names. */
   header: z.boolean().default(true),
+  /** The field separator; detected from the first lines when not given. */
+  delimiter: z
+    .string()
+    .refine((d) => (CSV_DELIMITERS as readonly string[]).includes(d), {
+      message: `must be one of ${CSV_DELIMITERS.map((d) => JSON.stringify(d)).join(', ')}`,
+    })
+    .optional(),
+  /**
+   * Lines skipped at the start of the file, before the header or the first row (e.g. a metadata
+   * line); absent means 0. (Optional rather than defaulted, so configs stored before it existed
+   * compare equal to new ones.)
+   */
+  skipLines: int(0, 1_000_000).optional(),
+  /** Standardize every feature to mean 0, standard deviation 1 (training split statistics); absent means false. */
+  standardize: z.boolean().optional(),
   ...datasetCommon,
 });
 
@@ -112,6 +135,11 @@ export const modelSchema = z
     /** Initial PReLU slope, learned per unit (He et al. 2015 use 0.25). */
     preluAlphaInit: z.number().min(0).max(1).default(0.25),
     init: z.enum(INITS).default('he_normal'),
+    /**
+     * Initializer of the linear output layer; absent means `glorot_uniform` (Keras' Dense default).
+     * Optional rather than defaulted, so configs stored before it existed compare equal to new ones.
+     */
+    outputInit: z.enum(OUTPUT_INITS).optional(),
     /** Standard deviation for `init: "normal"`. */
     initStd: z.number().gt(0).max(100).default(0.05),
     /** Constant every hidden and output bias starts at. */

@@ -14,11 +14,11 @@
  * n × outputSize row-major.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DatasetConfig } from '../../shared/config.js';
-import { CsvSyntaxError, parseCsv } from './csv.js';
+import { checkCsvFile, CsvFileError, CsvSyntaxError, delimiterName, detectDelimiter, forEachCsvRecord, lineOffset, LoadCancelled, readCsvFile, utf8Text } from './csv.js';
 import { Rng } from './rng.js';
 import type { Dataset } from './types.js';
 
@@ -38,7 +38,11 @@ export class DatasetError extends Error {
 export interface LoadDatasetOptions {
   /** Directory relative csv paths are resolved against (default: `process.cwd()`). */
   baseDir?: string;
+  /** Polled while loading (between chunks of rows); returning true stops it with a LoadCancelled. */
+  shouldStop?: () => boolean;
 }
+
+export { LoadCancelled };
 
 /** Largest number of input values (samples × features) a data set may hold: 2^28 floats = 1 GiB. */
 export const MAX_DATASET_VALUES = 2 ** 28;
@@ -60,9 +64,18 @@ interface RawData {
 }
 
 export function loadDataset(config: DatasetConfig, seed: number, options: LoadDatasetOptions = {}): Dataset {
+  const stop = () => {
+    if (options.shouldStop?.()) throw new LoadCancelled();
+  };
+  stop();
   const raw = generate(config, seed, options);
+  stop();
+  const plan = splitPlan(raw.n, config.validationSplit, seed);
+  let text = '';
+  if (config.kind === 'csv' && config.standardize) text += standardize(raw, plan);
   transformInputs(raw.x, config.inputScale, config.inputShift);
-  return split(raw, config.validationSplit, seed, describeTransform(config.inputScale, config.inputShift));
+  stop();
+  return split(raw, plan, text + describeTransform(config.inputScale, config.inputShift));
 }
 
 /**
@@ -75,22 +88,34 @@ export function datasetFingerprint(config: DatasetConfig, options: LoadDatasetOp
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Calls shouldStop every 4096 rows of a generation loop (cheap enough to leave in every loop). */
+type Poll = (row: number) => void;
+
+function poller(options: LoadDatasetOptions): Poll {
+  const shouldStop = options.shouldStop;
+  if (!shouldStop) return () => undefined;
+  return (row) => {
+    if ((row & 4095) === 0 && shouldStop()) throw new LoadCancelled();
+  };
+}
+
 function generate(config: DatasetConfig, seed: number, options: LoadDatasetOptions): RawData {
+  const poll = poller(options);
   switch (config.kind) {
     case 'blobs':
-      return blobs(config.samples, config.features, config.classes, config.noise, seed);
+      return blobs(config.samples, config.features, config.classes, config.noise, seed, poll);
     case 'spirals':
-      return spirals(config.samples, config.classes, config.noise, seed);
+      return spirals(config.samples, config.classes, config.noise, seed, poll);
     case 'moons':
-      return moons(config.samples, config.noise, seed);
+      return moons(config.samples, config.noise, seed, poll);
     case 'abs1d':
-      return abs1d(config.samples, config.sampling, config.range, config.noise, seed);
+      return abs1d(config.samples, config.sampling, config.range, config.noise, seed, poll);
     case 'mnist':
       return mnist(config.samples, seed);
     case 'iris':
       return iris();
     case 'csv':
-      return csv(config, options);
+      return cachedCsv(config, options);
     default: {
       const never: never = config;
       throw new DatasetError('dataset.kind', `unknown data set kind ${JSON.stringify((never as { kind: unknown }).kind)}`);
@@ -123,7 +148,7 @@ function classDescription(kind: string, n: number, features: number, classes: nu
  */
 const BLOB_CENTRE_RANGE = 2;
 
-function blobs(n: number, features: number, classes: number, noise: number, seed: number): RawData {
+function blobs(n: number, features: number, classes: number, noise: number, seed: number, poll: Poll): RawData {
   checkSize(n, features);
   const rng = new Rng(seed, 'dataset');
   const centres = new Float64Array(classes * features);
@@ -131,6 +156,7 @@ function blobs(n: number, features: number, classes: number, noise: number, seed
   const x = new Float32Array(n * features);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
+    poll(i);
     const c = i % classes;
     y[i] = c;
     for (let f = 0; f < features; f++) x[i * features + f] = centres[c * features + f] + noise * rng.normal();
@@ -148,7 +174,7 @@ function perClass(n: number, k: number, c: number): number {
  * θ = c · 2π/classes + 4r + noise · N(0, 1), point (r sin θ, r cos θ). `noise` is the standard
  * deviation of the angular noise in radians (CS231n uses 0.2, the default).
  */
-function spirals(n: number, classes: number, noise: number, seed: number): RawData {
+function spirals(n: number, classes: number, noise: number, seed: number, poll: Poll): RawData {
   const rng = new Rng(seed, 'dataset');
   const x = new Float32Array(n * 2);
   const y = new Float32Array(n);
@@ -156,6 +182,7 @@ function spirals(n: number, classes: number, noise: number, seed: number): RawDa
   for (let c = 0; c < classes; c++) {
     const m = perClass(n, classes, c);
     for (let k = 0; k < m; k++, i++) {
+      poll(i);
       const r = m > 1 ? k / (m - 1) : 1;
       const theta = (c * 2 * Math.PI) / classes + 4 * r + noise * rng.normal();
       x[i * 2] = r * Math.sin(theta);
@@ -170,7 +197,7 @@ function spirals(n: number, classes: number, noise: number, seed: number): RawDa
  * scikit-learn's make_moons: floor(n/2) points on the upper half circle (class 0), the rest on
  * the lower, shifted half circle (class 1), plus N(0, noise²) on both coordinates.
  */
-function moons(n: number, noise: number, seed: number): RawData {
+function moons(n: number, noise: number, seed: number, poll: Poll): RawData {
   const rng = new Rng(seed, 'dataset');
   const nOut = Math.floor(n / 2);
   const nIn = n - nOut;
@@ -178,6 +205,7 @@ function moons(n: number, noise: number, seed: number): RawData {
   const y = new Float32Array(n);
   const step = (count: number, k: number) => (count > 1 ? (Math.PI * k) / (count - 1) : 0);
   for (let k = 0; k < nOut; k++) {
+    poll(k);
     const t = step(nOut, k);
     x[k * 2] = Math.cos(t) + noise * rng.normal();
     x[k * 2 + 1] = Math.sin(t) + noise * rng.normal();
@@ -185,6 +213,7 @@ function moons(n: number, noise: number, seed: number): RawData {
   }
   for (let k = 0; k < nIn; k++) {
     const i = nOut + k;
+    poll(i);
     const t = step(nIn, k);
     x[i * 2] = 1 - Math.cos(t) + noise * rng.normal();
     x[i * 2 + 1] = 1 - Math.sin(t) - 0.5 + noise * rng.normal();
@@ -194,13 +223,14 @@ function moons(n: number, noise: number, seed: number): RawData {
 }
 
 /** Regression y = |x| (+ N(0, noise²)); x on an inclusive grid over the range, or uniform draws. */
-function abs1d(n: number, sampling: 'grid' | 'uniform', range: [number, number], noise: number, seed: number): RawData {
+function abs1d(n: number, sampling: 'grid' | 'uniform', range: [number, number], noise: number, seed: number, poll: Poll): RawData {
   const [lo, hi] = range;
   const rng = new Rng(seed, 'dataset');
   const noiseRng = new Rng(seed, 'dataset-noise');
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
+    poll(i);
     let v: number;
     if (sampling === 'grid') v = i === n - 1 ? hi : lo + ((hi - lo) * i) / (n - 1);
     else v = rng.uniform(lo, hi);
@@ -368,131 +398,238 @@ type CsvConfig = Extract<DatasetConfig, { kind: 'csv' }>;
 /** Most classes a csv classification target may have (more usually means a numeric target). */
 export const MAX_CSV_CLASSES = 1000;
 
-function resolveCsvPath(file: string, options: LoadDatasetOptions): string {
+/** The absolute path a csv config reads. */
+export function resolveCsvPath(file: string, options: LoadDatasetOptions): string {
   return path.resolve(options.baseDir ?? process.cwd(), file);
 }
 
+/** A file-level problem: `"data.csv" does not exist (resolved to /abs/data.csv)`. Never any of the file's contents. */
+function fileProblem(file: string, problem: string, options: LoadDatasetOptions): DatasetError {
+  const resolved = path.isAbsolute(file) ? '' : ` (resolved to ${resolveCsvPath(file, options)})`;
+  return new DatasetError('dataset.path', `${JSON.stringify(file)} ${problem}${resolved}`);
+}
+
 function readCsvBytes(file: string, options: LoadDatasetOptions): Buffer {
-  const resolved = resolveCsvPath(file, options);
   try {
-    return readFileSync(resolved);
+    return readCsvFile(resolveCsvPath(file, options), options.shouldStop);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : firstLine(err);
-    const where = path.isAbsolute(file) ? '' : ` (resolved to ${resolved})`;
-    throw new DatasetError('dataset.path', `cannot read ${JSON.stringify(file)}: ${reason}${where}`);
+    if (err instanceof CsvFileError) throw fileProblem(file, err.problem, options);
+    throw err;
   }
 }
 
-function parseNumber(text: string): number | null {
+/** Checks that the file behind a csv config can be read (a regular file within the size limit) without reading it. */
+export function checkCsvPath(config: CsvConfig, options: LoadDatasetOptions = {}): void {
+  try {
+    checkCsvFile(resolveCsvPath(config.path, options));
+  } catch (err) {
+    if (err instanceof CsvFileError) throw fileProblem(config.path, err.problem, options);
+    throw err;
+  }
+}
+
+/** A number, or why the text is not one (the message never repeats the text). */
+function parseNumber(text: string): number | 'empty' | 'not a number' | 'not finite' {
   const t = text.trim();
-  if (t === '') return null;
+  if (t === '') return 'empty';
   const v = Number(t);
-  return Number.isFinite(v) ? v : null;
+  if (Number.isNaN(v)) return /^[-+]?nan$/i.test(t) ? 'not finite' : 'not a number';
+  return Number.isFinite(v) ? v : 'not finite';
+}
+
+function valueProblem(problem: 'empty' | 'not a number' | 'not finite', text: string): string {
+  if (problem === 'empty') return 'the value is empty';
+  if (problem === 'not finite') return 'the value is not a finite number';
+  // Said without repeating the text: the file may not be a data set at all.
+  if (/^\s*[-+]?\d*,\d+\s*$/.test(text)) return 'the value is not a number (a decimal comma? numbers need a decimal point)';
+  return 'the value is not a number';
+}
+
+/** A growable float32 matrix, row by row. */
+class RowBuilder {
+  private data: Float32Array;
+  rows = 0;
+  constructor(readonly width: number) {
+    this.data = new Float32Array(Math.max(1, width) * 1024);
+  }
+  row(): Float32Array {
+    const need = (this.rows + 1) * this.width;
+    if (need > this.data.length) {
+      const grown = new Float32Array(Math.max(need, this.data.length * 2));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const r = this.data.subarray(this.rows * this.width, need);
+    this.rows++;
+    return r;
+  }
+  result(): Float32Array {
+    return this.data.slice(0, this.rows * this.width);
+  }
+}
+
+/**
+ * The last csv file read in this thread, with the file's identity when it was read: the runs of a
+ * sweep differ by seed (only the split changes), so a worker reads a file once for all of them.
+ */
+let csvCache: { key: string; raw: RawData } | null = null;
+
+function cachedCsv(config: CsvConfig, options: LoadDatasetOptions): RawData {
+  const resolved = resolveCsvPath(config.path, options);
+  let identity: string;
+  try {
+    const stat = fs.statSync(resolved);
+    identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return csv(config, options); // reports why it cannot be read
+  }
+  const { path: _path, inputScale: _scale, inputShift: _shift, validationSplit: _split, standardize: _standardize, ...parsing } = config;
+  void _path;
+  void _scale;
+  void _shift;
+  void _split;
+  void _standardize;
+  const key = JSON.stringify([resolved, identity, parsing]);
+  if (csvCache?.key !== key) {
+    // Let the previous file's numbers go before reading the next.
+    csvCache = null;
+    csvCache = { key, raw: csv(config, options) };
+  }
+  // The pipeline scales and shifts the inputs in place: hand out a copy.
+  const raw = csvCache.raw;
+  return { ...raw, x: raw.x.slice(), y: raw.y.slice() };
 }
 
 function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
   const file = config.path;
-  const text = readCsvBytes(file, options).toString('utf8');
-  let records;
+  const where = JSON.stringify(file);
+  let text: Buffer;
   try {
-    records = parseCsv(text);
+    text = utf8Text(readCsvBytes(file, options));
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new DatasetError('dataset.path', `${JSON.stringify(file)}, line ${err.line}: ${err.problem}`);
+    if (err instanceof CsvFileError) throw fileProblem(file, err.problem, options);
     throw err;
   }
+  const skipLines = config.skipLines ?? 0;
+  const fromLine = skipLines + 1;
+  const start = lineOffset(text, fromLine);
+  if (text.subarray(start).toString('latin1').trim() === '') {
+    throw new DatasetError('dataset.path', skipLines > 0 ? `${where} has nothing after the ${plural(skipLines, 'skipped line')} (dataset.skipLines)` : `${where} is empty`);
+  }
+  const delimiter = config.delimiter ?? detectDelimiter(text, start);
 
-  let names: string[] | null = null;
-  if (config.header) {
-    const head = records.shift();
-    if (!head) throw new DatasetError('dataset.path', `${JSON.stringify(file)} is empty`);
-    names = head.fields.map((f) => f.trim());
-  }
-  if (records.length === 0 && !names) throw new DatasetError('dataset.path', `${JSON.stringify(file)} is empty`);
-  const columns = names ? names.length : records[0].fields.length;
-  const columnName = (c: number) => (names ? JSON.stringify(names[c]) : String(c));
-
-  // The label column.
-  let label: number;
-  if (typeof config.labelColumn === 'number') {
-    label = config.labelColumn;
-    if (label >= columns) {
-      throw new DatasetError(
-        'dataset.labelColumn',
-        `column index ${label} is out of range: ${JSON.stringify(file)} has ${plural(columns, 'column')} (indices 0..${columns - 1})`,
-      );
-    }
-  } else {
-    if (!names) {
-      throw new DatasetError(
-        'dataset.labelColumn',
-        `${JSON.stringify(config.labelColumn)} is a column name, but dataset.header is false (the file has no names); use a 0-based column index`,
-      );
-    }
-    const wanted = config.labelColumn.trim();
-    const matches = names.flatMap((name, c) => (name === wanted ? [c] : []));
-    if (matches.length === 0) {
-      throw new DatasetError('dataset.labelColumn', `no column named ${JSON.stringify(config.labelColumn)} (columns: ${names.join(', ')})`);
-    }
-    if (matches.length > 1) {
-      throw new DatasetError('dataset.labelColumn', `${matches.length} columns are named ${JSON.stringify(wanted)}; use a 0-based column index`);
-    }
-    label = matches[0];
-  }
-  if (columns < 2) {
-    throw new DatasetError('dataset.path', `${JSON.stringify(file)} has only the label column; at least one numeric feature column is needed`);
-  }
-
-  const n = records.length;
-  if (n < 2) {
-    throw new DatasetError('dataset.path', `${JSON.stringify(file)} has ${plural(n, 'data row')}; at least 2 are needed`);
-  }
-  const inputSize = columns - 1;
-  checkSize(n, inputSize);
-  const x = new Float32Array(n * inputSize);
+  // The label column: from the header's names, or an index. Problems with it are reported only
+  // after the whole file was read, so that a file whose rows do not line up says that first.
+  // What the first record decides (kept in one object: the record callback fills it in).
+  const table: { label: number | null; names: string[] | null; features: RowBuilder | null } = {
+    label: typeof config.labelColumn === 'number' ? config.labelColumn : null,
+    names: null,
+    features: null,
+  };
+  let labelProblem: DatasetError | null = null;
+  let expected = -1;
+  let expectedFrom = '';
+  const targets: number[] = [];
   const labelsText: string[] = [];
-  const y = new Float32Array(n);
-  records.forEach((record, i) => {
-    const fields = record.fields;
-    if (fields.length !== columns) {
-      throw new DatasetError(
-        'dataset.path',
-        `line ${record.line} has ${plural(fields.length, 'field')}, expected ${columns}${names ? ` (${names.join(', ')})` : ''}`,
-      );
+
+  const columnName = (c: number) => `column ${c}`;
+  let recordsSeen = 0;
+  let firstLine = 0;
+  const onRecord = (fields: string[], line: number) => {
+    recordsSeen++;
+    if (expected < 0) {
+      firstLine = line;
+      expected = fields.length;
+      expectedFrom = config.header ? `as in the header on line ${line}` : `as on line ${line}`;
+      if (config.header) {
+        const names = fields.map((f) => f.trim());
+        table.names = names;
+        if (typeof config.labelColumn === 'string') {
+          const wanted = config.labelColumn.trim();
+          const matches = names.flatMap((name, c) => (name === wanted ? [c] : []));
+          if (matches.length === 1) table.label = matches[0];
+          else if (matches.length === 0) {
+            labelProblem = new DatasetError('dataset.labelColumn', `no column named ${JSON.stringify(config.labelColumn)} in the header (line ${line}, ${plural(expected, 'column')})`);
+          } else {
+            labelProblem = new DatasetError('dataset.labelColumn', `${matches.length} columns of the header are named ${JSON.stringify(wanted)}; use a 0-based column index`);
+          }
+        }
+      } else if (typeof config.labelColumn === 'string') {
+        labelProblem = new DatasetError(
+          'dataset.labelColumn',
+          `${JSON.stringify(config.labelColumn)} is a column name, but dataset.header is false (the file has no names); use a 0-based column index`,
+        );
+      }
+      if (table.label !== null && table.label >= expected) {
+        labelProblem = new DatasetError(
+          'dataset.labelColumn',
+          `column index ${table.label} is out of range: the rows of ${where} have ${plural(expected, 'field')} (indices 0..${expected - 1})`,
+        );
+        table.label = null;
+      }
+      if (table.label !== null && expected >= 2) table.features = new RowBuilder(expected - 1);
+      if (config.header) return;
     }
+    if (fields.length !== expected) {
+      const hint =
+        recordsSeen === 2 && skipLines === 0
+          ? `; if line ${firstLine} is not part of the table (e.g. a line of metadata), skip it with dataset.skipLines`
+          : '';
+      throw new DatasetError('dataset.path', `${where}, line ${line} has ${plural(fields.length, 'field')}, expected ${expected} (${expectedFrom})${hint}`);
+    }
+    const { label, features } = table;
+    if (label === null || !features) return;
+    const row = features.row();
     let f = 0;
-    for (let c = 0; c < columns; c++) {
+    for (let c = 0; c < fields.length; c++) {
       if (c === label) continue;
       const v = parseNumber(fields[c]);
-      if (v === null) {
-        throw new DatasetError('dataset.path', `line ${record.line}, column ${columnName(c)}: ${JSON.stringify(fields[c])} is not a number`);
-      }
-      x[i * inputSize + f++] = v;
+      if (typeof v !== 'number') throw new DatasetError('dataset.path', `${where}, line ${line}, ${columnName(c)} (0-based): ${valueProblem(v, fields[c])}`);
+      row[f++] = v;
     }
     const raw = fields[label];
     if (config.task === 'regression') {
       const v = parseNumber(raw);
-      if (v === null) {
-        throw new DatasetError('dataset.path', `line ${record.line}, column ${columnName(label)}: ${JSON.stringify(raw)} is not a number (task is regression)`);
+      if (typeof v !== 'number') {
+        throw new DatasetError('dataset.path', `${where}, line ${line}, ${columnName(label)} (0-based, the label column): ${valueProblem(v, raw)} (task is regression)`);
       }
-      y[i] = v;
+      targets.push(v);
     } else {
       const t = raw.trim();
-      if (t === '') throw new DatasetError('dataset.path', `line ${record.line}, column ${columnName(label)}: the label is empty`);
+      if (t === '') throw new DatasetError('dataset.path', `${where}, line ${line}, ${columnName(label)} (0-based, the label column): the label is empty`);
       labelsText.push(t);
     }
-  });
+  };
 
-  const where = `csv ${path.basename(file)}`;
+  try {
+    forEachCsvRecord(text, { delimiter, fromLine, shouldStop: options.shouldStop }, onRecord);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw new DatasetError('dataset.path', `${where}, line ${err.line}: ${err.problem}`);
+    throw err;
+  }
+  if (labelProblem) throw labelProblem;
+  if (expected < 2) {
+    throw new DatasetError(
+      'dataset.path',
+      `${where} has only one column (separator ${delimiterName(delimiter)}${config.delimiter ? '' : ', detected'}); the label and at least one numeric feature column are needed`,
+    );
+  }
+  const n = config.task === 'regression' ? targets.length : labelsText.length;
+  if (n < 2) {
+    throw new DatasetError('dataset.path', `${where} has ${plural(n, 'data row')}; at least 2 are needed`);
+  }
+  const inputSize = expected - 1;
+  checkSize(n, inputSize);
+  const { features, names } = table;
+  const labelColumn = table.label;
+  if (!features || labelColumn === null) throw new Error('csv: the label column was not resolved');
+  const x = features.result();
+  const y = new Float32Array(n);
+  const base = `csv ${path.basename(file)}`;
+  const separator = config.delimiter || delimiter === ',' ? '' : `, separator ${delimiterName(delimiter)}`;
   if (config.task === 'regression') {
-    const target = names ? ` on ${JSON.stringify(names[label])}` : ` on column ${label}`;
+    y.set(targets);
+    const target = names ? ` on ${JSON.stringify(names[labelColumn])}` : ` on column ${labelColumn}`;
     return {
       task: 'regression',
       n,
@@ -500,13 +637,13 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
       outputSize: 1,
       x,
       y,
-      description: `${where}: ${plural(n, 'sample')}, ${plural(inputSize, 'feature')}, regression${target}`,
+      description: `${base}: ${plural(n, 'sample')}, ${plural(inputSize, 'feature')}, regression${target}${separator}`,
     };
   }
 
   // Classes: distinct labels, sorted numerically when every label is a number ("2" < "10", and
   // "1" and "1.0" are one class), else by string.
-  const numeric = labelsText.every((t) => parseNumber(t) !== null);
+  const numeric = labelsText.every((t) => typeof parseNumber(t) === 'number');
   const keyOf = numeric ? (t: string) => String(Number(t)) : (t: string) => t;
   const distinct = new Map<string, string>();
   for (const t of labelsText) if (!distinct.has(keyOf(t))) distinct.set(keyOf(t), t);
@@ -514,15 +651,12 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
   if (numeric) keys.sort((a, b) => Number(a) - Number(b));
   else keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (keys.length < 2) {
-    throw new DatasetError(
-      'dataset.labelColumn',
-      `column ${columnName(label)} has only one distinct value (${JSON.stringify(distinct.get(keys[0]))}); classification needs at least 2 classes`,
-    );
+    throw new DatasetError('dataset.labelColumn', `${columnName(labelColumn)} (0-based) of ${where} has only one distinct value; classification needs at least 2 classes`);
   }
   if (keys.length > MAX_CSV_CLASSES) {
     throw new DatasetError(
       'dataset.labelColumn',
-      `column ${columnName(label)} has ${keys.length} distinct values (at most ${MAX_CSV_CLASSES} classes); is it a numeric target? use task "regression"`,
+      `${columnName(labelColumn)} (0-based) of ${where} has ${keys.length} distinct values (at most ${MAX_CSV_CLASSES} classes); is it a numeric target? use task "regression"`,
     );
   }
   const index = new Map(keys.map((k, c) => [k, c]));
@@ -538,7 +672,7 @@ function csv(config: CsvConfig, options: LoadDatasetOptions): RawData {
     outputSize: keys.length,
     x,
     y,
-    description: `${classDescription(where, n, inputSize, keys.length)} (${shown}${more})`,
+    description: `${classDescription(base, n, inputSize, keys.length)} (${shown}${more})${separator}`,
   };
 }
 
@@ -562,13 +696,57 @@ function describeTransform(scale: number, shift: number): string {
   return `; ${parts.join('')}`;
 }
 
-/** Seeded shuffle, then the first nVal shuffled samples become the validation split. */
-function split(raw: RawData, validationSplit: number, seed: number, transformText: string): Dataset {
-  const { n, inputSize } = raw;
-  const yWidth = raw.task === 'classification' ? 1 : raw.outputSize;
+interface SplitPlan {
+  /** Shuffled sample indices: the first nVal are the validation split, the rest the training split. */
+  order: Int32Array;
+  nVal: number;
+  nTrain: number;
+}
+
+/** Seeded shuffle; the first nVal shuffled samples become the validation split. */
+function splitPlan(n: number, validationSplit: number, seed: number): SplitPlan {
   const nVal = Math.min(Math.round(n * validationSplit), n - 1);
-  const nTrain = n - nVal;
-  const order = new Rng(seed, 'dataset-split').permutation(n);
+  return { order: new Rng(seed, 'dataset-split').permutation(n), nVal, nTrain: n - nVal };
+}
+
+/**
+ * Standardizes every feature in place with the training split's mean and standard deviation (so
+ * nothing of the validation split leaks into training); a constant feature is only centred.
+ */
+function standardize(raw: RawData, plan: SplitPlan): string {
+  const { inputSize: d, x } = raw;
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let k = plan.nVal; k < raw.n; k++) {
+    const row = plan.order[k] * d;
+    for (let f = 0; f < d; f++) mean[f] += x[row + f];
+  }
+  for (let f = 0; f < d; f++) mean[f] /= plan.nTrain;
+  for (let k = plan.nVal; k < raw.n; k++) {
+    const row = plan.order[k] * d;
+    for (let f = 0; f < d; f++) sq[f] += (x[row + f] - mean[f]) ** 2;
+  }
+  let constant = 0;
+  const scale = new Float64Array(d);
+  for (let f = 0; f < d; f++) {
+    const std = Math.sqrt(sq[f] / plan.nTrain);
+    if (std > 0) scale[f] = 1 / std;
+    else {
+      scale[f] = 1;
+      constant++;
+    }
+  }
+  for (let i = 0; i < raw.n; i++) {
+    const row = i * d;
+    for (let f = 0; f < d; f++) x[row + f] = (x[row + f] - mean[f]) * scale[f];
+  }
+  return `; features standardized (training split mean and std${constant > 0 ? `, ${plural(constant, 'constant feature')} only centred` : ''})`;
+}
+
+function split(raw: RawData, plan: SplitPlan, transformText: string): Dataset {
+  const { inputSize } = raw;
+  const yWidth = raw.task === 'classification' ? 1 : raw.outputSize;
+  const { order, nVal, nTrain } = plan;
   const take = (from: number, count: number) => {
     const xs = new Float32Array(count * inputSize);
     const ys = new Float32Array(count * yWidth);

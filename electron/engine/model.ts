@@ -106,6 +106,28 @@ export function initKernel(init: ModelConfig['init'], fanIn: number, fanOut: num
   return out;
 }
 
+/**
+ * The output layer's initial kernel (fan_in × fan_out) and, for `torch_linear`, its bias (PyTorch's
+ * nn.Linear default: kaiming_uniform with a = √5 for the weights, which is U(±1/√fan_in), and
+ * U(±1/√fan_in) for the bias). Other choices draw the kernel like a hidden layer and leave the bias
+ * to `biasInit` (bias null).
+ */
+export function initOutputLayer(
+  config: Pick<ModelConfig, 'outputInit' | 'initStd'>,
+  fanIn: number,
+  fanOut: number,
+  rng: Rng,
+): { kernel: Float32Array; bias: Float32Array | null } {
+  const choice = config.outputInit ?? 'glorot_uniform';
+  if (choice !== 'torch_linear') return { kernel: initKernel(choice, fanIn, fanOut, rng, config.initStd), bias: null };
+  const bound = 1 / Math.sqrt(fanIn);
+  const kernel = new Float32Array(fanIn * fanOut);
+  for (let i = 0; i < kernel.length; i++) kernel[i] = rng.uniform(-bound, bound);
+  const bias = new Float32Array(fanOut);
+  for (let i = 0; i < bias.length; i++) bias[i] = rng.uniform(-bound, bound);
+  return { kernel, bias };
+}
+
 /** Builds a network with seeded initial weights. */
 let networkCounter = 0;
 
@@ -139,9 +161,11 @@ export function buildNetwork(config: ModelConfig, inputSize: number, outputSize:
     });
     fanIn = units;
   });
-  // The output layer is a plain linear read-out; Glorot uniform as in Keras' Dense default.
-  const outKernel = variable(tf.tensor2d(initKernel('glorot_uniform', fanIn, outputSize, rng, config.initStd), [fanIn, outputSize]), true, `${prefix}/output/kernel`);
-  const outBias = variable(tf.fill([outputSize], config.biasInit), true, `${prefix}/output/bias`);
+  // The output layer is a plain linear read-out (default Glorot uniform, as Keras' Dense). Its weights
+  // are drawn from the same stream after the hidden layers', so the default keeps earlier numbers.
+  const { kernel: outKernelValues, bias: outBiasValues } = initOutputLayer(config, fanIn, outputSize, rng);
+  const outKernel = variable(tf.tensor2d(outKernelValues, [fanIn, outputSize]), true, `${prefix}/output/kernel`);
+  const outBias = variable(outBiasValues ? tf.tensor1d(outBiasValues) : tf.fill([outputSize], config.biasInit), true, `${prefix}/output/bias`);
   return { inputSize, outputSize, config, hidden, outKernel, outBias };
 }
 

@@ -21,7 +21,15 @@ export interface LayerProbeInput {
   preluAlphas: Float32Array | null;
 }
 
-/** Measures one layer. A unit is dead when z ≤ 0 on every probe input. */
+/**
+ * Measures one layer. A unit is dead when z ≤ 0 on every probe input.
+ *
+ * A layer whose pre-activations contain NaN or ±Infinity cannot be judged: NaN compares false with
+ * 0, so it would look "never positive", i.e. dead. Such a layer reports NaN for deadFraction,
+ * activeProbability, dormantFraction, preActMean and preActStd, and no unit is flagged dead in its
+ * mask; the histogram still counts its finite values. (A NaN deadFraction therefore always means
+ * non-finite pre-activations: the training loop ends such a run as diverged.)
+ */
 export function measureLayer(input: LayerProbeInput): LayerMetrics {
   const { n, units, preActs, acts } = input;
   if (preActs.length !== n * units || acts.length !== n * units) {
@@ -62,6 +70,24 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
     meanAbsAct[j] = n > 0 ? meanAbsAct[j] / n : 0;
   }
 
+  const nonFinite = n * units - finiteCount;
+  const hist = histogram(preActs, input.histogramBins, lo, hi);
+  if (nonFinite > 0) {
+    return {
+      layer: input.layer,
+      units,
+      deadFraction: NaN,
+      activeProbability: NaN,
+      dormantFraction: NaN,
+      gradNorm: input.gradNorm,
+      preActMean: NaN,
+      preActStd: NaN,
+      histogram: hist,
+      deadMask: new Uint8Array(units),
+      preluAlphas: input.preluAlphas,
+    };
+  }
+
   const mean = finiteCount > 0 ? sum / finiteCount : 0;
   const variance = finiteCount > 0 ? Math.max(0, sumSq / finiteCount - mean * mean) : 0;
 
@@ -74,7 +100,7 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
     gradNorm: input.gradNorm,
     preActMean: mean,
     preActStd: Math.sqrt(variance),
-    histogram: histogram(preActs, input.histogramBins, lo, hi),
+    histogram: hist,
     deadMask,
     preluAlphas: input.preluAlphas,
   };

@@ -45,6 +45,7 @@ export class Trainer {
   private readonly probeY: tf.Tensor;
   private readonly shuffleRng: Rng;
   private readonly classification: boolean;
+  private trainable: tf.Variable[] | null = null;
 
   constructor(
     readonly config: RunConfig,
@@ -110,10 +111,12 @@ export class Trainer {
     // Gradient of the loss on the probe set w.r.t. each hidden kernel (batch norm in inference mode).
     const { grads, value } = tf.variableGrads(() => this.loss(forward(this.net, this.probeX, false).output, this.probeY), kernels);
     value.dispose();
+    // null only when there is no gradient at all; a NaN or infinite gradient is reported as NaN.
     const gradNorms = this.net.hidden.map((h) => {
       const g = grads[h.kernel.name];
-      const norm = g ? l2norm(g.dataSync()) : null;
-      return norm !== null && Number.isFinite(norm) ? norm : null;
+      if (!g) return null;
+      const norm = l2norm(g.dataSync());
+      return Number.isFinite(norm) ? norm : NaN;
     });
     tf.dispose(Object.values(grads));
 
@@ -140,6 +143,43 @@ export class Trainer {
     } finally {
       tf.dispose(outputs);
     }
+  }
+
+  /**
+   * One optimizer step on the training rows `indices` (batch norm in training mode, its moving
+   * statistics updated). Returns the batch's mean loss (before the step) and its correct count.
+   */
+  private trainBatch(indices: Int32Array): { loss: number; correct: number } {
+    const size = indices.length;
+    const vars = this.vars;
+    const [lossT, correctT] = tf.tidy(() => {
+      const idx = tf.tensor1d(indices, 'int32');
+      const xb = tf.gather(this.xTrain, idx);
+      const yb = tf.gather(this.yTrain, idx);
+      // variableGrads frees everything its function creates except the loss: keep what we read later.
+      let stats: ReturnType<typeof forward>['batchStats'] = [];
+      let correct: tf.Scalar | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const f = forward(this.net, xb, true);
+        stats = f.batchStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
+        if (this.classification) correct = tf.keep(this.correct(f.output, yb));
+        return this.loss(f.output, yb);
+      }, vars);
+      this.optimizer.applyGradients(grads);
+      if (stats.length > 0) updateMovingStatistics(this.net, stats, size);
+      for (const s of stats) tf.dispose([s.mean, s.variance]);
+      return [value, correct ?? tf.scalar(0)];
+    });
+    const loss = lossT.dataSync()[0];
+    const correct = correctT.dataSync()[0];
+    lossT.dispose();
+    correctT.dispose();
+    return { loss, correct };
+  }
+
+  private get vars(): tf.Variable[] {
+    this.trainable ??= trainableVariables(this.net);
+    return this.trainable;
   }
 
   /** Runs the whole schedule. Never throws for divergence: that is a result. */
@@ -170,8 +210,11 @@ export class Trainer {
       return metrics;
     };
 
+    if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
     const init = this.evaluate(this.xTrain, this.yTrain);
-    record(0, init.loss, init.accuracy, 0);
+    const first = record(0, init.loss, init.accuracy, 0);
+    const brokenAtInit = nonFiniteLayer(first);
+    if (brokenAtInit !== null) return this.finish('diverged', nonFiniteReason(brokenAtInit, 0), epochs);
     if (!Number.isFinite(init.loss)) {
       return this.finish('diverged', `loss is ${init.loss} at initialization`, epochs);
     }
@@ -179,7 +222,6 @@ export class Trainer {
     const n = this.data.nTrain;
     const batchSize = Math.min(training.batchSize, n);
     const batchesPerEpoch = Math.ceil(n / batchSize);
-    const vars = trainableVariables(this.net);
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
       const t0 = performance.now();
       const order = this.shuffleRng.permutation(n);
@@ -189,42 +231,48 @@ export class Trainer {
         if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
         const start = b * batchSize;
         const size = Math.min(batchSize, n - start);
-        const [lossT, correctT] = tf.tidy(() => {
-          const idx = tf.tensor1d(order.subarray(start, start + size), 'int32');
-          const xb = tf.gather(this.xTrain, idx);
-          const yb = tf.gather(this.yTrain, idx);
-          // variableGrads frees everything its function creates except the loss: keep what we read later.
-          let stats: ReturnType<typeof forward>['batchStats'] = [];
-          let correct: tf.Scalar | null = null;
-          const { value, grads } = tf.variableGrads(() => {
-            const f = forward(this.net, xb, true);
-            stats = f.batchStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
-            if (this.classification) correct = tf.keep(this.correct(f.output, yb));
-            return this.loss(f.output, yb);
-          }, vars);
-          this.optimizer.applyGradients(grads);
-          if (stats.length > 0) updateMovingStatistics(this.net, stats, size);
-          for (const s of stats) tf.dispose([s.mean, s.variance]);
-          return [value, correct ?? tf.scalar(0)];
-        });
-        const batchLoss = lossT.dataSync()[0];
-        correctSum += correctT.dataSync()[0];
-        lossT.dispose();
-        correctT.dispose();
-        if (!Number.isFinite(batchLoss)) {
+        const batch = this.trainBatch(order.subarray(start, start + size));
+        correctSum += batch.correct;
+        if (!Number.isFinite(batch.loss)) {
           // Keep what was measured so far; the diverged epoch itself is not a measurement point.
-          return this.finish('diverged', `loss became ${batchLoss} in epoch ${epoch}, batch ${b + 1}`, epochs);
+          return this.finish('diverged', `loss became ${batch.loss} in epoch ${epoch}, batch ${b + 1}`, epochs);
         }
-        lossSum += batchLoss * size;
+        lossSum += batch.loss * size;
         hooks.onProgress?.((epoch - 1 + (b + 1) / batchesPerEpoch) / training.epochs);
       }
       const seconds = (performance.now() - t0) / 1000;
+      if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
       const m = record(epoch, lossSum / n, this.classification ? correctSum / n : null, seconds);
+      // The last step of an epoch can overflow the weights although every batch loss was finite.
+      const broken = nonFiniteLayer(m);
+      if (broken !== null) return this.finish('diverged', nonFiniteReason(broken, epoch), epochs);
       if (m.valLoss !== null && !Number.isFinite(m.valLoss)) {
         return this.finish('diverged', `validation loss became ${m.valLoss} after epoch ${epoch}`, epochs);
       }
     }
     return this.finish('completed', null, epochs);
+  }
+
+  /**
+   * A short trial for the divergence check: up to `steps` optimizer steps over shuffled batches (no
+   * measurements). Stops at the first non-finite batch loss, or when `shouldStop` says so.
+   */
+  trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+    const n = this.data.nTrain;
+    const batchSize = Math.min(this.config.training.batchSize, n);
+    let done = 0;
+    let lastLoss = NaN;
+    while (done < steps) {
+      const order = this.shuffleRng.permutation(n);
+      for (let start = 0; start < n && done < steps; start += batchSize) {
+        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
+        const batch = this.trainBatch(order.subarray(start, Math.min(start + batchSize, n)));
+        done++;
+        lastLoss = batch.loss;
+        if (!Number.isFinite(batch.loss)) return { steps: done, divergedAtStep: done, lastLoss };
+      }
+    }
+    return { steps: done, divergedAtStep: null, lastLoss };
   }
 
   private finish(status: RunOutcome, reason: string | null, epochs: EpochMetrics[]): TrainResult {
@@ -241,6 +289,17 @@ export class Trainer {
     if (this.xVal) this.xVal.dispose();
     if (this.yVal) this.yVal.dispose();
   }
+}
+
+/** The first hidden layer whose pre-activations were not finite at this measurement (its deadFraction is NaN). */
+function nonFiniteLayer(metrics: EpochMetrics): number | null {
+  const layer = metrics.layers.find((l) => Number.isNaN(l.deadFraction));
+  return layer ? layer.layer : null;
+}
+
+function nonFiniteReason(layer: number, epoch: number): string {
+  const when = epoch === 0 ? 'at initialization (epoch 0)' : `after epoch ${epoch}`;
+  return `the pre-activations of layer ${layer + 1} became NaN or ±Infinity ${when}`;
 }
 
 function makeOptimizer(t: RunConfig['training']): tf.Optimizer {

@@ -31,12 +31,17 @@ import {
   type FigureRequestOptions,
   type FileData,
   type BundleImportSummary,
+  type DivergenceCheck,
 } from '../../shared/api.js';
-import { describeValue, formatIssue, validateExperiment } from '../../shared/config.js';
+import { describeValue, formatIssue, validateExperiment, type ConfigIssue, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
 import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
-import { Lab, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './lab.js';
+import { DEFAULT_WORKER_ENTRY, Lab, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './lab.js';
+import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
+import { preflightExperiment } from './preflight.js';
+import { DatasetError } from '../engine/datasets.js';
+import type { QuickCheckOptions } from '../engine/quick-check.js';
 import { checkArgs } from './api-args.js';
 import { epochToDto, experimentRow, experimentRows, runRows } from './dto.js';
 import { SettingsFile } from './settings.js';
@@ -71,6 +76,8 @@ export interface LabServiceOptions {
   leaseMs?: number;
   /** How long a run's database write waits for another process' lock before the run fails (default 120 s). */
   lockWaitMs?: number;
+  /** Trials, steps, samples and time budget of the divergence quick check (default: QUICK_CHECK_DEFAULTS). */
+  quickCheck?: Partial<Omit<QuickCheckOptions, 'shouldStop' | 'baseDir'>>;
 }
 
 type Listener = (event: LabEvent) => void;
@@ -117,6 +124,8 @@ export class LabService implements LabApi {
   private readonly log: (message: string) => void;
   /** Looks for runs of dead processes now and then (a crashed CLI's runs show as interrupted without a restart). */
   private readonly orphanTimer: NodeJS.Timeout;
+  /** The worker of the design checks (csv preflight, divergence quick check). */
+  private readonly design: DesignWorker;
 
   private constructor(
     private readonly options: LabServiceOptions,
@@ -126,6 +135,7 @@ export class LabService implements LabApi {
     this.settings = settings;
     this.store = store;
     this.lab = this.createLab(store);
+    this.design = new DesignWorker(options.workerEntry ?? DEFAULT_WORKER_ENTRY);
     this.appVersion = options.appVersion ?? appPackage().version;
     this.tfjsVersion = readTfjsVersion();
     this.log = options.log ?? ((message) => process.stderr.write(`relu-lab: ${message}\n`));
@@ -211,7 +221,7 @@ export class LabService implements LabApi {
       clearInterval(this.orphanTimer);
       this.closing = (async () => {
         try {
-          await this.lab.close();
+          await Promise.all([this.lab.close(), this.design.close()]);
         } finally {
           this.lab.removeAllListeners();
           this.store.close();
@@ -255,21 +265,49 @@ export class LabService implements LabApi {
     return { experiment: experimentRow(this.store, experiment, runs), runs: runRows(this.store, runs) };
   }
 
-  async createExperiment(config: unknown): Promise<{ experimentId: number; runIds: number[] }> {
+  async createExperiment(config: unknown): Promise<CreateExperimentResult> {
     const validation = validateExperiment(config);
-    if (!validation.ok) {
-      const n = validation.issues.length;
-      const first = validation.issues[0] ? formatIssue(validation.issues[0]) : 'invalid';
-      throw new ApiError(
-        'invalid_config',
-        `the experiment config is invalid: ${first}${n > 1 ? ` (and ${n - 1} more problem${n > 2 ? 's' : ''})` : ''}`,
-        validation.issues,
-      );
-    }
+    if (!validation.ok) throw invalidConfig(validation.issues);
+    const preflight = await this.preflight(validation.config, validation.runs);
+    if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
     const { experimentId, runIds } = this.store.createExperiment({ name: validation.config.name, config, runs: validation.runs });
     this.lab.enqueueExperiment(experimentId);
     this.experimentsChanged();
-    return { experimentId, runIds } satisfies CreateExperimentResult;
+    return { experimentId, runIds, ...(preflight.warnings.length > 0 ? { warnings: preflight.warnings } : {}) };
+  }
+
+  async checkDivergence(config: unknown): Promise<DivergenceCheck> {
+    const validation = validateExperiment(config);
+    if (!validation.ok) throw invalidConfig(validation.issues);
+    const preflight = await this.preflight(validation.config, validation.runs);
+    if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
+    const { setups, skipped } = quickCheckSetups(validation.runs);
+    try {
+      const result = await this.design.quickCheck(setups, this.lab.backend, this.baseDir, this.options.quickCheck);
+      return { ...result, unchecked: result.unchecked + skipped };
+    } catch (err) {
+      if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', this.closed ? 'the lab is shutting down' : 'checkDivergence: replaced by a newer check');
+      if (err instanceof DatasetError) throw invalidConfig([{ path: err.field, message: err.problem }]);
+      throw err;
+    }
+  }
+
+  /** The design against this machine: data sets readable (csv files read in the design worker), memory. */
+  private async preflight(config: ExperimentConfig, runs: RunSpec[]) {
+    try {
+      return await preflightExperiment(config, runs, {
+        baseDir: this.baseDir,
+        workers: this.lab.workerCount,
+        inspect: (dataset, seed) => this.design.inspect(dataset, seed, this.baseDir),
+      });
+    } catch (err) {
+      if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', 'the lab is shutting down');
+      throw err;
+    }
+  }
+
+  private get baseDir(): string {
+    return this.options.baseDir ?? process.cwd();
   }
 
   async updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow> {
@@ -575,6 +613,13 @@ export class LabService implements LabApi {
       }
     }
   }
+}
+
+/** `invalid_config` with every issue, the first in the message. */
+function invalidConfig(issues: ConfigIssue[]): ApiError {
+  const n = issues.length;
+  const first = issues[0] ? formatIssue(issues[0]) : 'invalid';
+  return new ApiError('invalid_config', `the experiment config is invalid: ${first}${n > 1 ? ` (and ${n - 1} more problem${n > 2 ? 's' : ''})` : ''}`, issues);
 }
 
 function fail(error: ApiErrorData): ApiResult<never> {

@@ -9,6 +9,7 @@
  * Needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium); without it the suite is
  * reported as skipped, with the reason printed.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -172,29 +173,28 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
       model: { hiddenLayers: 2, width: 16, init: 'normal', initStd: 5 },
       training: { learningRate: 1000, epochs: 5 },
     });
-    const failing = await api<{ experimentId: number }>('createExperiment', {
-      name: 'Failing (missing CSV)',
-      dataset: { kind: 'csv', path: path.join(tmp, 'missing.csv'), labelColumn: 'y', task: 'classification' },
-      model: { hiddenLayers: 1, width: 4 },
-      training: { learningRate: 0.1, epochs: 2 },
-    });
     const long = await api<{ experimentId: number }>('createExperiment', {
       name: 'Long run',
       dataset: { kind: 'blobs', samples: 2048 },
       model: { hiddenLayers: 4, width: 64 },
       training: { learningRate: 0.01, epochs: 100000 },
     });
+    // A csv file that is checked when the experiment is created and gone when its run starts (queued
+    // behind the long run on the only worker): the run fails with the reason.
+    fs.writeFileSync(path.join(tmp, 'missing.csv'), 'x,y\n1,a\n2,b\n3,a\n4,b\n');
+    const failing = await api<{ experimentId: number }>('createExperiment', {
+      name: 'Failing (missing CSV)',
+      dataset: { kind: 'csv', path: path.join(tmp, 'missing.csv'), labelColumn: 'y', task: 'classification' },
+      model: { hiddenLayers: 1, width: 4 },
+      training: { learningRate: 0.1, epochs: 2 },
+    });
+    fs.rmSync(path.join(tmp, 'missing.csv'));
 
     await page.goto(`${origin}/#/experiments/${diverging.experimentId}`);
     await page.locator('.reason-diverged').waitFor({ timeout: 120_000 });
     expect(await page.locator('.reason-diverged').textContent()).toMatch(/Diverged/);
     await page.locator('.chart-card').first().waitFor();
     await shot('run-diverged');
-
-    await page.goto(`${origin}/#/experiments/${failing.experimentId}`);
-    const failure = page.getByRole('alert').filter({ hasText: 'This run failed' });
-    await failure.waitFor({ timeout: 120_000 });
-    expect(await failure.textContent()).toContain('missing.csv');
 
     await page.goto(`${origin}/#/experiments/${long.experimentId}`);
     await page.locator('.runs-table .badge.status-running').waitFor({ timeout: 120_000 });
@@ -208,12 +208,17 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
 
     await page.getByRole('link', { name: 'Queue' }).click();
     await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
-    await page.getByRole('link', { name: 'Run 1' }).waitFor();
+    await page.getByRole('link', { name: 'Run 1', exact: true }).waitFor();
     await shot('queue');
 
     await page.goto(`${origin}/#/experiments/${long.experimentId}`);
     await page.getByRole('button', { name: 'Cancel 1 run' }).click();
     await page.locator('.runs-table .badge.status-cancelled').waitFor({ timeout: 60_000 });
+
+    await page.goto(`${origin}/#/experiments/${failing.experimentId}`);
+    const failure = page.getByRole('alert').filter({ hasText: 'This run failed' });
+    await failure.waitFor({ timeout: 120_000 });
+    expect(await failure.textContent()).toContain('missing.csv');
   });
 
   it('deletes another experiment after the confirmation', async () => {

@@ -123,7 +123,7 @@ describe('Lab with worker threads and SQLite', () => {
       ['missing file', 'failed'],
     ]);
     for (const run of runs.slice(2)) {
-      expect(run.error).toMatch(/^dataset\.path: cannot read ".*missing\.csv": no such file/);
+      expect(run.error).toMatch(/^dataset\.path: ".*missing\.csv" does not exist/);
       expect(store.getRunMetrics(run.id)).toEqual([]);
       expect(store.getArtifacts(run.id)).toBeNull();
     }

@@ -3,8 +3,10 @@
  * (fewer samples, epochs, seeds or probe inputs) so that it takes a few seconds; the full presets
  * were checked with `relu-lab run --preset NAME` (numbers in the report of the tuning change).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateExperiment, withValueAt, type RunSpec } from '../../shared/config.js';
+import { parseAssignment, validateExperiment, withValueAt, type RunSpec } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
 import type { EpochMetrics } from '../../shared/metrics.js';
 import { initBackend } from '../../electron/engine/backend.js';
@@ -28,11 +30,19 @@ function reduced(name: string, sets: Record<string, unknown>): RunSpec[] {
   return result.runs;
 }
 
+/** Trained outcomes by design, so two tests of the same reduced design train it once. */
+const trained = new Map<string, RunOutcome[]>();
+
 function runAll(specs: RunSpec[]): RunOutcome[] {
-  return specs.map((spec) => {
+  const key = JSON.stringify(specs);
+  const done = trained.get(key);
+  if (done) return done;
+  const outcomes = specs.map((spec) => {
     const result = trainRun(spec.config, spec.seed, loadDataset(spec.config.dataset, spec.seed));
     return { spec, status: result.status, epochs: result.epochs };
   });
+  trained.set(key, outcomes);
+  return outcomes;
 }
 
 /** Mean over layers of the dead fraction at one measurement point. */
@@ -106,6 +116,50 @@ describe('the preset designs', () => {
     expect(bornDead.training.epochs).toBe(0);
     expect(bornDead.dataset).toMatchObject({ kind: 'abs1d', sampling: 'grid', range: [-Math.sqrt(3), Math.sqrt(3)] });
     expect(bornDead.sweep).toEqual({ 'model.width': [2, 3, 4, 5, 10] });
+  });
+});
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The design a `relu-lab run …` command line trains (preset or file, then its --set assignments). */
+function designOf(command: string): unknown {
+  const args = command.trim().split(/\s+/).slice(2);
+  let raw: unknown;
+  const preset = args.indexOf('--preset');
+  if (preset >= 0) raw = JSON.parse(JSON.stringify(findPreset(args[preset + 1])!.config));
+  else raw = JSON.parse(fs.readFileSync(path.join(ROOT, args[0]), 'utf8'));
+  args.forEach((arg, i) => {
+    if (arg !== '--set') return;
+    const assignment = parseAssignment(args[i + 1]);
+    if ('error' in assignment) throw new Error(assignment.error);
+    raw = withValueAt(raw, assignment.path, assignment.value);
+  });
+  return raw;
+}
+
+describe("README's examples", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 5));
+  const commands = [...quickStart.matchAll(/^npx (relu-lab run [^#\n]*)/gm)].map((m) => m[1].trim());
+
+  it('the first command trains a design whose runs show the point: none diverges, the ReLU baseline is the deadest', () => {
+    expect(commands.length).toBeGreaterThan(0);
+    const raw = withValueAt(withValueAt(designOf(commands[0]), 'training.epochs', 4), 'probe.samples', 256);
+    const result = validateExperiment(raw);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const runs = runAll(result.runs);
+    expect(runs.filter((r) => r.status === 'diverged').map((r) => `${JSON.stringify(r.spec.sweep)} seed ${r.spec.seed}`)).toEqual([]);
+    const means = new Map(groupMeans(groupBy(runs, 'variant'), (r) => meanDead(last(r))) as [string, number][]);
+    const baseline = means.get('ReLU baseline')!;
+    for (const [variant, m] of means) if (variant !== 'ReLU baseline') expect(m, variant).toBeLessThan(baseline);
+  });
+
+  it('every command and every file in examples/ is a valid design', () => {
+    for (const command of commands) expect(validateExperiment(designOf(command)).ok, command).toBe(true);
+    for (const file of fs.readdirSync(path.join(ROOT, 'examples'))) {
+      const result = validateExperiment(JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')));
+      expect(result.ok, file).toBe(true);
+    }
   });
 });
 

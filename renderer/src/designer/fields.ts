@@ -4,7 +4,7 @@
  * are NOT repeated here: validation always goes through the shared schema. A unit test checks that
  * the defaults below are the schema's.
  */
-import { ACTIVATIONS, DATASET_KINDS, INITS, MAX_SAMPLES, MNIST_MAX_SAMPLES, OPTIMIZERS, type DatasetKind } from '../../../shared/config.js';
+import { ACTIVATIONS, CSV_DELIMITERS, DATASET_KINDS, INITS, MAX_SAMPLES, MNIST_MAX_SAMPLES, OPTIMIZERS, OUTPUT_INITS, type DatasetKind } from '../../../shared/config.js';
 
 export type FieldType =
   /** whole number */
@@ -33,6 +33,13 @@ export interface FieldSpec {
   options?: readonly string[];
   /** The schema's default (per dataset kind where it differs); undefined when there is none. */
   defaultValue?: unknown;
+  /**
+   * For optional fields without a schema default: what leaving the field out means (the engine's
+   * choice), shown like a default.
+   */
+  absentMeans?: unknown;
+  /** How enum options are shown, when not as written (e.g. a tab character). */
+  optionLabels?: Readonly<Record<string, string>>;
   defaultByKind?: Partial<Record<DatasetKind, unknown>>;
   /** The schema requires a value (no default). */
   required?: boolean;
@@ -95,10 +102,17 @@ export const FIELDS: readonly FieldSpec[] = [
   },
   { path: 'dataset.sampling', label: 'Sampling', group: 'data', type: 'enum', options: ['grid', 'uniform'], defaultValue: 'grid', help: 'Inputs on an even grid, or drawn uniformly at random.', kinds: ['abs1d'], sweepable: true },
   { path: 'dataset.range', label: 'Input range', group: 'data', type: 'range', defaultValue: [-Math.sqrt(3), Math.sqrt(3)], help: 'Interval [lo, hi] the input is drawn from; default [−√3, √3].', kinds: ['abs1d'], sweepable: true },
-  { path: 'dataset.path', label: 'CSV file', group: 'data', type: 'string', required: true, help: 'Path of the CSV file on this computer (relative paths: from where the lab was started).', kinds: ['csv'], sweepable: true },
+  { path: 'dataset.path', label: 'CSV file', group: 'data', type: 'string', required: true, help: 'Path of the CSV file on this computer: a regular file, UTF-8, at most 256 MiB (relative paths: from where the lab was started).', kinds: ['csv'], sweepable: true },
   { path: 'dataset.labelColumn', label: 'Label column', group: 'data', type: 'column', required: true, help: 'Column holding the label or target: a header name, or a 0-based index (digits).', kinds: ['csv'], sweepable: true },
   { path: 'dataset.task', label: 'Task', group: 'data', type: 'enum', options: ['classification', 'regression'], required: true, help: 'Classification (softmax, cross-entropy) or regression (linear output, MSE).', kinds: ['csv'], sweepable: true },
-  { path: 'dataset.header', label: 'First line is a header', group: 'data', type: 'boolean', defaultValue: true, help: 'Whether the first line holds column names.', kinds: ['csv'], sweepable: true },
+  { path: 'dataset.header', label: 'First line is a header', group: 'data', type: 'boolean', defaultValue: true, help: 'Whether the first line (after the skipped ones) holds column names.', kinds: ['csv'], sweepable: true },
+  {
+    path: 'dataset.delimiter', label: 'Separator', group: 'data', type: 'enum', options: CSV_DELIMITERS, absentMeans: 'detected',
+    optionLabels: { ',': ', (comma)', ';': '; (semicolon)', '\t': 'tab', '|': '| (pipe)' },
+    help: 'The field separator: comma, semicolon, tab or pipe; when not chosen, the first lines decide.', kinds: ['csv'], sweepable: true,
+  },
+  { path: 'dataset.skipLines', label: 'Skip lines', group: 'data', type: 'int', absentMeans: 0, unit: 'lines', help: 'Lines before the header or the first row that are not part of the table (e.g. scikit-learn’s metadata line).', kinds: ['csv'], sweepable: true },
+  { path: 'dataset.standardize', label: 'Standardize features', group: 'data', type: 'boolean', absentMeans: false, help: 'Scale every feature to mean 0, standard deviation 1 (training split statistics, applied before scale and shift).', kinds: ['csv'], sweepable: true },
   { path: 'dataset.inputScale', label: 'Input scale', group: 'data', type: 'number', step: 'any', defaultValue: 1, unit: 'factor', help: 'Multiplies every input feature (applied before the shift).', kinds: ALL_KINDS, sweepable: true },
   { path: 'dataset.inputShift', label: 'Input shift', group: 'data', type: 'number', step: 'any', defaultValue: 0, help: 'Added to every input feature; negative values push pre-activations negative.', kinds: ALL_KINDS, sweepable: true },
   { path: 'dataset.validationSplit', label: 'Validation split', group: 'data', type: 'number', step: 'any', defaultValue: 0.2, unit: 'fraction', help: 'Share of the samples held out for validation (0–0.9).', kinds: ALL_KINDS, sweepable: true },
@@ -118,7 +132,11 @@ export const FIELDS: readonly FieldSpec[] = [
     help: 'Initial learned PReLU slope (0–1; He et al. 2015 use 0.25).', sweepable: true,
     dependsOn: { path: 'model.activation', values: ['prelu'] },
   },
-  { path: 'model.init', label: 'Weight init', group: 'model', type: 'enum', options: INITS, defaultValue: 'he_normal', help: 'Kernel initializer of every layer.', sweepable: true },
+  { path: 'model.init', label: 'Weight init', group: 'model', type: 'enum', options: INITS, defaultValue: 'he_normal', help: 'Kernel initializer of the hidden layers.', sweepable: true },
+  {
+    path: 'model.outputInit', label: 'Output init', group: 'model', type: 'enum', options: OUTPUT_INITS, absentMeans: 'glorot_uniform',
+    help: 'Initializer of the linear output layer: glorot_uniform as Keras, torch_linear as PyTorch’s nn.Linear (weights and bias U(±1/√fan_in)).', sweepable: true,
+  },
   {
     path: 'model.initStd', label: 'Init std', group: 'model', type: 'number', step: 'any', defaultValue: 0.05, unit: 'σ',
     help: 'Standard deviation for the "normal" initializer (> 0).', sweepable: true,
@@ -160,6 +178,11 @@ export const GROUP_TITLES: Record<FieldGroup, string> = {
 export function fieldDefault(spec: FieldSpec, kind: DatasetKind): unknown {
   if (spec.defaultByKind) return spec.defaultByKind[kind];
   return spec.defaultValue;
+}
+
+/** What the form shows as the field's default: the schema's, or what leaving the field out means. */
+export function shownDefault(spec: FieldSpec, kind: DatasetKind): unknown {
+  return fieldDefault(spec, kind) ?? spec.absentMeans;
 }
 
 /** Whether the field exists for the dataset kind (non-dataset fields always do). */

@@ -5,12 +5,12 @@
  */
 import {
   DATASET_KINDS,
-  layerWidths,
   type ConfigIssue,
   type DatasetKind,
   type ExperimentConfig,
   type RunSpec,
 } from '../../../shared/config.js';
+import { datasetShape, parameterCount as sharedParameterCount } from '../../../shared/resources.js';
 import { FIELDS, FIELD_BY_PATH, fieldApplies, type FieldSpec } from './fields.js';
 
 export type FieldValue = string | boolean | [string, string];
@@ -453,34 +453,15 @@ const SECONDS_PER_RUN = 0.5;
 
 /** Input and output size of a data set (csv unknown: a guess). */
 export function dataShape(dataset: ExperimentConfig['dataset']): { inputs: number; outputs: number; samples: number; guessed: boolean } {
-  switch (dataset.kind) {
-    case 'blobs':
-      return { inputs: dataset.features, outputs: dataset.classes, samples: dataset.samples, guessed: false };
-    case 'spirals':
-      return { inputs: 2, outputs: dataset.classes, samples: dataset.samples, guessed: false };
-    case 'moons':
-      return { inputs: 2, outputs: 2, samples: dataset.samples, guessed: false };
-    case 'abs1d':
-      return { inputs: 1, outputs: 1, samples: dataset.samples, guessed: false };
-    case 'mnist':
-      return { inputs: 784, outputs: 10, samples: dataset.samples, guessed: false };
-    case 'iris':
-      return { inputs: 4, outputs: 3, samples: 150, guessed: false };
-    case 'csv':
-      return { inputs: 16, outputs: 2, samples: 10_000, guessed: true };
-  }
+  const shape = datasetShape(dataset);
+  if (shape) return { ...shape, guessed: false };
+  return { inputs: 16, outputs: 2, samples: 10_000, guessed: true };
 }
 
+/** Trainable parameters of a design's network (shared with the lab's memory estimate). */
 export function parameterCount(config: Pick<ExperimentConfig, 'dataset' | 'model'>): number {
   const { inputs, outputs } = dataShape(config.dataset);
-  const widths = layerWidths(config.model);
-  let fanIn = inputs;
-  let params = 0;
-  for (const w of widths) {
-    params += fanIn * w + w + (config.model.batchNorm ? 2 * w : 0) + (config.model.activation === 'prelu' ? w : 0);
-    fanIn = w;
-  }
-  return params + fanIn * outputs + outputs;
+  return sharedParameterCount(config.model, inputs, outputs);
 }
 
 /** Rough wall time of one run, in seconds. */

@@ -3,8 +3,9 @@
  * schema (validateExperiment), with a sweep builder, variants, presets, and JSON load/save.
  */
 import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError, type ConfigIssue, type ExperimentRow, type Preset } from '../../../shared/api.js';
-import { countRuns, DATASET_KINDS, MAX_RUNS_PER_EXPERIMENT, validateExperiment, type DatasetKind } from '../../../shared/config.js';
+import { ApiError, type ConfigIssue, type DivergenceCheck, type ExperimentRow, type LabClient, type Preset } from '../../../shared/api.js';
+import { countRuns, DATASET_KINDS, MAX_RUNS_PER_EXPERIMENT, validateExperiment, type DatasetKind, type RunSpec } from '../../../shared/config.js';
+import { datasetShape, estimateRunMemory, formatBytes } from '../../../shared/resources.js';
 import { useAsync, useLab } from '../app/context.js';
 import { navigate } from '../app/router.js';
 import { Icon } from '../components/Icon.js';
@@ -15,8 +16,8 @@ import {
   FIELDS,
   FIELD_BY_PATH,
   fieldApplies,
-  fieldDefault,
   GROUP_TITLES,
+  shownDefault,
   SWEEPABLE_FIELDS,
   type FieldGroup,
   type FieldSpec,
@@ -162,7 +163,17 @@ function Designer({ source, params, workers }: { source: string; params: URLSear
     return { config, validation, issues, runs: runs ?? roughRunCount(deferred), exactRuns: runs !== null && validation.ok };
   }, [deferred]);
 
-  const allIssues = useMemo(() => [...(analysis?.issues ?? []), ...(serverIssues ?? [])], [analysis, serverIssues]);
+  const divergence = useDivergenceCheck(client, analysis && analysis.validation.ok && analysis.issues.length === 0 ? analysis.config : null);
+  const allIssues = useMemo(
+    () => [...(analysis?.issues ?? []), ...(serverIssues ?? (divergence.status === 'invalid' ? divergence.issues : []))],
+    [analysis, serverIssues, divergence],
+  );
+  const fieldNotes = useMemo(() => {
+    const notes = new Map<string, ReactNode>();
+    const note = divergenceNote(divergence);
+    if (note) notes.set('training.learningRate', note);
+    return notes;
+  }, [divergence]);
   const byTarget = useMemo(() => issuesByTarget(allIssues), [allIssues]);
 
   if (!state || !analysis) {
@@ -176,6 +187,7 @@ function Designer({ source, params, workers }: { source: string; params: URLSear
   const valid = analysis.validation.ok && allIssues.length === 0;
   const estimate = analysis.validation.ok ? estimateExperimentSeconds(analysis.validation.runs, workers) : null;
   const params0 = analysis.validation.ok ? parameterCount(analysis.validation.runs[0]?.config ?? analysis.validation.config) : null;
+  const memory = analysis.validation.ok ? largestRunMemory(analysis.validation.runs) : null;
   const kind = datasetKind(state);
   const stale = deferred !== state;
 
@@ -322,7 +334,7 @@ function Designer({ source, params, workers }: { source: string; params: URLSear
             <FieldGrid group="model" state={state} kind={kind} byTarget={byTarget} setValue={setValue} showAll={showAll} />
           </Section>
           <Section title="Training" id="sec-training">
-            <FieldGrid group="training" state={state} kind={kind} byTarget={byTarget} setValue={setValue} showAll={showAll} />
+            <FieldGrid group="training" state={state} kind={kind} byTarget={byTarget} setValue={setValue} showAll={showAll} notes={fieldNotes} />
           </Section>
           <Section title="Probe" id="sec-probe" hint="How dead and dormant units are measured after every epoch.">
             <FieldGrid group="probe" state={state} kind={kind} byTarget={byTarget} setValue={setValue} showAll={showAll} />
@@ -360,6 +372,17 @@ function Designer({ source, params, workers }: { source: string; params: URLSear
                   {estimate === null ? '—' : `≈ ${formatDuration(Math.max(1, estimate))}`}
                   <div className="muted small">
                     A rough estimate for {plural(workers, 'worker')}: samples × epochs × parameters, calibrated on a 2-core machine (WebAssembly backend). Real times vary.
+                  </div>
+                </dd>
+              </div>
+              <div>
+                <dt>Memory</dt>
+                <dd data-testid="memory-estimate">
+                  {memory === null ? '—' : `≈ ${formatBytes(memory)} per run`}
+                  <div className="muted small">
+                    {memory === null
+                      ? 'Known once the design is valid (csv data sets: when the file is read, as the run starts).'
+                      : `The largest run at its peak (parameters, training step, probe, data). A design that needs more than this computer has is refused when it starts.`}
                   </div>
                 </dd>
               </div>
@@ -527,6 +550,7 @@ const FieldGrid = memo(function FieldGrid({
   byTarget,
   setValue,
   showAll,
+  notes,
 }: {
   group: FieldGroup;
   state: FormState;
@@ -534,13 +558,15 @@ const FieldGrid = memo(function FieldGrid({
   byTarget: Map<string, string[]>;
   setValue: (path: string, value: FieldValue) => void;
   showAll: boolean;
+  /** Extra lines shown at a field (e.g. the divergence quick check at the learning rate). */
+  notes?: Map<string, ReactNode>;
 }) {
   const specs = FIELDS.filter((f) => f.group === group && fieldApplies(f, kind) && (showAll || fieldRelevant(state, f)));
   const swept = new Set(state.sweep.map((r) => r.path));
   return (
     <div className={`field-grid field-grid-${group}`}>
       {specs.map((spec) => (
-        <FieldInput key={spec.path} spec={spec} kind={kind} value={state.values[spec.path]} errors={byTarget.get(spec.path)} onChange={setValue} swept={swept.has(spec.path)} />
+        <FieldInput key={spec.path} spec={spec} kind={kind} value={state.values[spec.path]} errors={byTarget.get(spec.path)} onChange={setValue} swept={swept.has(spec.path)} note={notes?.get(spec.path)} />
       ))}
     </div>
   );
@@ -553,6 +579,7 @@ const FieldInput = memo(function FieldInput({
   errors,
   onChange,
   swept,
+  note,
 }: {
   spec: FieldSpec;
   kind: DatasetKind;
@@ -560,13 +587,15 @@ const FieldInput = memo(function FieldInput({
   errors: string[] | undefined;
   onChange: (path: string, value: FieldValue) => void;
   swept: boolean;
+  note?: ReactNode;
 }) {
   const id = useId();
   const helpId = `${id}-help`;
   const errorId = `${id}-error`;
-  const def = fieldDefault(spec, kind);
+  const noteId = `${id}-note`;
+  const def = shownDefault(spec, kind);
   const invalid = Boolean(errors?.length);
-  const describedBy = [helpId, invalid ? errorId : ''].filter(Boolean).join(' ');
+  const describedBy = [helpId, invalid ? errorId : '', note ? noteId : ''].filter(Boolean).join(' ');
   const common = {
     id,
     'aria-describedby': describedBy,
@@ -583,7 +612,7 @@ const FieldInput = memo(function FieldInput({
           {spec.path !== 'dataset.kind' && <option value="">{def !== undefined ? `default (${describeDefault(def)})` : 'choose…'}</option>}
           {(spec.path === 'dataset.kind' ? DATASET_KINDS : (spec.options ?? [])).map((o) => (
             <option key={o} value={o}>
-              {o}
+              {spec.optionLabels?.[o] ?? o}
             </option>
           ))}
         </select>
@@ -656,9 +685,139 @@ const FieldInput = memo(function FieldInput({
         <span className="path-hint"> {spec.path}</span>
       </div>
       {invalid && <FieldErrors errors={errors!} id={errorId} />}
+      {note && (
+        <div id={noteId} className="field-note" data-testid={`note-${spec.path}`}>
+          {note}
+        </div>
+      )}
     </div>
   );
 });
+
+// ---------- Divergence quick check ----------
+
+type DivergenceState =
+  | { status: 'idle' }
+  | { status: 'checking' }
+  | { status: 'done'; result: DivergenceCheck }
+  /** The lab found problems the schema cannot see (a data file it cannot read, too little memory): shown at their fields. */
+  | { status: 'invalid'; issues: ConfigIssue[] }
+  | { status: 'error'; message: string };
+
+/** Results by design, so going back to an earlier design does not train again. */
+const divergenceCache = new Map<string, DivergenceCheck>();
+/** Quiet time after the last edit before the lab is asked (each check trains for a few seconds). */
+const DIVERGENCE_DEBOUNCE_MS = 1200;
+
+/**
+ * Asks the lab whether the design's learning rates diverge (short trials in a worker), once the
+ * design is valid and has not changed for a moment. What cannot change the answer (names, epochs,
+ * probe, seeds) is left out, so editing it does not train again.
+ */
+function useDivergenceCheck(client: LabClient, config: Record<string, unknown> | null): DivergenceState {
+  const key = useMemo(() => {
+    if (!config) return null;
+    const { name: _n, description: _d, probe: _p, seeds: _s, ...rest } = config;
+    void _n;
+    void _d;
+    void _p;
+    void _s;
+    const training = { ...((rest.training as Record<string, unknown> | undefined) ?? {}) };
+    delete training.epochs;
+    return JSON.stringify({ name: 'divergence check', ...rest, training: { ...training, epochs: 1 } });
+  }, [config]);
+  const [state, setState] = useState<DivergenceState>({ status: 'idle' });
+  useEffect(() => {
+    if (key === null) {
+      setState({ status: 'idle' });
+      return;
+    }
+    const cached = divergenceCache.get(key);
+    if (cached) {
+      setState({ status: 'done', result: cached });
+      return;
+    }
+    setState({ status: 'checking' });
+    let stale = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const ask = (attempt: number) => {
+      client.checkDivergence(JSON.parse(key)).then(
+        (result) => {
+          divergenceCache.set(key, result);
+          if (!stale) setState({ status: 'done', result });
+        },
+        (err: unknown) => {
+          if (stale) return;
+          // Replaced by another check (another window, or a design being started): ask again.
+          if (err instanceof ApiError && err.code === 'conflict') {
+            if (attempt < 3) timer = setTimeout(() => ask(attempt + 1), DIVERGENCE_DEBOUNCE_MS);
+            else setState({ status: 'error', message: 'the lab is busy with other checks' });
+          } else if (err instanceof ApiError && err.code === 'invalid_config' && err.issues?.length) {
+            setState({ status: 'invalid', issues: err.issues });
+          } else {
+            setState({ status: 'error', message: (err as Error).message });
+          }
+        },
+      );
+    };
+    timer = setTimeout(() => ask(1), DIVERGENCE_DEBOUNCE_MS);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [key, client]);
+  return state;
+}
+
+/** What the learning-rate field says about the quick check. */
+function divergenceNote(state: DivergenceState): ReactNode {
+  switch (state.status) {
+    case 'idle':
+    case 'invalid':
+      return null;
+    case 'checking':
+      return <span className="muted small">Checking whether this learning rate diverges (a few short trials)…</span>;
+    case 'error':
+      return <span className="muted small">Divergence check unavailable: {state.message}</span>;
+    case 'done': {
+      const { result } = state;
+      const diverging = result.setups.filter((s) => s.diverged > 0);
+      const trials = result.setups.reduce((n, s) => n + s.trials, 0);
+      const unchecked = result.unchecked > 0 ? ` ${plural(result.unchecked, 'setup')} not checked (time or setup limit).` : '';
+      const basis = `Short trials of ${result.steps} steps on ${plural(result.samples, 'training row')}: an estimate, not a rule.`;
+      if (diverging.length === 0) {
+        return (
+          <span className="muted small" data-testid="divergence-ok">
+            Quick check: {result.setups.length === 1 ? result.setups[0].message : `none of ${trials} quick trials (${plural(result.setups.length, 'setup')}) diverged within ${result.steps} steps`}.{unchecked}
+          </span>
+        );
+      }
+      return (
+        <div className="field-warning" role="status" data-testid="divergence-warning">
+          {diverging.map((s, i) => (
+            <div key={i}>
+              <Icon name="alert" size={12} /> {s.message}.
+            </div>
+          ))}
+          <div className="small">
+            {basis} Diverged runs stop early (kept as results); lower the learning rate unless divergence is what you study.{unchecked}
+          </div>
+        </div>
+      );
+    }
+  }
+}
+
+/** The largest run's memory estimate (null when a data set's shape is only known from its file). */
+function largestRunMemory(runs: readonly RunSpec[]): number | null {
+  let largest = 0;
+  for (const run of runs.slice(0, 2000)) {
+    const shape = datasetShape(run.config.dataset);
+    if (!shape) return null;
+    largest = Math.max(largest, estimateRunMemory(run.config, shape).total);
+  }
+  return runs.length > 0 ? largest : null;
+}
 
 // ---------- Seeds ----------
 

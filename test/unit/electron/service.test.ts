@@ -24,6 +24,7 @@ const MALFORMED: Record<ApiOperation, unknown[][]> = {
   listExperiments: [[null]],
   getExperiment: [['x'], [0], [1.5], [-3], [NaN], [Infinity], [null], [{}], [[1]], [], ['1']],
   createExperiment: [[], [{}, {}]],
+  checkDivergence: [[], [{}, {}]],
   updateExperiment: [[1], ['x', {}], [1, null], [1, { unknown: 1 }], [1, { name: '' }], [1, { name: '   ' }], [1, { tags: [3] }], [1, { tags: 'a' }], [1, { notes: 5 }]],
   deleteExperiment: [['x'], [0], [null], []],
   cancelExperiment: [['x'], [2 ** 60], []],

@@ -109,12 +109,32 @@ describe('measureLayer on hand-made numbers', () => {
     expect(m.activeProbability).toBe(0.25);
   });
 
-  it('non-finite pre-activations are left out of the statistics and the histogram', () => {
-    const m = measureLayer(probeInput([[1, NaN, 3, Infinity]], [[1, NaN, 3, Infinity]], { histogramBins: 4 }));
-    expect(m.histogram.counts.reduce((s, c) => s + c, 0)).toBe(2);
-    expect(m.preActMean).toBe(2);
-    expect(m.histogram.lo).toBe(1);
+  it('a layer with non-finite pre-activations is not judged: NaN metrics, no unit flagged dead, finite values still in the histogram', () => {
+    const z = [
+      [1, NaN, 3, Infinity],
+      [-1, -2, -3, -4],
+    ];
+    const m = measureLayer(probeInput(z, z.map(relu), { histogramBins: 4, gradNorm: NaN }));
+    for (const key of ['deadFraction', 'activeProbability', 'dormantFraction', 'preActMean', 'preActStd'] as const) expect(m[key], key).toBeNaN();
+    expect(m.gradNorm).toBeNaN();
+    expect(Array.from(m.deadMask)).toEqual([0, 0]);
+    // The histogram still shows the finite values (6 of 8) over their range.
+    expect(m.histogram.counts.reduce((s, c) => s + c, 0)).toBe(6);
+    expect(m.histogram.lo).toBe(-4);
     expect(m.histogram.hi).toBe(3);
+  });
+
+  it('a layer whose pre-activations are all NaN is not reported as dead with mean 0', () => {
+    const z = [
+      [NaN, NaN, NaN],
+      [NaN, NaN, NaN],
+    ];
+    const m = measureLayer(probeInput(z, z));
+    expect(m.deadFraction).toBeNaN();
+    expect(m.preActMean).toBeNaN();
+    expect(m.preActStd).toBeNaN();
+    expect(Array.from(m.deadMask)).toEqual([0, 0]);
+    expect(m.histogram.counts.every((c) => c === 0)).toBe(true);
   });
 
   it('rejects arrays of the wrong size', () => {

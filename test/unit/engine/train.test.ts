@@ -179,6 +179,52 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expect(first.epochs.map((e) => e.epoch)).toEqual([0]);
     });
 
+    it('non-finite pre-activations at initialization end the run as diverged, naming layer and epoch; NaN metrics and gradNorm', () => {
+      const cfg = config({ training: { epochs: 3 } });
+      const trainer = new Trainer(cfg, 1, data(cfg));
+      try {
+        // Weights this large overflow float32 in the second hidden layer.
+        const kernel = trainer.net.hidden[1].kernel;
+        kernel.assign(tf.fill(kernel.shape, 1e38));
+        const result = trainer.run();
+        expect(result.status).toBe('diverged');
+        expect(result.reason).toBe('the pre-activations of layer 2 became NaN or ±Infinity at initialization (epoch 0)');
+        expect(result.epochs.map((e) => e.epoch)).toEqual([0]);
+        const [first, second] = result.epochs[0].layers;
+        expect(Number.isFinite(first.deadFraction)).toBe(true);
+        for (const key of ['deadFraction', 'activeProbability', 'dormantFraction', 'preActMean', 'preActStd'] as const) expect(second[key], key).toBeNaN();
+        // A non-finite gradient is NaN, not "no gradient" (null).
+        expect(second.gradNorm).toBeNaN();
+        expect(Array.from(second.deadMask)).toEqual(new Array(8).fill(0));
+      } finally {
+        trainer.dispose();
+      }
+    });
+
+    it('weights that overflow in the last step of an epoch: that epoch is measured with NaN, the run ends diverged after it', () => {
+      const cfg = config({ training: { epochs: 3 } });
+      const trainer = new Trainer(cfg, 2, data(cfg, 2));
+      try {
+        const result = trainer.run({
+          // After the last batch of epoch 1 (6 batches per epoch), the first layer's weights blow up.
+          onProgress: (fraction) => {
+            if (Math.abs(fraction - 1 / 3) < 1e-9) {
+              const kernel = trainer.net.hidden[0].kernel;
+              kernel.assign(tf.fill(kernel.shape, Infinity));
+            }
+          },
+        });
+        expect(result.status).toBe('diverged');
+        expect(result.reason).toBe('the pre-activations of layer 1 became NaN or ±Infinity after epoch 1');
+        expect(result.epochs.map((e) => e.epoch)).toEqual([0, 1]);
+        expect(Number.isFinite(result.epochs[1].trainLoss)).toBe(true);
+        expect(result.epochs[1].layers.every((l) => Number.isNaN(l.deadFraction))).toBe(true);
+        expect(result.epochs[0].layers.every((l) => Number.isFinite(l.deadFraction))).toBe(true);
+      } finally {
+        trainer.dispose();
+      }
+    });
+
     it('shouldStop cancels between batches', () => {
       const cfg = config({ training: { epochs: 5 } });
       let polls = 0;
@@ -272,6 +318,61 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
   });
 }
+
+describe('model.outputInit', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  const outputWeights = (model: Record<string, unknown>, seed = 3) => {
+    const cfg = config({ model: { widths: [16, 9], ...model } });
+    const net = buildNetwork(cfg.model, 4, 3, seed);
+    try {
+      return { kernel: Array.from(net.outKernel.dataSync()), bias: Array.from(net.outBias.dataSync()), hidden: Array.from(net.hidden[1].kernel.dataSync()) };
+    } finally {
+      disposeNetwork(net);
+    }
+  };
+
+  it('absent means glorot_uniform (Keras), drawn after the hidden layers: the same weights as before the option existed', () => {
+    const absent = outputWeights({});
+    expect(outputWeights({ outputInit: 'glorot_uniform' })).toEqual(absent);
+    const limit = Math.sqrt(6 / (9 + 3));
+    expect(absent.kernel.every((w) => Math.abs(w) <= limit)).toBe(true);
+    expect(absent.bias).toEqual([0, 0, 0]);
+  });
+
+  it("torch_linear is PyTorch's nn.Linear default: kernel and bias U(±1/√fan_in), biasInit does not apply", () => {
+    const torch = outputWeights({ outputInit: 'torch_linear', biasInit: 0.5 });
+    const bound = 1 / Math.sqrt(9);
+    expect(torch.kernel).toHaveLength(27);
+    expect(torch.kernel.every((w) => Math.abs(w) <= bound)).toBe(true);
+    expect(Math.max(...torch.kernel.map(Math.abs))).toBeGreaterThan(bound * 0.8);
+    expect(torch.bias.every((b) => Math.abs(b) <= bound)).toBe(true);
+    expect(new Set(torch.bias).size).toBe(3);
+    // The hidden layers are untouched by the choice.
+    expect(torch.hidden).toEqual(outputWeights({ biasInit: 0.5 }).hidden);
+  });
+
+  it('every hidden-layer initializer can be used for the output layer (normal uses initStd)', () => {
+    for (const outputInit of INITS) {
+      const w = outputWeights({ outputInit, initStd: 0.01 });
+      expect(w.kernel.every(Number.isFinite), outputInit).toBe(true);
+    }
+    const normal = outputWeights({ outputInit: 'normal', initStd: 1e-4 });
+    expect(Math.max(...normal.kernel.map(Math.abs))).toBeLessThan(1e-3);
+    const he = outputWeights({ outputInit: 'he_uniform' });
+    expect(he.kernel.every((w) => Math.abs(w) <= Math.sqrt(6 / 9))).toBe(true);
+    expect(he.kernel).not.toEqual(outputWeights({}).kernel);
+  });
+
+  it('a torch_linear output trains', () => {
+    const cfg = config({ model: { outputInit: 'torch_linear' } });
+    const result = trainRun(cfg, 1, data(cfg));
+    expect(result.status).toBe('completed');
+    expect(result.epochs[2].trainLoss).toBeLessThan(result.epochs[0].trainLoss);
+  });
+});
 
 /** The same network with plain TF.js ops (default matMul gradient), for comparing gradients. */
 function referenceForward(net: Network, x: tf.Tensor2D): tf.Tensor2D {
