@@ -31,7 +31,12 @@
  * ## Import
  *
  * One transaction: a bundle that is not one, is damaged or too new is refused with a BundleError
- * and the database is left untouched. Experiments and runs whose uid is already in the database
+ * and the database is left untouched. Damaged includes rows whose types are right but whose meaning
+ * is not (bundle-check.ts: every run's config must be valid, and its epochs, layers, histograms,
+ * masks and weights must have the shapes that config implies), since such rows would break reading
+ * the database afterwards. Decompression is bounded: a block may not inflate past its 1 MiB, and
+ * the whole content past `maxContentBytes` (1 GiB by default; `too-large`), so a "zip bomb" is
+ * refused after inflating at most that much. Experiments and runs whose uid is already in the database
  * are skipped (with their metrics and artifacts), so importing a bundle twice adds nothing the
  * second time. Runs that were `running` when exported become `interrupted`, and `queued` runs
  * become `cancelled`: neither can continue in this database. Everything else is imported exactly.
@@ -48,6 +53,7 @@ import {
   type BundleImportResult,
 } from '../shared/bundle.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { RowProblem, checkArtifacts, checkEpoch, checkExperiment, checkLayer, checkRun, expectedLayers, type RunShape } from './bundle-check.js';
 import { APP_NAME } from './paths.js';
 import type { LabStore } from './store.js';
 
@@ -338,14 +344,37 @@ function blockSize(data: Buffer, offset: number): number | null {
   return null;
 }
 
+/** Default of ImportOptions.maxContentBytes. */
+export const DEFAULT_MAX_CONTENT_BYTES = 1 << 30;
+/** How much of a gzip file without `RL` subfields is inflated to find its header line. */
+const SNIFF_COMPRESSED_BYTES = 16 * 1024;
+
+function mib(bytes: number): string {
+  return bytes >= 1 << 30 && bytes % (1 << 30) === 0 ? `${bytes / (1 << 30)} GiB` : `${+(bytes / (1 << 20)).toFixed(1)} MiB`;
+}
+
+function tooLarge(limit: number): BundleError {
+  return new BundleError(
+    'too-large',
+    `the bundle inflates to more than ${mib(limit)}, the most one import takes; it was not imported (a damaged or hostile file?)`,
+  );
+}
+
+/** Whether zlib stopped because the output would exceed maxOutputLength. */
+function isOutputLimit(error: unknown): boolean {
+  return error instanceof RangeError || (error as NodeJS.ErrnoException)?.code === 'ERR_BUFFER_TOO_LARGE';
+}
+
 /**
- * The decompressed content, block by block. A gzip file without `RL` subfields (e.g. a bundle
- * decompressed and recompressed by another tool) is decompressed whole, once its first line is
- * confirmed to be a bundle header.
+ * The decompressed content, block by block, never more than `maxBytes` in all and never more than
+ * a block's 1 MiB from one block (so a "zip bomb" is refused after inflating at most that much).
+ * A gzip file without `RL` subfields (e.g. a bundle decompressed and recompressed by another tool)
+ * is decompressed whole, up to `maxBytes`, once its first line is confirmed to be a bundle header.
  */
-function* decompress(data: Buffer): Generator<Buffer> {
+function* decompress(data: Buffer, maxBytes: number): Generator<Buffer> {
   if (data.length < 2 || data[0] !== 0x1f || data[1] !== 0x8b) throw notABundle(describeForeign(data));
   let offset = 0;
+  let total = 0;
   for (let block = 1; offset < data.length; block++) {
     if (data.length - offset < 2 || data[offset] !== 0x1f || data[offset + 1] !== 0x8b) {
       throw damaged(`unexpected data after block ${block - 1}`);
@@ -355,50 +384,58 @@ function* decompress(data: Buffer): Generator<Buffer> {
     }
     const size = blockSize(data, offset);
     if (size === null) {
-      yield* decompressWhole(data.subarray(offset), offset === 0);
+      yield* decompressWhole(data.subarray(offset), offset === 0, maxBytes - total);
       return;
     }
     if (size < BLOCK_HEADER_SIZE + BLOCK_TRAILER_SIZE) throw damaged(`block ${block} has an invalid size`);
     if (offset + size > data.length) throw damaged(`it is truncated (block ${block} is incomplete)`);
     const headerEnd = offset + 12 + data.readUInt16LE(offset + 10);
     const end = offset + size;
+    const declared = data.readUInt32LE(end - 4);
+    if (declared > BLOCK_SIZE) throw damaged(`block ${block} says it holds ${declared} bytes, more than the ${mib(BLOCK_SIZE)} a block may hold`);
+    if (total + declared > maxBytes) throw tooLarge(maxBytes);
     let chunk: Buffer;
     try {
-      chunk = zlib.inflateRawSync(data.subarray(headerEnd, end - BLOCK_TRAILER_SIZE));
+      chunk = zlib.inflateRawSync(data.subarray(headerEnd, end - BLOCK_TRAILER_SIZE), { maxOutputLength: BLOCK_SIZE });
     } catch (error) {
+      if (isOutputLimit(error)) throw damaged(`block ${block} inflates to more than the ${mib(BLOCK_SIZE)} a block may hold`, error);
       throw damaged(`block ${block} cannot be decompressed (${(error as Error).message})`, error);
     }
-    if (zlib.crc32(chunk) !== data.readUInt32LE(end - 8) || chunk.length >>> 0 !== data.readUInt32LE(end - 4)) {
+    if (zlib.crc32(chunk) !== data.readUInt32LE(end - 8) || chunk.length >>> 0 !== declared) {
       throw damaged(`block ${block} fails its CRC-32 check`);
     }
+    total += chunk.length;
     yield chunk;
     offset = end;
   }
 }
 
-function* decompressWhole(data: Buffer, atStart: boolean): Generator<Buffer> {
+function* decompressWhole(data: Buffer, atStart: boolean, maxBytes: number): Generator<Buffer> {
   if (atStart) {
     // Look at the start only, so a large foreign gzip file is refused without decompressing it all.
+    // (16 KiB of deflate data inflates to at most ~16.5 MiB.)
     let start: Buffer;
     try {
-      start = zlib.gunzipSync(data.subarray(0, 64 * 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      start = zlib.gunzipSync(data.subarray(0, SNIFF_COMPRESSED_BYTES), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
     } catch (error) {
       throw damaged(`it cannot be decompressed (${(error as Error).message})`, error);
     }
     const newline = start.indexOf(0x0a);
-    if (newline < 0 && data.length <= 64 * 1024) {
+    if (newline < 0 && data.length <= SNIFF_COMPRESSED_BYTES) {
       // All of it was looked at and it holds no complete line: truncated, or not a bundle.
       try {
-        zlib.gunzipSync(data);
+        zlib.gunzipSync(data, { maxOutputLength: Math.max(1, maxBytes) });
       } catch (error) {
+        if (isOutputLimit(error)) throw tooLarge(maxBytes);
         throw damaged(`it is truncated or corrupted (${(error as Error).message})`, error);
       }
     }
-    parseHeader(newline < 0 ? start : start.subarray(0, newline));
+    parseHeader(newline < 0 ? start.subarray(0, MAX_HEADER_BYTES + 1) : start.subarray(0, newline));
   }
   try {
-    yield zlib.gunzipSync(data);
+    yield zlib.gunzipSync(data, { maxOutputLength: Math.max(1, maxBytes) });
   } catch (error) {
+    if (isOutputLimit(error)) throw tooLarge(maxBytes);
     throw damaged(`it cannot be decompressed (${(error as Error).message})`, error);
   }
 }
@@ -539,10 +576,15 @@ export function exportBundle(store: LabStore, experimentIds: number[], options: 
 
 const MAX_UID_LENGTH = 200;
 
+export interface ImportOptions {
+  /** The most decompressed bytes one import takes (default 1 GiB): more is refused as too large. */
+  maxContentBytes?: number;
+}
+
 /** Reads `bundle.relulab` style files: see the format at the top of this file. */
-export function importBundle(store: LabStore, data: Uint8Array): BundleImportResult {
+export function importBundle(store: LabStore, data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
   const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const input = lines(decompress(buffer));
+  const input = lines(decompress(buffer, options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES));
   // The header first, outside the transaction: a foreign or too new file never takes the write lock.
   const first = input.next();
   if (first.done) throw notABundle('it is an empty gzip file');
@@ -569,8 +611,8 @@ export function importBundle(store: LabStore, data: Uint8Array): BundleImportRes
   const result: BundleImportResult = { experiments: 0, runs: 0, skipped: 0, experimentIds: [] };
   /** Experiment uid → local id (added or already there). */
   const experiments = new Map<string, number>();
-  /** Run uid → local id of the run added, or null when it was already there (its records are skipped). */
-  const runs = new Map<string, number | null>();
+  /** Run uid → the run added (local id, what its records must match), or null when it was already there (its records are skipped). */
+  const runs = new Map<string, { id: number; shape: RunShape } | null>();
 
   const uidOf = (record: Record<string, unknown>, field: string, where: string): string => {
     const uid = record[field];
@@ -589,7 +631,9 @@ export function importBundle(store: LabStore, data: Uint8Array): BundleImportRes
       id = existing;
       result.skipped++;
     } else {
-      id = Number(stmt.insertExperiment.run(decodeRow(EXPERIMENT_COLUMNS, record, where)).lastInsertRowid);
+      const row = decodeRow(EXPERIMENT_COLUMNS, record, where);
+      checkExperiment(row);
+      id = Number(stmt.insertExperiment.run(row).lastInsertRowid);
       result.experiments++;
     }
     experiments.set(uid, id);
@@ -609,6 +653,7 @@ export function importBundle(store: LabStore, data: Uint8Array): BundleImportRes
       return;
     }
     const row = decodeRow(RUN_COLUMNS, record, where);
+    const shape = checkRun(row);
     // Training cannot go on here: a run caught training is interrupted, a queued one cancelled.
     if (row.status === 'running') {
       row.status = 'interrupted';
@@ -625,12 +670,12 @@ export function importBundle(store: LabStore, data: Uint8Array): BundleImportRes
         `cannot import run ${uid}: experiment ${experimentId} already has a different run (${taken}) at index ${row.run_index}`,
       );
     }
-    runs.set(uid, Number(stmt.insertRun.run({ ...row, experiment_id: experimentId }).lastInsertRowid));
+    runs.set(uid, { id: Number(stmt.insertRun.run({ ...row, experiment_id: experimentId }).lastInsertRowid), shape });
     result.runs++;
   };
 
-  /** The local id of the run a metrics or artifacts record belongs to; null when the run was skipped. */
-  const runOf = (record: Record<string, unknown>, where: string): number | null => {
+  /** The run a metrics or artifacts record belongs to; null when the run was skipped. */
+  const runOf = (record: Record<string, unknown>, where: string): { id: number; shape: RunShape } | null => {
     const uid = uidOf(record, 'run_uid', where);
     const id = runs.get(uid);
     if (id === undefined) throw damaged(`${where}: its run ${uid} is not in the bundle before it`);
@@ -638,22 +683,33 @@ export function importBundle(store: LabStore, data: Uint8Array): BundleImportRes
   };
 
   const addEpoch = (record: Record<string, unknown>, where: string) => {
-    const runId = runOf(record, where);
-    if (runId === null) return;
+    const run = runOf(record, where);
+    if (run === null) return;
     const row = decodeRow(EPOCH_COLUMNS, record, where);
     if (!Array.isArray(record.layers)) throw damaged(`${where}: layers should be an array, got ${describe(record.layers)}`);
-    stmt.insertEpoch.run({ ...row, run_id: runId });
+    checkEpoch(row, run.shape);
+    expectedLayers(run.shape, record.layers.length);
+    stmt.insertEpoch.run({ ...row, run_id: run.id });
     record.layers.forEach((layer: unknown, i: number) => {
       const layerWhere = `${where}, layer ${i}`;
       if (layer === null || typeof layer !== 'object' || Array.isArray(layer)) throw damaged(`${layerWhere} is not an object`);
-      stmt.insertLayer.run({ ...decodeRow(LAYER_COLUMNS, layer as Record<string, unknown>, layerWhere), run_id: runId, epoch: row.epoch });
+      const layerRow = decodeRow(LAYER_COLUMNS, layer as Record<string, unknown>, layerWhere);
+      try {
+        checkLayer(layerRow, run.shape, i);
+      } catch (error) {
+        if (error instanceof RowProblem) throw damaged(`${layerWhere}: ${error.message}`);
+        throw error;
+      }
+      stmt.insertLayer.run({ ...layerRow, run_id: run.id, epoch: row.epoch });
     });
   };
 
   const addArtifacts = (record: Record<string, unknown>, where: string) => {
-    const runId = runOf(record, where);
-    if (runId === null) return;
-    stmt.insertArtifacts.run({ ...decodeRow(ARTIFACT_COLUMNS, record, where), run_id: runId });
+    const run = runOf(record, where);
+    if (run === null) return;
+    const row = decodeRow(ARTIFACT_COLUMNS, record, where);
+    checkArtifacts(row, run.shape);
+    stmt.insertArtifacts.run({ ...row, run_id: run.id });
   };
 
   const handlers: Record<string, (record: Record<string, unknown>, where: string) => void> = {
@@ -694,6 +750,8 @@ export function importBundle(store: LabStore, data: Uint8Array): BundleImportRes
       try {
         handler(r, `${where} (${r.type})`);
       } catch (error) {
+        // Rows that break what the lab writes (bundle-check.ts).
+        if (error instanceof RowProblem) throw damaged(`${where} (${r.type}): ${error.message}`, error);
         // Constraint failures (NOT NULL, CHECK, types of STRICT tables, duplicate epochs...).
         if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
           throw damaged(`${where} (${r.type}): ${error.message}`, error);

@@ -50,9 +50,71 @@ export interface NewExperiment {
   notes?: string;
 }
 
+/** Error of a run left `running` by a process whose lease expired (it crashed, was killed or lost power). */
 export const ORPHANED_RUN_ERROR = 'the process training this run stopped before it finished';
+/** Error of a run left `queued` by a process whose lease expired. */
+export const ORPHANED_QUEUED_ERROR = 'the process that queued this run stopped before it started';
+/** Error of a run its own process gave up on when closing the database (e.g. a forced quit). */
+export const CLOSED_RUN_ERROR = 'the lab was closed before this run finished';
 
+/** How long to wait for another process' write lock before SQLITE_BUSY (interactive operations). */
 const BUSY_TIMEOUT_MS = 5000;
+
+/** Environment variable: the run lease duration in seconds (see leaseDurationMs). */
+export const LEASE_ENV_VAR = 'RELU_LAB_LEASE_SECONDS';
+/** Default run lease: a process that stops renewing for this long is taken for dead. */
+export const DEFAULT_LEASE_MS = 30_000;
+const MIN_LEASE_MS = 200;
+const MAX_LEASE_MS = 24 * 3600 * 1000;
+
+/**
+ * The run lease duration: `$RELU_LAB_LEASE_SECONDS` when set (0.2 s to 24 h), else 30 s. A lab
+ * process renews its lease every third of it while it owns queued or running runs, so a process
+ * that is killed is recognized as gone at most this long after its last renewal.
+ */
+export function leaseDurationMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[LEASE_ENV_VAR];
+  if (text === undefined || text.trim() === '') return DEFAULT_LEASE_MS;
+  const seconds = Number(text);
+  const ms = Math.round(seconds * 1000);
+  if (!Number.isFinite(seconds) || ms < MIN_LEASE_MS || ms > MAX_LEASE_MS) {
+    throw new Error(`${LEASE_ENV_VAR}: must be a number of seconds from ${MIN_LEASE_MS / 1000} to ${MAX_LEASE_MS / 1000}, got ${JSON.stringify(text)}`);
+  }
+  return ms;
+}
+
+/** Why a file was not opened as a lab database; the file was left exactly as it was. */
+export type DatabaseRefusal = 'missing' | 'not-sqlite' | 'foreign' | 'damaged' | 'locked' | 'read-only';
+
+/** A file refused by LabStore.open, left untouched. The message names the file. */
+export class DatabaseRefusedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: DatabaseRefusal,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'DatabaseRefusedError';
+  }
+}
+
+export interface OpenOptions {
+  /**
+   * `true`: read only, nothing written (the file must exist and be up to date). `'if-unwritable'`:
+   * read-write, or read-only when this process may not write the file or its folder.
+   */
+  readonly?: boolean | 'if-unwritable';
+  /** Refuse a missing file instead of creating it (and its folders). Default: false. */
+  mustExist?: boolean;
+  /** better_sqlite3.node to load instead of the default one (e.g. one built for Electron's ABI). */
+  nativeBinding?: string;
+  /** Run lease duration (default: leaseDurationMs(), i.e. `$RELU_LAB_LEASE_SECONDS` or 30 s). */
+  leaseMs?: number;
+}
+
+/** A problem the store met on its own (renewing its lease), for whoever listens (the lab). */
+export type StoreProblemListener = (message: string, error: unknown) => void;
 
 // ---------------------------------------------------------------------------------------------
 // Row shapes
@@ -81,6 +143,7 @@ interface RunRow {
   backend: string | null;
   versions_json: string | null;
   owner_pid: number | null;
+  owner_id: string | null;
   error: string | null;
   epochs_done: number;
   epochs_total: number;
@@ -221,7 +284,11 @@ function packMask(mask: ArrayLike<number>, units: number, where: string): Buffer
   return out;
 }
 
-function unpackMask(blob: Buffer, units: number): Uint8Array {
+function unpackMask(blob: Buffer, units: number, what: string): Uint8Array {
+  // Checked before allocating: a damaged row must not ask for gigabytes.
+  if (!Number.isSafeInteger(units) || units < 0 || blob.byteLength !== Math.ceil(units / 8)) {
+    throw new Error(`${what}: stored dead mask has ${blob.byteLength} bytes, but the layer has ${units} units`);
+  }
   const out = new Uint8Array(units);
   for (let i = 0; i < units; i++) out[i] = (blob[i >> 3] >> (i & 7)) & 1;
   return out;
@@ -240,43 +307,92 @@ function toJson(value: unknown, what: string): string {
   return text;
 }
 
-/**
- * The schema version in the file header (`user_version`, big-endian at byte 60), read without
- * SQLite: a file from a newer build is then refused before SQLite even creates its -wal/-shm files
- * next to it. Null when the file is missing, empty or not a SQLite file (SQLite itself decides then).
- */
-function headerSchemaVersion(file: string): number | null {
+/** What the first bytes of a file say, read without SQLite (which would create -wal/-shm files). */
+type FileHeader =
+  | { kind: 'missing' }
+  /** Empty, or shorter than a SQLite header: SQLite treats an empty file as a new database. */
+  | { kind: 'empty' }
+  | { kind: 'not-sqlite'; size: number }
+  /** `version`: the schema version (`user_version`, big-endian at byte 60). */
+  | { kind: 'sqlite'; version: number };
+
+function readFileHeader(file: string): FileHeader {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    // Unreadable (permissions, a folder...): SQLite reports it, with its own reason.
+    return { kind: 'empty' };
   }
   try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { kind: 'empty' };
+    if (stat.size === 0) return { kind: 'empty' };
     const header = Buffer.alloc(100);
-    if (fs.readSync(fd, header, 0, 100, 0) < 100) return null;
-    if (header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return null;
-    return header.readInt32BE(60);
+    const read = fs.readSync(fd, header, 0, 100, 0);
+    if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return { kind: 'not-sqlite', size: stat.size };
+    return { kind: 'sqlite', version: header.readInt32BE(60) };
   } finally {
     fs.closeSync(fd);
   }
 }
 
+/** Whether this process may write `file` and the folder holding it (SQLite's -wal and -shm files go there). */
+function isWritable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The SQLite error code of an error, or of the error it wraps (`cause`); '' when there is none. */
+function sqliteCode(error: unknown): string {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof Database.SqliteError) return e.code;
+  }
+  return '';
+}
+
+/** Whether an error comes from SQLite (a locked, full, read-only or damaged file...). */
+export function isDatabaseError(error: unknown): boolean {
+  return sqliteCode(error) !== '';
+}
+
+/** SQLite could not get its lock in time: another process holds it. */
+export function isBusyError(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+/** The disk (or the database's size limit) is full. */
+export function isFullError(error: unknown): boolean {
+  return sqliteCode(error) === 'SQLITE_FULL';
+}
+
+const MAX_LISTED_PROBLEMS = 3;
+
 function now(): string {
   return new Date().toISOString();
 }
 
-/**
- * Whether a process exists. ESRCH means it does not; anything else (success, or EPERM: it exists
- * but belongs to another user) counts as alive, so a live run is never taken for an orphan.
- */
-function isProcessAlive(pid: number | null): boolean {
-  if (pid === null || !Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** deleteExperiment refused: some of the experiment's runs are training, or queued by another process. */
+export class ExperimentBusyError extends Error {
+  constructor(
+    readonly experimentId: number,
+    readonly running: number,
+    readonly queued: number,
+  ) {
+    const described = [running ? `${running} running` : '', queued ? `${queued} queued by another process` : ''].filter(Boolean).join(', ');
+    super(`experiment ${experimentId} still has runs waiting or training (${described}); cancel them first`);
+    this.name = 'ExperimentBusyError';
   }
 }
 
@@ -320,7 +436,7 @@ function layerFromRow(row: LayerRow): LayerMetrics {
       hi: decodeRequired(row.hist_hi, row.nan_mask, 7),
       counts: blobToNumbers(row.hist_counts, `${where} histogram`),
     },
-    deadMask: unpackMask(row.dead_mask, row.units),
+    deadMask: unpackMask(row.dead_mask, row.units, where),
     preluAlphas: row.prelu_alphas === null ? null : blobToFloat32(row.prelu_alphas, `${where} PReLU alphas`),
   };
 }
@@ -399,8 +515,8 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO experiments (uid, name, config_json, notes, tags_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRun: p(
-      `INSERT INTO runs (uid, experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+      `INSERT INTO runs (uid, experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at, owner_id)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
     ),
     experiments: p<[], ExperimentRow>(`SELECT * FROM experiments ORDER BY created_at DESC, id DESC`),
     experiment: p<[number], ExperimentRow>(`SELECT * FROM experiments WHERE id = ?`),
@@ -423,10 +539,13 @@ function prepareStatements(db: Database.Database) {
          notes = COALESCE(@notes, notes), tags_json = COALESCE(@tags, tags_json)
        WHERE id = @id`,
     ),
+    // Only a run this process owns and that is still waiting (not cancelled by another process
+    // meanwhile), or one of its runs another process wrongly took for orphaned (see reclaimRuns).
     markStarted: p(
       `UPDATE runs SET status = 'running', started_at = @now, finished_at = NULL, error = NULL,
-         backend = @backend, versions_json = @versions, owner_pid = @pid
-       WHERE id = @id`,
+         backend = @backend, versions_json = @versions, owner_pid = @pid, owner_id = @owner
+       WHERE id = @id AND owner_id IS @owner
+         AND (status = 'queued' OR (status = 'interrupted' AND error IN (@orphaned, @orphanedQueued)))`,
     ),
     deleteEpoch: p<[number, number]>(`DELETE FROM epoch_metrics WHERE run_id = ? AND epoch = ?`),
     insertEpoch: p(
@@ -445,11 +564,13 @@ function prepareStatements(db: Database.Database) {
        WHERE id = ?`,
     ),
     finishRun: p(
-      `UPDATE runs SET status = @status, error = @error, finished_at = @now, owner_pid = NULL WHERE id = @id`,
+      `UPDATE runs SET status = @status, error = @error, finished_at = @now, owner_pid = NULL, owner_id = NULL WHERE id = @id`,
     ),
-    cancelQueued: p<[string]>(`UPDATE runs SET status = 'cancelled', finished_at = ? WHERE status = 'queued'`),
+    cancelQueued: p<[string]>(
+      `UPDATE runs SET status = 'cancelled', finished_at = ?, owner_id = NULL WHERE status = 'queued'`,
+    ),
     cancelQueuedIds: p<[string, string]>(
-      `UPDATE runs SET status = 'cancelled', finished_at = ?
+      `UPDATE runs SET status = 'cancelled', finished_at = ?, owner_id = NULL
        WHERE status = 'queued' AND id IN (SELECT value FROM json_each(?))`,
     ),
     upsertArtifacts: p(
@@ -504,13 +625,52 @@ function prepareStatements(db: Database.Database) {
       `SELECT backend, versions_json FROM runs WHERE backend IS NOT NULL AND started_at IS NOT NULL
        ORDER BY started_at DESC, id DESC LIMIT 1`,
     ),
-    runningRuns: p<[], { id: number; owner_pid: number | null }>(
-      `SELECT id, owner_pid FROM runs WHERE status = 'running'`,
+    // Leases. Timestamps are ISO text, which compares chronologically.
+    renewLease: p(
+      `INSERT INTO run_leases (owner_id, pid, host, started_at, renewed_at, expires_at)
+       VALUES (@owner, @pid, @host, @now, @now, @expires)
+       ON CONFLICT (owner_id) DO UPDATE SET renewed_at = excluded.renewed_at, expires_at = excluded.expires_at`,
     ),
-    // The owner check guards against a run finishing (or being restarted) since it was read.
-    markInterrupted: p(
+    deleteLease: p<[string]>(`DELETE FROM run_leases WHERE owner_id = ?`),
+    ownedActiveRuns: p<[string], number>(
+      `SELECT COUNT(*) FROM runs WHERE owner_id = ? AND status IN ('queued', 'running')`,
+    ).pluck(),
+    // Queued or running runs whose owner has no live lease (expired, removed, or none at all: runs
+    // from before leases existed). This process' own runs are never orphans.
+    markOrphans: p(
+      `UPDATE runs SET status = 'interrupted', finished_at = @now, owner_pid = NULL,
+         error = CASE status WHEN 'running' THEN @orphaned ELSE @orphanedQueued END
+       WHERE status IN ('queued', 'running') AND owner_id IS NOT @owner
+         AND (owner_id IS NULL OR owner_id NOT IN (SELECT owner_id FROM run_leases WHERE expires_at >= @now))`,
+    ),
+    // The same condition, read only: most opens find nothing to mark and need no write lock.
+    anyOrphans: p<[{ now: string; owner: string }], number>(
+      `SELECT EXISTS (SELECT 1 FROM runs
+         WHERE status IN ('queued', 'running') AND owner_id IS NOT @owner
+           AND (owner_id IS NULL OR owner_id NOT IN (SELECT owner_id FROM run_leases WHERE expires_at >= @now)))
+       OR EXISTS (SELECT 1 FROM run_leases WHERE expires_at < @now AND owner_id <> @owner)`,
+    ).pluck(),
+    deleteExpiredLeases: p(`DELETE FROM run_leases WHERE expires_at < @now AND owner_id <> @owner`),
+    // Runs of this (live) process another one marked orphaned while this process could not renew
+    // its lease (event loop or database blocked for a whole lease period): they are taken back.
+    reclaimRuns: p(
+      `UPDATE runs SET status = CASE WHEN started_at IS NULL THEN 'queued' ELSE 'running' END,
+         error = NULL, finished_at = NULL
+       WHERE owner_id = @owner AND status = 'interrupted' AND error IN (@orphaned, @orphanedQueued)`,
+    ),
+    interruptOwned: p(
       `UPDATE runs SET status = 'interrupted', error = @error, finished_at = @now, owner_pid = NULL
-       WHERE id = @id AND status = 'running' AND owner_pid IS @pid`,
+       WHERE owner_id = @owner AND status IN ('queued', 'running')`,
+    ),
+    ownQueued: p<[number, string], number>(
+      `SELECT id FROM runs WHERE experiment_id = ? AND owner_id = ? AND status = 'queued' ORDER BY run_index`,
+    ).pluck(),
+    // What keeps an experiment from being deleted: runs training (here or elsewhere), and runs
+    // another process queued. Runs this process queued and has not started are deleted with it.
+    activeRunsOfExperiment: p<[number, string], { status: RunStatus; n: number }>(
+      `SELECT status, COUNT(*) AS n FROM runs
+       WHERE experiment_id = ? AND (status = 'running' OR (status = 'queued' AND owner_id IS NOT ?))
+       GROUP BY status`,
     ),
     // Saving under an existing name replaces the spec and keeps the row's id, uid and created_at.
     saveComparison: p<[{ uid: string; name: string; spec: string; now: string }], ComparisonRow>(
@@ -528,17 +688,35 @@ function prepareStatements(db: Database.Database) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 export class LabStore {
+  /**
+   * This open database's owner id: the runs it queues or trains carry it (`runs.owner_id`), and its
+   * lease (`run_leases`) says it is alive. One per LabStore, so one per process in practice.
+   */
+  readonly ownerId: string = randomUUID();
+  /** How long the lease lasts without renewal; renewed every third of it. */
+  readonly leaseMs: number;
   private readonly stmt: Statements;
   /** listRuns statements, one per combination of filters used (prepared on first use). */
   private readonly runListStatements = new Map<string, Stmt<unknown[], RunRow>>();
   private readonly recordEpochTx: (runId: number, metrics: EpochMetrics) => void;
   private readonly createExperimentTx: (input: NewExperiment) => { experimentId: number; runIds: number[] };
+  private leaseTimer: NodeJS.Timeout | null = null;
+  /** Whether this process ever took a lease (only then is there one to release on close). */
+  private leaseWritten = false;
+  /** The last lease problem reported, so a lasting one (a full disk) is reported once. */
+  private leaseProblem: string | null = null;
+  private readonly problemListeners = new Set<StoreProblemListener>();
+  /** The temporary folder holding the copy this store reads, when it reads one (removed on close). */
+  private copyDir: string | null = null;
 
   private constructor(
     readonly file: string,
     readonly db: Database.Database,
-    private readonly readOnly: boolean,
+    /** Opened read-only: nothing is ever written. */
+    readonly readOnly: boolean,
+    leaseMs: number,
   ) {
+    this.leaseMs = leaseMs;
     this.stmt = prepareStatements(db);
 
     this.createExperimentTx = db.transaction((input: NewExperiment) => {
@@ -565,9 +743,13 @@ export class LabStore {
             toJson(spec.config, `run ${spec.index} config`),
             spec.config.training.epochs,
             at,
+            this.ownerId,
           ).lastInsertRowid,
         ),
       );
+      // The new runs are this process' until they finish: a crash before then leaves them to the
+      // next open to mark interrupted, once the lease has expired.
+      if (runIds.length > 0) this.writeLease();
       return { experimentId, runIds };
     });
 
@@ -616,19 +798,53 @@ export class LabStore {
 
   /**
    * Opens (creating if needed) a lab database, brings its schema up to date and marks runs whose
-   * training process died as interrupted. A file from a newer build is refused untouched.
-   * `readonly` opens an existing, up-to-date file without writing anything. `nativeBinding` is the
-   * path of a better_sqlite3.node to load instead of the default one (e.g. one built for Electron).
+   * process is gone (lease expired) as interrupted. Refused, with the file left byte-for-byte as it
+   * was (no -wal/-shm files, no journal mode change), when it is: from a newer build
+   * (DatabaseTooNewError); not a SQLite file, a SQLite database of some other program, or damaged
+   * (`PRAGMA quick_check` fails) (DatabaseRefusedError). See OpenOptions for read-only opening.
    */
-  static open(file: string, options: { readonly?: boolean; nativeBinding?: string } = {}): LabStore {
-    const readOnly = options.readonly ?? false;
-    const headerVersion = headerSchemaVersion(file);
-    if (headerVersion !== null && headerVersion > LATEST_SCHEMA_VERSION) {
-      throw new DatabaseTooNewError(file, headerVersion);
+  static open(file: string, options: OpenOptions = {}): LabStore {
+    const leaseMs = options.leaseMs ?? leaseDurationMs();
+    const header = readFileHeader(file);
+    if (header.kind === 'sqlite' && header.version > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(file, header.version);
+    if (header.kind === 'not-sqlite') {
+      throw new DatabaseRefusedError(
+        file,
+        'not-sqlite',
+        `${file} is not a SQLite database (its ${header.size} bytes do not start with a SQLite header). The file was left unchanged.`,
+      );
     }
+    if (header.kind === 'missing' && (options.mustExist || options.readonly === true)) {
+      throw new DatabaseRefusedError(file, 'missing', `${file} does not exist (no lab database there yet)`);
+    }
+    const readOnly =
+      options.readonly === true || (options.readonly === 'if-unwritable' && header.kind !== 'missing' && !isWritable(file));
     if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    try {
+      return LabStore.connect(file, file, readOnly, header.kind === 'sqlite', options, leaseMs);
+    } catch (error) {
+      // A WAL database in a folder this user cannot write: SQLite cannot create the shared-memory
+      // file readers need. Read a private copy instead (the file and its WAL, so nothing committed is missed).
+      if (!readOnly || !/^SQLITE_READONLY_(DIRECTORY|CANTINIT)$/.test(sqliteCode(error))) throw LabStore.describeOpenError(file, error);
+      const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-lab-readonly-'));
+      try {
+        const copy = path.join(copyDir, path.basename(file));
+        fs.copyFileSync(file, copy);
+        if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+        const store = LabStore.connect(file, copy, true, true, options, leaseMs);
+        store.copyDir = copyDir;
+        return store;
+      } catch (copyError) {
+        fs.rmSync(copyDir, { recursive: true, force: true });
+        throw LabStore.describeOpenError(file, copyError);
+      }
+    }
+  }
+
+  /** Opens `dbPath` (the file itself, or a private copy of it) as the lab database `file`. */
+  private static connect(file: string, dbPath: string, readOnly: boolean, existed: boolean, options: OpenOptions, leaseMs: number): LabStore {
     // nativeBinding: a better-sqlite3 addon built for another runtime (Electron's ABI), see scripts/start.mjs.
-    const db = new Database(file, {
+    const db = new Database(dbPath, {
       readonly: readOnly,
       fileMustExist: readOnly,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
@@ -636,26 +852,34 @@ export class LabStore {
     try {
       // Wait for the other process (app or CLI) instead of failing at once when it holds the lock.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      // Again through SQLite (a newer version may still be in the WAL), before anything that writes,
-      // even the journal-mode switch: a newer build's file must stay byte-for-byte untouched.
-      const version = assertNotTooNew(db);
+      // Everything below up to the journal-mode switch only reads: a file refused here stays
+      // byte-for-byte untouched. The version again through SQLite (a newer one may still be in the WAL).
+      const version = LabStore.checkIsLabDatabase(file, db);
       db.pragma('foreign_keys = ON');
       if (readOnly) {
         if (version < LATEST_SCHEMA_VERSION) {
           throw new Error(
             `${file} has database schema version ${version}; this build needs version ${LATEST_SCHEMA_VERSION}. ` +
-              'Open it once without readonly to upgrade it.',
+              'Open it once with write access to upgrade it.',
           );
         }
       } else {
+        if (existed) LabStore.checkIntegrity(file, db);
         // WAL: readers (the app's charts) never block the writer (a training run) and vice versa.
         db.pragma('journal_mode = WAL');
         // In WAL mode NORMAL survives a killed process; only a power loss may drop the last commits.
         db.pragma('synchronous = NORMAL');
         migrate(db);
       }
-      const store = new LabStore(file, db, readOnly);
-      if (!readOnly) store.markOrphanedRunsInterrupted();
+      const store = new LabStore(file, db, readOnly, leaseMs);
+      if (!readOnly) {
+        try {
+          // Not worth waiting long for: the check runs again on the next open.
+          store.withBusyTimeout(250, () => store.markOrphanedRunsInterrupted());
+        } catch (error) {
+          if (!isBusyError(error)) throw error;
+        }
+      }
       return store;
     } catch (error) {
       db.close();
@@ -663,9 +887,95 @@ export class LabStore {
     }
   }
 
+  /**
+   * The schema version, after making sure the file is a lab database: version 0 must be an empty
+   * database (a new file), and a versioned one must hold the lab's tables. Reads only.
+   */
+  private static checkIsLabDatabase(file: string, db: Database.Database): number {
+    const version = assertNotTooNew(db);
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)
+      .pluck()
+      .all() as string[];
+    const foreign = (why: string) =>
+      new DatabaseRefusedError(
+        file,
+        'foreign',
+        `${file} is a SQLite database but not a ReLU Lab database (${why}). The file was left unchanged; ` +
+          'choose another file, or a new one, for the lab.',
+      );
+    const listed = (names: string[]) =>
+      names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+    if (version === 0 && tables.length > 0) {
+      throw foreign(`it has no lab schema version but holds the table${tables.length === 1 ? '' : 's'} ${listed(tables)}`);
+    }
+    if (version > 0) {
+      const missing = ['experiments', 'runs', 'epoch_metrics', 'layer_metrics'].filter((t) => !tables.includes(t));
+      if (missing.length > 0) throw foreign(`schema version ${version}, but the table${missing.length === 1 ? '' : 's'} ${listed(missing)} ${missing.length === 1 ? 'is' : 'are'} missing`);
+    }
+    return version;
+  }
+
+  /** Refuses a damaged file instead of writing to it (a migration or an update could spread the damage). */
+  private static checkIntegrity(file: string, db: Database.Database): void {
+    const problems = db.pragma(`quick_check(${MAX_LISTED_PROBLEMS})`, { simple: false }) as { quick_check: string }[];
+    const messages = problems.map((p) => p.quick_check.replace(/^\*\*\* in database \w+ \*\*\*\n/, ''));
+    if (messages.length === 1 && messages[0] === 'ok') return;
+    throw new DatabaseRefusedError(
+      file,
+      'damaged',
+      `${file} is damaged: SQLite's integrity check reports ${messages.map((m) => JSON.stringify(m)).join('; ')}. ` +
+        'The file was left unchanged: restore a backup, or recover what is readable with `sqlite3 FILE .recover`.',
+    );
+  }
+
+  /** Errors of LabStore.open, each naming the file. */
+  private static describeOpenError(file: string, error: unknown): unknown {
+    if (error instanceof DatabaseRefusedError || error instanceof DatabaseTooNewError) return error;
+    const code = sqliteCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'SQLITE_NOTADB') {
+      return new DatabaseRefusedError(file, 'not-sqlite', `${file} is not a SQLite database (${message}). The file was left unchanged.`, { cause: error });
+    }
+    if (code.startsWith('SQLITE_READONLY')) {
+      return new DatabaseRefusedError(
+        file,
+        'read-only',
+        `${file} is read-only for this user (${message}): commands that change the lab need write access; list, show and export can read it`,
+        { cause: error },
+      );
+    }
+    if (code.startsWith('SQLITE_CORRUPT')) {
+      return new DatabaseRefusedError(
+        file,
+        'damaged',
+        `${file} is damaged (${message}). The file was left unchanged: restore a backup, or recover what is readable with \`sqlite3 FILE .recover\`.`,
+        { cause: error },
+      );
+    }
+    if (isBusyError(error)) {
+      return new DatabaseRefusedError(file, 'locked', `${file} is locked by another process (${message}); try again when it is done`, { cause: error });
+    }
+    if (error instanceof Error && !message.includes(file)) return new Error(`${file}: ${message}`, { cause: error });
+    return error;
+  }
+
+  /**
+   * Closes the database. Runs this process still owns (queued or running: nothing trains them any
+   * more) become interrupted, and its lease is given up.
+   */
   close(): void {
     if (!this.db.open) return;
+    this.stopLeaseTimer();
     if (!this.readOnly) {
+      if (this.leaseWritten) {
+        try {
+          this.releaseLease(CLOSED_RUN_ERROR);
+        } catch (error) {
+          // Locked or full: the lease then expires by itself and the next open marks the runs.
+          this.reportProblem(`could not release the run lease of ${this.file}: ${errorMessage(error)}`, error);
+        }
+      }
       try {
         // Keeps the query planner's statistics fresh, as SQLite recommends before closing.
         this.db.pragma('optimize');
@@ -674,6 +984,7 @@ export class LabStore {
       }
     }
     this.db.close();
+    if (this.copyDir) fs.rmSync(this.copyDir, { recursive: true, force: true });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -713,9 +1024,24 @@ export class LabStore {
     if (result.changes === 0) throw new Error(`experiment ${id} does not exist`);
   }
 
-  /** Deletes an experiment with its runs, metrics and artifacts (ON DELETE CASCADE). */
+  /**
+   * Deletes an experiment with its runs, metrics and artifacts (ON DELETE CASCADE). Refused
+   * (ExperimentBusyError) while any of its runs is training, or queued by another live process:
+   * cancel them first. Checked in the same write transaction as the delete, after marking runs of
+   * dead processes interrupted, so a run another process starts meanwhile is never deleted from
+   * under it. Runs this process queued but has not started go with the experiment.
+   */
   deleteExperiment(id: number): void {
-    if (this.stmt.deleteExperiment.run(id).changes === 0) throw new Error(`experiment ${id} does not exist`);
+    this.db.transaction(() => {
+      if (!this.stmt.experiment.get(id)) throw new Error(`experiment ${id} does not exist`);
+      this.markOrphans();
+      const active = this.stmt.activeRunsOfExperiment.all(id, this.ownerId);
+      if (active.length > 0) {
+        const count = (status: RunStatus) => active.find((a) => a.status === status)?.n ?? 0;
+        throw new ExperimentBusyError(id, count('running'), count('queued'));
+      }
+      this.stmt.deleteExperiment.run(id);
+    }).immediate();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -767,15 +1093,45 @@ export class LabStore {
     if (result.changes === 0) throw new Error(`run ${id} does not exist`);
   }
 
-  markRunStarted(runId: number, info: { backend: string; versions: LibraryVersions; ownerPid: number }): void {
-    const result = this.stmt.markStarted.run({
-      id: runId,
-      now: now(),
-      backend: info.backend,
-      versions: toJson(info.versions, 'the library versions'),
-      pid: info.ownerPid,
-    });
-    if (result.changes === 0) throw new Error(`run ${runId} does not exist`);
+  /**
+   * Marks a run this process queued as running (owned by this process, under its lease). Returns
+   * false, changing nothing, when the run is no longer waiting for this process (another process
+   * cancelled it meanwhile); throws when it does not exist (its experiment was deleted).
+   */
+  markRunStarted(runId: number, info: { backend: string; versions: LibraryVersions; ownerPid: number }): boolean {
+    return this.db.transaction(() => {
+      const result = this.stmt.markStarted.run({
+        id: runId,
+        now: now(),
+        backend: info.backend,
+        versions: toJson(info.versions, 'the library versions'),
+        pid: info.ownerPid,
+        owner: this.ownerId,
+        orphaned: ORPHANED_RUN_ERROR,
+        orphanedQueued: ORPHANED_QUEUED_ERROR,
+      });
+      if (result.changes === 0) {
+        this.requireRun(runId);
+        return false;
+      }
+      this.writeLease();
+      return true;
+    })();
+  }
+
+  /**
+   * Whether a run is waiting for this process to train it: queued by it (or taken back by it, see
+   * markRunStarted). False for runs cancelled or finished meanwhile, and for missing runs.
+   */
+  isRunWaiting(runId: number): boolean {
+    const row = this.stmt.run.get(runId);
+    if (!row || row.owner_id !== this.ownerId) return false;
+    return row.status === 'queued' || (row.status === 'interrupted' && (row.error === ORPHANED_RUN_ERROR || row.error === ORPHANED_QUEUED_ERROR));
+  }
+
+  /** Runs of an experiment queued by this process, in run order. */
+  ownQueuedRunIds(experimentId: number): number[] {
+    return this.stmt.ownQueued.all(experimentId, this.ownerId);
   }
 
   /**
@@ -812,21 +1168,129 @@ export class LabStore {
   }
 
   /**
-   * Runs left `running` by a process that no longer exists (crash, kill, power loss) become
-   * interrupted. Runs whose owner is alive, e.g. the desktop app training while the CLI opens the
-   * same file, are left alone. Returns how many were marked.
+   * Runs left `queued` or `running` by a process whose lease has expired (it crashed, was killed,
+   * lost power, or closed without releasing them) become interrupted; expired leases are removed.
+   * Runs of live processes, e.g. the desktop app training while the CLI opens the same file, are
+   * left alone, whatever their process ids. Returns how many runs were marked.
    */
   markOrphanedRunsInterrupted(): number {
-    const orphans = this.stmt.runningRuns.all().filter((run) => !isProcessAlive(run.owner_pid));
-    if (orphans.length === 0) return 0;
-    let marked = 0;
+    if (!this.stmt.anyOrphans.get({ now: now(), owner: this.ownerId })) return 0;
+    return this.db.transaction(() => this.markOrphans()).immediate();
+  }
+
+  /**
+   * Renews this process' lease now (the timer does it every third of the lease while the process
+   * owns queued or running runs), takes back runs another process wrongly marked orphaned, and
+   * gives the lease up once no run needs it. Throws what SQLite throws (e.g. SQLITE_BUSY).
+   */
+  renewLease(): void {
     this.db.transaction(() => {
-      const at = now();
-      for (const run of orphans) {
-        marked += this.stmt.markInterrupted.run({ id: run.id, pid: run.owner_pid, error: ORPHANED_RUN_ERROR, now: at }).changes;
+      this.writeLease();
+      this.stmt.reclaimRuns.run({ owner: this.ownerId, orphaned: ORPHANED_RUN_ERROR, orphanedQueued: ORPHANED_QUEUED_ERROR });
+      if (this.stmt.ownedActiveRuns.get(this.ownerId) === 0) {
+        this.stmt.deleteLease.run(this.ownerId);
+        this.stopLeaseTimer();
       }
     })();
+  }
+
+  /**
+   * Marks every run this process still owns (queued or running) as interrupted with `reason`, and
+   * removes its lease: for a process about to quit without finishing them. Returns how many.
+   */
+  releaseLease(reason: string): number {
+    this.stopLeaseTimer();
+    return this.db.transaction(() => {
+      const marked = this.stmt.interruptOwned.run({ owner: this.ownerId, error: reason, now: now() }).changes;
+      this.stmt.deleteLease.run(this.ownerId);
+      return marked;
+    })();
+  }
+
+  /** Listens to problems the store meets on its own (lease renewal); returns the unsubscribe function. */
+  onProblem(listener: StoreProblemListener): () => void {
+    this.problemListeners.add(listener);
+    return () => {
+      this.problemListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Runs `fn` (synchronous store calls) with another busy timeout: the lab writes with a short
+   * one and retries later itself, so the event loop is never blocked for long by another process'
+   * lock.
+   */
+  withBusyTimeout<T>(ms: number, fn: () => T): T {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  private markOrphans(): number {
+    const at = now();
+    const marked = this.stmt.markOrphans.run({
+      now: at,
+      owner: this.ownerId,
+      orphaned: ORPHANED_RUN_ERROR,
+      orphanedQueued: ORPHANED_QUEUED_ERROR,
+    }).changes;
+    this.stmt.deleteExpiredLeases.run({ now: at, owner: this.ownerId });
     return marked;
+  }
+
+  /** Writes (inserts or extends) this process' lease and makes sure the timer renews it. */
+  private writeLease(): void {
+    const at = Date.now();
+    this.stmt.renewLease.run({
+      owner: this.ownerId,
+      pid: process.pid,
+      host: os.hostname(),
+      now: new Date(at).toISOString(),
+      expires: new Date(at + this.leaseMs).toISOString(),
+    });
+    this.leaseWritten = true;
+    this.startLeaseTimer();
+  }
+
+  private startLeaseTimer(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    // The lease never keeps a process alive by itself.
+    this.leaseTimer.unref();
+  }
+
+  private stopLeaseTimer(): void {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
+  }
+
+  private heartbeat(): void {
+    if (!this.db.open) return this.stopLeaseTimer();
+    try {
+      // Short: a lock held by another process must not freeze this one; the next beat tries again.
+      this.withBusyTimeout(Math.min(1000, this.leaseMs / 6), () => this.renewLease());
+      this.leaseProblem = null;
+    } catch (error) {
+      if (isBusyError(error)) return;
+      const message = `could not renew the run lease in ${this.file}: ${errorMessage(error)}`;
+      if (message !== this.leaseProblem) {
+        this.leaseProblem = message;
+        this.reportProblem(message, error);
+      }
+    }
+  }
+
+  private reportProblem(message: string, error: unknown): void {
+    for (const listener of [...this.problemListeners]) {
+      try {
+        listener(message, error);
+      } catch {
+        // A listener's failure must not stop the others (nor the heartbeat).
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -73,6 +73,12 @@ export interface QueueState {
 export const THEMES = ['light', 'dark', 'system'] as const;
 export type Theme = (typeof THEMES)[number];
 
+/**
+ * The most training workers any machine may use. The lab caps them further at twice the machine's
+ * cores (electron/lab/lab.ts, maxWorkerCount): more threads than that only compete for the cores.
+ */
+export const MAX_WORKERS = 64;
+
 export interface Settings {
   /** The database file in use. */
   databaseFile: string;
@@ -285,7 +291,7 @@ const runFilter = z.strictObject({
 const settingsPatch = z.strictObject({
   databaseFile: z.string().trim().min(1).max(4096).optional(),
   defaultBackend: z.enum(BACKENDS).optional(),
-  workers: z.int().min(1).max(64).optional(),
+  workers: z.int().min(1).max(MAX_WORKERS).optional(),
   theme: z.enum(THEMES).optional(),
 });
 

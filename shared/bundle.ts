@@ -45,7 +45,8 @@ export interface BundleImportResult {
  * - `not-a-bundle`: some other file (an image, a plain JSON file, another gzip file...);
  * - `damaged`: truncated or corrupted (failed decompression, checksum mismatch, invalid record);
  * - `too-new`: written by a newer ReLU Lab, in a format version this build cannot read;
- * - `conflict`: its content clashes with the database (e.g. a run index already taken).
+ * - `conflict`: its content clashes with the database (e.g. a run index already taken);
+ * - `too-large`: it decompresses to more than one import takes (a "zip bomb" is refused early).
  */
-export const BUNDLE_ERROR_REASONS = ['not-a-bundle', 'damaged', 'too-new', 'conflict'] as const;
+export const BUNDLE_ERROR_REASONS = ['not-a-bundle', 'damaged', 'too-new', 'conflict', 'too-large'] as const;
 export type BundleErrorReason = (typeof BUNDLE_ERROR_REASONS)[number];

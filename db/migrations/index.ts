@@ -5,9 +5,14 @@
 import type { Database } from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './001-initial.js';
 import { updateToSchemaVersion2 } from './002-uids-comparisons.js';
+import { updateToSchemaVersion3 } from './003-run-leases.js';
 
 /** Index i holds the migration to schema version i + 1. Append only. */
-export const MIGRATIONS: readonly ((db: Database) => void)[] = [updateToSchemaVersion1, updateToSchemaVersion2];
+export const MIGRATIONS: readonly ((db: Database) => void)[] = [
+  updateToSchemaVersion1,
+  updateToSchemaVersion2,
+  updateToSchemaVersion3,
+];
 
 /** The highest schema version this build knows. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
@@ -39,18 +44,22 @@ export function assertNotTooNew(db: Database): number {
 }
 
 /**
- * Applies every pending migration in one transaction and records the new version, so a file is
- * always at exactly one schema version. Returns the version the file was at before.
+ * Applies every pending migration up to `target` (default: the latest) in one transaction and
+ * records the new version, so a file is always at exactly one schema version. Returns the version
+ * the file was at before. (`target` lets a migration's test build the schema version before it.)
  */
-export function migrate(db: Database): number {
+export function migrate(db: Database, target: number = LATEST_SCHEMA_VERSION): number {
+  if (!Number.isSafeInteger(target) || target < 0 || target > LATEST_SCHEMA_VERSION) {
+    throw new Error(`migrate: target must be a schema version from 0 to ${LATEST_SCHEMA_VERSION}, got ${target}`);
+  }
   let before = assertNotTooNew(db);
   // Up to date (the usual case): no need to wait for the write lock.
-  if (before === LATEST_SCHEMA_VERSION) return before;
+  if (before >= target) return before;
   // IMMEDIATE takes the write lock before reading the version: two processes opening a new file at
   // once (the app and the CLI) then migrate one after the other instead of both creating the tables.
   db.transaction(() => {
     before = assertNotTooNew(db);
-    for (let version = before + 1; version <= LATEST_SCHEMA_VERSION; version++) {
+    for (let version = before + 1; version <= target; version++) {
       MIGRATIONS[version - 1](db);
       // user_version lives in the file header and is part of this transaction.
       db.pragma(`user_version = ${version}`);

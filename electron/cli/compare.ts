@@ -23,7 +23,8 @@ import { checkOutput, writeOutput, type OutputKind, type OutputStreams } from '.
 
 export interface CommandContext {
   io: OutputStreams & { stderr: NodeJS.WritableStream };
-  openStore(db: unknown): LabStore;
+  /** `read`: the file must exist (nothing is created) and is opened read-only when it cannot be written. */
+  openStore(db: unknown, access?: 'read' | 'write'): LabStore;
   fail(message: string): Error;
 }
 
@@ -67,7 +68,7 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
     hide: { value: true, repeat: true },
     json: {},
   });
-  const store = ctx.openStore(options.db);
+  const store = ctx.openStore(options.db, sub === 'save' || sub === 'delete' ? 'write' : 'read');
   try {
     switch (sub) {
       case 'save': {
@@ -180,7 +181,7 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
   if (dpi > 1200) throw new UsageError(`--dpi: must be at most 1200, got ${dpi}`);
   const kind: OutputKind = { binary: format === 'png' || format === 'pdf', what: `a ${format.toUpperCase()} figure` };
   checkOutput(out, ctx.io, kind);
-  const store = ctx.openStore(options.db);
+  const store = ctx.openStore(options.db, 'read');
   try {
     const saved = store.getComparison(comparisonKey(positionals));
     if (!saved) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])} in ${store.file} (see relu-lab compare list)`);

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { BACKENDS, formatIssues, parseAssignment, validateExperiment, withValueAt, type BackendChoice } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
-import { LabStore } from '../../db/store.js';
+import { DatabaseRefusedError, DatabaseTooNewError, LabStore, isDatabaseError } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
-import { Lab, defaultWorkerCount } from '../lab/lab.js';
+import { Lab, defaultWorkerCount, workerCountProblem } from '../lab/lab.js';
 import { preflightExperiment } from '../lab/preflight.js';
 import { CsvFileError, readRegularFile } from '../engine/csv.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
@@ -71,7 +71,8 @@ Options:
   --db FILE                 database file (default: $RELU_LAB_DB, else the app's lab.sqlite)
   --backend auto|tensorflow|wasm|cpu
                             training backend (auto: tfjs-node, else wasm, else cpu)
-  --workers N               runs trained at once (default: cores - 1, at least 1)
+  --workers N               runs trained at once (default: cores - 1, at least 1;
+                            at most twice the cores)
   --set path=value          override one config field, e.g. --set training.epochs=5 (repeatable)
   --json                    machine-readable output on stdout
   --name TEXT               experiment name (overrides the config's)
@@ -125,8 +126,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       io.stderr.write(`relu-lab: ${terminalSafe(err.message)}\n`);
       return err.exitCode;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`relu-lab: ${terminalSafe(message.split('\n')[0])}\n`);
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    // SQLite's own messages ("database disk image is malformed") do not say which file.
+    const file = isDatabaseError(err) && openedDatabase && !message.includes(openedDatabase) ? `${openedDatabase}: ` : '';
+    io.stderr.write(`relu-lab: ${terminalSafe(`${file}${message}`)}\n`);
     return 1;
   }
 }
@@ -135,12 +138,26 @@ function commandContext(io: CliIo): CommandContext {
   return { io, openStore, fail: (message) => new CliError(message, 1) };
 }
 
-function openStore(dbOption: unknown): LabStore {
+/**
+ * Opens the database of `--db` (else `$RELU_LAB_DB`, else the app's). `read` (list, show, export,
+ * figure…): the file must exist, nothing is created, and a file this user cannot write is opened
+ * read-only. `write` (run, import…): created with its folders when missing. Every message names the file.
+ */
+/** The database the running command opened (named in messages of SQLite errors). */
+let openedDatabase: string | null = null;
+
+function openStore(dbOption: unknown, access: 'read' | 'write' = 'write'): LabStore {
   const file = resolveDatabasePath(typeof dbOption === 'string' ? dbOption : undefined);
+  openedDatabase = file;
   try {
-    return LabStore.open(file);
+    return access === 'read' ? LabStore.open(file, { mustExist: true, readonly: 'if-unwritable' }) : LabStore.open(file);
   } catch (err) {
-    throw new CliError(`cannot open database ${file}: ${(err as Error).message}`, 1);
+    if (err instanceof DatabaseRefusedError && err.reason === 'missing') {
+      throw new CliError(`no lab database at ${file} (start an experiment with relu-lab run, or give another file with --db)`, 1);
+    }
+    if (err instanceof DatabaseRefusedError || err instanceof DatabaseTooNewError) throw new CliError(err.message.split('\n')[0], 1);
+    const message = (err as Error).message.split('\n')[0];
+    throw new CliError(message.includes(file) ? `cannot open database: ${message}` : `cannot open database ${file}: ${message}`, 1);
   }
 }
 
@@ -215,6 +232,8 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const backend = (options.backend ?? 'auto') as BackendChoice;
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(options.backend)}`);
   const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber('workers', options.workers);
+  const workersProblem = workerCountProblem('--workers', workers);
+  if (workersProblem) throw new UsageError(workersProblem);
 
   const validation = validateExperiment(raw);
   if (!validation.ok) {
@@ -238,6 +257,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   progress.line(`experiment ${experimentId} "${terminalSafe(config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
 
   lab.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
+  lab.on('problem', (e) => progress.line(`relu-lab: ${terminalSafe(e.message)}`));
   lab.on('run-status', (e) => {
     if (e.status === 'running') progress.update(e.runId, 0, null);
     else if (e.status !== 'queued') {
@@ -246,23 +266,26 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     }
   });
 
+  // Ctrl-C and SIGTERM (a service manager, `kill`, a container stopping) cancel cleanly: runs stop
+  // after the current batch and are stored as cancelled. A second signal quits at once.
   let interrupts = 0;
-  const onSigint = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
       progress.line('cancelling: stopping runs after the current batch (Ctrl-C again to quit at once)');
       lab.cancelAll();
     } else {
-      store.cancelQueuedRuns(runIds);
-      process.exit(130);
+      quitNow(store, runIds, signal);
     }
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     lab.enqueueExperiment(experimentId);
     await lab.idle();
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await lab.close();
     progress.done();
   }
@@ -279,6 +302,20 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (cancelled > 0 && interrupts > 0) throw new CliError(`cancelled: ${cancelled} of ${finished.length} runs did not finish`, 1);
   if (failed.length > 0) throw new CliError(`${failed.length} of ${finished.length} runs failed (first: run ${failed[0].id}: ${failed[0].error})`, 1);
   return 0;
+}
+
+/** Error of the runs a second Ctrl-C (or SIGTERM) left unfinished. */
+export const FORCED_QUIT_ERROR = 'relu-lab was stopped at once (a second Ctrl-C or SIGTERM) before this run finished';
+
+/** A second signal: queued runs become cancelled, training ones interrupted, then exit (128 + signal number). */
+function quitNow(store: LabStore, runIds: number[], signal: NodeJS.Signals): never {
+  try {
+    store.cancelQueuedRuns(runIds);
+    store.releaseLease(FORCED_QUIT_ERROR);
+  } catch {
+    // Locked or full: the lease expires by itself and the next open marks the runs interrupted.
+  }
+  process.exit(signal === 'SIGTERM' ? 143 : 130);
 }
 
 /** JSON can't hold NaN/Infinity: write them as strings rather than null so a diverged loss stays visible. */
@@ -355,7 +392,7 @@ function listCommand(argv: string[], io: CliIo): number {
   const { positionals, options } = parseArgs(argv, { db: { value: true }, json: {}, help: {} });
   if (help(options, io)) return 0;
   if (positionals.length > 0) throw new UsageError(`list takes no arguments, got ${JSON.stringify(positionals[0])}`);
-  const store = openStore(options.db);
+  const store = openStore(options.db, 'read');
   try {
     const experiments = store.listExperiments();
     if (options.json) {
@@ -394,7 +431,7 @@ function showCommand(argv: string[], io: CliIo): number {
   const { positionals, options } = parseArgs(argv, { db: { value: true }, json: {}, help: {} });
   if (help(options, io)) return 0;
   const runId = idArgument(positionals, 'RUN_ID');
-  const store = openStore(options.db);
+  const store = openStore(options.db, 'read');
   try {
     const run = store.getRun(runId);
     if (!run) throw new CliError(`run ${runId} does not exist in ${store.file}`, 1);
@@ -443,7 +480,7 @@ function exportCommand(argv: string[], io: CliIo): number {
   if (format === 'model') {
     if (out === STDOUT_OUT) outputFolder(out, 'a model');
   } else checkOutput(out, io, format === 'bundle' ? BUNDLE_OUTPUT : {});
-  const store = openStore(options.db);
+  const store = openStore(options.db, 'read');
   try {
     if (format === 'model') {
       const runId = idArgument(positionals, 'RUN_ID');
@@ -596,7 +633,8 @@ async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--backend: must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(options.backend)}`);
   }
   const workers = options.workers === undefined ? undefined : wholeNumber('workers', options.workers);
-  if (workers !== undefined && workers > 64) throw new UsageError(`--workers: must be a whole number between 1 and 64, got ${workers}`);
+  const workersProblem = workers === undefined ? null : workerCountProblem('--workers', workers);
+  if (workersProblem) throw new UsageError(workersProblem);
   const token = options.token === undefined ? undefined : String(options.token);
   const badToken = token === undefined ? null : tokenProblem(token);
   if (badToken !== null) throw new UsageError(`--token: ${badToken}`);

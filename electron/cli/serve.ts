@@ -19,6 +19,9 @@ import { startWebServer, tokenProblem } from '../server/http.js';
 import { buildRenderer, rendererIndex } from './build.js';
 import { terminalSafe } from './format.js';
 
+/** Error of the runs a second Ctrl-C or SIGTERM left unfinished. */
+export const SERVE_FORCED_QUIT_ERROR = 'relu-lab serve was stopped at once (a second Ctrl-C or SIGTERM) before this run finished';
+
 export interface ServeOptions {
   port: number;
   db?: string;
@@ -109,18 +112,22 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     io.stdin!.resume();
   }
 
-  const forceQuit = () => process.exit(130);
+  // A second Ctrl-C or SIGTERM while shutting down quits at once; the runs still training are
+  // stored as interrupted first.
+  const forceQuit = (signal: NodeJS.Signals) => {
+    service.abandonRuns(SERVE_FORCED_QUIT_ERROR);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
   await new Promise<void>((resolve) => {
     const stop = () => {
-      process.off('SIGINT', onSigint);
+      process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       options.signal?.removeEventListener('abort', stop);
-      // A second Ctrl-C while shutting down quits at once.
       process.once('SIGINT', forceQuit);
+      process.once('SIGTERM', forceQuit);
       resolve();
     };
-    const onSigint = () => stop();
-    process.on('SIGINT', onSigint);
+    process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     if (options.signal?.aborted) stop();
     else options.signal?.addEventListener('abort', stop);
@@ -134,6 +141,7 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
   await server.close();
   await service.close();
   process.off('SIGINT', forceQuit);
+  process.off('SIGTERM', forceQuit);
   return 0;
 }
 

@@ -2,26 +2,46 @@
  * The lab: a queue of runs trained by a pool of worker threads, with every measurement written to
  * the store as it arrives (one transaction per epoch). One run crashing or diverging never stops the
  * others; a crashed worker is replaced.
+ *
+ * Database faults never escape a worker's message handler: each run's writes go through one queue,
+ * in message order. A write that finds the database locked by another process is retried with
+ * backoff (the event loop stays free meanwhile) for up to `lockWaitMs`; a write that still fails
+ * (lock held too long, disk full, damaged file) fails that run with the reason stored, and its
+ * training is stopped; the other runs and the process go on. A run cancelled or deleted by another
+ * process meanwhile is dropped without writing anything more. Problems that are not one run's
+ * (a full disk, a status that could not be stored) are reported once as `problem` events.
  */
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { BackendChoice } from '../../shared/config.js';
-import type { EpochMetrics, RunStatus } from '../../shared/metrics.js';
-import type { LabStore } from '../../db/store.js';
+import { MAX_WORKERS } from '../../shared/api.js';
+import type { EpochMetrics, RunArtifacts, RunStatus } from '../../shared/metrics.js';
+import { isBusyError, isFullError, type LabStore } from '../../db/store.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 /** The worker thread's entry point when running from source (it loads worker.ts through tsx). */
 export const DEFAULT_WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
+/** Default of LabOptions.lockWaitMs. */
+export const DEFAULT_LOCK_WAIT_MS = 120_000;
+/** While closing, writes wait at most this long for a lock (a stop must not hang for minutes). */
+const CLOSING_LOCK_WAIT_MS = 5_000;
+/** How long one write attempt waits for the lock before yielding to the event loop. */
+const ATTEMPT_BUSY_MS = 100;
+const FIRST_RETRY_DELAY_MS = 25;
+const MAX_RETRY_DELAY_MS = 1_000;
+
 export interface LabOptions {
-  /** Concurrent training workers (default: cores − 1, at least 1). */
+  /** Concurrent training workers (default: cores − 1, at least 1; capped at maxWorkerCount()). */
   workers?: number;
   backend?: BackendChoice;
   /** Folder that relative dataset paths (csv) are resolved against. */
   baseDir?: string;
   /** The worker thread's entry module (default: worker-entry.mjs next to this file; a bundled app points at its bundled worker). */
   workerEntry?: URL;
+  /** How long a run's database write keeps retrying while another process holds the lock (default 120 s). */
+  lockWaitMs?: number;
 }
 
 export interface RunStatusEvent {
@@ -47,10 +67,18 @@ export interface ProgressEvent {
   etaSeconds: number | null;
 }
 
+/** A problem that is not one run's result: reported once, e.g. the disk is full. */
+export interface ProblemEvent {
+  message: string;
+  /** The run it showed up in, if any. */
+  runId: number | null;
+}
+
 export interface LabEvents {
   'run-status': [RunStatusEvent];
   epoch: [EpochEvent];
   progress: [ProgressEvent];
+  problem: [ProblemEvent];
   idle: [];
 }
 
@@ -62,7 +90,12 @@ interface QueuedRun {
 interface ActiveRun extends QueuedRun {
   cancel: Int32Array;
   startedAt: number;
-  status: RunStatus;
+  /** This run's store writes, one after another in message order. */
+  writes: Promise<void>;
+  /** Why the run fails: one of its writes failed for good (its training is being stopped). */
+  failure: string | null;
+  /** Cancelled or deleted by another process: nothing more is written for it; its final event. */
+  dropped: { status: RunStatus; error: string | null } | null;
 }
 
 interface Slot {
@@ -70,9 +103,42 @@ interface Slot {
   run: ActiveRun | null;
 }
 
+type DoneMessage = Extract<FromWorker, { type: 'done' }>;
+
+function cores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
 export function defaultWorkerCount(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, cores - 1);
+  return Math.min(maxWorkerCount(), Math.max(1, cores() - 1));
+}
+
+/**
+ * The most training workers this machine may use: twice its cores (each worker trains on one
+ * thread; beyond that, threads only compete for the cores while each costs ~50 MB of memory),
+ * and never more than MAX_WORKERS. Applies to `--workers`, the settings and the API.
+ */
+export function maxWorkerCount(): number {
+  return Math.max(1, Math.min(MAX_WORKERS, 2 * cores()));
+}
+
+/** Why `workers` cannot be used on this machine, or null when it can. `field` names it in the message. */
+export function workerCountProblem(field: string, workers: number): string | null {
+  const max = maxWorkerCount();
+  if (!Number.isSafeInteger(workers) || workers < 1 || workers > max) {
+    return `${field}: must be a whole number from 1 to ${max} on this machine (twice its ${cores()} cores, at most ${MAX_WORKERS}), got ${workers}`;
+  }
+  return null;
+}
+
+function clampWorkers(workers: number): number {
+  return Math.min(maxWorkerCount(), Math.max(1, Math.floor(workers)));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export class Lab extends EventEmitter<LabEvents> {
@@ -80,19 +146,28 @@ export class Lab extends EventEmitter<LabEvents> {
   private backendChoice: BackendChoice;
   private readonly baseDir: string;
   private readonly workerEntry: URL;
+  private readonly lockWaitMs: number;
   private readonly queue: QueuedRun[] = [];
   private readonly slots: Slot[] = [];
+  /** Runs handed to a worker and not yet settled (final status stored, or given up on). */
+  private readonly running = new Set<ActiveRun>();
+  private closing = false;
   private closed = false;
+  /** Problems already reported (each once). */
+  private readonly reported = new Set<string>();
+  private readonly offStoreProblems: () => void;
 
   constructor(
     private readonly store: LabStore,
     options: LabOptions = {},
   ) {
     super();
-    this.workers = Math.max(1, options.workers ?? defaultWorkerCount());
+    this.workers = clampWorkers(options.workers ?? defaultWorkerCount());
     this.backendChoice = options.backend ?? 'auto';
     this.baseDir = options.baseDir ?? process.cwd();
     this.workerEntry = options.workerEntry ?? DEFAULT_WORKER_ENTRY;
+    this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.offStoreProblems = store.onProblem((message) => this.problem(message, null));
   }
 
   /** Concurrent training workers. */
@@ -106,11 +181,11 @@ export class Lab extends EventEmitter<LabEvents> {
   }
 
   /**
-   * Changes the worker count and/or backend for runs started from now on. Runs already training keep
-   * their worker and backend; surplus workers stop when their run ends.
+   * Changes the worker count (capped at maxWorkerCount()) and/or backend for runs started from now
+   * on. Runs already training keep their worker and backend; surplus workers stop when their run ends.
    */
   configure(options: { workers?: number; backend?: BackendChoice }): void {
-    if (options.workers !== undefined) this.workers = Math.max(1, Math.floor(options.workers));
+    if (options.workers !== undefined) this.workers = clampWorkers(options.workers);
     if (options.backend !== undefined) this.backendChoice = options.backend;
     for (const slot of [...this.slots]) {
       if (this.slots.length <= this.workers) break;
@@ -124,37 +199,41 @@ export class Lab extends EventEmitter<LabEvents> {
     return this.queue.map((q) => q.runId);
   }
 
-  /** Queues every `queued` run of an experiment (in run order). */
+  /** Queues every run of an experiment that this process queued and that is still waiting (in run order). */
   enqueueExperiment(experimentId: number): number[] {
-    const runs = this.store.listRuns({ experimentId, statuses: ['queued'] });
-    for (const run of runs) this.queue.push({ runId: run.id, experimentId });
+    const known = new Set([...this.queuedRunIds(), ...this.activeRunIds()]);
+    const runIds = this.store.ownQueuedRunIds(experimentId).filter((id) => !known.has(id));
+    for (const runId of runIds) this.queue.push({ runId, experimentId });
     this.pump();
-    return runs.map((r) => r.id);
+    return runIds;
   }
 
-  /** Runs waiting or training. */
+  /** Runs waiting or training (or storing their last results). */
   get pending(): number {
-    return this.queue.length + this.slots.filter((s) => s.run).length;
+    return this.queue.length + this.running.size;
   }
 
-  /** Active run ids with their progress start time, for ETAs. */
+  /** Run ids handed to a worker and not settled yet. */
   activeRunIds(): number[] {
-    return this.slots.flatMap((s) => (s.run ? [s.run.runId] : []));
+    return [...this.running].map((run) => run.runId);
   }
 
-  /** Cancels one run: dropped from the queue, or stopped between batches if training. */
+  /**
+   * Cancels one run: dropped from the queue (its status written first: when that fails, e.g.
+   * locked, the run stays queued and the error is thrown), or stopped between batches if training.
+   */
   cancelRun(runId: number): boolean {
     const i = this.queue.findIndex((q) => q.runId === runId);
     if (i >= 0) {
-      const [q] = this.queue.splice(i, 1);
       this.store.cancelQueuedRuns([runId]);
+      const [q] = this.queue.splice(i, 1);
       this.emit('run-status', { runId, experimentId: q.experimentId, status: 'cancelled', error: null, backend: null });
       this.maybeIdle();
       return true;
     }
-    const slot = this.slots.find((s) => s.run?.runId === runId);
-    if (slot?.run) {
-      Atomics.store(slot.run.cancel, 0, 1);
+    const active = [...this.running].find((run) => run.runId === runId);
+    if (active) {
+      Atomics.store(active.cancel, 0, 1);
       return true;
     }
     return false;
@@ -163,7 +242,7 @@ export class Lab extends EventEmitter<LabEvents> {
   cancelExperiment(experimentId: number): number {
     const ids = [
       ...this.queue.filter((q) => q.experimentId === experimentId).map((q) => q.runId),
-      ...this.slots.flatMap((s) => (s.run && s.run.experimentId === experimentId ? [s.run.runId] : [])),
+      ...[...this.running].filter((run) => run.experimentId === experimentId).map((run) => run.runId),
     ];
     for (const id of ids) this.cancelRun(id);
     return ids.length;
@@ -171,7 +250,18 @@ export class Lab extends EventEmitter<LabEvents> {
 
   cancelAll(): number {
     const ids = [...this.queue.map((q) => q.runId), ...this.activeRunIds()];
-    for (const id of ids) this.cancelRun(id);
+    for (const id of ids) {
+      try {
+        this.cancelRun(id);
+      } catch (error) {
+        // Could not write the cancellation (locked, full): the run stays queued under this
+        // process' lease, which is released (or expires) when the process stops.
+        const i = this.queue.findIndex((q) => q.runId === id);
+        if (i >= 0) this.queue.splice(i, 1);
+        this.problem(`run ${id} could not be marked cancelled: ${messageOf(error)}`, id);
+        this.maybeIdle();
+      }
+    }
     return ids.length;
   }
 
@@ -183,9 +273,11 @@ export class Lab extends EventEmitter<LabEvents> {
 
   /** Stops the workers. Runs still training are cancelled first and awaited. */
   async close(): Promise<void> {
+    this.closing = true;
     this.cancelAll();
     await this.idle();
     this.closed = true;
+    this.offStoreProblems();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
   }
@@ -219,13 +311,30 @@ export class Lab extends EventEmitter<LabEvents> {
   }
 
   private start(slot: Slot, next: QueuedRun): void {
-    const run = this.store.getRun(next.runId);
-    if (!run || run.status !== 'queued') {
-      this.pump();
+    let run;
+    try {
+      run = this.store.isRunWaiting(next.runId) ? this.store.getRun(next.runId) : null;
+    } catch (error) {
+      this.problem(`run ${next.runId} could not be read from the database, so it was not started: ${messageOf(error)}`, next.runId);
+      run = null;
+    }
+    if (!run) {
+      // Cancelled or deleted by another process since it was queued.
+      this.emit('run-status', { runId: next.runId, experimentId: next.experimentId, status: 'cancelled', error: null, backend: null });
+      this.maybeIdle();
       return;
     }
     const cancel = new SharedArrayBuffer(4);
-    slot.run = { ...next, cancel: new Int32Array(cancel), startedAt: Date.now(), status: 'running' };
+    const active: ActiveRun = {
+      ...next,
+      cancel: new Int32Array(cancel),
+      startedAt: Date.now(),
+      writes: Promise.resolve(),
+      failure: null,
+      dropped: null,
+    };
+    slot.run = active;
+    this.running.add(active);
     const message: ToWorker = { type: 'run', runId: run.id, seed: run.seed, config: run.config, backend: this.backend, baseDir: this.baseDir, cancel };
     slot.worker.postMessage(message);
   }
@@ -233,52 +342,187 @@ export class Lab extends EventEmitter<LabEvents> {
   private onMessage(slot: Slot, message: FromWorker): void {
     const active = slot.run;
     if (!active || active.runId !== message.runId) return;
+    if (message.type === 'progress') {
+      if (active.failure || active.dropped) return;
+      const elapsed = (Date.now() - active.startedAt) / 1000;
+      const eta = message.fraction > 0.02 ? (elapsed * (1 - message.fraction)) / message.fraction : null;
+      this.emit('progress', { runId: active.runId, experimentId: active.experimentId, fraction: message.fraction, etaSeconds: eta });
+      return;
+    }
+    if (message.type === 'done') {
+      // The worker is free for the next run as soon as this one's writes are through.
+      this.settle(active, () => this.finish(active, message), () => this.freeSlot(slot, active));
+      return;
+    }
+    active.writes = active.writes.then(() => this.persist(active, message)).catch((error) => this.unexpected(active, error));
+  }
+
+  /** Stores one measurement or the start of a run (never throws: failures end the run). */
+  private async persist(active: ActiveRun, message: Exclude<FromWorker, { type: 'progress' | 'done' }>): Promise<void> {
+    if (active.failure || active.dropped) return;
     const { runId, experimentId } = active;
-    switch (message.type) {
-      case 'started':
-        this.store.markRunStarted(runId, { backend: message.backend, versions: message.versions, ownerPid: process.pid });
-        this.emit('run-status', { runId, experimentId, status: 'running', error: null, backend: message.backend });
-        break;
-      case 'epoch':
-        this.store.recordEpoch(runId, message.metrics);
-        this.emit('epoch', { runId, experimentId, metrics: message.metrics });
-        break;
-      case 'progress': {
-        const elapsed = (Date.now() - active.startedAt) / 1000;
-        const eta = message.fraction > 0.02 ? (elapsed * (1 - message.fraction)) / message.fraction : null;
-        this.emit('progress', { runId, experimentId, fraction: message.fraction, etaSeconds: eta });
-        break;
-      }
-      case 'done': {
-        try {
-          if (message.artifacts) this.store.saveArtifacts(runId, message.artifacts);
-          this.store.finishRun(runId, message.status, message.error);
-        } catch (err) {
-          this.store.finishRun(runId, 'failed', `could not store the run's results: ${(err as Error).message}`);
+    if (message.type === 'started') {
+      const started = await this.write(active, 'mark the run started', () =>
+        this.store.markRunStarted(runId, { backend: message.backend, versions: message.versions, ownerPid: process.pid }),
+      );
+      if (started === false) this.drop(active, 'cancelled', 'cancelled by another process before it started');
+      if (started) this.emit('run-status', { runId, experimentId, status: 'running', error: null, backend: message.backend });
+      return;
+    }
+    const stored = await this.write(active, `store epoch ${message.metrics.epoch}`, () => {
+      this.store.recordEpoch(runId, message.metrics);
+      return true;
+    });
+    if (stored) this.emit('epoch', { runId, experimentId, metrics: message.metrics });
+  }
+
+  /** Stores a run's end (its weights and final status) and announces it. */
+  private async finish(active: ActiveRun, message: Pick<DoneMessage, 'status' | 'error' | 'artifacts'>): Promise<void> {
+    const { runId, experimentId } = active;
+    let status: RunStatus = message.status;
+    let error = message.error;
+    if (!active.failure && !active.dropped && message.artifacts) {
+      const artifacts: RunArtifacts = message.artifacts;
+      await this.write(active, "store the run's final weights", () => {
+        this.store.saveArtifacts(runId, artifacts);
+        return true;
+      });
+    }
+    if (active.dropped) {
+      this.emit('run-status', { runId, experimentId, status: active.dropped.status, error: active.dropped.error, backend: null });
+      return;
+    }
+    if (active.failure) {
+      status = 'failed';
+      error = active.failure;
+    }
+    const stored = await this.write(
+      active,
+      'store the run status',
+      () => {
+        this.store.finishRun(runId, status, error);
+        return true;
+      },
+      true,
+    );
+    // The write may have found the run deleted meanwhile.
+    const dropped = active.dropped as ActiveRun['dropped'];
+    if (dropped) {
+      this.emit('run-status', { runId, experimentId, status: dropped.status, error: dropped.error, backend: null });
+      return;
+    }
+    if (!stored) {
+      this.problem(
+        `run ${runId} ${status}${error ? ` (${error})` : ''}, but that could not be stored in ${this.store.file}: ` +
+          'it shows as running until this process stops, then as interrupted',
+        runId,
+      );
+    }
+    this.emit('run-status', { runId, experimentId, status, error, backend: null });
+  }
+
+  /**
+   * Runs `fn` (store calls) now, retrying with backoff while another process holds the lock: for up
+   * to lockWaitMs, or, for a run's final status (`untilClosed`), until the lab closes. On a failure
+   * for good, the run fails (or is dropped when it no longer exists) and undefined is returned;
+   * never throws.
+   */
+  private async write<T>(active: ActiveRun, what: string, fn: () => T, untilClosed = false): Promise<T | undefined> {
+    const started = Date.now();
+    let delay = FIRST_RETRY_DELAY_MS;
+    for (;;) {
+      try {
+        return this.store.withBusyTimeout(ATTEMPT_BUSY_MS, fn);
+      } catch (error) {
+        const waited = Date.now() - started;
+        const limit = this.closing ? Math.min(this.lockWaitMs, CLOSING_LOCK_WAIT_MS) : untilClosed ? Infinity : this.lockWaitMs;
+        if (isBusyError(error) && waited < limit) {
+          await sleep(Math.min(delay, limit - waited));
+          delay = Math.min(2 * delay, MAX_RETRY_DELAY_MS);
+          continue;
         }
-        slot.run = null;
-        // Fewer workers were asked for meanwhile (configure): this one stops.
-        if (this.slots.length > this.workers) this.retire(slot);
-        this.emit('run-status', { runId, experimentId, status: message.status, error: message.error, backend: null });
-        this.pump();
-        this.maybeIdle();
-        break;
+        this.writeFailed(active, what, error, waited);
+        return undefined;
       }
     }
+  }
+
+  private writeFailed(active: ActiveRun, what: string, error: unknown, waitedMs: number): void {
+    const message = messageOf(error);
+    if (new RegExp(`\\brun ${active.runId} does not exist\\b`).test(message)) {
+      this.drop(active, 'cancelled', 'deleted while it was training');
+      return;
+    }
+    if (active.failure) return;
+    let reason: string;
+    if (isBusyError(error)) {
+      reason = `could not ${what}: ${this.store.file} stayed locked by another process for ${(waitedMs / 1000).toFixed(1)} s`;
+    } else if (isFullError(error)) {
+      reason = `could not ${what}: the disk holding ${this.store.file} is full`;
+      // Once for the lab's life: every run that fails for it says so itself.
+      if (!this.reported.has('full')) {
+        this.reported.add('full');
+        this.emit('problem', {
+          message: `the disk holding ${this.store.file} is full (SQLITE_FULL): runs that cannot store their measurements fail; free some space`,
+          runId: active.runId,
+        });
+      }
+    } else {
+      reason = `could not ${what}: ${message}`;
+    }
+    active.failure = reason;
+    // Stop the training: nothing it measures from now on could be stored.
+    Atomics.store(active.cancel, 0, 1);
+  }
+
+  /** Another process cancelled or deleted the run: stop it and write nothing more for it. */
+  private drop(active: ActiveRun, status: RunStatus, error: string | null): void {
+    active.dropped ??= { status, error };
+    Atomics.store(active.cancel, 0, 1);
+  }
+
+  /** A bug, not a database fault: the run fails with it rather than the process. */
+  private unexpected(active: ActiveRun, error: unknown): void {
+    active.failure ??= `internal error: ${messageOf(error)}`;
+    Atomics.store(active.cancel, 0, 1);
+    this.problem(`run ${active.runId}: ${error instanceof Error && error.stack ? error.stack : messageOf(error)}`, active.runId);
+  }
+
+  /** After this run's pending writes, `work` (its end), then `after`; the run is settled then. */
+  private settle(active: ActiveRun, work: () => Promise<void>, after: () => void): void {
+    active.writes = active.writes
+      .then(work)
+      .catch((error) => this.unexpected(active, error))
+      .finally(() => {
+        this.running.delete(active);
+        after();
+        this.pump();
+        this.maybeIdle();
+      });
+  }
+
+  private freeSlot(slot: Slot, active: ActiveRun): void {
+    if (slot.run !== active) return;
+    slot.run = null;
+    // Fewer workers were asked for meanwhile (configure): this one stops.
+    if (this.slots.length > this.workers) this.retire(slot);
   }
 
   private onWorkerDeath(slot: Slot, reason: string): void {
     const active = slot.run;
     slot.run = null;
-    if (active) {
-      const wasCancelled = Atomics.load(active.cancel, 0) === 1;
-      const status: RunStatus = wasCancelled ? 'cancelled' : 'failed';
-      this.store.finishRun(active.runId, status, wasCancelled ? null : reason);
-      this.emit('run-status', { runId: active.runId, experimentId: active.experimentId, status, error: reason, backend: null });
-    }
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     void slot.worker.terminate();
+    if (active && this.running.has(active)) {
+      const wasCancelled = Atomics.load(active.cancel, 0) === 1 && !active.failure;
+      this.settle(
+        active,
+        () => this.finish(active, { status: wasCancelled ? 'cancelled' : 'failed', error: wasCancelled ? null : reason, artifacts: null }),
+        () => undefined,
+      );
+      return;
+    }
     this.pump();
     this.maybeIdle();
   }
@@ -291,6 +535,13 @@ export class Lab extends EventEmitter<LabEvents> {
     slot.worker.removeAllListeners('error');
     slot.worker.on('error', () => undefined);
     void slot.worker.terminate();
+  }
+
+  /** Reports a problem once. */
+  private problem(message: string, runId: number | null): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    this.emit('problem', { message, runId });
   }
 
   private maybeIdle(): void {

@@ -36,8 +36,8 @@ import {
 import { describeValue, formatIssue, validateExperiment, type ConfigIssue, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
-import { LabStore } from '../../db/store.js';
-import { DEFAULT_WORKER_ENTRY, Lab, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './lab.js';
+import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
+import { DEFAULT_WORKER_ENTRY, Lab, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './lab.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
 import { preflightExperiment } from './preflight.js';
 import { DatasetError } from '../engine/datasets.js';
@@ -72,6 +72,10 @@ export interface LabServiceOptions {
   appVersion?: string;
   /** Where problems nobody asked about are reported (default: stderr). */
   log?: (message: string) => void;
+  /** Run lease duration (default: `$RELU_LAB_LEASE_SECONDS`, else 30 s; see db/store.ts). */
+  leaseMs?: number;
+  /** How long a run's database write waits for another process' lock before the run fails (default 120 s). */
+  lockWaitMs?: number;
   /** Trials, steps, samples and time budget of the divergence quick check (default: QUICK_CHECK_DEFAULTS). */
   quickCheck?: Partial<Omit<QuickCheckOptions, 'shouldStop' | 'baseDir'>>;
 }
@@ -118,6 +122,8 @@ export class LabService implements LabApi {
   private readonly appVersion: string;
   private readonly tfjsVersion: string;
   private readonly log: (message: string) => void;
+  /** Looks for runs of dead processes now and then (a crashed CLI's runs show as interrupted without a restart). */
+  private readonly orphanTimer: NodeJS.Timeout;
   /** The worker of the design checks (csv preflight, divergence quick check). */
   private readonly design: DesignWorker;
 
@@ -134,6 +140,8 @@ export class LabService implements LabApi {
     this.tfjsVersion = readTfjsVersion();
     this.log = options.log ?? ((message) => process.stderr.write(`relu-lab: ${message}\n`));
     if (settings.loadProblem) this.log(settings.loadProblem);
+    this.orphanTimer = setInterval(() => this.markOrphans(), store.leaseMs);
+    this.orphanTimer.unref();
   }
 
   /** Opens the database named by the settings (throws, with the reason, when it cannot be opened). */
@@ -142,9 +150,11 @@ export class LabService implements LabApi {
     const file = settings.get().databaseFile;
     let store: LabStore;
     try {
-      store = LabStore.open(file, { nativeBinding: options.nativeBinding });
+      store = LabStore.open(file, { nativeBinding: options.nativeBinding, leaseMs: options.leaseMs });
     } catch (err) {
-      throw new Error(`cannot open database ${file}: ${firstLine(err)}`, { cause: err });
+      const message = firstLine(err);
+      // The store's own messages name the file already.
+      throw new Error(message.includes(file) ? `cannot open the lab database: ${message}` : `cannot open database ${file}: ${message}`, { cause: err });
     }
     return new LabService(options, settings, store);
   }
@@ -192,10 +202,23 @@ export class LabService implements LabApi {
     };
   }
 
+  /**
+   * For a process about to quit at once (a second Ctrl-C): the runs it still owns become
+   * interrupted with `reason` now, instead of when their lease expires. Never throws.
+   */
+  abandonRuns(reason: string): void {
+    try {
+      this.store.releaseLease(reason);
+    } catch (err) {
+      this.log(`could not mark the unfinished runs interrupted: ${firstLine(err)}`);
+    }
+  }
+
   /** Cancels training runs (awaiting them), stops the workers and closes the database. */
   close(): Promise<void> {
     if (!this.closing) {
       this.closed = true;
+      clearInterval(this.orphanTimer);
       this.closing = (async () => {
         try {
           await Promise.all([this.lab.close(), this.design.close()]);
@@ -303,16 +326,19 @@ export class LabService implements LabApi {
     await waitUntilStopped(lab, runIds);
     if (this.store !== store) throw new ApiError('conflict', 'the database was switched while the experiment was being deleted');
     if (!store.getExperiment(id)) throw notFound('experiment', id);
-    store.markOrphanedRunsInterrupted();
-    const elsewhere = store.listRuns({ experimentId: id, statuses: ['running'] });
-    if (elsewhere.length > 0) {
+    // What is left is another process' (its lease is alive): refused, checked in the delete's own
+    // transaction so a run that process starts meanwhile is never deleted from under it.
+    try {
+      store.deleteExperiment(id);
+    } catch (err) {
+      if (!(err instanceof ExperimentBusyError)) throw err;
+      const n = err.running + err.queued;
       throw new ApiError(
         'conflict',
-        `experiment ${id} has ${elsewhere.length} run${elsewhere.length === 1 ? '' : 's'} training in another process ` +
+        `experiment ${id} has ${n} run${n === 1 ? '' : 's'} ${err.running > 0 ? 'training' : 'queued'} in another process ` +
           '(e.g. the relu-lab command line); cancel them there or wait until they finish',
       );
     }
-    store.deleteExperiment(id);
     this.experimentsChanged();
   }
 
@@ -433,6 +459,8 @@ export class LabService implements LabApi {
 
   private async applySettings(patch: Partial<Settings>): Promise<Settings> {
     if (this.closed) throw new ApiError('conflict', 'the lab is shutting down');
+    const workersProblem = patch.workers === undefined ? null : workerCountProblem('workers', patch.workers);
+    if (workersProblem) throw new ApiError('invalid_argument', `updateSettings: ${workersProblem}`);
     let newStore: LabStore | null = null;
     if (patch.databaseFile !== undefined) {
       const file = path.resolve(patch.databaseFile);
@@ -490,7 +518,7 @@ export class LabService implements LabApi {
     }
     if (stat?.isDirectory()) throw new ApiError('invalid_argument', `updateSettings: databaseFile ${file} is a folder, not a database file`);
     try {
-      return LabStore.open(file, { nativeBinding: this.options.nativeBinding });
+      return LabStore.open(file, { nativeBinding: this.options.nativeBinding, leaseMs: this.options.leaseMs });
     } catch (err) {
       throw new ApiError('invalid_argument', `updateSettings: cannot open ${file} as a lab database: ${firstLine(err)}`);
     }
@@ -503,11 +531,25 @@ export class LabService implements LabApi {
       backend: settings.defaultBackend,
       baseDir: this.options.baseDir,
       workerEntry: this.options.workerEntry,
+      lockWaitMs: this.options.lockWaitMs,
     });
+    lab.on('problem', (e) => this.log(e.message));
     lab.on('run-status', (e) => this.onRunStatus(e));
     lab.on('epoch', (e) => this.onEpoch(e));
     lab.on('progress', (e) => this.onProgress(e));
     return lab;
+  }
+
+  /** Runs of processes whose lease expired become interrupted, without waiting for a restart. */
+  private markOrphans(): void {
+    if (this.closed || this.switching) return;
+    const store = this.store;
+    try {
+      // Short: never hold up requests behind another process' lock; the next round tries again.
+      if (store.withBusyTimeout(100, () => store.markOrphanedRunsInterrupted()) > 0) this.experimentsChanged();
+    } catch (err) {
+      if (!isBusyError(err)) this.log(`could not check ${store.file} for runs of stopped processes: ${firstLine(err)}`);
+    }
   }
 
   /** Cancels an experiment's runs in this lab, and its runs queued in the database by nobody here. */

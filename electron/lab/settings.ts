@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BACKENDS } from '../../shared/config.js';
-import { THEMES, type Settings } from '../../shared/api.js';
+import { MAX_WORKERS, THEMES, type Settings } from '../../shared/api.js';
 import { APP_NAME, DATABASE_ENV_VAR, appDataFolder, defaultDatabasePath } from '../../db/paths.js';
-import { defaultWorkerCount } from './lab.js';
+import { defaultWorkerCount, maxWorkerCount } from './lab.js';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
 /** Environment variable that overrides where the settings file lives (tests, portable setups). */
@@ -28,7 +28,7 @@ export function defaultSettingsPath(env: NodeJS.ProcessEnv = process.env): strin
 const FIELD_SCHEMAS = {
   databaseFile: z.string().trim().min(1).max(4096),
   defaultBackend: z.enum(BACKENDS),
-  workers: z.int().min(1).max(64),
+  workers: z.int().min(1).max(MAX_WORKERS),
   theme: z.enum(THEMES),
 } satisfies { [K in keyof Settings]: z.ZodType<Settings[K]> };
 
@@ -36,7 +36,7 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): Settings 
   return {
     databaseFile: defaultDatabasePath(process.platform, env),
     defaultBackend: 'auto',
-    workers: Math.min(64, defaultWorkerCount()),
+    workers: defaultWorkerCount(),
     theme: 'system',
   };
 }
@@ -81,7 +81,8 @@ export class SettingsFile {
 
   get(): Settings {
     const s = { ...this.defaults, ...this.persisted, ...this.overrides };
-    return { ...s, databaseFile: path.resolve(s.databaseFile) };
+    // A file written on a bigger machine may ask for more workers than this one allows.
+    return { ...s, databaseFile: path.resolve(s.databaseFile), workers: Math.min(s.workers, maxWorkerCount()) };
   }
 
   /** Applies a change, writes the file (atomically) and returns the new settings. */

@@ -344,9 +344,11 @@ describe('relu-lab list and show', () => {
     expect(r.stdout).toMatch(new RegExp(`^experiment ${report.experimentId}  "tiny cli"  \\S+  4 completed$`, 'm'));
     for (const run of report.runs) expect(r.stdout).toMatch(new RegExp(`^\\s+${run.runId}\\s+activation=${run.sweep['model.activation']}\\s+${run.seed}\\s+completed`, 'm'));
 
-    const empty = await cli(['list', '--db', path.join(dir, 'empty.sqlite')]);
-    expect(empty.code).toBe(0);
-    expect(empty.stdout).toMatch(/^no experiments in .*empty\.sqlite yet/);
+    // A database file that does not exist is not created by reading it.
+    const missing = await cli(['list', '--db', path.join(dir, 'empty.sqlite')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^relu-lab: no lab database at .*empty\.sqlite /);
+    expect(fs.existsSync(path.join(dir, 'empty.sqlite'))).toBe(false);
     const extra = await cli(['list', 'x', '--db', db]);
     expect(extra.code).toBe(2);
   });

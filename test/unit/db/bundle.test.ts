@@ -3,18 +3,26 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BundleError, IMPORTED_RUNNING_ERROR, exportBundle, importBundle } from '../../../db/bundle.js';
-import { LabStore } from '../../../db/store.js';
+import { LATEST_SCHEMA_VERSION, LabStore } from '../../../db/store.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleErrorReason } from '../../../shared/bundle.js';
 import type { EpochMetrics, RunArtifacts } from '../../../shared/metrics.js';
 import { RAW_CONFIG, openStore, sampleEpoch, sampleLayer, sampleRuns } from './helpers.js';
 
 const VERSIONS = { tfjs: '4.22.0', backend: 'wasm', node: 'v20.20.2', wasm: '4.22.0' };
 
+/**
+ * Runs whose config matches sampleEpoch()'s measurements (2 hidden layers of 11 units, 8-bin
+ * histograms): imports check every row against its run's config.
+ */
+const FIXTURE = { ...RAW_CONFIG, model: { hiddenLayers: 2, width: 11 }, probe: { samples: 32, histogramBins: 8 } };
+/** The same with 3 hidden layers (for awkwardEpochs). */
+const THREE_LAYERS = { ...FIXTURE, model: { hiddenLayers: 3, width: 11 } };
+
 function artifacts(weightBytes: number, seed: number): RunArtifacts {
   const weightData = new Uint8Array(randomBytes(weightBytes));
   return {
     modelTopology: { class_name: 'Sequential', config: { name: `model ${seed} ✓`, layers: [{ units: 11 }] } },
-    weightSpecs: [{ name: 'dense/kernel', shape: [2, 11], dtype: 'float32' }],
+    weightSpecs: [{ name: 'dense/kernel', shape: [weightBytes / 4], dtype: 'float32' }],
     weightData,
     probeIndices: [5, 1, 9, seed],
     probeInputs: new Float32Array([0.5, -0, NaN, Infinity, -Infinity, 1e-40, 3.4e38, seed]),
@@ -36,9 +44,9 @@ function awkwardEpochs(): EpochMetrics[] {
     preActMean: -Infinity,
     preActStd: Infinity,
     activeProbability: NaN,
-    histogram: { lo: -Infinity, hi: NaN, counts: [0.5, 1e300, 7, -0] },
+    histogram: { lo: -Infinity, hi: NaN, counts: [0.5, 1e300, 7, -0, 0, 0, 0, 2] },
   });
-  epochs[2].layers[2] = sampleLayer(2, 0, { deadMask: new Uint8Array(0), deadFraction: 0, histogram: { lo: 0, hi: 0, counts: [] } });
+  epochs[2].layers[2] = sampleLayer(2, 11, { deadMask: new Uint8Array(11).fill(1), deadFraction: 1, histogram: { lo: 0, hi: 0, counts: new Array(8).fill(0) } });
   return epochs;
 }
 
@@ -46,24 +54,24 @@ function awkwardEpochs(): EpochMetrics[] {
 function populate(store: LabStore): { experimentIds: number[]; runIds: number[] } {
   const a = store.createExperiment({
     name: 'relu vs prelu — ünïcode ✓',
-    config: RAW_CONFIG,
-    runs: sampleRuns(),
+    config: THREE_LAYERS,
+    runs: sampleRuns(THREE_LAYERS),
     tags: ['baseline', 'τ'],
     notes: 'first try\nsecond line',
   });
-  const b = store.createExperiment({ name: 'second', config: { ...RAW_CONFIG, seeds: [7] }, runs: sampleRuns() });
+  const b = store.createExperiment({ name: 'second', config: { ...FIXTURE, seeds: [7] }, runs: sampleRuns(FIXTURE) });
   const [a0, a1, a2] = a.runIds;
   const [b0, b1] = b.runIds;
   for (const id of [a0, a1, a2, b0, b1]) store.markRunStarted(id, { backend: 'wasm', versions: VERSIONS, ownerPid: process.pid });
   for (const e of awkwardEpochs()) store.recordEpoch(a0, e);
   store.saveArtifacts(a0, artifacts(3000, 1));
   store.finishRun(a0, 'completed');
-  store.recordEpoch(a1, sampleEpoch(0));
-  store.recordEpoch(a1, { ...sampleEpoch(1), trainLoss: NaN });
+  store.recordEpoch(a1, sampleEpoch(0, 3));
+  store.recordEpoch(a1, { ...sampleEpoch(1, 3), trainLoss: NaN });
   store.finishRun(a1, 'diverged', 'loss became NaN at epoch 1');
   store.finishRun(a2, 'failed', 'out of memory');
-  for (const e of [0, 1, 2, 3]) store.recordEpoch(b0, sampleEpoch(e, 2, 20));
-  store.saveArtifacts(b0, artifacts(10, 2));
+  for (const e of [0, 1, 2, 3]) store.recordEpoch(b0, sampleEpoch(e));
+  store.saveArtifacts(b0, artifacts(12, 2));
   store.finishRun(b0, 'completed');
   store.finishRun(b1, 'interrupted', 'the process training this run stopped before it finished');
   store.cancelQueuedRuns();
@@ -190,7 +198,7 @@ describe('experiment bundles', () => {
     const expected = dump(source);
     expect(expected.runs).toHaveLength(8);
     expect(expected.epoch_metrics).toHaveLength(9);
-    expect(expected.layer_metrics).toHaveLength(3 * 3 + 2 * 2 + 4 * 2);
+    expect(expected.layer_metrics).toHaveLength(3 * 3 + 2 * 3 + 4 * 2);
     expect(expected.run_artifacts).toHaveLength(2);
     expect(dump(target)).toEqual(expected);
 
@@ -221,7 +229,7 @@ describe('experiment bundles', () => {
       version: BUNDLE_VERSION,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       app: { name: 'ReLU Lab', version: '1.2.3' },
-      schemaVersion: 2,
+      schemaVersion: LATEST_SCHEMA_VERSION,
       experiments: 1,
       runs: 4,
     });
@@ -287,7 +295,7 @@ describe('experiment bundles', () => {
 
   it('turns running runs into interrupted and queued runs into cancelled', () => {
     const source = openStore();
-    const { experimentId, runIds } = source.createExperiment({ name: 'live', config: {}, runs: sampleRuns() });
+    const { experimentId, runIds } = source.createExperiment({ name: 'live', config: {}, runs: sampleRuns(FIXTURE) });
     source.markRunStarted(runIds[0], { backend: 'cpu', versions: VERSIONS, ownerPid: process.pid });
     source.recordEpoch(runIds[0], sampleEpoch(0));
     source.markRunStarted(runIds[1], { backend: 'cpu', versions: VERSIONS, ownerPid: process.pid });
@@ -397,9 +405,14 @@ describe('experiment bundles', () => {
       };
       const run = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'run')!;
       const epoch = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'epoch')!;
-      expectRefused(target, mutate((r) => (run(r).status = 'paused')), 'damaged', /^the bundle is damaged: record 2 \(run\): CHECK constraint failed/);
+      expectRefused(
+        target,
+        mutate((r) => (run(r).status = 'paused')),
+        'damaged',
+        'the bundle is damaged: record 2 (run): status: must be one of queued, running, completed, diverged, failed, cancelled, interrupted, got "paused"',
+      );
       expectRefused(target, mutate((r) => (run(r).seed = 'one')), 'damaged', 'the bundle is damaged: record 2 (run): seed should be an integer, got "one"');
-      expectRefused(target, mutate((r) => delete run(r).config_json), 'damaged', /record 2 \(run\): NOT NULL constraint failed: runs.config_json/);
+      expectRefused(target, mutate((r) => delete run(r).config_json), 'damaged', 'the bundle is damaged: record 2 (run): config_json: must be JSON text, got null');
       expectRefused(target, mutate((r) => (run(r).sweep_json = '{oops')), 'damaged', /sweep_json should be valid JSON text/);
       expectRefused(target, mutate((r) => (run(r).experiment_uid = 'elsewhere')), 'damaged', /its experiment elsewhere is not in the bundle before it/);
       expectRefused(target, mutate((r) => (epoch(r).train_loss = 'lots')), 'damaged', /train_loss should be a number, got "lots"/);
@@ -413,6 +426,95 @@ describe('experiment bundles', () => {
       expectRefused(target, mutate((r) => r.push({ type: 'comment' })), 'damaged', /has an unknown type "comment"/);
       expectRefused(target, mutate((r) => r.push(r[0])), 'damaged', /appears twice/);
       expectRefused(target, mutate((r) => r.splice(1, 1)), 'damaged', /its header announces 2 experiments and 8 runs, but it holds 2 and 7|is not in the bundle/);
+    });
+
+    it('rows whose meaning is broken, even with a valid checksum (they would break reading the database)', () => {
+      const { bundle, target } = setup();
+      const mutate = (edit: (records: Record<string, unknown>[]) => void) => {
+        const lines = unpack(bundle);
+        const records = lines.slice(1, -1).map((l) => JSON.parse(l));
+        edit(records);
+        return repack([lines[0], ...records.map((r) => JSON.stringify(r)), lines.at(-1)!]);
+      };
+      const experiment = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'experiment')!;
+      const run = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'run')!;
+      const epoch = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'epoch')!;
+      const layer = (records: Record<string, unknown>[]) => (epoch(records).layers as Record<string, unknown>[])[0];
+      const artifactsOf = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'artifacts')!;
+      const base64 = (bytes: number) => Buffer.alloc(bytes).toString('base64');
+      const cases: [string, (records: Record<string, unknown>[]) => void, string][] = [
+        ['an empty run config', (r) => (run(r).config_json = '{}'), 'record 2 (run): config_json: is not a valid run config (name: is required)'],
+        ['a run config that is not an object', (r) => (run(r).config_json = '[1]'), 'record 2 (run): config_json: must hold a JSON object, got "[1]"'],
+        ['epochs_total not the config', (r) => (run(r).epochs_total = 7), 'record 2 (run): epochs_total: must be 3 (training.epochs of its config), got 7'],
+        ['epochs_done past the total', (r) => (run(r).epochs_done = 4), 'record 2 (run): epochs_done: must be a whole number from 0 to 3, got 4'],
+        ['a negative seed', (r) => (run(r).seed = -1), 'record 2 (run): seed: must be a valid seed (a whole number from 0 to 2^31 - 1), got -1'],
+        ['sweep values that are not an object', (r) => (run(r).sweep_json = '"x"'), 'record 2 (run): sweep_json: must hold a JSON object, got "\\"x\\""'],
+        ['an epoch past the run', (r) => (epoch(r).epoch = 99), `record 3 (epoch): epoch: must be a whole number from 0 to 3 (the run's epochs), got 99`],
+        ['a missing layer', (r) => (epoch(r).layers as unknown[]).pop(), 'record 3 (epoch): layers: must hold one record per hidden layer (3), got 2'],
+        ['a 3-byte histogram', (r) => (layer(r).hist_counts = base64(3)), 'record 3 (epoch), layer 0: hist_counts: must have 64 bytes (one float64 per bin, 8 bins), got 3 bytes'],
+        ['2e9 units', (r) => (layer(r).units = 2e9), `record 3 (epoch), layer 0: units: must be 11 (the width of hidden layer 1 in the run's config), got 2000000000`],
+        ['a dead mask of the wrong size', (r) => (layer(r).dead_mask = base64(1)), 'record 3 (epoch), layer 0: dead_mask: must have 2 bytes (one bit per unit, 11 units), got 1 bytes'],
+        ['layers out of order', (r) => (layer(r).layer = 2), 'record 3 (epoch), layer 0: layer: must be 0 (layers come in order), got 2'],
+        ['a dead fraction above 1', (r) => (layer(r).dead_fraction = 1.5), 'record 3 (epoch), layer 0: dead_fraction: must be from 0 to 1, got 1.5'],
+        ['a NaN bit over a value', (r) => (layer(r).nan_mask = 1), 'record 3 (epoch), layer 0: dead_fraction: is marked NaN in nan_mask but holds a number, got 0.36363636363636365'],
+        ['a negative histogram count', (r) => (layer(r).hist_counts = Buffer.from(new Float64Array([1, 2, -3, 0, 0, 0, 0, 0]).buffer).toString('base64')), 'record 3 (epoch), layer 0: hist_counts[2]: must be a count (finite, >= 0), got -3'],
+        ['PReLU slopes of the wrong size', (r) => (layer(r).prelu_alphas = base64(8)), 'record 3 (epoch), layer 0: prelu_alphas: must have 44 bytes (one float32 per unit, 11 units), got 8 bytes'],
+        ['weights that are not what their specs say', (r) => (artifactsOf(r).weight_data = base64(12)), 'record 6 (artifacts): weight_data: must have 3000 bytes (what the weight specs describe), got 12 bytes'],
+        ['probe inputs of the wrong size', (r) => (artifactsOf(r).probe_inputs = base64(4)), 'record 6 (artifacts): probe_inputs: must have 32 bytes (one float32 per input feature of each probe sample, 4 × 2), got 4 bytes'],
+        ['bad weight specs', (r) => (artifactsOf(r).weight_specs_json = '[{"name":"k","shape":[-1],"dtype":"float32"}]'), 'record 6 (artifacts): weight_specs_json[0]: must be { name, shape: [whole numbers], dtype: float32 | int32 | bool }, got a text of 43 characters'],
+        ['an empty experiment name', (r) => (experiment(r).name = ''), 'record 1 (experiment): name: must have 1 to 200 characters, got ""'],
+        ['tags that are not a list', (r) => (experiment(r).tags_json = '{"a":1}'), 'record 1 (experiment): tags_json: must hold a list of at most 50 tags of 1 to 50 characters, got "{\\"a\\":1}"'],
+        ['an experiment config that is not an object', (r) => (experiment(r).config_json = 'null'), 'record 1 (experiment): config_json: must hold a JSON object, got "null"'],
+        ['a time that is not one', (r) => (experiment(r).created_at = 'yesterday'), 'record 1 (experiment): created_at: must be an ISO-8601 time, got "yesterday"'],
+      ];
+      for (const [label, edit, message] of cases) {
+        const error = refusal(target, mutate(edit));
+        expect([label, error.reason, error.message]).toEqual([label, 'damaged', `the bundle is damaged: ${message}`]);
+      }
+      // The database still lists and reads back whole.
+      expect(target.listExperiments()).toHaveLength(2);
+      for (const r of target.listRuns()) target.getRunMetrics(r.id);
+    });
+
+    it('a zip bomb: refused once it inflates past the limit, not after inflating all of it', () => {
+      const { bundle, target } = setup();
+      const header = unpack(bundle)[0];
+      // A plain gzip file: the header, then 64 MiB of zeros (64 KiB compressed).
+      const bomb = zlib.gzipSync(Buffer.concat([Buffer.from(`${header}\n`), Buffer.alloc(64 << 20)]));
+      expect(bomb.length).toBeLessThan(1 << 20);
+      const limit = 8 << 20;
+      const plain = (() => {
+        try {
+          importBundle(target, bomb, { maxContentBytes: limit });
+        } catch (e) {
+          return e as BundleError;
+        }
+        throw new Error('the bomb was imported');
+      })();
+      expect([plain.reason, plain.message]).toEqual([
+        'too-large',
+        'the bundle inflates to more than 8 MiB, the most one import takes; it was not imported (a damaged or hostile file?)',
+      ]);
+
+      // In the block format: one block whose data inflates far beyond the 1 MiB a block may hold.
+      const zeros = zlib.deflateRawSync(Buffer.alloc(32 << 20));
+      const head = Buffer.from(bundle.subarray(0, 20));
+      head.writeUInt32LE(20 + zeros.length + 8, 16);
+      const tail = Buffer.alloc(8);
+      tail.writeUInt32LE(0, 0);
+      tail.writeUInt32LE(1 << 20, 4);
+      const offsets = blockOffsets(bundle);
+      const blockBomb = Buffer.concat([bundle.subarray(0, offsets[1]), head, zeros, tail]);
+      expectRefused(target, blockBomb, 'damaged', 'the bundle is damaged: block 2 inflates to more than the 1 MiB a block may hold');
+      // A block claiming to hold more than a block may.
+      tail.writeUInt32LE((1 << 20) + 1, 4);
+      expectRefused(target, Buffer.concat([bundle.subarray(0, offsets[1]), head, zeros, tail]), 'damaged', /^the bundle is damaged: block 2 says it holds 1048577 bytes, more than the 1 MiB a block may hold$/);
+      // And the whole content of the blocks is bounded too.
+      const before = counts(target);
+      expect(() => importBundle(target, bundle, { maxContentBytes: 1 << 20 })).toThrow(
+        'the bundle inflates to more than 1 MiB, the most one import takes; it was not imported (a damaged or hostile file?)',
+      );
+      expect(counts(target)).toEqual(before);
     });
 
     it('a file that is not a bundle', () => {

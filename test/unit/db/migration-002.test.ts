@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { updateToSchemaVersion1 } from '../../../db/migrations/001-initial.js';
-import { migrate } from '../../../db/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, migrate } from '../../../db/migrations/index.js';
 import { LabStore } from '../../../db/store.js';
 import { openStore, sampleRuns, tempDir } from './helpers.js';
 
@@ -81,7 +81,7 @@ describe('migration 2 (uids, saved comparisons)', () => {
     const db = new Database(file);
     try {
       db.pragma('foreign_keys = ON');
-      expect(migrate(db)).toBe(1);
+      expect(migrate(db, 2)).toBe(1);
       expect(db.pragma('user_version', { simple: true })).toBe(2);
 
       const uids: string[] = [];
@@ -112,7 +112,7 @@ describe('migration 2 (uids, saved comparisons)', () => {
       expect(allRows(db, 'comparisons')).toEqual([]);
       expect(db.prepare(`PRAGMA foreign_key_check`).all()).toEqual([]);
       expect(db.prepare(`PRAGMA integrity_check`).pluck().get()).toBe('ok');
-      expect(migrate(db)).toBe(2);
+      expect(migrate(db, 2)).toBe(2);
     } finally {
       db.close();
     }
@@ -168,7 +168,7 @@ describe('migration 2 (uids, saved comparisons)', () => {
     const file = versionOneFile();
     const store = LabStore.open(file);
     try {
-      expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(store.listExperiments().map((e) => e.name).sort()).toEqual(['first', 'second']);
       expect(store.db.prepare(`SELECT COUNT(*) FROM runs WHERE uid IS NULL`).pluck().get()).toBe(0);
     } finally {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { DatabaseTooNewError, LATEST_SCHEMA_VERSION, LabStore } from '../../../db/store.js';
+import { DatabaseRefusedError, DatabaseTooNewError, LATEST_SCHEMA_VERSION, LabStore } from '../../../db/store.js';
 import { openStore, sampleRuns, tempDbPath, tempDir } from './helpers.js';
 
 /** Every file of a database (main file, and -wal/-shm if any) with its bytes. */
@@ -91,12 +91,89 @@ describe('LabStore.open', () => {
     writer.close();
 
     const reader = openStore(file, { readonly: true });
-    expect(reader.getRun(runIds[0])?.status).toBe('queued');
+    expect(reader.readOnly).toBe(true);
+    expect(reader.getRun(runIds[0])?.seed).toBe(1);
     expect(() => reader.cancelQueuedRuns()).toThrow(/readonly/);
 
     const old = path.join(tempDir(), 'old.sqlite');
     new Database(old).close();
-    expect(() => LabStore.open(old, { readonly: true })).toThrow(/schema version 0.*Open it once without readonly/);
-    expect(() => LabStore.open(path.join(tempDir(), 'missing.sqlite'), { readonly: true })).toThrow();
+    expect(() => LabStore.open(old, { readonly: true })).toThrow(/schema version 0.*Open it once with write access to upgrade it/);
+    const missing = path.join(tempDir(), 'missing.sqlite');
+    expect(() => LabStore.open(missing, { readonly: true })).toThrow(`${missing} does not exist`);
+  });
+
+  it('with mustExist, refuses a missing file and creates neither it nor its folders', () => {
+    const file = path.join(tempDir(), 'no', 'such', 'lab.sqlite');
+    let error: unknown;
+    try {
+      LabStore.open(file, { mustExist: true, readonly: 'if-unwritable' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DatabaseRefusedError);
+    expect(error).toMatchObject({ reason: 'missing', file, message: `${file} does not exist (no lab database there yet)` });
+    expect(fs.existsSync(path.dirname(path.dirname(file)))).toBe(false);
+  });
+
+  it("refuses another program's SQLite database (schema version 0 with tables) and leaves it byte-for-byte unchanged", () => {
+    const file = path.join(tempDir(), 'contacts.sqlite');
+    const other = new Database(file);
+    other.exec(`CREATE TABLE contacts (name TEXT); CREATE TABLE notes (body TEXT); INSERT INTO contacts VALUES ('Ada');`);
+    other.close();
+    const before = snapshot(file);
+
+    expect(() => LabStore.open(file)).toThrow(DatabaseRefusedError);
+    expect(() => LabStore.open(file)).toThrow(
+      `${file} is a SQLite database but not a ReLU Lab database (it has no lab schema version but holds the tables contacts, notes). The file was left unchanged`,
+    );
+    // Not switched to WAL, no schema added, no -wal/-shm left behind.
+    expect(snapshot(file)).toEqual(before);
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all()).toEqual(['contacts', 'notes']);
+    check.close();
+  });
+
+  it('refuses a versioned SQLite file without the lab tables, and a file that is not SQLite at all', () => {
+    const dir = tempDir();
+    const versioned = path.join(dir, 'versioned.sqlite');
+    const other = new Database(versioned);
+    other.exec(`CREATE TABLE experiments (x INTEGER)`);
+    other.pragma('user_version = 2');
+    other.close();
+    const before = snapshot(versioned);
+    expect(() => LabStore.open(versioned)).toThrow(/versioned\.sqlite is a SQLite database but not a ReLU Lab database \(schema version 2, but the tables runs, epoch_metrics, layer_metrics are missing\)/);
+    expect(snapshot(versioned)).toEqual(before);
+
+    const text = path.join(dir, 'notes.txt');
+    fs.writeFileSync(text, 'not a database at all, but long enough to look like a header to a careless reader.\n'.repeat(3));
+    const textBefore = snapshot(text);
+    expect(() => LabStore.open(text)).toThrow(`${text} is not a SQLite database (its 249 bytes do not start with a SQLite header). The file was left unchanged.`);
+    expect(snapshot(text)).toEqual(textBefore);
+  });
+
+  it('reports a damaged database (integrity check) instead of writing to it', () => {
+    const file = path.join(tempDir(), 'damaged.sqlite');
+    const store = LabStore.open(file);
+    for (let i = 0; i < 100; i++) store.createExperiment({ name: `experiment ${i} ${'x'.repeat(300)}`, config: { pad: 'y'.repeat(500) }, runs: [] });
+    store.close();
+    // Overwrite the start of a table page near the end of the file with garbage.
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(200, 0xab), 0, 200, (size / 4096 - 3) * 4096);
+    fs.closeSync(fd);
+    const before = snapshot(file);
+
+    let error: unknown;
+    try {
+      LabStore.open(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DatabaseRefusedError);
+    expect((error as DatabaseRefusedError).reason).toBe('damaged');
+    expect((error as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged: SQLite's integrity check reports "[^"]*page \\d+`));
+    expect((error as Error).message).toContain('The file was left unchanged');
+    expect(snapshot(file)).toEqual(before);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LabStore, ORPHANED_RUN_ERROR } from '../../../db/store.js';
 import type { RunArtifacts } from '../../../shared/metrics.js';
-import { openStore, sampleRuns, tempDbPath } from './helpers.js';
+import { openStore, sampleRuns } from './helpers.js';
 
 const VERSIONS = { tfjs: '4.22.0', backend: 'wasm', node: 'v20.20.2', wasm: '4.22.0' };
 
@@ -70,33 +69,6 @@ describe('runs', () => {
     expect(store.getRun(runIds[1])?.finishedAt).not.toBeNull();
     expect(store.cancelQueuedRuns()).toBe(2 + other.length);
     expect(store.listRuns({ statuses: ['queued'] })).toEqual([]);
-  });
-
-  it('marks runs whose training process is gone as interrupted, and only those', () => {
-    const file = tempDbPath();
-    const first = LabStore.open(file);
-    const { runIds } = first.createExperiment({ name: 'e', config: {}, runs: sampleRuns() });
-    const deadPid = 2 ** 22 + 12345; // above Linux's largest pid_max, so no such process
-    first.markRunStarted(runIds[0], { backend: 'cpu', versions: VERSIONS, ownerPid: deadPid });
-    first.markRunStarted(runIds[1], { backend: 'cpu', versions: VERSIONS, ownerPid: process.pid });
-    first.markRunStarted(runIds[2], { backend: 'cpu', versions: VERSIONS, ownerPid: deadPid });
-    first.db.prepare('UPDATE runs SET owner_pid = NULL WHERE id = ?').run(runIds[2]);
-    first.close();
-
-    const store = openStore(file);
-    expect(store.getRun(runIds[0])).toMatchObject({ status: 'interrupted', error: ORPHANED_RUN_ERROR });
-    expect(store.getRun(runIds[0])?.finishedAt).not.toBeNull();
-    expect(store.getRun(runIds[1])).toMatchObject({ status: 'running', error: null, finishedAt: null });
-    expect(store.getRun(runIds[2])).toMatchObject({ status: 'interrupted' });
-    expect(store.getRun(runIds[3])?.status).toBe('queued');
-    expect(store.markOrphanedRunsInterrupted()).toBe(0);
-  });
-
-  it('returns the count of orphans it marked', () => {
-    const store = openStore();
-    const { runIds } = store.createExperiment({ name: 'e', config: {}, runs: sampleRuns() });
-    for (const id of runIds) store.markRunStarted(id, { backend: 'cpu', versions: VERSIONS, ownerPid: 2 ** 22 + 1 + id });
-    expect(store.markOrphanedRunsInterrupted()).toBe(4);
   });
 });
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_OPERATIONS, type ApiOperation, type ApiResult, type EpochMetricsDto, type ExperimentDetail, type ExperimentRow, type QueueState, type RunRow, type Settings } from '../../../shared/api.js';
-import { LabStore } from '../../../db/store.js';
+import { LabStore, ORPHANED_RUN_ERROR } from '../../../db/store.js';
+import { maxWorkerCount } from '../../../electron/lab/lab.js';
 import { LabService } from '../../../electron/lab/service.js';
 import { openService, tempDir, tinyConfig, waitForEvent, waitForRuns } from './helpers.js';
 
@@ -294,9 +295,80 @@ describe('LabService: experiments', () => {
     const v = validateExperiment(tinyConfig());
     if (!v.ok) throw new Error('tiny config invalid');
     const { experimentId, runIds } = outside.createExperiment({ name: 'cli', config: tinyConfig(), runs: v.runs });
-    outside.close();
-    expect(value<number>(await service.handle('cancelExperiment', [experimentId]))).toBe(1);
-    expect(value<RunRow>(await service.handle('getRun', [runIds[0]])).status).toBe('cancelled');
+    try {
+      expect(value<number>(await service.handle('cancelExperiment', [experimentId]))).toBe(1);
+      expect(value<RunRow>(await service.handle('getRun', [runIds[0]])).status).toBe('cancelled');
+    } finally {
+      outside.close();
+    }
+  });
+
+  it('refuses to delete an experiment another live process is training, whatever its process id, and deletes it once done', async () => {
+    const { service, dbFile } = openService();
+    const cli = LabStore.open(dbFile);
+    try {
+      const { validateExperiment } = await import('../../../shared/config.js');
+      const v = validateExperiment(tinyConfig({ seeds: [1, 2] }));
+      if (!v.ok) throw new Error('tiny config invalid');
+      const { experimentId, runIds } = cli.createExperiment({ name: 'cli', config: tinyConfig(), runs: v.runs });
+      // A pid from another PID namespace (a container): it does not exist here, yet the process is alive.
+      cli.markRunStarted(runIds[0], { backend: 'cpu', versions: { tfjs: 'x', backend: 'cpu', node: 'x' }, ownerPid: 2 ** 22 + 7 });
+
+      const refused = errorOf(await service.handle('deleteExperiment', [experimentId]));
+      expect(refused).toEqual({
+        code: 'conflict',
+        message: `experiment ${experimentId} has 1 run training in another process (e.g. the relu-lab command line); cancel them there or wait until they finish`,
+      });
+      // Its run queued in the other process was cancelled; the training one is untouched.
+      expect(cli.listRuns({ experimentId }).map((r) => r.status)).toEqual(['running', 'cancelled']);
+
+      cli.finishRun(runIds[0], 'completed');
+      expect(value(await service.handle('deleteExperiment', [experimentId]))).toBeNull();
+      expect(cli.getExperiment(experimentId)).toBeNull();
+    } finally {
+      cli.close();
+    }
+  });
+
+  it('shows the runs of a process that died as interrupted once its lease expires, without a restart', async () => {
+    const { service, dbFile } = openService({ leaseMs: 200 });
+    const crashed = LabStore.open(dbFile, { leaseMs: 200 });
+    const { validateExperiment } = await import('../../../shared/config.js');
+    const v = validateExperiment(tinyConfig());
+    if (!v.ok) throw new Error('tiny config invalid');
+    const { runIds } = crashed.createExperiment({ name: 'crashed', config: tinyConfig(), runs: v.runs });
+    crashed.markRunStarted(runIds[0], { backend: 'cpu', versions: { tfjs: 'x', backend: 'cpu', node: 'x' }, ownerPid: process.pid });
+    const changed = waitForEvent(service, (e) => e.type === 'experiments-changed', 10_000);
+    crashed.db.close(); // as a killed process: no release, no more renewals
+    await changed;
+    expect(value<RunRow>(await service.handle('getRun', [runIds[0]]))).toMatchObject({ status: 'interrupted', error: ORPHANED_RUN_ERROR });
+  });
+
+  it('a forced quit stores the runs it leaves unfinished as interrupted, with the reason', async () => {
+    const { service, dbFile } = openService();
+    const { runIds } = value<{ runIds: number[] }>(await service.handle('createExperiment', [tinyConfig({ epochs: 5000, seeds: [1, 2] })]));
+    await waitForEvent(service, (e) => e.type === 'epoch' && e.runId === runIds[0]);
+    service.abandonRuns('stopped at once');
+    // What another process reading the file sees right away (this one would now exit).
+    const reader = LabStore.open(dbFile, { readonly: true });
+    try {
+      expect(reader.listRuns().map((r) => [r.status, r.error])).toEqual([
+        ['interrupted', 'stopped at once'],
+        ['interrupted', 'stopped at once'],
+      ]);
+      expect(reader.db.prepare('SELECT COUNT(*) FROM run_leases').pluck().get()).toBe(0);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('refuses more workers than this machine allows, naming the limit', async () => {
+    const { service } = openService();
+    const max = maxWorkerCount();
+    const tooMany = errorOf(await service.handle('updateSettings', [{ workers: max + 1 }]));
+    expect(tooMany.code).toBe('invalid_argument');
+    expect(tooMany.message).toMatch(new RegExp(`^updateSettings: (workers: must be a whole number from 1 to ${max} on this machine \\(twice its \\d+ cores, at most 64\\), got ${max + 1}|argument 1 field workers)`));
+    expect(value<Settings>(await service.handle('updateSettings', [{ workers: max }])).workers).toBe(max);
   });
 
   it('lists the presets', async () => {

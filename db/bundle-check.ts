@@ -1,0 +1,232 @@
+/**
+ * What the rows of an imported bundle must mean, beyond their column types: a bundle whose
+ * checksum is right can still be crafted (or written by a buggy tool) to hold rows the lab cannot
+ * read back, e.g. a run config that is not a config, a 3-byte histogram or a layer of 2e9 units,
+ * which would break listing the whole database. Every record is checked before it is inserted,
+ * against the rules the lab itself writes by: runs carry a valid resolved config, epochs lie within
+ * the run's epochs, every epoch has one row per hidden layer with that layer's width, blobs have the
+ * size their shape says. Each rule names the field and what it got. No SQL here: the rows are the
+ * SQL parameters bundle.ts inserts.
+ */
+import { layerWidths, parseExperimentConfig, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
+import { RUN_STATUSES } from '../shared/metrics.js';
+
+type SqlValue = number | string | Buffer | null;
+type DbRow = Record<string, SqlValue>;
+
+/** A row that breaks a rule; bundle.ts reports it as a damaged bundle, with the record it is in. */
+export class RowProblem extends Error {}
+
+/** What the epochs and artifacts of a run are checked against. */
+export interface RunShape {
+  epochsTotal: number;
+  /** Width of each hidden layer. */
+  widths: number[];
+  histogramBins: number;
+  probeSamples: number;
+}
+
+const MAX_TEXT = 100_000;
+const MAX_NAME = 200;
+const MAX_TAGS = 50;
+const MAX_TAG = 50;
+const MAX_INPUT_SIZE = 1_000_000;
+/** Bytes per element of the weight dtypes TF.js writes. */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return value.length > 40 ? `a text of ${value.length} characters` : JSON.stringify(value);
+  if (Buffer.isBuffer(value)) return `${value.length} bytes`;
+  return String(value);
+}
+
+function fail(field: string, rule: string, value: unknown): never {
+  throw new RowProblem(`${field}: ${rule}, got ${show(value)}`);
+}
+
+function text(row: DbRow, field: string, { min = 0, max = MAX_TEXT, nullable = false } = {}): string | null {
+  const value = row[field];
+  if (value === null && nullable) return null;
+  if (typeof value !== 'string') fail(field, 'must be text', value);
+  if (value.length < min || value.length > max) fail(field, `must have ${min} to ${max} characters`, value);
+  return value;
+}
+
+/** `why` explains a fixed value (min === max), e.g. "the width of hidden layer 2". */
+function integer(row: DbRow, field: string, min: number, max: number, why?: string): number {
+  const value = row[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    fail(field, min === max ? `must be ${min}${why ? ` (${why})` : ''}` : `must be a whole number from ${min} to ${max}${why ? ` (${why})` : ''}`, value);
+  }
+  return value;
+}
+
+function timestamp(row: DbRow, field: string, nullable = false): void {
+  const value = text(row, field, { min: 1, max: 40, nullable });
+  if (value !== null && Number.isNaN(Date.parse(value))) fail(field, 'must be an ISO-8601 time', value);
+}
+
+function json(row: DbRow, field: string): unknown {
+  const value = row[field];
+  if (typeof value !== 'string') fail(field, 'must be JSON text', value);
+  return JSON.parse(value) as unknown;
+}
+
+function jsonObject(row: DbRow, field: string, nullable = false): Record<string, unknown> | null {
+  if (row[field] === null && nullable) return null;
+  const value = json(row, field);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'must hold a JSON object', row[field]);
+  return value as Record<string, unknown>;
+}
+
+function tags(row: DbRow, field: string): void {
+  const value = json(row, field);
+  const ok =
+    Array.isArray(value) &&
+    value.length <= MAX_TAGS &&
+    value.every((t) => typeof t === 'string' && t.trim().length >= 1 && t.length <= MAX_TAG);
+  if (!ok) fail(field, `must hold a list of at most ${MAX_TAGS} tags of 1 to ${MAX_TAG} characters`, row[field]);
+}
+
+function blob(row: DbRow, field: string, bytes: number, what: string): Buffer {
+  const value = row[field];
+  if (!Buffer.isBuffer(value)) fail(field, 'must be binary data', value);
+  if (value.length !== bytes) fail(field, `must have ${bytes} bytes (${what})`, value);
+  return value;
+}
+
+/**
+ * REAL columns with their nan_mask bit: NaN is NULL with the bit set, so a bit set over a value,
+ * or NULL in a required column without its bit, is damage. `range` bounds the finite values.
+ */
+interface RealColumn {
+  name: string;
+  required: boolean;
+  range?: readonly [number, number];
+}
+
+function reals(row: DbRow, columns: readonly RealColumn[], maskBits: number): void {
+  const mask = integer(row, 'nan_mask', 0, 2 ** maskBits - 1);
+  columns.forEach(({ name, required, range }, bit) => {
+    const value = row[name];
+    const isNaN = (mask & (1 << bit)) !== 0;
+    if (value === null) {
+      if (required && !isNaN) fail(name, 'must be a number (NaN is marked in nan_mask)', value);
+      return;
+    }
+    if (typeof value !== 'number') fail(name, 'must be a number', value);
+    if (isNaN) fail(name, 'is marked NaN in nan_mask but holds a number', value);
+    if (range && !(value >= range[0] && value <= range[1])) fail(name, `must be from ${range[0]} to ${range[1]}`, value);
+  });
+}
+
+export function checkExperiment(row: DbRow): void {
+  const name = text(row, 'name', { min: 1, max: MAX_NAME })!;
+  if (name.trim().length === 0) fail('name', 'must not be blank', name);
+  jsonObject(row, 'config_json');
+  text(row, 'notes');
+  tags(row, 'tags_json');
+  timestamp(row, 'created_at');
+  timestamp(row, 'updated_at');
+}
+
+/** Checks a run row and returns what its epochs and artifacts must match. */
+export function checkRun(row: DbRow): RunShape {
+  integer(row, 'run_index', 0, MAX_RUNS_PER_EXPERIMENT - 1);
+  text(row, 'name', { min: 1, max: MAX_NAME, nullable: true });
+  text(row, 'notes');
+  tags(row, 'tags_json');
+  if (!seedsSchema.safeParse([row.seed]).success) fail('seed', 'must be a valid seed (a whole number from 0 to 2^31 - 1)', row.seed);
+  jsonObject(row, 'sweep_json');
+  const raw = jsonObject(row, 'config_json');
+  const parsed = parseExperimentConfig(raw);
+  if (!parsed.ok) {
+    const [first] = parsed.issues;
+    throw new RowProblem(`config_json: is not a valid run config (${first.path ? `${first.path}: ` : ''}${first.message})`);
+  }
+  const config: RunConfig = parsed.config;
+  if (!(RUN_STATUSES as readonly unknown[]).includes(row.status)) fail('status', `must be one of ${RUN_STATUSES.join(', ')}`, row.status);
+  text(row, 'backend', { min: 1, max: MAX_NAME, nullable: true });
+  jsonObject(row, 'versions_json', true);
+  text(row, 'error', { nullable: true });
+  const epochsTotal = integer(row, 'epochs_total', config.training.epochs, config.training.epochs, 'training.epochs of its config');
+  integer(row, 'epochs_done', 0, epochsTotal);
+  timestamp(row, 'created_at');
+  timestamp(row, 'started_at', true);
+  timestamp(row, 'finished_at', true);
+  return {
+    epochsTotal,
+    widths: layerWidths(config.model),
+    histogramBins: config.probe.histogramBins,
+    probeSamples: config.probe.samples,
+  };
+}
+
+const EPOCH_REALS: readonly RealColumn[] = [
+  { name: 'train_loss', required: true },
+  { name: 'train_accuracy', required: false, range: [0, 1] },
+  { name: 'val_loss', required: false },
+  { name: 'val_accuracy', required: false, range: [0, 1] },
+  { name: 'seconds', required: true, range: [0, Infinity] },
+  { name: 'elapsed_seconds', required: true, range: [0, Infinity] },
+  { name: 'probe_ms', required: true, range: [0, Infinity] },
+];
+
+export function checkEpoch(row: DbRow, run: RunShape): void {
+  integer(row, 'epoch', 0, run.epochsTotal, "the run's epochs");
+  reals(row, EPOCH_REALS, EPOCH_REALS.length);
+}
+
+/** How many layer records an epoch record must hold. */
+export function expectedLayers(run: RunShape, count: number): void {
+  if (count !== run.widths.length) fail('layers', `must hold one record per hidden layer (${run.widths.length})`, count);
+}
+
+const LAYER_REALS: readonly RealColumn[] = [
+  { name: 'dead_fraction', required: true, range: [0, 1] },
+  { name: 'active_probability', required: true, range: [0, 1] },
+  { name: 'dormant_fraction', required: true, range: [0, 1] },
+  { name: 'grad_norm', required: false, range: [0, Infinity] },
+  { name: 'pre_act_mean', required: true },
+  { name: 'pre_act_std', required: true, range: [0, Infinity] },
+  { name: 'hist_lo', required: true },
+  { name: 'hist_hi', required: true },
+];
+
+/** Layer `index` of an epoch (records come in layer order). */
+export function checkLayer(row: DbRow, run: RunShape, index: number): void {
+  integer(row, 'layer', index, index, 'layers come in order');
+  const units = integer(row, 'units', run.widths[index], run.widths[index], `the width of hidden layer ${index + 1} in the run's config`);
+  reals(row, LAYER_REALS, LAYER_REALS.length);
+  const counts = blob(row, 'hist_counts', 8 * run.histogramBins, `one float64 per bin, ${run.histogramBins} bins`);
+  for (let i = 0; i < run.histogramBins; i++) {
+    const c = counts.readDoubleLE(8 * i);
+    if (!(c >= 0 && c < Infinity)) fail(`hist_counts[${i}]`, 'must be a count (finite, >= 0)', c);
+  }
+  blob(row, 'dead_mask', Math.ceil(units / 8), `one bit per unit, ${units} units`);
+  if (row.prelu_alphas !== null) blob(row, 'prelu_alphas', 4 * units, `one float32 per unit, ${units} units`);
+}
+
+export function checkArtifacts(row: DbRow, run: RunShape): void {
+  jsonObject(row, 'model_topology_json');
+  const specs = json(row, 'weight_specs_json');
+  if (!Array.isArray(specs)) fail('weight_specs_json', 'must hold a list of weight specs', row.weight_specs_json);
+  let bytes = 0;
+  specs.forEach((spec: unknown, i) => {
+    const s = spec as { name?: unknown; shape?: unknown; dtype?: unknown } | null;
+    const shapeOk = Array.isArray(s?.shape) && s.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
+    const dtypeBytes = typeof s?.dtype === 'string' ? DTYPE_BYTES[s.dtype] : undefined;
+    if (!s || typeof s.name !== 'string' || !shapeOk || dtypeBytes === undefined) {
+      fail(`weight_specs_json[${i}]`, `must be { name, shape: [whole numbers], dtype: ${Object.keys(DTYPE_BYTES).join(' | ')} }`, JSON.stringify(spec));
+    }
+    bytes += (s.shape as number[]).reduce((n, d) => n * d, 1) * dtypeBytes;
+    if (!Number.isSafeInteger(bytes)) fail(`weight_specs_json[${i}].shape`, 'is too large', JSON.stringify(s.shape));
+  });
+  blob(row, 'weight_data', bytes, 'what the weight specs describe');
+  const indices = json(row, 'probe_indices_json');
+  if (!Array.isArray(indices) || indices.length > run.probeSamples || !indices.every((i) => Number.isSafeInteger(i) && (i as number) >= 0)) {
+    fail('probe_indices_json', `must hold at most ${run.probeSamples} sample indices (probe.samples)`, row.probe_indices_json);
+  }
+  const inputSize = integer(row, 'input_size', 1, MAX_INPUT_SIZE);
+  blob(row, 'probe_inputs', 4 * indices.length * inputSize, `one float32 per input feature of each probe sample, ${indices.length} × ${inputSize}`);
+}
