@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKENDS, formatIssues, parseAssignment, validateExperiment, withValueAt, type BackendChoice } from '../../shared/config.js';
+import { BACKENDS, dataProblemIssue, formatIssues, parseAssignment, plainDataProblem, validateExperiment, withValueAt, type BackendChoice, type ConfigIssue } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { LabStore } from '../../db/store.js';
@@ -154,8 +154,14 @@ function readConfigFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`);
+    if (err instanceof SyntaxError) throw new UsageError(`${file} is not valid JSON: ${err.message}`);
+    throw err;
   }
+}
+
+function invalidConfig(io: CliIo, source: string, issues: ConfigIssue[]): 2 {
+  io.stderr.write(`relu-lab: invalid experiment config (${source}):\n${formatIssues(issues).replace(/^/gm, '  ')}\n`);
+  return 2;
 }
 
 async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -182,6 +188,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('run needs one CONFIG.json file (or --preset NAME)');
     raw = readConfigFile(positionals[0]);
     source = positionals[0];
+    // Before anything recursive (--set copies the config) touches what the file holds.
+    const problem = plainDataProblem(raw);
+    if (problem) return invalidConfig(io, source, [dataProblemIssue(problem)]);
   }
   for (const assignment of (options.set as string[] | undefined) ?? []) {
     const parsed = parseAssignment(assignment);
@@ -194,10 +203,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber('workers', options.workers);
 
   const validation = validateExperiment(raw);
-  if (!validation.ok) {
-    io.stderr.write(`relu-lab: invalid experiment config (${source}):\n${formatIssues(validation.issues).replace(/^/gm, '  ')}\n`);
-    return 2;
-  }
+  if (!validation.ok) return invalidConfig(io, source, validation.issues);
   const { config, runs } = validation;
   const store = openStore(options.db);
   const baseDir = typeof options.preset === 'string' ? process.cwd() : path.dirname(path.resolve(positionals[0]));
