@@ -42,7 +42,7 @@ function deepObject(depth: number): unknown {
   return value;
 }
 
-const range = (n: number, f: (i: number) => unknown) => Array.from({ length: n }, (_, i) => f(i));
+const range = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 describe('the run count', () => {
   it('three sweep keys of 1,000 values are refused by their count, without building the billion runs', () => {
@@ -69,9 +69,9 @@ describe('the run count', () => {
   });
 
   it('a sweep or a variant sets at most MAX_ASSIGNMENTS fields', () => {
-    const many = Object.fromEntries(range(MAX_ASSIGNMENTS + 1, (i) => [`model.field${i}`, [1]]));
+    const many = Object.fromEntries(range(MAX_ASSIGNMENTS + 1, (i) => [`model.field${i}`, [1]] as const));
     expect(formatIssues(issuesOf({ ...base(), sweep: many }))).toBe(`sweep: must set at most ${MAX_ASSIGNMENTS} fields, got ${MAX_ASSIGNMENTS + 1}`);
-    const set = Object.fromEntries(range(MAX_ASSIGNMENTS + 1, (i) => [`model.field${i}`, 1]));
+    const set = Object.fromEntries(range(MAX_ASSIGNMENTS + 1, (i) => [`model.field${i}`, 1] as const));
     expect(formatIssues(issuesOf({ ...base(), variants: [{ name: 'a', set }] }))).toBe(`variants[0].set: must set at most ${MAX_ASSIGNMENTS} fields, got ${MAX_ASSIGNMENTS + 1}`);
   });
 });
