@@ -11,6 +11,7 @@ import type { Preset } from './presets.js';
 import { CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from './compare.js';
 import type { ComparedRun } from './charts.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from './figure/types.js';
+import type { ExperimentProgress } from './progress.js';
 
 // ---------- Data carried over the API (plain JSON-able shapes, typed arrays as number lists) ----------
 
@@ -38,6 +39,8 @@ export interface ExperimentRow extends ExperimentSummary {
   /** Epochs done / total over all runs. */
   epochsDone: number;
   epochsTotal: number;
+  /** How far the experiment is, by the one rule every view uses (shared/progress.ts). */
+  progress: ExperimentProgress;
 }
 
 export interface ExperimentDetail {

@@ -6,6 +6,7 @@ import { csvField, metricsToCsv, slug } from '../../../renderer/src/lib/csv.js';
 import { formatDuration, formatNumber, sweepLabel } from '../../../renderer/src/lib/format.js';
 import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import { LiveStore, mergeEpochs, slimEpoch } from '../../../renderer/src/app/live.js';
+import { experimentProgress } from '../../../shared/progress.js';
 
 function row(id: number, patch: Partial<ExperimentRow> = {}): ExperimentRow {
   return {
@@ -26,6 +27,7 @@ function row(id: number, patch: Partial<ExperimentRow> = {}): ExperimentRow {
     finalMeanDeadFraction: null,
     epochsDone: 1,
     epochsTotal: 1,
+    progress: experimentProgress([{ status: 'completed', epochsDone: 1, epochsTotal: 1 }]),
     ...patch,
   };
 }
