@@ -11,6 +11,7 @@ import { LabStore } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
 import { Lab, defaultWorkerCount } from '../lab/lab.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
+import { runRows } from '../lab/dto.js';
 import { writeModelFiles } from '../engine/artifacts.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
 import { compareCommand, exportBundleTo, figureCommand, importCommand, writeFileAtomic, type CommandContext } from './compare.js';
@@ -291,7 +292,6 @@ function runJson(store: LabStore, run: RunSummary) {
   return {
     runId: run.id,
     experimentId: run.experimentId,
-    index: run.index,
     status: run.status,
     error: run.error,
     seed: run.seed,
@@ -308,21 +308,18 @@ function runReport(store: LabStore, experimentId: number, runs: RunSummary[]) {
   return { experimentId, db: store.file, runs: runs.map((r) => runJson(store, r)) };
 }
 
+/** One line per run, keyed by the run id; the last measurement is read as the app reads it (`runRows`). */
 function runsTable(store: LabStore, runs: RunSummary[]): string {
-  const rows = runs.map((run) => {
-    const epochs = store.getRunMetrics(run.id);
-    const last = epochs[epochs.length - 1];
-    return [
-      run.id,
-      sweepLabel(run),
-      run.seed,
-      run.status,
-      last ? last.epoch : null,
-      num(last?.trainLoss),
-      num(last?.valAccuracy, 3),
-      last ? last.layers.map((l) => fraction(l.deadFraction)).join(' ') : '-',
-    ];
-  });
+  const rows = runRows(store, runs).map((run) => [
+    run.id,
+    sweepLabel(run),
+    run.seed,
+    run.status,
+    run.lastEpoch,
+    num(run.lastTrainLoss),
+    num(run.lastValAccuracy, 3),
+    run.lastDeadFractions.length > 0 ? run.lastDeadFractions.map((f) => fraction(f)).join(' ') : '-',
+  ]);
   return table(['run', 'sweep', 'seed', 'status', 'epoch', 'train loss', 'val acc', 'dead fraction per layer'], rows);
 }
 
@@ -336,7 +333,7 @@ function listCommand(argv: string[], io: CliIo): number {
     if (options.json) {
       const out = experiments.map((e) => ({
         ...e,
-        runs: store.listRuns({ experimentId: e.id }).map((r) => ({ runId: r.id, index: r.index, seed: r.seed, sweep: r.sweep, status: r.status, backend: r.backend, epochsDone: r.epochsDone, epochsTotal: r.epochsTotal })),
+        runs: store.listRuns({ experimentId: e.id }).map((r) => ({ runId: r.id, seed: r.seed, sweep: r.sweep, status: r.status, backend: r.backend, epochsDone: r.epochsDone, epochsTotal: r.epochsTotal })),
       }));
       io.stdout.write(`${JSON.stringify({ db: store.file, experiments: out }, nonFinite, 2)}\n`);
       return 0;
