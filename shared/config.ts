@@ -523,6 +523,11 @@ function flattenUnion(issues: ZodLikeIssue[], root: unknown): ConfigIssue[] {
         continue;
       }
     }
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0 && (issue.keys?.length ?? 0) > 1) {
+      // Unknown top-level fields: one issue each, so every issue has a path.
+      for (const key of issue.keys!) out.push(toConfigIssue({ ...issue, keys: [key] }, root));
+      continue;
+    }
     out.push(toConfigIssue(issue, root));
   }
   return out;
@@ -543,16 +548,22 @@ export function expandSeeds(seeds: ExperimentConfig['seeds']): number[] {
   return Array.from({ length: seeds.count }, (_, i) => seeds.from + i);
 }
 
-function setAtPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let cur: Record<string, unknown> = target;
+/**
+ * A copy of `target` with `value` at `path`: only the objects along the path are copied (shallowly),
+ * everything else is shared, so an assignment costs the path's length, not the config's size.
+ * Nothing here mutates a config, so sharing is safe.
+ */
+function assignedAt(target: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const root = { ...target };
+  let cur = root;
   for (let i = 0; i < path.length - 1; i++) {
     const next = cur[path[i]];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-      cur[path[i]] = {};
-    }
-    cur = cur[path[i]] as Record<string, unknown>;
+    const copy = next !== null && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+    cur[path[i]] = copy;
+    cur = copy;
   }
   cur[path[path.length - 1]] = value;
+  return root;
 }
 
 /** Reads a dotted path from a config object (undefined where absent). */
@@ -560,16 +571,10 @@ export function getAtPath(source: unknown, dotted: string): unknown {
   return valueAt(source, dotted.split('.'));
 }
 
-/** Copy of a plain JSON value. */
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** Sets `path=value` on a raw config (used by `--set` and the sweep); the result must be validated again. */
+/** Sets `path=value` on a raw config, leaving the given one unchanged (used by `--set` and the sweep); the result must be validated again. */
 export function withValueAt(config: unknown, dotted: string, value: unknown): Record<string, unknown> {
-  const copy = clone((config ?? {}) as Record<string, unknown>);
-  setAtPath(copy, dotted.split('.'), value);
-  return copy;
+  const root = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+  return assignedAt(root, dotted.split('.'), value);
 }
 
 const SWEEP_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$/;
@@ -607,7 +612,7 @@ export function validateExperiment(input: unknown): ValidationResult {
   const issues: ConfigIssue[] = [];
   const sweepEntries = Object.entries(config.sweep);
   const raw = input as Record<string, unknown>;
-  const base = clone(raw);
+  const base: Record<string, unknown> = { ...raw };
   delete base.sweep;
   delete base.seeds;
   delete base.variants;
@@ -663,9 +668,8 @@ export function validateExperiment(input: unknown): ValidationResult {
   const runs: RunSpec[] = [];
   for (const variant of variantList) {
     for (const combo of combos) {
-      // One copy of the base per combination; the assignments are set into it in place.
-      const resolvedRaw = clone(base);
-      for (const [path, value] of [...Object.entries(variant?.set ?? {}), ...Object.entries(combo)]) setAtPath(resolvedRaw, path.split('.'), value);
+      let resolvedRaw = base;
+      for (const [path, value] of [...Object.entries(variant?.set ?? {}), ...Object.entries(combo)]) resolvedRaw = assignedAt(resolvedRaw, path.split('.'), value);
       const resolved = parsePlainConfig(resolvedRaw);
       if (!resolved.ok) {
         const label = [variant ? `variant ${JSON.stringify(variant.name)}` : '', ...Object.entries(combo).map(([p, v]) => `${p}=${describeValue(v)}`)]

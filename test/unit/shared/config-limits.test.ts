@@ -123,6 +123,10 @@ describe('nesting and plain data', () => {
     expect(issuesOf(Symbol('config'))).toEqual([{ path: '', message: `${plain}, got a symbol` }]);
   });
 
+  it('several unknown top-level fields are one issue each, at their own path', () => {
+    expect(formatIssues(issuesOf({ ...base(), foo: 1, bar: 2 })).split('\n')).toEqual(['foo: is not a known field', 'bar: is not a known field']);
+  });
+
   it('a value shared by two places is not mistaken for a cycle', () => {
     const widths = [4, 4];
     const config = { ...base(), model: { widths }, sweep: { 'model.widths': [widths, [8, 8]] } };
