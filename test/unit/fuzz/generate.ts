@@ -32,16 +32,48 @@ export class Rng {
   }
 }
 
-export function deepList(depth: number, leaf: unknown = 1): unknown {
-  let value = leaf;
-  for (let i = 0; i < depth; i++) value = [value];
+/**
+ * Large hostile values are built once and shared, frozen: building a 100,000-level list for every
+ * case would make the fuzzer slower than what it tests. (Nothing under test mutates its input;
+ * the mutators below skip frozen values.)
+ */
+const shared = new Map<string, unknown>();
+
+function once(key: string, build: () => unknown): unknown {
+  let value = shared.get(key);
+  if (value === undefined) {
+    value = build();
+    const stack = [value];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+        Object.freeze(v);
+        if (Array.isArray(v) ? v.length <= 16 : true) stack.push(...Object.values(v));
+      }
+    }
+    shared.set(key, value);
+  }
   return value;
 }
 
-export function deepObject(depth: number, leaf: unknown = 1): unknown {
-  let value = leaf;
-  for (let i = 0; i < depth; i++) value = { a: value };
-  return value;
+export function deepList(depth: number): unknown {
+  return once(`list ${depth}`, () => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  });
+}
+
+export function deepObject(depth: number): unknown {
+  return once(`object ${depth}`, () => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = { a: value };
+    return value;
+  });
+}
+
+function bigList(length: number, fill: unknown): unknown {
+  return once(`fill ${length} ${String(fill)}`, () => new Array(length).fill(fill));
 }
 
 function circular(): unknown {
@@ -76,8 +108,10 @@ export function hostileString(rng: Rng): string {
   switch (rng.int(0, 4)) {
     case 0:
       return rng.pick(UNICODE).repeat(rng.pick([1, 2, 1000]));
-    case 1:
-      return 'x'.repeat(rng.pick([201, 4097, 100_001, 2_000_000]));
+    case 1: {
+      const n = rng.pick([201, 4097, 100_001, 2_000_000]);
+      return once(`string ${n}`, () => 'x'.repeat(n)) as string;
+    }
     case 2:
       return String.fromCharCode(...Array.from({ length: rng.int(1, 40) }, () => rng.int(0, 0xffff)));
     default:
@@ -99,7 +133,7 @@ export function hostileValue(rng: Rng): unknown {
     case 3:
       return rng.pick([[], [null], ['x', 1, {}], new Array(rng.pick([3, 1000]))]);
     case 4:
-      return new Array(rng.pick([1001, 10_001, 200_000])).fill(rng.pick([1, 'x', null]));
+      return bigList(rng.pick([1001, 10_001, 200_000]), rng.pick([1, 'x', null]));
     case 5:
       return deepList(rng.pick([31, 33, 1000, 100_000]));
     case 6:
@@ -187,7 +221,7 @@ export function pathsOf(root: unknown, limit = 200): (string | number)[][] {
   while (stack.length > 0 && out.length < limit) {
     const { value, path } = stack.pop()!;
     if (path.length > 0) out.push(path);
-    if (value === null || typeof value !== 'object' || path.length > 6) continue;
+    if (value === null || typeof value !== 'object' || Object.isFrozen(value) || path.length > 6) continue;
     const keys: (string | number)[] = Array.isArray(value) ? range(Math.min(value.length, 20), (i) => i) : Object.keys(value).slice(0, 40);
     for (const key of keys) stack.push({ value: (value as Record<string | number, unknown>)[key], path: [...path, key] });
   }
@@ -201,7 +235,7 @@ export function setPath(root: unknown, path: (string | number)[], value: unknown
     if (next === null || typeof next !== 'object') return;
     cur = next as Record<string | number, unknown>;
   }
-  cur[path[path.length - 1]] = value;
+  if (!Object.isFrozen(cur)) cur[path[path.length - 1]] = value;
 }
 
 function deletePath(root: unknown, path: (string | number)[]): void {
@@ -212,7 +246,7 @@ function deletePath(root: unknown, path: (string | number)[]): void {
     cur = next as Record<string | number, unknown>;
   }
   // (A hole in a list: its own methods may have been overwritten by an earlier mutation.)
-  delete cur[path[path.length - 1]];
+  if (!Object.isFrozen(cur)) delete cur[path[path.length - 1]];
 }
 
 /** One mutation of a config, in place; returns what it did (for failure messages). */
