@@ -79,21 +79,27 @@ export function experimentProgress(runs: readonly RunProgressInput[]): Experimen
   };
 }
 
-/** One line for an experiment's progress: "3/12 runs done · 340/1,200 epochs" or "12 runs done · 2 diverged". */
-export function experimentProgressText(p: ExperimentProgress): string {
+/**
+ * One line for an experiment's progress: "3/12 runs done · 340/1,200 epochs" while it trains,
+ * "12 runs done · 2 diverged" once every run ended. `compact` (narrow table cells) leaves out the
+ * epochs and says "done · 2 diverged".
+ */
+export function experimentProgressText(p: ExperimentProgress, options: { compact?: boolean } = {}): string {
   const n = (v: number) => v.toLocaleString('en-US');
   if (p.state === 'empty') return 'no runs';
   const outcomes = OUTCOME_ORDER.filter((s) => (p.counts[s] ?? 0) > 0).map((s) => `${n(p.counts[s]!)} ${s}`);
+  const runs = `${n(p.runs)} run${p.runs === 1 ? '' : 's'}`;
   if (p.state === 'finished') {
-    if (outcomes.length === 0) return `${n(p.runs)} run${p.runs === 1 ? '' : 's'} completed`;
-    return [`${n(p.runs)} run${p.runs === 1 ? '' : 's'} done`, ...outcomes].join(' · ');
+    if (outcomes.length === 0) return options.compact ? 'completed' : `${runs} completed`;
+    return [options.compact ? 'done' : `${runs} done`, ...outcomes].join(' · ');
   }
+  if (options.compact) return [`${n(p.finished)}/${n(p.runs)} runs done`, ...outcomes].join(' · ');
   return [`${n(p.finished)}/${n(p.runs)} runs done`, `${n(p.epochsDone)}/${n(p.epochsTotal)} epochs`, ...outcomes].join(' · ');
 }
 
 /** One line for a run's progress: "4/10 epochs", or where it stopped: "diverged at epoch 3/10". */
 export function runProgressText(run: RunProgressInput): string {
-  const epochs = `${Math.min(run.epochsDone, run.epochsTotal)}/${run.epochsTotal}`;
+  const epochs = `${Math.min(run.epochsDone, run.epochsTotal).toLocaleString('en-US')}/${run.epochsTotal.toLocaleString('en-US')}`;
   if (isFinished(run.status) && run.status !== 'completed') return `${run.status} at epoch ${epochs}`;
   return `${epochs} epochs`;
 }

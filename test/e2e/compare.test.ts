@@ -371,7 +371,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     const baseline = rows.filter((r) => r.sweep.variant === 'ReLU baseline');
     const leaky = rows.filter((r) => r.sweep.variant === 'Leaky ReLU');
     const picked = [...baseline, ...leaky];
-    for (const r of picked) await page.getByRole('checkbox', { name: `Select run ${r.index + 1} to compare` }).check();
+    for (const r of picked) await page.getByRole('checkbox', { name: `Select run ${r.id} to compare` }).check();
     await page.getByRole('link', { name: 'Compare 4 runs' }).click();
     await page.waitForURL(/#\/compare\?runs=/);
     await chartsDrawn(2);

@@ -450,7 +450,13 @@ const ExperimentTableRow = memo(function ExperimentTableRow({
         )}
       </td>
       <td className="progress-cell">
-        <ProgressBar compact value={row.progress.fraction} label={`Progress of ${row.name}`} status={row.progress.status} detail={<span>{experimentProgressText(row.progress)}</span>} />
+        <ProgressBar
+          compact
+          value={row.progress.fraction}
+          label={`Progress of ${row.name}`}
+          status={row.progress.status}
+          detail={<span title={experimentProgressText(row.progress)}>{experimentProgressText(row.progress, { compact: true })}</span>}
+        />
       </td>
       <td className="actions-col sticky-right">
         <div className="row-actions">

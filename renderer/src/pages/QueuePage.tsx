@@ -106,7 +106,7 @@ export function QueuePage() {
                       value={e.progress.fraction}
                       status={e.progress.status}
                       label={`Progress of ${e.name}`}
-                      detail={`${experimentProgressText(e.progress)} · ${e.progress.counts.running ?? 0} running · ${e.progress.counts.queued ?? 0} queued`}
+                      detail={`${experimentProgressText(e.progress)}${e.progress.counts.queued ? ` · ${e.progress.counts.queued.toLocaleString('en-US')} waiting` : ''}`}
                     />
                   </div>
                 ))}

@@ -64,7 +64,9 @@ describe('run and experiment progress', () => {
     ]);
     expect(p).toMatchObject({ fraction: 1, state: 'finished', finished: 3, pending: 0, status: 'diverged', epochsDone: 11, epochsTotal: 30 });
     expect(experimentProgressText(p)).toBe('3 runs done · 2 diverged');
+    expect(experimentProgressText(p, { compact: true })).toBe('done · 2 diverged');
     expect(experimentProgressText(experimentProgress([{ status: 'completed', epochsDone: 2, epochsTotal: 2 }]))).toBe('1 run completed');
+    expect(runProgressText({ status: 'running', epochsDone: 1200, epochsTotal: 100_000 })).toBe('1,200/100,000 epochs');
 
     const active = experimentProgress([
       { status: 'diverged', epochsDone: 1, epochsTotal: 10 },
