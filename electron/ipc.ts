@@ -5,6 +5,9 @@
  */
 import type { ApiArgs, ApiOperation, ApiResult, ApiReturn, LabEvent, SaveFileRequest, SaveFileResult } from '../shared/api.js';
 
+/** `path.resolve` for the one use here, without pulling Node's path module into the sandboxed preload's bundle. */
+type Resolve = (file: string) => string;
+
 /** Every operation, spelled out so the preload does not pull in the argument schemas (checked against API_OPERATIONS by a test). */
 const OPERATION_SET: { [K in ApiOperation]: true } = {
   getAppInfo: true,
@@ -85,4 +88,31 @@ export function safeFileName(name: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[<>:"|?*\u0000-\u001f]/g, '_').replace(/^\.+/, '').trim();
   return clean || 'export';
+}
+
+/**
+ * The database file an `updateSettings` call from the page asks to switch to, or null when it asks
+ * for no switch (no databaseFile, or the file in use). The main process then lets the user choose
+ * the file in a native dialog: the page never opens or creates a file by itself.
+ */
+export function requestedDatabaseFile(args: unknown[], current: string, resolve: Resolve = (f) => f): string | null {
+  const patch = args[0];
+  if (patch === null || typeof patch !== 'object') return null;
+  const file = (patch as { databaseFile?: unknown }).databaseFile;
+  if (typeof file !== 'string' || file.trim() === '') return null;
+  const wanted = resolve(file.trim());
+  return wanted === resolve(current) ? null : wanted;
+}
+
+/** A link the app may offer to open in the system browser (https only, normalised), or null. */
+export function externalLink(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '') return null;
+  // The normalised form (punycode host, percent-encoded path) is what the confirmation shows.
+  return parsed.href;
 }

@@ -5,7 +5,11 @@
  *  - contextIsolation, sandbox, no Node in the page, webSecurity on, a strict CSP on every response;
  *  - navigation away from the app, new windows, webviews and permission requests are all refused;
  *  - IPC: one channel per lab operation (`lab:<operation>`), answered only for the app's own page,
- *    every payload validated by LabService.handle; events go to the page on `lab:event`.
+ *    every payload validated by LabService.handle; events go to the page on `lab:event`;
+ *  - the page cannot make the lab open or create any file by itself: a new database file is the
+ *    one the user picks in a native open/save dialog, and links open in the browser only after the
+ *    user confirms them;
+ *  - packaged builds have no developer tools (no menu item, no shortcut, disabled in the window).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +20,7 @@ import { APP_NAME, defaultDatabasePath } from '../db/paths.js';
 import { LabService } from './lab/service.js';
 import { resolveStatic } from './server/static.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './server/http.js';
-import { EVENT_CHANNEL, IPC_OPERATIONS, SAVE_FILE_CHANNEL, ipcChannel, safeFileName, saveRequestProblem } from './ipc.js';
+import { EVENT_CHANNEL, IPC_OPERATIONS, SAVE_FILE_CHANNEL, externalLink, ipcChannel, requestedDatabaseFile, safeFileName, saveRequestProblem } from './ipc.js';
 import { menuTemplate } from './menu.js';
 
 const SCHEME = 'relu-lab';
@@ -37,6 +41,8 @@ app.setName(APP_NAME);
 let service: LabService | null = null;
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
+/** Developer tools only outside packaged builds (npm start). */
+const devTools = !app.isPackaged;
 
 /** Whether a URL belongs to the app's own pages. */
 function isAppUrl(url: string | undefined | null): boolean {
@@ -116,11 +122,27 @@ function lockDownContents(): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to papers and docs open in the user's browser; nothing opens inside the app.
-      if (/^https:\/\//i.test(url)) void shell.openExternal(url);
+      // Links to papers and docs may open in the user's browser, once confirmed; nothing opens inside the app.
+      const link = externalLink(url);
+      if (link !== null) void confirmOpenExternal(link);
       return { action: 'deny' };
     });
   });
+}
+
+/** Asks before handing a link to the system browser (a page must not open URLs on its own). */
+async function confirmOpenExternal(link: string): Promise<void> {
+  const box = {
+    type: 'question' as const,
+    title: 'Open link',
+    message: 'Open this link in your web browser?',
+    detail: link,
+    buttons: ['Cancel', 'Open in browser'],
+    defaultId: 0,
+    cancelId: 0,
+  };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, box) : await dialog.showMessageBox(box);
+  if (response === 1) await shell.openExternal(link);
 }
 
 function registerIpc(lab: LabService): void {
@@ -129,8 +151,22 @@ function registerIpc(lab: LabService): void {
     error: { code: 'unauthorized', message: `${what}: only the app's own page may call the lab` },
   });
   for (const operation of IPC_OPERATIONS) {
-    ipcMain.handle(ipcChannel(operation), (event, ...args: unknown[]) => {
+    ipcMain.handle(ipcChannel(operation), async (event, ...args: unknown[]) => {
       if (!isAppFrame(event)) return refused(operation);
+      if (operation === 'updateSettings') {
+        const requested = requestedDatabaseFile(args, lab.databaseFile, (f) => path.resolve(f));
+        if (requested !== null) {
+          // The page names a file; the user's choice in the native dialog decides which one.
+          const chosen = await chooseDatabaseFile(BrowserWindow.fromWebContents(event.sender), requested);
+          if (chosen === null) {
+            return {
+              ok: false,
+              error: { code: 'invalid_argument', message: `updateSettings: databaseFile: switching databases needs your choice in the file dialog, which was cancelled; still using ${lab.databaseFile}` },
+            } satisfies ApiResult<never>;
+          }
+          args = [{ ...(args[0] as object), databaseFile: chosen }];
+        }
+      }
       return lab.handle(operation, args);
     });
   }
@@ -164,6 +200,25 @@ async function saveFile(win: BrowserWindow | null, request: unknown): Promise<Ap
     return { ok: false, error: { code: 'internal', message: `cannot write ${choice.filePath}: ${(err as Error).message}` } };
   }
   return { ok: true, value: { saved: true, path: choice.filePath } };
+}
+
+/**
+ * The native dialog for a database file, starting at `suggested`: an open dialog when it exists, a
+ * save dialog (which creates it) when it does not. Null when cancelled.
+ */
+async function chooseDatabaseFile(win: BrowserWindow | null, suggested: string): Promise<string | null> {
+  const filters = [
+    { name: 'Lab database', extensions: ['sqlite', 'db'] },
+    { name: 'All files', extensions: ['*'] },
+  ];
+  if (fs.existsSync(suggested)) {
+    const options = { title: 'Use this lab database?', defaultPath: suggested, buttonLabel: 'Use', properties: ['openFile'] as 'openFile'[], filters };
+    const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return choice.canceled || choice.filePaths.length === 0 ? null : choice.filePaths[0];
+  }
+  const options = { title: 'Create a lab database', defaultPath: suggested, buttonLabel: 'Create', properties: ['createDirectory'] as 'createDirectory'[], filters };
+  const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  return choice.canceled || !choice.filePath ? null : choice.filePath;
 }
 
 async function openDatabase(): Promise<void> {
@@ -218,6 +273,7 @@ const WEB_PREFERENCES = Object.freeze({
   navigateOnDragDrop: false,
   spellcheck: false,
   safeDialogs: true,
+  devTools,
 });
 // Electron has no public getter for a window's preferences: the end-to-end test reads them here.
 (globalThis as Record<symbol, unknown>)[Symbol.for('relu-lab.webPreferences')] = WEB_PREFERENCES;
@@ -322,11 +378,16 @@ async function start(): Promise<void> {
         .catch(() => undefined);
     }
   });
-  const menu = menuTemplate({
-    send: (action: MenuAction) => send({ type: 'menu', action }),
-    openDatabase: () => void openDatabase(),
-    about: () => void showAbout(),
-  });
+  const menu = menuTemplate(
+    {
+      send: (action: MenuAction) => send({ type: 'menu', action }),
+      openDatabase: () => void openDatabase(),
+      about: () => void showAbout(),
+    },
+    process.platform,
+    APP_NAME,
+    { devTools },
+  );
   Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
   mainWindow = createWindow();
   app.on('activate', () => {

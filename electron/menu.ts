@@ -15,8 +15,19 @@ export interface MenuHandlers {
   about(): void;
 }
 
-export function menuTemplate(handlers: MenuHandlers, platform: NodeJS.Platform = process.platform, appName = 'ReLU Lab'): MenuItemConstructorOptions[] {
+export interface MenuOptions {
+  /** Offer View › Toggle Developer Tools (and its shortcut): never in packaged builds. */
+  devTools?: boolean;
+}
+
+export function menuTemplate(
+  handlers: MenuHandlers,
+  platform: NodeJS.Platform = process.platform,
+  appName = 'ReLU Lab',
+  options: MenuOptions = {},
+): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
+  const devTools = options.devTools ?? false;
   const template: MenuItemConstructorOptions[] = [];
   if (mac) {
     template.push({
@@ -74,7 +85,7 @@ export function menuTemplate(handlers: MenuHandlers, platform: NodeJS.Platform =
       submenu: [
         { role: 'reload' },
         { role: 'forceReload' },
-        { role: 'toggleDevTools' },
+        ...(devTools ? ([{ role: 'toggleDevTools' }] satisfies MenuItemConstructorOptions[]) : []),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -6,11 +6,15 @@
  * the CSV holds what is drawn. Pure TypeScript.
  */
 import type { EpochMetricsDto } from './api.js';
-import { groupStyle, type ChartKind, type ComparisonSpec } from './compare.js';
+import type { ChartKind, ComparisonSpec } from './compare.js';
+import { slotStyle } from './figure/palette.js';
+import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
+import { figureNotesHeight } from './figure/render.js';
 import type { RunStatus } from './metrics.js';
 import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
 import {
   band,
+  commonFinalEpoch,
   downsample,
   groupDeadFractionHeatmap,
   groupDisplayName,
@@ -35,6 +39,13 @@ export interface ComparedRun extends RunLike {
   epochs: EpochMetricsDto[];
 }
 
+/** A diverged run of a group: which one, and the last epoch it measured (null: none). */
+export interface DivergedRun {
+  runId: number;
+  seed: number;
+  lastEpoch: number | null;
+}
+
 export interface ComparedGroup {
   key: string;
   /** Legend name: the user's rename, else the derived label. */
@@ -42,32 +53,88 @@ export interface ComparedGroup {
   label: string;
   color: string;
   dash: string;
+  /** Style slot (shared/figure/palette.ts), from the group's identity. */
+  slot: number;
   values: Record<string, unknown>;
+  /** The runs the group's numbers rest on: its runs with measurements, minus diverged runs when they are excluded. */
   runs: ComparedRun[];
+  /** Every run of the group. */
+  allRuns: ComparedRun[];
+  /** The group's diverged runs (counted or not, see `divergedExcluded`). */
+  diverged: DivergedRun[];
+  /** Whether the diverged runs are left out of `runs` (spec.divergedRuns 'exclude'). */
+  divergedExcluded: boolean;
+  /** Runs that have no measurement at all (queued, or failed before epoch 0): never counted. */
+  unmeasured: number;
+  /** Runs that stopped early without diverging (failed, cancelled, interrupted) or are still training: counted up to their last epoch. */
+  stoppedEarly: number;
+  /** The last epoch every counted run reached: where "final" is read (null: no counted run has a measurement). */
+  finalEpoch: number | null;
+  /** Left out of the charts (spec.hiddenGroups); still in legends, tables and notes. */
+  hidden: boolean;
 }
 
 export interface ComparisonModel {
+  /** Every group, in declared order, hidden ones included. */
   groups: ComparedGroup[];
+  /** The groups the charts draw (not hidden), in the same order. */
+  visible: ComparedGroup[];
   /** Fields the runs are grouped by (explicit, or every field that differs). */
   fields: string[];
   /** Most hidden layers any run has. */
   layerCount: number;
-  /** The group single-run charts (heatmap, histograms) show. */
+  /** The group single-run charts (heatmap, histograms) show: the chosen one, else the first shown. */
   focus: ComparedGroup | null;
 }
 
 /** Points drawn per line at most (extremes are kept when thinning). */
 export const MAX_CHART_POINTS = 400;
 
+function lastEpoch(run: ComparedRun): number | null {
+  return run.epochs.length === 0 ? null : run.epochs.reduce((m, e) => Math.max(m, e.epoch), -Infinity);
+}
+
 export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSpec): ComparisonModel {
   const grouped = groupRuns(runs, spec.groupBy);
-  const groups = grouped.map((g, i) => {
-    const style = groupStyle(i);
-    return { key: g.key, label: g.label, name: groupDisplayName(g, spec.groupNames), color: style.color, dash: style.dash, values: g.values, runs: g.runs };
+  const hidden = new Set(spec.hiddenGroups);
+  const exclude = spec.divergedRuns === 'exclude';
+  const groups = grouped.map((g): ComparedGroup => {
+    const style = slotStyle(g.slot);
+    const measured = g.runs.filter((r) => r.epochs.length > 0);
+    const counted = measured.filter((r) => !(exclude && r.status === 'diverged'));
+    return {
+      key: g.key,
+      label: g.label,
+      name: groupDisplayName(g, spec.groupNames),
+      color: style.color,
+      dash: style.dash,
+      slot: g.slot,
+      values: g.values,
+      runs: counted,
+      allRuns: g.runs,
+      diverged: g.runs.filter((r) => r.status === 'diverged').map((r) => ({ runId: r.id, seed: r.seed, lastEpoch: lastEpoch(r) })),
+      divergedExcluded: exclude,
+      unmeasured: g.runs.length - measured.length,
+      stoppedEarly: measured.filter((r) => r.status !== 'completed' && r.status !== 'diverged').length,
+      finalEpoch: commonFinalEpoch(counted.map((r) => r.epochs)),
+      hidden: hidden.has(g.key),
+    };
   });
+  const visible = groups.filter((g) => !g.hidden);
   const layerCount = runs.reduce((m, r) => Math.max(m, ...r.epochs.map((e) => e.layers.length), 0), 0);
-  const focus = groups.find((g) => g.key === spec.focusGroup) ?? groups[0] ?? null;
-  return { groups, fields: groupingFields(runs, spec.groupBy), layerCount, focus };
+  const focus = groups.find((g) => g.key === spec.focusGroup) ?? visible[0] ?? groups[0] ?? null;
+  return { groups, visible, fields: groupingFields(runs, spec.groupBy), layerCount, focus };
+}
+
+/** "2/3 diverged" (null when none of the group's runs diverged). */
+export function divergenceLabel(group: Pick<ComparedGroup, 'diverged' | 'allRuns'>): string | null {
+  return group.diverged.length === 0 ? null : `${group.diverged.length}/${group.allRuns.length} diverged`;
+}
+
+/** The name a group carries in an exported figure's legend: its name, and its divergence count when runs diverged. */
+export function legendName(group: Pick<ComparedGroup, 'name' | 'diverged' | 'allRuns'>): string {
+  const d = divergenceLabel(group);
+  return d === null ? group.name : `${group.name} (${d})`;
 }
 
 // ---------- Chart data ----------
@@ -75,9 +142,11 @@ export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSp
 export interface LineGroupSeries {
   groupKey: string;
   name: string;
+  /** The name in an exported legend (with the divergence count, see `legendName`). */
+  legendName: string;
   color: string;
   dash: string;
-  /** Mean and band per x (lo = hi = mean when the band is 'none'). */
+  /** Mean and band per x, with n, the runs each point rests on (lo = hi = NaN where there is no band: band 'none' or n < 2). */
   points: BandPoint[];
   /** The individual runs (when `showRuns`), smoothed like the mean. */
   runs: { runId: number; seed: number; points: { x: number; y: number }[] }[];
@@ -89,10 +158,15 @@ export interface LinePanelData {
   series: LineGroupSeries[];
 }
 
-export interface LineChartData {
-  kind: 'lines';
+interface ChartBase {
   chart: ChartKind;
   title: string;
+  /** What a reader must know to read the numbers: n, diverged and hidden groups, the band, the epoch of "final" values. */
+  notes: string[];
+}
+
+export interface LineChartData extends ChartBase {
+  kind: 'lines';
   xLabel: string;
   panels: LinePanelData[];
 }
@@ -102,40 +176,43 @@ export interface BarValue {
   mean: number;
   lo: number;
   hi: number;
+  /** Runs the value rests on. */
   n: number;
+  /** The epoch the value is read at (bars of "final" values), null when it spans the run (revival up to `epoch`). */
+  epoch: number | null;
 }
 
 export interface BarPanelData {
   title: string;
   yLabel: string;
   categories: string[];
-  groups: { groupKey: string; name: string; color: string; dash: string; values: BarValue[] }[];
+  groups: { groupKey: string; name: string; legendName: string; color: string; dash: string; values: BarValue[] }[];
 }
 
-export interface BarChartData {
+export interface BarChartData extends ChartBase {
   kind: 'bars';
-  chart: ChartKind;
-  title: string;
   xLabel: string;
   panels: BarPanelData[];
 }
 
-export interface HeatmapChartData {
+export interface HeatmapChartData extends ChartBase {
   kind: 'heatmap';
-  chart: ChartKind;
-  title: string;
   groupKey: string | null;
   groupName: string;
   layers: number[];
   epochs: number[];
   /** values[layer][epoch] dead fraction, mean over the group's runs (NaN where no run has data). */
   values: number[][];
+  /** counts[layer][epoch]: the runs each value averages. */
+  counts: number[][];
+  /** The colour scale's ends: the data's range (a degenerate range widens to [0, 1]). */
+  domain: [number, number];
+  /** Smallest and largest value drawn (null: no data). */
+  range: [number, number] | null;
 }
 
-export interface RidgesChartData {
+export interface RidgesChartData extends ChartBase {
   kind: 'ridges';
-  chart: ChartKind;
-  title: string;
   groupKey: string | null;
   groupName: string;
   runId: number | null;
@@ -156,6 +233,14 @@ export const CHART_TITLES: Record<ChartKind, string> = {
   'active-probability': 'Active probability',
   'dormant-fraction': 'Dormant fraction',
 };
+
+/** A chart's title under a spec: the charts of values at one epoch say which ("value at epoch" changes them). */
+export function chartTitle(kind: ChartKind, spec: Pick<ComparisonSpec, 'atEpoch'>): string {
+  if (spec.atEpoch === null) return CHART_TITLES[kind];
+  if (kind === 'final-dead-bars') return `Dead fraction per layer at epoch ${spec.atEpoch}`;
+  if (kind === 'revival') return `Revival up to epoch ${spec.atEpoch}: units that died, came back, stayed dead`;
+  return CHART_TITLES[kind];
+}
 
 const LAYER_CHART_METRIC: Partial<Record<ChartKind, { metric: LayerMetric; yLabel: string }>> = {
   'dead-fraction': { metric: 'deadFraction', yLabel: 'Dead fraction of units' },
@@ -181,7 +266,7 @@ function clip<P extends { lo: number; hi: number }>(p: P, range: Range): P {
 }
 
 function lineSeries(model: ComparisonModel, spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean', range: Range): LineGroupSeries[] {
-  return model.groups.map((g) => {
+  return model.visible.map((g) => {
     const perRun = g.runs.map((r) => metricSeries(r.epochs, metric, { layer, xAxis: spec.xAxis }));
     const points = groupSeries(perRun, { band: spec.band, smoothing: spec.smoothing, xAxis: spec.xAxis, maxPoints: MAX_CHART_POINTS }).map((p) => clip(p, range));
     const runs = spec.showRuns
@@ -190,7 +275,7 @@ function lineSeries(model: ComparisonModel, spec: ComparisonSpec, metric: Series
           return { runId: r.id, seed: r.seed, points: downsample(series, MAX_CHART_POINTS).map((p) => ({ x: p.x, y: p.y })) };
         })
       : [];
-    return { groupKey: g.key, name: g.name, color: g.color, dash: g.dash, points, runs };
+    return { groupKey: g.key, name: g.name, legendName: legendName(g), color: g.color, dash: g.dash, points, runs };
   });
 }
 
@@ -204,14 +289,22 @@ function layersShown(model: ComparisonModel, spec: ComparisonSpec): (number | 'm
   return [Math.min(spec.layer, Math.max(0, model.layerCount - 1))];
 }
 
-/** The data one chart of the comparison plots. */
+/** The data one chart of the comparison plots, with the notes that say what its numbers rest on. */
 export function chartData(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec): ChartData {
+  const data = chartBody(model, kind, spec);
+  return { ...data, notes: chartNotes(model, data, spec) } as ChartData;
+}
+
+type ChartBody = DistributiveOmit<ChartData, 'notes'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec): ChartBody {
   const layerMetric = LAYER_CHART_METRIC[kind];
   if (layerMetric) {
     return {
       kind: 'lines',
       chart: kind,
-      title: `${CHART_TITLES[kind]} (${bandLabel(spec)})`,
+      title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
       xLabel: xLabel(spec),
       panels: layersShown(model, spec).map((layer) => ({
         title: layerTitle(layer),
@@ -236,7 +329,7 @@ export function chartData(model: ComparisonModel, kind: ChartKind, spec: Compari
       return {
         kind: 'lines',
         chart: kind,
-        title: `${CHART_TITLES[kind]} (${bandLabel(spec)})`,
+        title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
         xLabel: xLabel(spec),
         panels: metrics
           .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metric, 'mean', kind === 'loss' ? NON_NEGATIVE : FRACTION) }))
@@ -250,15 +343,30 @@ export function chartData(model: ComparisonModel, kind: ChartKind, spec: Compari
     case 'dead-heatmap': {
       const g = model.focus;
       const heat = groupDeadFractionHeatmap(g ? g.runs.map((r) => r.epochs) : []);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const row of heat.values) {
+        for (const v of row) {
+          if (!Number.isFinite(v)) continue;
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+      const range: [number, number] | null = lo <= hi ? [lo, hi] : null;
+      // The scale spans the data, so a group whose dead fractions stay below 10 % still shows where they are.
+      const domain: [number, number] = range !== null && range[1] - range[0] > 1e-9 ? range : [Math.min(0, lo), Math.max(1, hi === -Infinity ? 1 : hi)];
       return {
         kind: 'heatmap',
         chart: kind,
-        title: `${CHART_TITLES[kind]}: ${g?.name ?? 'no runs'}`,
+        title: `${chartTitle(kind, spec)}: ${g?.name ?? 'no runs'}`,
         groupKey: g?.key ?? null,
         groupName: g?.name ?? '',
         layers: heat.layers,
         epochs: heat.epochs,
         values: heat.values,
+        counts: heat.counts,
+        domain,
+        range,
       };
     }
     case 'histograms': {
@@ -270,7 +378,7 @@ export function chartData(model: ComparisonModel, kind: ChartKind, spec: Compari
       return {
         kind: 'ridges',
         chart: kind,
-        title: `${CHART_TITLES[kind]}, ${layerTitle(layer)}: ${g?.name ?? 'no runs'}${run ? ` (run ${run.id}, seed ${run.seed})` : ''}`,
+        title: `${chartTitle(kind, spec)}, ${layerTitle(layer)}: ${g?.name ?? 'no runs'}${run ? ` (run ${run.id}, seed ${run.seed})` : ''}`,
         groupKey: g?.key ?? null,
         groupName: g?.name ?? '',
         runId: run?.id ?? null,
@@ -297,54 +405,69 @@ function layerCategories(model: ComparisonModel): string[] {
   return Array.from({ length: model.layerCount }, (_, i) => `Layer ${i + 1}`);
 }
 
-function finalDeadBars(model: ComparisonModel, spec: ComparisonSpec): BarChartData {
+/** The epoch a group's "final" values are read at: the chosen epoch, else the last all its counted runs reached. */
+export function groupEpoch(group: Pick<ComparedGroup, 'finalEpoch'>, spec: Pick<ComparisonSpec, 'atEpoch'>): number | null {
+  return spec.atEpoch ?? group.finalEpoch;
+}
+
+/** Title of a panel of values at one epoch: "at epoch 15" when all shown groups share it. */
+function epochPanelTitle(model: ComparisonModel, spec: ComparisonSpec): string {
+  if (spec.atEpoch !== null) return `at epoch ${spec.atEpoch}`;
+  const epochs = new Set(model.visible.map((g) => g.finalEpoch).filter((e) => e !== null));
+  if (epochs.size === 1) return `at epoch ${[...epochs][0]}, the last all runs reached`;
+  return 'at each group’s last common epoch';
+}
+
+function finalDeadBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
   const categories = layerCategories(model);
   return {
     kind: 'bars',
     chart: 'final-dead-bars',
-    title: `${CHART_TITLES['final-dead-bars']} (${bandLabel(spec)})`,
+    title: `${chartTitle('final-dead-bars', spec)} (${bandLabel(spec)})`,
     xLabel: 'Hidden layer',
     panels: [
       {
-        title: spec.atEpoch === null ? 'at the last measured epoch' : `at epoch ${spec.atEpoch}`,
+        title: epochPanelTitle(model, spec),
         yLabel: 'Dead fraction of units',
         categories,
-        groups: model.groups.map((g) => ({
-          groupKey: g.key,
-          name: g.name,
-          color: g.color,
-          dash: g.dash,
-          values: categories.map((category, layer) => {
-            const perRun = g.runs.flatMap((r) => {
-              const e = epochAt(r.epochs, spec.atEpoch);
-              const l = e?.layers.find((x) => x.layer === layer);
-              return l ? [l.deadFraction] : [];
-            });
-            return { category, ...clip(band(perRun, spec.band), FRACTION) };
-          }),
-        })),
+        groups: model.visible.map((g) => {
+          const epoch = groupEpoch(g, spec);
+          return {
+            groupKey: g.key,
+            name: g.name,
+            legendName: legendName(g),
+            color: g.color,
+            dash: g.dash,
+            values: categories.map((category, layer) => {
+              const perRun = epoch === null ? [] : g.runs.flatMap((r) => {
+                const l = r.epochs.find((e) => e.epoch === epoch)?.layers.find((x) => x.layer === layer);
+                return l ? [l.deadFraction] : [];
+              });
+              return { category, ...clip(band(perRun, spec.band), FRACTION), epoch };
+            }),
+          };
+        }),
       },
     ],
   };
 }
 
-/** The measurement at `epoch` (null: the last one). */
-export function epochAt(epochs: readonly EpochMetricsDto[], epoch: number | null): EpochMetricsDto | undefined {
-  if (epochs.length === 0) return undefined;
-  if (epoch === null) return epochs.reduce((a, b) => (b.epoch > a.epoch ? b : a));
-  return epochs.find((e) => e.epoch === epoch);
-}
-
-function revivalBars(model: ComparisonModel, spec: ComparisonSpec): BarChartData {
+function revivalBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
   const categories = layerCategories(model);
-  const perGroup = model.groups.map((g) => ({ g, stats: g.runs.map((r) => revivalByLayer(r.epochs)) }));
+  // Every run of a group is read up to the same epoch (the group's), so short runs do not count fewer chances to die.
+  const perGroup = model.visible.map((g) => {
+    const epoch = groupEpoch(g, spec);
+    const runs = epoch === null ? [] : g.runs.filter((r) => r.epochs.some((e) => e.epoch === epoch));
+    return { g, epoch, stats: runs.map((r) => revivalByLayer(r.epochs.filter((e) => e.epoch <= epoch!))) };
+  });
   const panel = (title: string, yLabel: string, range: Range, pick: (s: ReturnType<typeof revivalByLayer>[number]) => number | null): BarPanelData => ({
     title,
     yLabel,
     categories,
-    groups: perGroup.map(({ g, stats }) => ({
+    groups: perGroup.map(({ g, epoch, stats }) => ({
       groupKey: g.key,
       name: g.name,
+      legendName: legendName(g),
       color: g.color,
       dash: g.dash,
       values: categories.map((category, layer) => {
@@ -353,14 +476,14 @@ function revivalBars(model: ComparisonModel, spec: ComparisonSpec): BarChartData
           const v = s ? pick(s) : null;
           return v === null ? [] : [v];
         });
-        return { category, ...clip(band(values, spec.band), range) };
+        return { category, ...clip(band(values, spec.band), range), epoch };
       }),
     })),
   });
   return {
     kind: 'bars',
     chart: 'revival',
-    title: `${CHART_TITLES.revival} (${bandLabel(spec)} over runs)`,
+    title: `${chartTitle('revival', spec)} (${bandLabel(spec)} over runs)`,
     xLabel: 'Hidden layer',
     panels: [
       panel('units that died (at init or later)', 'Units per run', NON_NEGATIVE, (s) => s.everDied),
@@ -368,6 +491,81 @@ function revivalBars(model: ComparisonModel, spec: ComparisonSpec): BarChartData
       panel('share of the dead that stayed dead', 'Stayed dead / died', FRACTION, (s) => (s.everDied > 0 ? s.stayedDead / s.everDied : null)),
     ],
   };
+}
+
+// ---------- Notes: what the numbers rest on ----------
+
+function list(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const BAND_NOTES: Record<ComparisonSpec['band'], string> = {
+  none: '',
+  std: '± one standard deviation over the runs',
+  se: '± one standard error (std / √n)',
+  ci95: '95 % confidence interval of the mean (Student t)',
+};
+
+/**
+ * The notes under a chart (and the footnote of its exported figure): how many runs each group's
+ * numbers rest on, which runs diverged and how they count, runs without data, hidden groups, the band
+ * rule, the epoch of "final" values and the heatmap's colour range. Nothing is left out silently.
+ */
+export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: ComparisonSpec): string[] {
+  const notes: string[] = [];
+  const single = chart.kind === 'heatmap' || chart.kind === 'ridges';
+  const groups = single ? (model.focus ? [model.focus] : []) : model.visible;
+  if (chart.kind === 'ridges') {
+    if (chart.runId !== null) notes.push(`One run: the group’s run with the lowest seed (run ${chart.runId}).`);
+  } else if (groups.length > 0) {
+    const counts = groups.map((g) => g.runs.length);
+    notes.push(
+      counts.every((c) => c === counts[0])
+        ? `n = ${plural(counts[0], 'run')}${single ? '' : ' per group'}.`
+        : `n per group: ${groups.map((g) => `${g.name} ${g.runs.length}`).join('; ')}.`,
+    );
+  }
+  const diverged = groups.filter((g) => g.diverged.length > 0);
+  if (diverged.length > 0) {
+    const dv = diverged.map((g) => {
+      const epochs = [...new Set(g.diverged.map((d) => d.lastEpoch).filter((e): e is number => e !== null))].sort((a, b) => a - b);
+      const at = epochs.length === 0 ? '' : ` after epoch${epochs.length > 1 ? 's' : ''} ${list(epochs.map(String))}`;
+      return `${g.name} ${g.diverged.length}/${g.allRuns.length}${g.divergedExcluded ? (g.runs.length === 0 ? ' (none left)' : '') : at}`;
+    });
+    notes.push(
+      spec.divergedRuns === 'exclude'
+        ? `Diverged runs (loss NaN or ∞) are excluded: ${dv.join('; ')}.`
+        : `Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: ${dv.join('; ')}.`,
+    );
+  }
+  const stopped = groups.filter((g) => g.stoppedEarly > 0);
+  if (stopped.length > 0) notes.push(`Runs that stopped early or are still training count up to their last measured epoch: ${stopped.map((g) => `${g.name} ${g.stoppedEarly}/${g.allRuns.length}`).join('; ')}.`);
+  const unmeasured = groups.filter((g) => g.unmeasured > 0);
+  if (unmeasured.length > 0) notes.push(`Runs without any measurement are not counted: ${unmeasured.map((g) => `${g.name} ${g.unmeasured}/${g.allRuns.length}`).join('; ')}.`);
+  const hidden = model.groups.filter((g) => g.hidden && !(single && g === model.focus));
+  if (hidden.length > 0 && !single) notes.push(`Hidden: ${hidden.map((g) => `${g.name} (${plural(g.allRuns.length, 'run')}${g.diverged.length > 0 ? `, ${divergenceLabel(g)}` : ''})`).join('; ')}.`);
+  if ((chart.kind === 'lines' || chart.kind === 'bars') && spec.band !== 'none') {
+    notes.push(`Band: ${BAND_NOTES[spec.band]}, drawn only where n ≥ 2.`);
+  }
+  if (chart.kind === 'bars') {
+    const verb = chart.chart === 'revival' ? 'Counted up to' : 'Values at';
+    if (spec.atEpoch !== null) notes.push(`${verb} epoch ${spec.atEpoch}; runs that did not reach it are not counted.`);
+    else {
+      const epochs = groups.map((g) => g.finalEpoch);
+      const known = [...new Set(epochs.filter((e): e is number => e !== null))];
+      if (known.length === 1 && epochs.every((e) => e !== null)) notes.push(`${verb} epoch ${known[0]}, the last epoch all runs reached.`);
+      else if (groups.length > 0) notes.push(`${verb} the last epoch all runs of a group reached: ${groups.map((g) => `${g.name} ${g.finalEpoch === null ? '—' : `epoch ${g.finalEpoch}`}`).join('; ')}.`);
+    }
+  }
+  if (chart.kind === 'heatmap' && chart.range !== null) {
+    const pct = (v: number) => `${(v * 100).toFixed(v === 0 || v === 1 ? 0 : 1)} %`;
+    notes.push(`Colour scale: ${pct(chart.domain[0])} to ${pct(chart.domain[1])} dead (${chart.range[0] === chart.range[1] ? 'every cell the same' : 'the range of the data'}).`);
+  }
+  return notes;
 }
 
 // ---------- Export: figure spec and CSV ----------
@@ -385,6 +583,7 @@ export interface FigureOptions {
 export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: FigureOptions): FigureSpec {
   const base = {
     title: options.title ?? chart.title,
+    notes: chart.notes,
     preset: options.preset,
     fontFamily: options.fontFamily,
     fontSize: options.fontSize,
@@ -405,7 +604,7 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
         series: p.series.flatMap((s): LineSeries[] => [
           ...s.runs.map((r) => ({ name: `${s.name} run ${r.runId}`, color: s.color, dash: s.dash, thin: true, points: r.points.map((q) => ({ x: q.x, y: q.y })) })),
           {
-            name: s.name,
+            name: s.legendName,
             color: s.color,
             dash: s.dash,
             points: s.points.map((q) => ({ x: q.x, y: q.mean })),
@@ -424,7 +623,7 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
         bars: p.categories.map((category, i) => ({
           category,
           groups: p.groups.map((g) => ({
-            name: g.name,
+            name: g.legendName,
             color: g.color,
             value: g.values[i]?.mean ?? null,
             ...(spec.band !== 'none' ? { lo: g.values[i]?.lo ?? null, hi: g.values[i]?.hi ?? null } : {}),
@@ -442,7 +641,7 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
             xs: chart.epochs,
             ys: chart.layers.map((l) => `${l + 1}`),
             values: chart.values,
-            colorScale: { scheme: 'viridis', domain: [0, 1], label: 'Dead fraction' },
+            colorScale: { scheme: 'viridis', domain: chart.domain, label: 'Dead fraction' },
           },
         },
       ];
@@ -459,10 +658,17 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
       ];
       break;
   }
-  return { ...base, panels };
+  // The notes are added below the preset's height, so they never squeeze the plots.
+  const figure: FigureSpec = { ...base, panels };
+  const extraPt = figureNotesHeight({ ...figure, notes: [] }, chart.notes);
+  const size = figureSize(figure);
+  if (extraPt <= 0) return figure;
+  // Rounded up to what the SVG writes (1/100 in, whole px), so the PNG's size is exactly figurePixelSize's.
+  const height = size.unit === 'in' ? Math.ceil((size.height + extraPt / PT_PER_IN) * 100) / 100 : Math.ceil(size.height + (extraPt / PT_PER_IN) * CSS_PX_PER_IN);
+  return { ...figure, height };
 }
 
-/** Exactly the plotted values, aggregates included, one row per point. */
+/** Exactly the plotted values, aggregates included, one row per point, each with n (the runs it rests on). */
 export function chartToCsv(chart: ChartData): string {
   const lines: string[] = [];
   const row = (cells: unknown[]) => lines.push(cells.map((c) => (typeof c === 'number' ? csvNumber(c) : csvField(c))).join(','));
@@ -477,12 +683,12 @@ export function chartToCsv(chart: ChartData): string {
       }
       break;
     case 'bars':
-      row(['chart', 'panel', 'group', 'category', 'mean', 'lo', 'hi', 'n']);
-      for (const p of chart.panels) for (const g of p.groups) for (const v of g.values) row([chart.chart, p.title, g.name, v.category, v.mean, v.lo, v.hi, v.n]);
+      row(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n']);
+      for (const p of chart.panels) for (const g of p.groups) for (const v of g.values) row([chart.chart, p.title, g.name, v.category, v.epoch ?? '', v.mean, v.lo, v.hi, v.n]);
       break;
     case 'heatmap':
-      row(['chart', 'group', 'layer', 'epoch', 'dead_fraction']);
-      chart.layers.forEach((layer, i) => chart.epochs.forEach((epoch, j) => row([chart.chart, chart.groupName, layer + 1, epoch, chart.values[i][j]])));
+      row(['chart', 'group', 'layer', 'epoch', 'dead_fraction', 'n']);
+      chart.layers.forEach((layer, i) => chart.epochs.forEach((epoch, j) => row([chart.chart, chart.groupName, layer + 1, epoch, chart.values[i][j], chart.counts[i][j]])));
       break;
     case 'ridges':
       row(['chart', 'group', 'run_id', 'layer', 'epoch', 'bin_lo', 'bin_hi', 'count']);

@@ -7,6 +7,14 @@ import { z } from 'zod';
 export const BAND_KINDS = ['none', 'std', 'se', 'ci95'] as const;
 export type BandKind = (typeof BAND_KINDS)[number];
 
+/**
+ * What diverged runs count for: 'include' counts them up to their last measured epoch (a group's n
+ * drops after it, and the notes say so); 'exclude' leaves them out of their group entirely (counted
+ * in the notes and the legend).
+ */
+export const DIVERGED_RUNS = ['include', 'exclude'] as const;
+export type DivergedRuns = (typeof DIVERGED_RUNS)[number];
+
 export const CHART_KINDS = [
   'dead-fraction',
   'final-dead-bars',
@@ -46,6 +54,10 @@ export const comparisonSpecSchema = z.strictObject({
   atEpoch: z.int().min(0).nullable().default(null),
   /** Run selected for single-run charts (heatmap, histograms), null: the first group's. */
   focusGroup: z.string().nullable().default(null),
+  /** How diverged runs count (see `DIVERGED_RUNS`). */
+  divergedRuns: z.enum(DIVERGED_RUNS).default('include'),
+  /** Groups left out of the charts and their exports, by group key (legends, tables and notes still name them). */
+  hiddenGroups: z.array(z.string().min(1).max(2000)).max(1000).default([]),
 });
 
 export type ComparisonSpec = z.output<typeof comparisonSpecSchema>;
@@ -57,17 +69,4 @@ export interface SavedComparison {
   spec: ComparisonSpec;
   createdAt: string;
   updatedAt: string;
-}
-
-/** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
-export const GROUP_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
-/** Dash patterns that keep groups apart in grayscale too (SVG stroke-dasharray). */
-export const GROUP_DASHES = ['', '6 3', '2 2', '8 3 2 3', '12 4', '4 4', '1 3', '10 2 2 2 2 2'] as const;
-
-/** Stable style of the i-th group (groups are ordered by their key, so the same group keeps its style). */
-export function groupStyle(index: number): { color: string; dash: string } {
-  return {
-    color: GROUP_COLORS[index % GROUP_COLORS.length],
-    dash: GROUP_DASHES[index % GROUP_DASHES.length],
-  };
 }

@@ -1,6 +1,7 @@
 /**
  * CLI commands for comparisons, figures and bundles:
- *   relu-lab compare save NAME (--experiment ID … | --run ID …) [--group-by FIELD …] [--band …] …
+ *   relu-lab compare save NAME (--experiment ID … | --run ID …) [--group-by FIELD …] [--band …]
+ *                         [--diverged include|exclude] [--hide GROUP …] …
  *   relu-lab compare list | show NAME | delete NAME
  *   relu-lab figure NAME --chart KIND --format svg|pdf|png|csv --out FILE [--dpi N] [--preset P] …
  *   relu-lab import BUNDLE
@@ -8,28 +9,22 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BAND_KINDS, CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput } from '../../shared/compare.js';
+import { BAND_KINDS, CHART_KINDS, comparisonSpecSchema, DIVERGED_RUNS, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
+import { buildComparison } from '../../shared/charts.js';
 import { FIGURE_FORMATS, type FigureFormat } from '../../shared/api.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from '../../shared/figure/types.js';
 import { formatPath } from '../../shared/config.js';
 import type { LabStore } from '../../db/store.js';
 import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
-import { renderComparisonChart } from '../figure/comparison.js';
+import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
-import { table } from './format.js';
+import { jsonText, table, terminalSafe } from './format.js';
+import { checkOutput, writeOutput, type OutputKind, type OutputStreams } from './output.js';
 
 export interface CommandContext {
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  io: OutputStreams & { stderr: NodeJS.WritableStream };
   openStore(db: unknown): LabStore;
   fail(message: string): Error;
-}
-
-/** Writes through a temporary file and a rename, so an existing file is never left half-written. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 function ids(name: string, values: unknown): number[] {
@@ -68,6 +63,8 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
     'log-y': {},
     smoothing: { value: true },
     'at-epoch': { value: true },
+    diverged: { value: true },
+    hide: { value: true, repeat: true },
     json: {},
   });
   const store = ctx.openStore(options.db);
@@ -88,6 +85,7 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
           logY: Boolean(options['log-y']),
           smoothing: numberOption('smoothing', options.smoothing, 0, 0.999) ?? 0,
           atEpoch: options['at-epoch'] === undefined ? null : wholeNumber('at-epoch', options['at-epoch'], 0),
+          divergedRuns: oneOf('diverged', options.diverged, DIVERGED_RUNS, 'include'),
         };
         if (spec.experimentIds!.length === 0 && spec.runIds!.length === 0) throw new UsageError('compare save: give --experiment ID or --run ID (repeatable, or comma-separated)');
         for (const id of spec.experimentIds!) if (!store.getExperiment(id)) throw ctx.fail(`experiment ${id} does not exist in ${store.file}`);
@@ -95,13 +93,15 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
         if (missing.length > 0) throw ctx.fail(`run ${missing[0]} does not exist in ${store.file}`);
         const parsed = comparisonSpecSchema.safeParse(spec);
         if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
+        const hide = (options.hide as string[] | undefined) ?? [];
+        if (hide.length > 0) parsed.data.hiddenGroups = hiddenGroupKeys(store, parsed.data, hide);
         const saved = store.saveComparison(positionals[0], parsed.data);
-        ctx.io.stdout.write(options.json ? `${JSON.stringify(saved, null, 2)}\n` : `saved comparison ${saved.id} "${saved.name}"\n`);
+        ctx.io.stdout.write(options.json ? `${jsonText(saved)}\n` : `saved comparison ${saved.id} "${terminalSafe(saved.name)}"\n`);
         return 0;
       }
       case 'list': {
         const all = store.listComparisons();
-        if (options.json) ctx.io.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+        if (options.json) ctx.io.stdout.write(`${jsonText(all)}\n`);
         else if (all.length === 0) ctx.io.stdout.write('no saved comparisons (create one with relu-lab compare save NAME --experiment ID)\n');
         else {
           ctx.io.stdout.write(
@@ -116,14 +116,14 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
       case 'show': {
         const found = store.getComparison(comparisonKey(positionals));
         if (!found) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])}`);
-        ctx.io.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+        ctx.io.stdout.write(`${jsonText(found)}\n`);
         return 0;
       }
       case 'delete': {
         const found = store.getComparison(comparisonKey(positionals));
         if (!found) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])}`);
         store.deleteComparison(found.id);
-        ctx.io.stdout.write(`deleted comparison "${found.name}"\n`);
+        ctx.io.stdout.write(`deleted comparison "${terminalSafe(found.name)}"\n`);
         return 0;
       }
       default:
@@ -132,6 +132,23 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
   } finally {
     store.close();
   }
+}
+
+/**
+ * The keys of the groups `--hide` names: each value is a group's label (e.g. the variant name, or
+ * `activation=relu`) or its key; one that names no group is an error listing the groups there are.
+ */
+function hiddenGroupKeys(store: LabStore, spec: ComparisonSpec, names: readonly string[]): string[] {
+  const groups = buildComparison(loadComparedRuns(store, spec), spec).groups;
+  return [
+    ...new Set(
+      names.map((name) => {
+        const found = groups.find((g) => g.key === name || g.label === name);
+        if (!found) throw new UsageError(`--hide: no group ${JSON.stringify(name)}; the groups are ${groups.map((g) => JSON.stringify(g.label)).join(', ')}`);
+        return found.key;
+      }),
+    ),
+  ];
 }
 
 /** A saved comparison is named by its id or its name. */
@@ -161,6 +178,8 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
   const preset = oneOf<FigurePresetName>('preset', options.preset, FIGURE_PRESET_NAMES, 'single-column');
   const dpi = options.dpi === undefined ? 300 : wholeNumber('dpi', options.dpi, 36);
   if (dpi > 1200) throw new UsageError(`--dpi: must be at most 1200, got ${dpi}`);
+  const kind: OutputKind = { binary: format === 'png' || format === 'pdf', what: `a ${format.toUpperCase()} figure` };
+  checkOutput(out, ctx.io, kind);
   const store = ctx.openStore(options.db);
   try {
     const saved = store.getComparison(comparisonKey(positionals));
@@ -173,19 +192,21 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
       grayscaleSafe: Boolean(options.grayscale),
       title: typeof options.title === 'string' ? options.title : undefined,
     });
-    writeFileAtomic(out, rendered.data);
+    const where = writeOutput(out, rendered.data, ctx.io, kind);
     const size = rendered.size ? ` (${rendered.size.width} × ${rendered.size.height} ${rendered.size.unit})` : '';
-    ctx.io.stderr.write(`wrote ${format.toUpperCase()} of ${chart} for comparison "${saved.name}" to ${out}${size}\n`);
+    ctx.io.stderr.write(`wrote ${format.toUpperCase()} of ${chart} for comparison "${terminalSafe(saved.name)}" to ${where}${size}\n`);
     return 0;
   } finally {
     store.close();
   }
 }
 
+export const BUNDLE_OUTPUT: OutputKind = { binary: true, what: 'a bundle' };
+
 export function exportBundleTo(store: LabStore, experimentIds: number[], out: string, io: CommandContext['io']): void {
   const data = exportBundle(store, experimentIds);
-  writeFileAtomic(out, data);
-  io.stderr.write(`wrote bundle of ${experimentIds.length} experiment${experimentIds.length === 1 ? '' : 's'} to ${out} (${(data.length / 1024).toFixed(0)} KiB)\n`);
+  const where = writeOutput(out, data, io, BUNDLE_OUTPUT);
+  io.stderr.write(`wrote bundle of ${experimentIds.length} experiment${experimentIds.length === 1 ? '' : 's'} to ${where} (${(data.length / 1024).toFixed(0)} KiB)\n`);
 }
 
 export function importCommand(argv: string[], ctx: CommandContext): number {
@@ -202,7 +223,7 @@ export function importCommand(argv: string[], ctx: CommandContext): number {
     const result = importBundle(store, data);
     ctx.io.stdout.write(
       options.json
-        ? `${JSON.stringify(result, null, 2)}\n`
+        ? `${jsonText(result)}\n`
         : `imported ${result.experiments} experiment${result.experiments === 1 ? '' : 's'} and ${result.runs} run${result.runs === 1 ? '' : 's'}${result.skipped ? ` (${result.skipped} already present, skipped)` : ''}; experiments: ${result.experimentIds.join(', ')}\n`,
     );
     return 0;

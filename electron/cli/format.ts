@@ -1,8 +1,44 @@
-/** Plain-text tables and number formatting for the terminal. */
+/** Plain-text tables, number formatting and safe display of user-given text in the terminal. */
 import type { RunSummary } from '../../shared/metrics.js';
 
+/**
+ * Characters that change how a terminal shows text rather than being shown: C0 and C1 controls
+ * (ESC starts colour, cursor and title sequences; CR and backspace overwrite), DEL, the line and
+ * paragraph separators, and the Unicode bidirectional controls (which reorder what follows them,
+ * "Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** The same set minus C0 controls, which JSON.stringify already escapes inside strings (outside them, `\n` is layout). */
+const UNSAFE_FOR_TERMINAL_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * User-given text (experiment and run names, tags, sweep values, messages echoing them) as it is
+ * safe to print: every control or bidi character is written as a visible escape (`\x1b`, `\n`,
+ * `\u202e`), everything else is kept as is. The one function every terminal output goes through.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (ch) => {
+    const named = NAMED_ESCAPES[ch];
+    if (named !== undefined) return named;
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * A JSON document for stdout, indented, with the characters `terminalSafe` escapes written as `\uXXXX`
+ * escapes inside their strings: the same data for a program, nothing a terminal would act on.
+ */
+export function jsonText(value: unknown, replacer?: (key: string, value: unknown) => unknown): string {
+  return JSON.stringify(value, replacer, 2).replace(UNSAFE_FOR_TERMINAL_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function table(header: string[], rows: (string | number | null)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))];
+  const cells = [header, ...rows.map((r) => r.map((c) => (c === null ? '-' : terminalSafe(String(c)))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === 'number' || /^-?[\d.]+%?$/.test(String(r[i]))));
   const line = (r: string[]) =>
@@ -27,7 +63,7 @@ export function fraction(value: number | null | undefined): string {
 export function sweepLabel(run: Pick<RunSummary, 'sweep'>): string {
   const entries = Object.entries(run.sweep);
   if (entries.length === 0) return '-';
-  return entries.map(([k, v]) => (k === 'variant' ? String(v) : `${k.split('.').pop()}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(' ');
+  return terminalSafe(entries.map(([k, v]) => (k === 'variant' ? String(v) : `${k.split('.').pop()}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(' '));
 }
 
 export function duration(seconds: number | null): string {

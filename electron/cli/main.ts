@@ -14,9 +14,11 @@ import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export
 import { runRows } from '../lab/dto.js';
 import { writeModelFiles } from '../engine/artifacts.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
-import { compareCommand, exportBundleTo, figureCommand, importCommand, writeFileAtomic, type CommandContext } from './compare.js';
+import { BUNDLE_OUTPUT, compareCommand, exportBundleTo, figureCommand, importCommand, type CommandContext } from './compare.js';
+import { checkOutput, outputFolder, regularFileTarget, writeFileAtomic, writeOutput, STDOUT_OUT } from './output.js';
 import { serve } from './serve.js';
-import { duration, fraction, num, sweepLabel, table } from './format.js';
+import { tokenProblem } from '../server/http.js';
+import { duration, fraction, jsonText, num, sweepLabel, table, terminalSafe } from './format.js';
 
 /** A failure with a one-line reason and an exit code. */
 export class CliError extends Error {
@@ -49,7 +51,7 @@ Usage:
   relu-lab import BUNDLE                 import a bundle (importing twice adds nothing)
   relu-lab compare save NAME --experiment ID [--run ID] [--group-by FIELD] [--band std|se|ci95|none]
                    [--layer N|mean|all] [--show-runs] [--x-axis epoch|time] [--log-x] [--log-y]
-                   [--smoothing W] [--at-epoch N]
+                   [--smoothing W] [--at-epoch N] [--diverged include|exclude] [--hide GROUP]
                                          save a comparison by name (same name: replaced)
   relu-lab compare list|show|delete NAME saved comparisons
   relu-lab figure NAME --chart KIND --out FILE [--format svg|pdf|png|csv] [--dpi 300]
@@ -60,8 +62,9 @@ Usage:
                                          accuracy, histograms, revival, active-probability,
                                          dormant-fraction; csv = exactly the plotted data)
   relu-lab presets [--json]              the built-in experiment designs
-  relu-lab serve [--port P] [--no-open]  the app in a web browser (web mode): serves the
-                                         interface on 127.0.0.1 and prints its address
+  relu-lab serve [--port P] [--token T] [--no-open]
+                                         the app in a web browser (web mode): serves the
+                                         interface on 127.0.0.1 and prints a sign-in address
   relu-lab help                          this text
 
 Options:
@@ -73,6 +76,9 @@ Options:
   --json                    machine-readable output on stdout
   --name TEXT               experiment name (overrides the config's)
   --port P                  serve: port on 127.0.0.1 (default 0: a free port)
+  --token T                 serve: a fixed API token (16+ characters of A-Z a-z 0-9 . _ ~ -), so
+                            bookmarks survive a restart; default: webToken of settings.json, else
+                            a random one. Other users can read command lines: prefer webToken
   --no-open                 serve: do not open a web browser
 
 Exit codes: 0 done (diverged runs are results, not errors), 2 invalid config or
@@ -110,16 +116,17 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         throw new UsageError(`unknown command ${JSON.stringify(command)} (try relu-lab help)`);
     }
   } catch (err) {
+    // Messages may echo names and arguments: one line, with control and bidi characters escaped.
     if (err instanceof UsageError) {
-      io.stderr.write(`relu-lab: ${err.message}\n`);
+      io.stderr.write(`relu-lab: ${terminalSafe(err.message)}\n`);
       return 2;
     }
     if (err instanceof CliError) {
-      io.stderr.write(`relu-lab: ${err.message}\n`);
+      io.stderr.write(`relu-lab: ${terminalSafe(err.message)}\n`);
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`relu-lab: ${message.split('\n')[0]}\n`);
+    io.stderr.write(`relu-lab: ${terminalSafe(message.split('\n')[0])}\n`);
     return 1;
   }
 }
@@ -161,7 +168,8 @@ function readConfigFile(file: string): unknown {
 }
 
 function invalidConfig(io: CliIo, source: string, issues: ConfigIssue[]): 2 {
-  io.stderr.write(`relu-lab: invalid experiment config (${source}):\n${formatIssues(issues).replace(/^/gm, '  ')}\n`);
+  const lines = formatIssues(issues).split('\n').map((line) => `  ${terminalSafe(line)}`);
+  io.stderr.write(`relu-lab: invalid experiment config (${terminalSafe(source)}):\n${lines.join('\n')}\n`);
   return 2;
 }
 
@@ -211,14 +219,14 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const lab = new Lab(store, { workers, backend, baseDir });
   const { experimentId, runIds } = store.createExperiment({ name: config.name, config: raw, runs });
   const progress = new ProgressReporter(io, runIds.length);
-  progress.line(`experiment ${experimentId} "${config.name}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${store.file}`);
+  progress.line(`experiment ${experimentId} "${terminalSafe(config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
 
   lab.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
   lab.on('run-status', (e) => {
     if (e.status === 'running') progress.update(e.runId, 0, null);
     else if (e.status !== 'queued') {
       const run = store.getRun(e.runId);
-      progress.finish(e.runId, `run ${e.runId} (${run ? sweepLabel(run) : '-'}, seed ${run?.seed}) ${e.status}${e.error ? `: ${e.error}` : ''}`);
+      progress.finish(e.runId, `run ${e.runId} (${run ? sweepLabel(run) : '-'}, seed ${run?.seed}) ${e.status}${e.error ? `: ${terminalSafe(e.error)}` : ''}`);
     }
   });
 
@@ -245,7 +253,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
 
   const finished = store.listRuns({ experimentId });
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(runReport(store, experimentId, finished), nonFinite, 2)}\n`);
+    io.stdout.write(`${jsonText(runReport(store, experimentId, finished), nonFinite)}\n`);
   } else {
     io.stdout.write(`${runsTable(store, finished)}\n`);
   }
@@ -335,7 +343,7 @@ function listCommand(argv: string[], io: CliIo): number {
         ...e,
         runs: store.listRuns({ experimentId: e.id }).map((r) => ({ runId: r.id, seed: r.seed, sweep: r.sweep, status: r.status, backend: r.backend, epochsDone: r.epochsDone, epochsTotal: r.epochsTotal })),
       }));
-      io.stdout.write(`${JSON.stringify({ db: store.file, experiments: out }, nonFinite, 2)}\n`);
+      io.stdout.write(`${jsonText({ db: store.file, experiments: out }, nonFinite)}\n`);
       return 0;
     }
     if (experiments.length === 0) {
@@ -346,7 +354,7 @@ function listCommand(argv: string[], io: CliIo): number {
       const counts = Object.entries(e.statusCounts)
         .map(([s, n]) => `${n} ${s}`)
         .join(', ');
-      io.stdout.write(`experiment ${e.id}  "${e.name}"  ${e.createdAt}  ${counts}${e.tags.length ? `  tags: ${e.tags.join(', ')}` : ''}\n`);
+      io.stdout.write(`experiment ${e.id}  "${terminalSafe(e.name)}"  ${e.createdAt}  ${counts}${e.tags.length ? `  tags: ${e.tags.map(terminalSafe).join(', ')}` : ''}\n`);
       io.stdout.write(`${runsTable(store, store.listRuns({ experimentId: e.id })).replace(/^/gm, '  ')}\n\n`);
     }
     return 0;
@@ -371,7 +379,7 @@ function showCommand(argv: string[], io: CliIo): number {
     const run = store.getRun(runId);
     if (!run) throw new CliError(`run ${runId} does not exist in ${store.file}`, 1);
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ ...runJson(store, run), config: run.config }, nonFinite, 2)}\n`);
+      io.stdout.write(`${jsonText({ ...runJson(store, run), config: run.config }, nonFinite)}\n`);
       return 0;
     }
     const epochs = store.getRunMetrics(runId);
@@ -380,7 +388,7 @@ function showCommand(argv: string[], io: CliIo): number {
     io.stdout.write(
       [
         `run ${run.id} of experiment ${run.experimentId}, seed ${run.seed}, ${sweepLabel(run)}`,
-        `status: ${run.status}${run.error ? ` (${run.error})` : ''}; backend: ${run.backend ?? '-'}; epochs ${run.epochsDone}/${run.epochsTotal}`,
+        `status: ${run.status}${run.error ? ` (${terminalSafe(run.error)})` : ''}; backend: ${run.backend ?? '-'}; epochs ${run.epochsDone}/${run.epochsTotal}`,
         `model: ${m.widths ? m.widths.join('-') : `${m.hiddenLayers} x ${m.width}`} ${m.activation}, init ${m.init}, bias ${m.biasInit}${m.batchNorm ? ', batch norm' : ''}; ` +
           `training: ${t.optimizer} lr ${t.learningRate}, batch ${t.batchSize}; data: ${run.config.dataset.kind}`,
         '',
@@ -410,8 +418,11 @@ function exportCommand(argv: string[], io: CliIo): number {
   if (help(options, io)) return 0;
   const format = options.format;
   if (format !== 'model' && format !== 'csv' && format !== 'json' && format !== 'bundle') throw new UsageError(`--format: must be one of model, csv, json, bundle, got ${JSON.stringify(format ?? null)}`);
-  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('--out: required (a folder for --format model, a file for csv/json/bundle)');
+  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('--out: required (a folder for --format model, a file or - for csv/json/bundle)');
   const out = options.out;
+  if (format === 'model') {
+    if (out === STDOUT_OUT) outputFolder(out, 'a model');
+  } else checkOutput(out, io, format === 'bundle' ? BUNDLE_OUTPUT : {});
   const store = openStore(options.db);
   try {
     if (format === 'model') {
@@ -420,8 +431,16 @@ function exportCommand(argv: string[], io: CliIo): number {
       if (!run) throw new CliError(`run ${runId} does not exist in ${store.file}`, 1);
       const artifacts = store.getArtifacts(runId);
       if (!artifacts) throw new CliError(`run ${runId} has no stored model (status ${run.status})`, 1);
-      const files = writeModelFiles(artifacts, out, { runId, experimentId: run.experimentId, seed: run.seed, sweep: run.sweep, status: run.status });
-      io.stderr.write(`wrote ${files.join(', ')}\n`);
+      const folder = outputFolder(out, 'a model');
+      // Every file is checked before the first is written: a refused one leaves the folder as it was.
+      const pending: [string, string | Uint8Array][] = [];
+      const files = writeModelFiles(artifacts, folder, { runId, experimentId: run.experimentId, seed: run.seed, sweep: run.sweep, status: run.status }, (file, data) => {
+        pending.push([file, data]);
+      });
+      const shown = (file: string) => path.join(out, path.basename(file));
+      for (const [file] of pending) regularFileTarget(file, shown(file));
+      for (const [file, data] of pending) writeFileAtomic(file, data, shown(file));
+      io.stderr.write(`wrote ${files.map((f) => terminalSafe(shown(f))).join(', ')}\n`);
       return 0;
     }
     if (format === 'bundle') {
@@ -434,8 +453,8 @@ function exportCommand(argv: string[], io: CliIo): number {
     const experimentId = idArgument(positionals, 'EXPERIMENT_ID');
     if (!store.getExperiment(experimentId)) throw new CliError(`experiment ${experimentId} does not exist in ${store.file}`, 1);
     const rows = experimentLongRows(store, experimentId);
-    writeFileAtomic(out, format === 'csv' ? longRowsToCsv(rows) : longRowsToJson(rows));
-    io.stderr.write(`wrote ${rows.length} rows to ${out}\n`);
+    const where = writeOutput(out, format === 'csv' ? longRowsToCsv(rows) : longRowsToJson(rows), io);
+    io.stderr.write(`wrote ${rows.length} rows to ${where}\n`);
     return 0;
   } finally {
     store.close();
@@ -447,7 +466,7 @@ function presetsCommand(argv: string[], io: CliIo): number {
   if (help(options, io)) return 0;
   if (positionals.length > 0) throw new UsageError('presets takes no arguments');
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
+    io.stdout.write(`${jsonText(PRESETS)}\n`);
     return 0;
   }
   for (const p of PRESETS) {
@@ -544,6 +563,7 @@ async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     backend: { value: true },
     workers: { value: true },
     'no-open': {},
+    token: { value: true },
     'static-dir': { value: true },
     help: {},
   });
@@ -557,6 +577,9 @@ async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const workers = options.workers === undefined ? undefined : wholeNumber('workers', options.workers);
   if (workers !== undefined && workers > 64) throw new UsageError(`--workers: must be a whole number between 1 and 64, got ${workers}`);
+  const token = options.token === undefined ? undefined : String(options.token);
+  const badToken = token === undefined ? null : tokenProblem(token);
+  if (badToken !== null) throw new UsageError(`--token: ${badToken}`);
   try {
     return await serve(
       {
@@ -566,8 +589,9 @@ async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         workers,
         open: !options['no-open'],
         staticDir: typeof options['static-dir'] === 'string' ? options['static-dir'] : undefined,
+        token,
       },
-      io,
+      { ...io, stdin: process.stdin },
     );
   } catch (err) {
     throw new CliError((err as Error).message, 1);

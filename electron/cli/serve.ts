@@ -1,15 +1,23 @@
 /**
  * `relu-lab serve`: web mode. Opens the lab, serves the built renderer and the API on 127.0.0.1 with
- * a random token, prints the address (token included) on stdout, opens the default browser when
- * there is one, and stops cleanly on SIGINT/SIGTERM (training runs cancelled, database closed).
+ * a token, prints a sign-in address on stdout, opens the default browser when there is one, and
+ * stops cleanly on SIGINT/SIGTERM (training runs cancelled, database closed).
+ *
+ * The token is `--token`, else `webToken` of the settings file (both fixed: bookmarks of the app
+ * survive a restart on the same port), else random. It never appears in an address: printed and
+ * opened addresses carry a single-use sign-in code instead (a browser's command line is readable by
+ * every user of the machine), which the page exchanges for the token. On a terminal, Enter prints a
+ * fresh address.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { BackendChoice } from '../../shared/config.js';
 import { LabService } from '../lab/service.js';
-import { startWebServer } from '../server/http.js';
+import { SettingsFile } from '../lab/settings.js';
+import { startWebServer, tokenProblem } from '../server/http.js';
 import { buildRenderer, rendererIndex } from './build.js';
+import { terminalSafe } from './format.js';
 
 export interface ServeOptions {
   port: number;
@@ -24,11 +32,29 @@ export interface ServeOptions {
   signal?: AbortSignal;
   /** Settings file (default: the app's; tests use their own). */
   settingsFile?: string;
+  /** The API token (`--token`); default: `webToken` of the settings file, else a random one. */
+  token?: string;
 }
 
 interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** On a terminal, Enter prints a new sign-in address. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** The token to serve with, and whether it is fixed (kept across restarts), or why it is invalid. */
+export function chooseToken(given: string | undefined, settings: SettingsFile): { token?: string; fixed: boolean } {
+  if (given !== undefined) {
+    const problem = tokenProblem(given);
+    if (problem !== null) throw new Error(`--token: ${problem}`);
+    return { token: given, fixed: true };
+  }
+  const kept = settings.webToken;
+  if (kept === undefined) return { fixed: false };
+  const problem = tokenProblem(kept);
+  if (problem !== null) throw new Error(`${settings.file}: webToken ${problem}`);
+  return { token: kept as string, fixed: true };
 }
 
 export async function serve(options: ServeOptions, io: Io): Promise<number> {
@@ -44,6 +70,8 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     }
   }
 
+  const { token, fixed } = chooseToken(options.token, new SettingsFile({ file: options.settingsFile }));
+
   const service = LabService.open({
     transport: 'http',
     settingsFile: options.settingsFile,
@@ -57,7 +85,7 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 
   let server;
   try {
-    server = await startWebServer({ service, port: options.port, host: '127.0.0.1', staticDir });
+    server = await startWebServer({ service, port: options.port, host: '127.0.0.1', staticDir, token, persistentToken: fixed });
   } catch (err) {
     await service.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -66,9 +94,20 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     throw err;
   }
 
-  io.stdout.write(`ReLU Lab web mode: ${server.url}\n`);
-  io.stderr.write(`database ${service.databaseFile}; only this computer can connect. Press Ctrl-C to stop.\n`);
-  if (options.open) openBrowser(server.url);
+  const web = server;
+  io.stdout.write(`ReLU Lab web mode: ${web.signInUrl()}\n`);
+  const interactive = Boolean(io.stdin?.isTTY);
+  io.stderr.write(
+    `database ${terminalSafe(service.databaseFile)}; only this computer can connect. The address signs in one browser within 2 minutes` +
+      `${interactive ? ' (press Enter for a new one)' : ''}; ${fixed ? 'the token is fixed, so signed-in pages and bookmarks survive a restart on this port' : 'scripts: exchange it at POST /api/session, or give --token'}. Press Ctrl-C to stop.\n`,
+  );
+  // The browser gets its own code: the printed one stays good for another browser.
+  if (options.open) openBrowser(web.signInUrl());
+  const onEnter = () => io.stdout.write(`ReLU Lab web mode: ${web.signInUrl()}\n`);
+  if (interactive) {
+    io.stdin!.on('data', onEnter);
+    io.stdin!.resume();
+  }
 
   const forceQuit = () => process.exit(130);
   await new Promise<void>((resolve) => {
@@ -87,6 +126,10 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
     else options.signal?.addEventListener('abort', stop);
   });
 
+  if (interactive) {
+    io.stdin!.off('data', onEnter);
+    io.stdin!.pause();
+  }
   io.stderr.write('stopping: cancelling training runs and closing the database…\n');
   await server.close();
   await service.close();

@@ -95,8 +95,16 @@ export function exportArtifacts(
   }
 }
 
-/** Writes `model.json` + `weights.bin` (TF.js layers format) and `probe.json` into `dir`. */
-export function writeModelFiles(artifacts: RunArtifacts, dir: string, meta: Record<string, unknown> = {}): string[] {
+/**
+ * Writes `model.json` + `weights.bin` (TF.js layers format) and `probe.json` into `dir`, each with
+ * `write` (default: a plain write; the CLI passes its atomic one).
+ */
+export function writeModelFiles(
+  artifacts: RunArtifacts,
+  dir: string,
+  meta: Record<string, unknown> = {},
+  write: (file: string, data: string | Uint8Array) => void = (file, data) => fs.writeFileSync(file, data),
+): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const modelJson = {
     format: 'layers-model',
@@ -107,11 +115,11 @@ export function writeModelFiles(artifacts: RunArtifacts, dir: string, meta: Reco
     userDefinedMetadata: meta,
   };
   const files = [path.join(dir, 'model.json'), path.join(dir, 'weights.bin'), path.join(dir, 'probe.json')];
-  fs.writeFileSync(files[0], JSON.stringify(modelJson));
-  fs.writeFileSync(files[1], artifacts.weightData);
+  write(files[0], JSON.stringify(modelJson));
+  write(files[1], artifacts.weightData);
   const n = artifacts.probeIndices.length;
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(artifacts.probeInputs.subarray(i * artifacts.inputSize, (i + 1) * artifacts.inputSize)));
-  fs.writeFileSync(files[2], JSON.stringify({ inputSize: artifacts.inputSize, trainingIndices: artifacts.probeIndices, inputs: rows, ...meta }));
+  write(files[2], JSON.stringify({ inputSize: artifacts.inputSize, trainingIndices: artifacts.probeIndices, inputs: rows, ...meta }));
   return files;
 }

@@ -2,7 +2,8 @@
  * Figure SVG (shared/figure) to PNG and PDF, in Node (CLI and the Electron main process).
  *
  * - PNG: resvg (Rust, prebuilt binaries from npm) at exactly inches × dpi pixels, on white, with the
- *   system fonts (Liberation / DejaVu on Linux, Arial / Times New Roman on macOS and Windows).
+ *   system fonts (Liberation / DejaVu on Linux, Arial / Times New Roman on macOS and Windows); the
+ *   DPI is recorded in a pHYs chunk, so LaTeX and Word place it at its size in inches.
  * - PDF: PDFKit + SVG-to-PDFKit (pure JS): a vector page the size of the figure, paths as PDF path
  *   operators and text as real text in embedded (subset) TrueType fonts, so it stays sharp and
  *   searchable. Without any TrueType font installed it falls back to the PDF base-14 fonts.
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import PDFDocument from 'pdfkit';
 import { pixelSizeAt, svgPhysicalSize, PT_PER_IN } from '../../shared/figure/layout.js';
@@ -169,6 +171,41 @@ function withRootSize(svg: string, width: string, height: string, extra = ''): s
   });
 }
 
+const PNG_SIGNATURE_BYTES = 8;
+const METRES_PER_INCH = 0.0254;
+
+/**
+ * The PNG with its resolution recorded: one `pHYs` chunk (pixels per metre on both axes, unit
+ * metre) right after IHDR, replacing any earlier one. LaTeX, Word and image viewers size the
+ * image from it (1050 px at 300 dpi = 3.5 in); without it they assume 72 or 96 dpi.
+ */
+export function withPngDpi(png: Buffer, dpi: number): Buffer {
+  if (!(Number.isFinite(dpi) && dpi > 0)) throw new RangeError(`withPngDpi: dpi must be > 0, got ${dpi}`);
+  if (png.toString('latin1', 12, 16) !== 'IHDR') throw new Error('withPngDpi: not a PNG (IHDR is not the first chunk)');
+  const perMetre = Math.round(dpi / METRES_PER_INCH);
+  const body = Buffer.alloc(4 + 9);
+  body.write('pHYs', 0, 'latin1');
+  body.writeUInt32BE(perMetre, 4);
+  body.writeUInt32BE(perMetre, 8);
+  body[12] = 1; // unit: metre
+  const chunk = Buffer.alloc(4 + body.length + 4);
+  chunk.writeUInt32BE(9, 0);
+  body.copy(chunk, 4);
+  chunk.writeUInt32BE(zlib.crc32(body), 4 + body.length);
+
+  const parts: Buffer[] = [png.subarray(0, PNG_SIGNATURE_BYTES)];
+  for (let off = PNG_SIGNATURE_BYTES; off < png.length; ) {
+    const length = png.readUInt32BE(off);
+    const type = png.toString('latin1', off + 4, off + 8);
+    const end = off + 12 + length;
+    if (end > png.length) throw new Error(`withPngDpi: truncated ${type} chunk`);
+    if (type !== 'pHYs') parts.push(png.subarray(off, end));
+    if (type === 'IHDR') parts.push(chunk);
+    off = end;
+  }
+  return Buffer.concat(parts);
+}
+
 /**
  * Rasterise a figure SVG at `dpi`. The size comes from the root's physical width/height
  * (`3.5in`, `800` px = 800/96 in); 3.5 in at 300 dpi is exactly 1050 pixels wide.
@@ -200,7 +237,7 @@ export function svgToPng(svg: string, options: PngOptions): Buffer {
   if (image.width !== px.width || image.height !== px.height) {
     throw new Error(`svgToPng: rendered ${image.width}×${image.height}, expected ${px.width}×${px.height}`);
   }
-  return image.asPng();
+  return withPngDpi(image.asPng(), options.dpi);
 }
 
 // ---------------------------------------------------------------------------------------------

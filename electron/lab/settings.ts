@@ -2,7 +2,8 @@
  * The app's settings (database file, default backend, workers, theme), persisted as JSON in the
  * app-data folder next to the default database. Values come, strongest first, from: explicit
  * overrides for this session (e.g. `relu-lab serve --db`), `$RELU_LAB_DB`, the settings file, the
- * defaults. Only what the user changes through `update` is written to the file.
+ * defaults. Only what the user changes through `update` is written to the file; other keys in it
+ * (`webToken`, keys of a newer version) are kept as they are.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,6 +52,8 @@ export interface SettingsFileOptions {
 export class SettingsFile {
   readonly file: string;
   private persisted: Partial<Settings>;
+  /** Keys of the file that are not settings of this API, written back untouched. */
+  private readonly others: Record<string, unknown>;
   private overrides: Partial<Settings>;
   private readonly defaults: Settings;
   /** Why the file could not be read (it is then ignored, and rewritten on the next change). */
@@ -62,9 +65,18 @@ export class SettingsFile {
     this.defaults = defaultSettings(env);
     const envDb = env[DATABASE_ENV_VAR];
     this.overrides = { ...(envDb ? { databaseFile: path.resolve(envDb) } : {}), ...dropUndefined(options.overrides ?? {}) };
-    const { values, problem } = readSettingsFile(this.file);
+    const { values, others, problem } = readSettingsFile(this.file);
     this.persisted = values;
+    this.others = others;
     this.loadProblem = problem;
+  }
+
+  /**
+   * `webToken` of the file: the token `relu-lab serve` uses when none is given, so that bookmarks
+   * survive a restart. Raw, as written; the server checks it.
+   */
+  get webToken(): unknown {
+    return this.others.webToken;
   }
 
   get(): Settings {
@@ -77,7 +89,7 @@ export class SettingsFile {
     const clean = dropUndefined(patch);
     const next = { ...this.persisted, ...clean };
     if (clean.databaseFile !== undefined) next.databaseFile = path.resolve(clean.databaseFile);
-    writeJsonAtomic(this.file, next);
+    writeJsonAtomic(this.file, { ...this.others, ...next });
     this.persisted = next;
     // What the user just chose wins over this session's flags.
     for (const key of Object.keys(clean) as (keyof Settings)[]) delete this.overrides[key];
@@ -89,23 +101,24 @@ function dropUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function readSettingsFile(file: string): { values: Partial<Settings>; problem: string | null } {
+function readSettingsFile(file: string): { values: Partial<Settings>; others: Record<string, unknown>; problem: string | null } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { values: {}, problem: null };
-    return { values: {}, problem: `cannot read ${file}: ${(err as Error).message}` };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { values: {}, others: {}, problem: null };
+    return { values: {}, others: {}, problem: `cannot read ${file}: ${(err as Error).message}` };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { values: {}, problem: `${file} is not valid JSON (${(err as Error).message}); using the defaults` };
+    return { values: {}, others: {}, problem: `${file} is not valid JSON (${(err as Error).message}); using the defaults` };
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { values: {}, problem: `${file} does not hold a JSON object; using the defaults` };
+    return { values: {}, others: {}, problem: `${file} does not hold a JSON object; using the defaults` };
   }
+  const others = Object.fromEntries(Object.entries(raw).filter(([key]) => !(key in FIELD_SCHEMAS)));
   const values: Record<string, unknown> = {};
   const skipped: string[] = [];
   for (const [key, schema] of Object.entries(FIELD_SCHEMAS)) {
@@ -116,6 +129,7 @@ function readSettingsFile(file: string): { values: Partial<Settings>; problem: s
   }
   return {
     values: values as Partial<Settings>,
+    others,
     problem: skipped.length ? `${file}: ignored invalid values for ${skipped.join(', ')}` : null,
   };
 }

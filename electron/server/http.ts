@@ -7,10 +7,17 @@
  *  - `POST /api/call/<operation>` with body `encodeJson({ args: [...] })` (an empty body means no
  *    arguments) → 200 with `encodeJson(ApiResult)`, whatever the operation's outcome.
  *  - `GET /api/events`: Server-Sent Events, one `data: <encodeJson(LabEvent)>` per event and a
- *    `: ping` comment every 15 s.
- *  - Every `/api/*` request needs the token, as `Authorization: Bearer <token>` or `?token=<token>`
- *    (else 401, code `unauthorized`). Errors of the carrier itself are ApiResult bodies too:
- *    400 malformed body, 404 unknown operation or path, 405 wrong method, 413 body over the limit.
+ *    `: ping` comment every 15 s. At most `maxEventStreams` at once (else 503, code `conflict`).
+ *  - `POST /api/session` with `{"code": "<one-time code>"}` (no token needed): exchanges a sign-in
+ *    code from `signInUrl()` for `{ token, persistent }`. Codes are single-use and expire after
+ *    `signInCodeLifetimeMs`, so the address handed to a browser (whose command line other users
+ *    can read) never carries the token. `GET /api/session` with the token answers `{ persistent }`
+ *    (whether the token outlives this server: a fixed token kept across restarts).
+ *  - Every other `/api/*` request needs the token, as `Authorization: Bearer <token>` (scheme in any
+ *    case) or `?token=<token>` (else 401, code `unauthorized`: "a token is required" or "wrong token").
+ *    Errors of the carrier itself are ApiResult bodies too: 400 malformed body, 404 unknown operation
+ *    or path, 405 wrong method, 413 body over the limit.
+ *  - At most `maxConnections` connections at once; slow or idle ones are timed out.
  *  - Every request must name the server as `Host: 127.0.0.1:<port>` or `localhost:<port>` (else 403,
  *    against DNS rebinding); a cross-site `Origin` on `/api/*` is refused (403) as well.
  *  - Every response carries a strict Content-Security-Policy, nosniff and no-referrer.
@@ -40,6 +47,14 @@ export interface WebServerOptions {
   staticDir?: string;
   /** Default: 32 random bytes, hex. */
   token?: string;
+  /** The token is fixed (given by the user), so clients may keep it across restarts. Default false. */
+  persistentToken?: boolean;
+  /** How long a sign-in code stays valid (default 2 minutes). */
+  signInCodeLifetimeMs?: number;
+  /** Event streams open at once (default 16); more are refused with 503. */
+  maxEventStreams?: number;
+  /** Connections open at once (default 64); more are closed by the server. */
+  maxConnections?: number;
   /** Largest request body accepted (default 50 MB). */
   maxBodyBytes?: number;
   /** Interval of the `: ping` comments on event streams (default 15 s). */
@@ -47,8 +62,11 @@ export interface WebServerOptions {
 }
 
 export interface WebServer {
-  /** The address to open, token included: `http://127.0.0.1:PORT/?token=TOKEN`. */
-  url: string;
+  /**
+   * A fresh address to open in a browser: `http://127.0.0.1:PORT/?code=CODE`, with a single-use code
+   * the page exchanges for the token (see `POST /api/session`).
+   */
+  signInUrl(): string;
   /** `http://127.0.0.1:PORT` */
   origin: string;
   token: string;
@@ -72,6 +90,13 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const DEFAULT_MAX_BODY = 50 * 1024 * 1024;
 const DEFAULT_PING_MS = 15_000;
+const DEFAULT_CODE_LIFETIME_MS = 2 * 60_000;
+const DEFAULT_MAX_EVENT_STREAMS = 16;
+const DEFAULT_MAX_CONNECTIONS = 64;
+/** Sign-in codes kept at once; the oldest go first (nobody needs more than a few). */
+const MAX_PENDING_CODES = 32;
+/** A client has this long to send its request headers (a connection is a bounded resource). */
+const HEADERS_TIMEOUT_MS = 15_000;
 /** An event stream whose client reads slower than this backlog is dropped (the client reconnects). */
 const MAX_STREAM_BACKLOG = 16 * 1024 * 1024;
 
@@ -92,14 +117,67 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+/** A token a user chooses (`--token`, `webToken`): URL-safe, long enough not to be guessed. */
+const TOKEN_RULE = /^[A-Za-z0-9._~-]{16,256}$/;
+
+/** Why `token` cannot be a server token (the rule, what was given), or null when it can. */
+export function tokenProblem(token: unknown): string | null {
+  if (typeof token !== 'string') return `must be text, got ${token === null ? 'null' : typeof token}`;
+  if (TOKEN_RULE.test(token)) return null;
+  const length = [...token].length;
+  if (length < 16 || length > 256) return `must be 16 to 256 characters long, got ${length}`;
+  return 'must use only the characters A-Z a-z 0-9 . _ ~ - (it travels in URLs and headers)';
+}
+
+/** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 9110). */
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^\s*bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m ? m[1] : null;
+}
+
+/** Single-use sign-in codes with an expiry. */
+class SignInCodes {
+  private readonly pending = new Map<string, number>();
+  constructor(private readonly lifetimeMs: number) {}
+
+  issue(now = Date.now()): string {
+    this.prune(now);
+    while (this.pending.size >= MAX_PENDING_CODES) this.pending.delete(this.pending.keys().next().value as string);
+    const code = crypto.randomBytes(16).toString('hex');
+    this.pending.set(code, now + this.lifetimeMs);
+    return code;
+  }
+
+  /** True once per issued code, within its lifetime. */
+  redeem(code: string, now = Date.now()): boolean {
+    this.prune(now);
+    for (const [known] of this.pending) {
+      if (sameToken(code, known)) {
+        this.pending.delete(known);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private prune(now: number): void {
+    for (const [code, expires] of this.pending) if (expires <= now) this.pending.delete(code);
+  }
+}
+
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error(`the web server binds 127.0.0.1 only, not ${String(host)}`);
   const service = options.service;
   const token = options.token ?? crypto.randomBytes(32).toString('hex');
+  const badToken = tokenProblem(token);
+  if (badToken !== null) throw new Error(`the server token ${badToken}`);
   const staticDir = path.resolve(appRoot(), options.staticDir ?? 'dist/renderer');
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const pingMs = options.pingIntervalMs ?? DEFAULT_PING_MS;
+  const maxStreams = options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS;
+  const codes = new SignInCodes(options.signInCodeLifetimeMs ?? DEFAULT_CODE_LIFETIME_MS);
+  const persistent = options.persistentToken ?? false;
   const streams = new Set<http.ServerResponse>();
   let port = 0;
   let allowedHosts = new Set<string>();
@@ -180,6 +258,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const handleEvents = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (req.method !== 'GET') throw new HttpProblem(405, 'invalid_argument', 'events: use GET', { Allow: 'GET' });
+    if (streams.size >= maxStreams) {
+      throw new HttpProblem(503, 'conflict', `too many live connections: ${maxStreams} event streams are open; close other ReLU Lab tabs`, { 'Retry-After': '10' });
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -217,8 +298,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
       throw new HttpProblem(403, 'unauthorized', `requests from ${origin} are not allowed`);
     }
-    const auth = req.headers.authorization;
-    const given = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : url.searchParams.get('token');
+    if (url.pathname === '/api/session' && req.method === 'POST') return handleSignIn(req, res);
+    const given = bearerToken(req.headers.authorization) ?? url.searchParams.get('token');
     if (!given || !sameToken(given, token)) {
       throw new HttpProblem(401, 'unauthorized', given ? 'wrong token' : 'a token is required (Authorization: Bearer <token> or ?token=<token>)', {
         'WWW-Authenticate': 'Bearer realm="ReLU Lab"',
@@ -236,7 +317,27 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return handleCall(req, res, operation);
     }
     if (url.pathname === '/api/events') return handleEvents(req, res);
+    if (url.pathname === '/api/session') {
+      if (req.method !== 'GET') throw new HttpProblem(405, 'invalid_argument', 'session: use GET (or POST a sign-in code)', { Allow: 'GET, POST' });
+      return sendApi(res, 200, { ok: true, value: { persistent } });
+    }
     throw new HttpProblem(404, 'invalid_argument', `no API at ${url.pathname}`);
+  };
+
+  /** `POST /api/session {"code"}`: a sign-in code for the token, once. */
+  const handleSignIn = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const body = await readBody(req);
+    let code: unknown;
+    try {
+      code = (JSON.parse(body.toString('utf8')) as { code?: unknown } | null)?.code;
+    } catch {
+      code = undefined;
+    }
+    if (typeof code !== 'string' || code === '') throw new HttpProblem(400, 'invalid_argument', 'session: the body must be {"code": "<sign-in code>"}');
+    if (!codes.redeem(code)) {
+      throw new HttpProblem(401, 'unauthorized', 'this sign-in link was already used or has expired; open a new one from relu-lab serve');
+    }
+    sendApi(res, 200, { ok: true, value: { token, persistent } });
   };
 
   const handleStatic = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
@@ -293,7 +394,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   };
 
-  const server = http.createServer((req, res) => void onRequest(req, res));
+  const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 5 * 60_000 }, (req, res) => void onRequest(req, res));
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
@@ -313,7 +415,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   let closing: Promise<void> | null = null;
   return {
-    url: `${origin}/?token=${token}`,
+    signInUrl: () => `${origin}/?code=${codes.issue()}`,
     origin,
     token,
     port,

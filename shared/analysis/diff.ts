@@ -80,23 +80,28 @@ export interface EpochValue {
 
 /** Summary of one metric of one run. */
 export interface MetricSummary {
-  /** Value at the last measured epoch (NaN if the run diverged there); null without measurements. */
+  /** Value at the final epoch (the last measured one, or the one asked for); null when not measured there. */
   final: number | null;
-  /** Smallest and largest finite value; null when none is finite. */
+  /** Smallest and largest finite value up to the final epoch; null when none is finite. */
   min: number | null;
   max: number | null;
-  /** Value at the requested epoch (the last epoch when none was requested); null if not measured there. */
+  /** Value at the requested epoch (the final epoch when none was requested); null if not measured there. */
   atEpoch: number | null;
 }
 
-/** Final, min, max and value-at-epoch of one run's metric, for the summary table and bar charts. */
-export function summaryMetrics(epochs: readonly EpochValue[], atEpoch: number | null): MetricSummary {
+/**
+ * Final, min, max and value-at-epoch of one run's metric. `finalEpoch` (default: the run's last
+ * measured epoch) is where "final" is read and where min and max stop, so a group's runs can all be
+ * summarized at one epoch.
+ */
+export function summaryMetrics(epochs: readonly EpochValue[], atEpoch: number | null, finalEpoch?: number): MetricSummary {
   const measured = epochs.filter((e): e is { epoch: number; value: number } => e.value !== null).sort((a, b) => a.epoch - b.epoch);
-  const final = measured.length > 0 ? measured[measured.length - 1].value : null;
+  const upTo = finalEpoch ?? (measured.length > 0 ? measured[measured.length - 1].epoch : -Infinity);
+  const final = measured.find((e) => e.epoch === upTo)?.value ?? null;
   let min: number | null = null;
   let max: number | null = null;
   for (const e of measured) {
-    if (!Number.isFinite(e.value)) continue;
+    if (e.epoch > upTo || !Number.isFinite(e.value)) continue;
     if (min === null || e.value < min) min = e.value;
     if (max === null || e.value > max) max = e.value;
   }
@@ -106,21 +111,41 @@ export function summaryMetrics(epochs: readonly EpochValue[], atEpoch: number | 
 
 /** A group's summary of one metric: each statistic as mean and band over the group's runs. */
 export interface GroupMetricSummary {
+  /** The epoch "final" means for this group: the last epoch all its runs reached (null: no run measured). */
+  finalEpoch: number | null;
   final: BandValue;
   min: BandValue;
   max: BandValue;
   atEpoch: BandValue;
 }
 
-/** Summarizes each run (see `summaryMetrics`), then each statistic over the runs (missing and NaN values left out; `n` counts the rest). */
-export function summarizeGroup(runs: readonly (readonly EpochValue[])[], atEpoch: number | null, kind: BandKind): GroupMetricSummary {
-  const summaries = runs.map((r) => summaryMetrics(r, atEpoch));
+/** The last epoch every run reached: the smallest of the runs' last measured epochs (runs without any measurement are not counted). */
+export function commonFinalEpoch(runs: readonly (readonly { epoch: number }[])[]): number | null {
+  let common: number | null = null;
+  for (const run of runs) {
+    if (run.length === 0) continue;
+    const last = run.reduce((m, e) => Math.max(m, e.epoch), -Infinity);
+    common = common === null ? last : Math.min(common, last);
+  }
+  return common;
+}
+
+/**
+ * Summarizes a group's runs at ONE epoch for all of them: "final" is the value at `finalEpoch` (default:
+ * the last epoch all runs measured, `commonFinalEpoch`), min and max look at epochs up to it, never a
+ * mix of each run's own last epoch. Then each statistic over the runs (missing and NaN values left
+ * out; `n` counts the rest).
+ */
+export function summarizeGroup(runs: readonly (readonly EpochValue[])[], atEpoch: number | null, kind: BandKind, finalEpoch?: number | null): GroupMetricSummary {
+  const measured = runs.map((r) => r.filter((e) => e.value !== null));
+  const common = finalEpoch === undefined ? commonFinalEpoch(measured) : finalEpoch;
+  const summaries = runs.map((r) => (common === null ? { final: null, min: null, max: null, atEpoch: summaryMetrics(r, atEpoch).atEpoch } : summaryMetrics(r, atEpoch, common)));
   const over = (pick: (s: MetricSummary) => number | null): BandValue =>
     band(
       summaries.map(pick).filter((v): v is number => v !== null),
       kind,
     );
-  return { final: over((s) => s.final), min: over((s) => s.min), max: over((s) => s.max), atEpoch: over((s) => s.atEpoch) };
+  return { finalEpoch: common, final: over((s) => s.final), min: over((s) => s.min), max: over((s) => s.max), atEpoch: over((s) => s.atEpoch) };
 }
 
 // ---------- Sortable rows ----------

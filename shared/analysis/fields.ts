@@ -13,6 +13,17 @@ export interface RunLike {
   sweep: Readonly<Record<string, unknown>>;
   /** The resolved run config (`RunConfig`). */
   config: object;
+  /**
+   * Where the run's values stand in its experiment's declared order (see `declaredPositions`): field →
+   * position. Groups are listed, and keep their colour, by it; absent: no declared order is known.
+   */
+  declared?: Readonly<Record<string, DeclaredPosition>>;
+}
+
+/** A value's place in a declared list: the `index`-th of `of` values (e.g. the 3rd of 6 variants). */
+export interface DeclaredPosition {
+  index: number;
+  of: number;
 }
 
 /**

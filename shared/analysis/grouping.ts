@@ -2,7 +2,8 @@
  * Grouping of compared runs: runs that differ only by seed form one group, drawn as a mean with a
  * band. Pure TypeScript (no Node, no DOM).
  */
-import { VARIANT_KEY } from '../config.js';
+import { getAtPath, parseExperimentConfig, VARIANT_KEY } from '../config.js';
+import { assignSlots, GROUP_COLORS, stableHash } from '../figure/palette.js';
 import {
   canonicalValue,
   compareFieldValues,
@@ -10,6 +11,7 @@ import {
   fieldValue,
   formatFieldValue,
   shortFieldName,
+  type DeclaredPosition,
   type RunLike,
 } from './fields.js';
 
@@ -25,6 +27,13 @@ export interface RunGroup<R extends RunLike = RunLike> {
   runIds: number[];
   /** Member runs, in the same order. */
   runs: R[];
+  /**
+   * The group's style slot (colour and dash, see shared/figure/palette.ts): from its declared position
+   * when its runs know one, else from a stable hash of its identity; never shared with another group.
+   */
+  slot: number;
+  /** Whether the slot and the order come from the experiment's declared order (else: hash and values). */
+  declaredOrder: boolean;
 }
 
 /** Key of the single group formed when no field tells the runs apart. */
@@ -70,15 +79,44 @@ function labelNames(fields: readonly string[]): Map<string, string> {
 }
 
 /**
+ * The fields that tell groups apart: the grouping fields, minus (when `variant` is one of them) those
+ * the variant determines, so a group is the same group whether or not the comparison also happens to
+ * differ in, say, the activation its variant sets.
+ */
+function identityFields(runs: readonly RunLike[], fields: readonly string[]): string[] {
+  if (!fields.includes(VARIANT_KEY)) return [...fields];
+  return fields.filter((f) => f === VARIANT_KEY || !determinedByVariant(runs, f));
+}
+
+/** The declared position of a group in one field, when all its runs agree on one. */
+function groupPosition(runs: readonly RunLike[], field: string): DeclaredPosition | null {
+  let found: DeclaredPosition | null = null;
+  for (const run of runs) {
+    const p = run.declared?.[field];
+    if (p === undefined) return null;
+    if (found === null) found = p;
+    else if (found.index !== p.index || found.of !== p.of) return null;
+  }
+  return found;
+}
+
+/**
  * Groups runs by the values of `groupBy` (sweep keys such as `variant`, or dotted config paths); with
  * an empty `groupBy`, by every field that differs between the runs except seed, name and description, so
- * runs identical but for their seed form one group. Groups are ordered by their values, field by field
- * (numbers numerically), so a group keeps its position and colour.
+ * runs identical but for their seed form one group.
+ *
+ * Order and style follow the group, not its neighbours: groups are listed in the experiment's declared
+ * order (variants and sweep values as written, see `declaredPositions`), fields without a declared
+ * order by value (numbers numerically); each group's style slot is its declared position (the cartesian
+ * position when several fields group), else a stable hash of its identity, so a group keeps its colour
+ * and dash in every comparison that holds it (unless two groups would collide: then the later one moves
+ * to the next free colour).
  */
 export function groupRuns<R extends RunLike>(runs: readonly R[], groupBy: readonly string[]): RunGroup<R>[] {
   const fields = groupingFields(runs, groupBy);
   const shown = labelFields(runs, fields, groupBy.length === 0);
   const names = labelNames(shown);
+  const identity = identityFields(runs, fields);
   const byKey = new Map<string, RunGroup<R>>();
   for (const run of runs) {
     const key = groupKeyOf(run, fields);
@@ -90,23 +128,91 @@ export function groupRuns<R extends RunLike>(runs: readonly R[], groupBy: readon
         fields.length === 0
           ? ALL_RUNS_LABEL
           : shown.map((f) => (f === VARIANT_KEY ? formatFieldValue(values[f]) : `${names.get(f)}=${formatFieldValue(values[f])}`)).join(', ');
-      group = { key, label, values, runIds: [], runs: [] };
+      group = { key, label, values, runIds: [], runs: [], slot: 0, declaredOrder: false };
       byKey.set(key, group);
     }
     group.runs.push(run);
   }
-  const groups = [...byKey.values()];
-  for (const g of groups) {
+  const groups = [...byKey.values()].map((g) => {
     g.runs.sort((a, b) => a.seed - b.seed || a.id - b.id);
     g.runIds = g.runs.map((r) => r.id);
-  }
-  return groups.sort((a, b) => {
-    for (const f of fields) {
-      const c = compareFieldValues(a.values[f], b.values[f]);
+    const positions = identity.map((f) => groupPosition(g.runs, f));
+    return { group: g, positions, identityKey: groupKeyOf(g.runs[0], identity) };
+  });
+  const byField = (a: (typeof groups)[number], b: (typeof groups)[number]): number => {
+    for (let i = 0; i < identity.length; i++) {
+      const pa = a.positions[i];
+      const pb = b.positions[i];
+      if (pa !== null && pb !== null && pa.index !== pb.index) return pa.index - pb.index;
+      if ((pa === null) !== (pb === null)) return pa === null ? 1 : -1;
+      const c = compareFieldValues(a.group.values[identity[i]], b.group.values[identity[i]]);
       if (c !== 0) return c;
     }
-    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    return a.group.key < b.group.key ? -1 : a.group.key > b.group.key ? 1 : 0;
+  };
+  groups.sort(byField);
+
+  // Slots: declared groups first (in declared order), then the others by identity, each from its preferred slot.
+  const declared = groups.filter((g) => g.positions.every((p) => p !== null));
+  const hashed = groups.filter((g) => !g.positions.every((p) => p !== null)).sort((a, b) => (a.identityKey < b.identityKey ? -1 : a.identityKey > b.identityKey ? 1 : 0));
+  const preferred = [
+    ...declared.map((g) => g.positions.reduce((acc, p) => acc * (p as DeclaredPosition).of + (p as DeclaredPosition).index, 0)),
+    ...hashed.map((g) => stableHash(g.identityKey) % GROUP_COLORS.length),
+  ];
+  const slots = assignSlots(preferred);
+  [...declared, ...hashed].forEach((g, i) => {
+    g.group.slot = slots[i];
+    g.group.declaredOrder = i < declared.length;
   });
+  return groups.map((g) => g.group);
+}
+
+// ---------- Declared order ----------
+
+/** The distinct values of a list, first occurrence kept (canonical equality). */
+function distinct(values: readonly unknown[]): unknown[] {
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const v of values) {
+    const c = canonicalValue(v);
+    if (!seen.has(c)) {
+      seen.add(c);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+/**
+ * The orders an experiment declares, field → values in the order written: `variant` → the variants'
+ * names; each sweep path → its list; each path a variant sets → the values the variants give it, in
+ * variant order (the base value for variants that leave it alone). An invalid config declares nothing.
+ */
+export function declaredValues(experimentConfig: unknown): Record<string, unknown[]> {
+  const parsed = parseExperimentConfig(experimentConfig);
+  if (!parsed.ok) return {};
+  const { config } = parsed;
+  const out: Record<string, unknown[]> = {};
+  const variants = config.variants ?? [];
+  if (variants.length > 0) out[VARIANT_KEY] = variants.map((v) => v.name);
+  for (const [path, values] of Object.entries(config.sweep)) out[path] = distinct(values);
+  const setPaths = new Set(variants.flatMap((v) => Object.keys(v.set)));
+  for (const path of setPaths) {
+    if (path in out) continue;
+    out[path] = distinct(variants.map((v) => (Object.prototype.hasOwnProperty.call(v.set, path) ? v.set[path] : getAtPath(config, path))));
+  }
+  return out;
+}
+
+/** A run's position in each declared order (`declaredValues` of its experiment) its value appears in. */
+export function declaredPositions(run: Pick<RunLike, 'seed' | 'sweep' | 'config'>, declared: Readonly<Record<string, readonly unknown[]>>): Record<string, DeclaredPosition> {
+  const out: Record<string, DeclaredPosition> = {};
+  for (const [field, values] of Object.entries(declared)) {
+    const value = canonicalValue(fieldValue(run, field));
+    const index = values.findIndex((v) => canonicalValue(v) === value);
+    if (index >= 0) out[field] = { index, of: values.length };
+  }
+  return out;
 }
 
 /** The name a group is shown under: the user's name for it (`ComparisonSpec.groupNames`), else its label. */

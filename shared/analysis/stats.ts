@@ -39,32 +39,27 @@ export function mean(values: ArrayLike<number>): number {
   return n === 0 ? NaN : sum / n;
 }
 
-/** Sample standard deviation (n − 1 denominator) of the finite values: 0 for one value, NaN for none. */
+/** Sample standard deviation (n − 1 denominator) of the finite values: NaN for fewer than two (no spread can be estimated from one run). */
 export function sampleStd(values: ArrayLike<number>): number {
   const xs = finiteValues(values);
-  if (xs.length === 0) return NaN;
-  if (xs.length === 1) return 0;
+  if (xs.length < 2) return NaN;
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   let ss = 0;
   for (const x of xs) ss += (x - m) * (x - m);
   return Math.sqrt(ss / (xs.length - 1));
 }
 
-/** Standard error of the mean, std / √n, of the finite values (0 for one value, NaN for none). */
+/** Standard error of the mean, std / √n, of the finite values (NaN for fewer than two). */
 export function standardError(values: ArrayLike<number>): number {
   const n = finiteValues(values).length;
-  if (n === 0) return NaN;
+  if (n < 2) return NaN;
   return sampleStd(values) / Math.sqrt(n);
 }
 
-/**
- * Half-width of the two-sided 95% Student-t confidence interval of the mean, t(0.975, n−1) · SE.
- * 0 for a single value (no interval can be estimated; the band collapses onto the mean), NaN for none.
- */
+/** Half-width of the two-sided 95% Student-t confidence interval of the mean, t(0.975, n−1) · SE (NaN for fewer than two values). */
 export function ci95HalfWidth(values: ArrayLike<number>): number {
   const n = finiteValues(values).length;
-  if (n === 0) return NaN;
-  if (n === 1) return 0;
+  if (n < 2) return NaN;
   return tCritical95(n - 1) * standardError(values);
 }
 
@@ -82,17 +77,27 @@ export function bandHalfWidth(values: ArrayLike<number>, kind: BandKind): number
   }
 }
 
+/** A band needs at least this many runs: one run has no spread, and a zero-width band would claim agreement. */
+export const MIN_BAND_RUNS = 2;
+
 /**
- * The mean of the finite values and the band around it (mean ± std, ± SE or ± CI95 half-width; lo = hi
- * = mean for 'none' or a single value; all NaN when no value is finite).
+ * The mean of the finite values and the band around it (mean ± std, ± SE or ± CI95 half-width). Where
+ * there is no band (kind 'none', or fewer than `MIN_BAND_RUNS` finite values) lo and hi are NaN, so
+ * nothing is drawn; all NaN when no value is finite.
  */
 export function band(values: ArrayLike<number>, kind: BandKind): BandValue {
   const xs = finiteValues(values);
   const n = xs.length;
   if (n === 0) return { mean: NaN, lo: NaN, hi: NaN, n: 0 };
   const m = mean(xs);
+  if (kind === 'none' || n < MIN_BAND_RUNS) return { mean: m, lo: NaN, hi: NaN, n };
   const h = bandHalfWidth(xs, kind);
   return { mean: m, lo: m - h, hi: m + h, n };
+}
+
+/** Whether a band value has a band to draw (finite limits). */
+export function hasBand(value: Pick<BandValue, 'lo' | 'hi'>): boolean {
+  return Number.isFinite(value.lo) && Number.isFinite(value.hi);
 }
 
 // ---------- Student t and normal distributions ----------

@@ -3,10 +3,10 @@
  * points (the viewBox is the figure size × 72), so font sizes are true typographic points and the
  * document maps 1:1 onto a PDF page. Text stays text (<text>, searchable and editable).
  */
-import { GROUP_COLORS, GROUP_DASHES } from '../compare.js';
 import { colorScale, lightness, parseHexColor } from './colormap.js';
 import { figureSize, panelGrid, presetOf } from './layout.js';
-import { measureText, resolveFontFamily, wrapText } from './text.js';
+import { GROUP_COLORS, GROUP_DASHES } from './palette.js';
+import { fallbackWidthFactor, measureText, resolveFontFamily, wrapText } from './text.js';
 import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick, type TickLabel } from './ticks.js';
 import type { AxisScale, BarsPanel, FigurePanel, FigureSpec, HeatmapPanel, LegendPosition, LinesPanel, MaybeNumber, RidgesPanel } from './types.js';
 import { el, escapeXml, num, pathData } from './xml.js';
@@ -691,8 +691,9 @@ interface PanelLayout {
   colorbarX: number;
 }
 
+/** Width a legend entry takes: planned for the widest family of the stack, so neighbours never overlap. */
 function legendItemWidth(e: LegendEntry, ctx: Ctx, size: number): number {
-  return swatchWidth(e, ctx) + ctx.fs * 0.4 + measureText(e.name, size, ctx.family);
+  return swatchWidth(e, ctx) + ctx.fs * 0.4 + measureText(e.name, size, ctx.family) * fallbackWidthFactor(ctx.family);
 }
 
 const PATCH_W = 1.1;
@@ -751,13 +752,37 @@ function panelNoteName(panel: FigurePanel, index: number, count: number): string
   return count > 1 ? `Panel ${index + 1}: ` : '';
 }
 
+/** The figure's base font size in points (the spec's, else the preset's). */
+function baseFontSize(spec: FigureSpec): number {
+  return finite(spec.fontSize) && spec.fontSize > 0 ? spec.fontSize : presetOf(spec).fontSize;
+}
+
+/** Notes wrapped to the figure's width (`widthPt`), in the note size (0.8 × the base font size). */
+function wrapNotes(notes: readonly string[], widthPt: number, fs: number, family: string): string[] {
+  return notes.flatMap((n) => wrapText(n, widthPt - 2 * fs * 0.6, fs * 0.8, family));
+}
+
+/** Height in points of `lines` note lines under the panels. */
+function notesHeight(lines: number, fs: number): number {
+  return lines > 0 ? lines * fs * 0.8 * 1.25 + fs * 0.3 : 0;
+}
+
+/**
+ * Height in points that `notes` take under the panels of `spec` (its own `notes` are not counted): what
+ * to add to a figure's height so the notes do not squeeze its plots.
+ */
+export function figureNotesHeight(spec: FigureSpec, notes: readonly string[]): number {
+  const fs = baseFontSize(spec);
+  return notesHeight(wrapNotes(notes, figureSize(spec).widthPt, fs, resolveFontFamily(spec.fontFamily)).length, fs);
+}
+
 /** Render a figure spec to a standalone SVG document (same spec → same bytes). */
 export function renderFigureSvg(spec: FigureSpec): string {
   const preset = presetOf(spec);
   const size = figureSize(spec);
   const W = size.widthPt;
   const H = size.heightPt;
-  const fs = finite(spec.fontSize) && spec.fontSize > 0 ? spec.fontSize : preset.fontSize;
+  const fs = baseFontSize(spec);
   const panels: FigurePanel[] = Array.isArray(spec.panels) ? spec.panels : [];
   const ctx: Ctx = {
     fs,
@@ -862,8 +887,8 @@ export function renderFigureSvg(spec: FigureSpec): string {
     }
   });
   for (const n of spec.notes ?? []) if (typeof n === 'string' && n.trim() !== '') notes.push(n);
-  const noteLines = notes.flatMap((n) => wrapText(n, W - 2 * pad, noteFs, ctx.family));
-  const notesH = noteLines.length > 0 ? noteLines.length * noteFs * 1.25 + fs * 0.3 : 0;
+  const noteLines = wrapNotes(notes, W, fs, ctx.family);
+  const notesH = notesHeight(noteLines.length, fs);
   const bottomLegendH = bottomLegendRows.length > 0 ? bottomLegendRows.length * legendRowH + fs * 0.3 : 0;
   const regionY = y;
   const regionH = Math.max(fs * 4, H - regionY - pad - notesH - bottomLegendH);

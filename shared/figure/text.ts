@@ -68,8 +68,20 @@ export function measureText(text: string, sizePt: number, family: string, bold =
   return (units / 1000) * sizePt * familyWidthFactor(family) * (bold ? 1.07 : 1);
 }
 
-/** Greedy word wrap to `maxWidth`; a single over-long word keeps its own line. */
+/**
+ * How much wider than its first family a font stack may draw: a viewer without Helvetica falls back to
+ * the next family (on Linux often DejaVu Sans, about a tenth wider). Wrapping plans for the widest, plus
+ * a small margin for italics, so wrapped text never runs off the figure.
+ */
+export function fallbackWidthFactor(family: string): number {
+  const first = familyWidthFactor(family);
+  const widest = Math.max(first, ...family.split(',').map((f) => familyWidthFactor(f.trim())));
+  return (widest / first) * 1.04;
+}
+
+/** Greedy word wrap to `maxWidth` (for the widest family of the stack); a single over-long word keeps its own line. */
 export function wrapText(text: string, maxWidth: number, sizePt: number, family: string, bold = false): string[] {
+  maxWidth /= fallbackWidthFactor(family);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     const words = paragraph.split(/\s+/).filter((w) => w !== '');

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Locator, Page } from 'playwright-core';
 import { type CreateExperimentResult, type Preset, type RunRow, type SavedComparison } from '../../shared/api.js';
 import { CHART_KINDS } from '../../shared/compare.js';
-import { buildComparison, chartData, chartToFigure } from '../../shared/charts.js';
+import { buildComparison, chartData, chartToFigure, type ComparedRun } from '../../shared/charts.js';
 import { figurePixelSize } from '../../shared/figure/index.js';
 import { FINAL_STATUSES } from '../../shared/metrics.js';
 import { LabStore } from '../../db/store.js';
@@ -32,6 +32,9 @@ import { HAVE_CHROMIUM, SHOTS, reportSkip, startWebApp, type WebApp } from './ha
 const VARIANTS = ['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init', 'Lower learning rate', 'Batch norm'];
 
 reportSkip('compare.test.ts');
+
+/** `expect.poll` with room for a busy machine: the page redraws nine charts after each change. */
+const poll: typeof expect.poll = (actual, options) => expect.poll(actual, { timeout: 20_000, ...(typeof options === 'object' ? options : {}) });
 
 // jsdom (a dev dependency) has no bundled types and this tsconfig has no DOM lib: type what we use.
 interface XNode {
@@ -80,14 +83,15 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
   let pageErrors: string[];
   let experimentId = 0;
   let runIds: number[] = [];
+  let divergingId = 0;
   const files: Record<string, string> = {};
 
   const api = <T>(operation: string, ...args: unknown[]) => app.api<T>(operation, ...args);
 
-  /** Closes the toasts, so they do not cover the charts in screenshots. */
+  /** Closes the toasts, so they do not cover the charts in screenshots (one may close itself meanwhile). */
   async function dismissToasts(): Promise<void> {
     const buttons = page.locator('.toasts button[aria-label="Dismiss"]');
-    while ((await buttons.count()) > 0) await buttons.first().click();
+    while ((await buttons.count()) > 0) await buttons.first().click({ timeout: 2000 }).catch(() => undefined);
   }
 
   async function shot(name: string): Promise<void> {
@@ -118,7 +122,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
 
   /** Waits until the headline chart has drawn a mean curve per group. */
   async function chartsDrawn(groups = 6): Promise<void> {
-    await expect.poll(() => chart('dead-fraction').locator('path.recharts-curve').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(groups);
+    await poll(() => chart('dead-fraction').locator('path.recharts-curve').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(groups);
   }
 
   beforeAll(async () => {
@@ -167,15 +171,16 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await page.getByRole('button', { name: 'Group by' }).click();
     await page.getByRole('checkbox', { name: 'variant', exact: true }).check();
     await page.keyboard.press('Escape');
-    await expect.poll(() => pageSpec().groupBy).toEqual(['variant']);
+    await poll(() => pageSpec().groupBy).toEqual(['variant']);
+    // Groups keep the experiment's declared order of variants, not an alphabetical one.
     const legend = chart('dead-fraction').locator('.chart-legend li');
-    await expect.poll(() => legend.allTextContents()).toEqual([...VARIANTS].sort());
+    await poll(() => legend.allTextContents()).toEqual(VARIANTS);
     await page.getByText('12 runs in 6 groups').waitFor();
   });
 
   it('switches the band, the log scale and the layer; the charts redraw', async () => {
     await page.getByRole('radio', { name: '± SE' }).click();
-    await expect.poll(() => chart('dead-fraction').locator('h3').textContent()).toBe('Dead fraction (mean ± SE)');
+    await poll(() => chart('dead-fraction').locator('h3').textContent()).toBe('Dead fraction (mean ± SE)');
     expect(pageSpec().band).toBe('se');
     expect(await chart('dead-fraction').locator('.recharts-area-area').count()).toBeGreaterThanOrEqual(6);
 
@@ -184,19 +189,19 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await chart('dead-fraction').getByText(/Log y axis: \d+ values? ≤ 0 left out/).waitFor();
     // Decade ticks only (10^k, written 0.01 / 0.1 / 1 or 10 with a superscript exponent).
     const yTicks = async () => (await chart('dead-fraction').locator('.recharts-yAxis-tick-labels text').allTextContents()).filter((t) => t !== '');
-    await expect.poll(async () => (await yTicks()).length).toBeGreaterThan(1);
+    await poll(async () => (await yTicks()).length).toBeGreaterThan(1);
     for (const t of await yTicks()) expect(t).toMatch(/^(0\.0*1|1|10+|10−\d+)$/);
     expect(pageSpec().logY).toBe(true);
     await chart('dead-fraction').screenshot({ path: path.join(SHOTS, 'compare-log-y.png') });
     await page.getByRole('checkbox', { name: 'Log y' }).uncheck();
-    await expect.poll(() => chart('dead-fraction').locator('.chart-axis-note').count()).toBe(0);
+    await poll(() => chart('dead-fraction').locator('.chart-axis-note').count()).toBe(0);
 
     // All layers: small multiples, one panel per hidden layer, each with its curves.
     await page.getByRole('combobox', { name: 'Layer' }).selectOption('all');
     const panels = chart('dead-fraction').locator('.compare-panel');
-    await expect.poll(() => panels.count()).toBe(4);
+    await poll(() => panels.count()).toBe(4);
     for (let i = 0; i < 4; i++) {
-      await expect.poll(() => panels.nth(i).locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(6);
+      await poll(() => panels.nth(i).locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(6);
       expect(await panels.nth(i).locator('.panel-title').textContent()).toBe(`layer ${i + 1}`);
     }
     const d = await panels.nth(3).locator('path.recharts-curve').first().getAttribute('d');
@@ -204,14 +209,14 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     expect(pageSpec().layer).toBe('all');
 
     // Every chart of the page draws something.
-    await expect.poll(() => chart('final-dead-bars').locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
-    await expect.poll(() => chart('dead-heatmap').locator('rect.heat-cell').count()).toBe(4 * 4);
-    await expect.poll(() => chart('loss').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
-    await expect.poll(() => chart('accuracy').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
-    await expect.poll(() => chart('histograms').locator('.recharts-area-area').count()).toBe(4);
-    await expect.poll(() => chart('revival').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
-    await expect.poll(() => chart('active-probability').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
-    await expect.poll(() => chart('dormant-fraction').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
+    await poll(() => chart('final-dead-bars').locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
+    await poll(() => chart('dead-heatmap').locator('rect.heat-cell').count()).toBe(4 * 4);
+    await poll(() => chart('loss').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
+    await poll(() => chart('accuracy').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(12);
+    await poll(() => chart('histograms').locator('.recharts-area-area').count()).toBe(4);
+    await poll(() => chart('revival').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    await poll(() => chart('active-probability').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
+    await poll(() => chart('dormant-fraction').locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(24);
     await page.locator('.summary-table tbody tr').first().waitFor();
     expect(await page.locator('.summary-table tbody tr').count()).toBe(6);
 
@@ -319,7 +324,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     const input = page.getByRole('textbox', { name: 'Legend name of ReLU baseline' });
     await input.fill('ReLU (baseline)');
     await input.press('Enter');
-    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
+    await poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
     expect(Object.values(pageSpec().groupNames)).toEqual(['ReLU (baseline)']);
 
     await page.getByRole('button', { name: 'Save comparison…' }).click();
@@ -337,7 +342,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await chartsDrawn();
     expect(await page.getByRole('radio', { name: '± SE' }).getAttribute('aria-checked')).toBe('true');
     expect(await page.getByRole('combobox', { name: 'Layer' }).inputValue()).toBe('all');
-    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
+    await poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toContain('ReLU (baseline)');
   });
 
   it('opens, renames and deletes the saved comparison from the list', async () => {
@@ -376,14 +381,107 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await page.waitForURL(/#\/compare\?runs=/);
     await chartsDrawn(2);
     expect(pageSpec().runIds.sort((a, b) => a - b)).toEqual(picked.map((r) => r.id).sort((a, b) => a - b));
-    await expect.poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toEqual(['Leaky ReLU', 'ReLU baseline']);
+    await poll(() => chart('dead-fraction').locator('.chart-legend li').allTextContents()).toEqual(['ReLU baseline', 'Leaky ReLU']);
     await page.getByText('4 runs in 2 groups').waitFor();
+    // Each group keeps the colour it had among all six variants.
+    const full = buildComparison(await api<ComparedRun[]>('getComparedRuns', { experimentIds: [experimentId] }), pageSpec());
+    const subset = buildComparison(await api<ComparedRun[]>('getComparedRuns', { runIds: picked.map((r) => r.id) }), pageSpec());
+    for (const g of subset.groups) expect(g.color, g.name).toBe(full.groups.find((f) => f.label === g.label)!.color);
+    const strokes = await chart('dead-fraction').locator('.mean-line path.recharts-curve').evaluateAll((els) => els.map((e) => e.getAttribute('stroke')));
+    expect(strokes).toEqual(expect.arrayContaining(subset.groups.map((g) => g.color)));
+  });
+
+  it('diverged runs: n per point, counts in legend, notes and table, include or exclude, legend click hides a group, exports what is shown', async () => {
+    // One variant trains, two use a learning rate at which some or all of their runs diverge.
+    const created = await api<CreateExperimentResult>('createExperiment', {
+      name: 'Diverging learning rates',
+      dataset: { kind: 'moons', samples: 96 },
+      model: { hiddenLayers: 2, width: 6 },
+      training: { learningRate: 0.2, epochs: 4 },
+      probe: { samples: 48 },
+      seeds: [1, 2, 3],
+      variants: [
+        { name: 'ReLU', set: {} },
+        { name: 'ELU at lr 1000', set: { 'model.activation': 'elu', 'training.learningRate': 1000 } },
+        { name: 'PReLU at lr 1000', set: { 'model.activation': 'prelu', 'training.learningRate': 1000 } },
+      ],
+    });
+    divergingId = created.experimentId;
+    await expect
+      .poll(async () => (await api<RunRow[]>('listRuns', { experimentId: divergingId })).every((r) => FINAL_STATUSES.includes(r.status)), { timeout: 120_000, interval: 500 })
+      .toBe(true);
+    const rows = await api<RunRow[]>('listRuns', { experimentId: divergingId });
+    const divergedOf = (variant: string) => rows.filter((r) => r.sweep.variant === variant && r.status === 'diverged').length;
+    const divergingVariants = ['ELU at lr 1000', 'PReLU at lr 1000'].filter((v) => divergedOf(v) > 0);
+    expect(divergingVariants.length, 'a variant with diverged runs').toBeGreaterThan(0);
+
+    await page.goto(url); // the token, when this test runs alone
+    await page.goto(`${origin}/#/compare?exp=${divergingId}&group=variant&band=std`);
+    await chartsDrawn(3);
+    const dead = chart('dead-fraction');
+    await poll(() => dead.locator('.chart-legend .legend-name').allTextContents()).toEqual(['ReLU', 'ELU at lr 1000', 'PReLU at lr 1000']);
+    const legendEntry = (v: string) => dead.locator('.chart-legend li').filter({ has: page.getByRole('button', { name: v, exact: true }) });
+    for (const v of divergingVariants) await legendEntry(v).getByText(`${divergedOf(v)}/3 diverged`).waitFor();
+    await dead.locator('.chart-notes').getByText(/^Diverged runs \(loss NaN or ∞\) count up to their last measured epoch, so n drops after it/).waitFor();
+    await dead.locator('.chart-notes').getByText('Band: ± one standard deviation over the runs, drawn only where n ≥ 2.').waitFor();
+    // The summary table: a diverged count and the epoch "final" is read at, per group.
+    const tableRow = (v: string) => page.locator('.summary-table tbody tr').filter({ has: page.getByRole('cell', { name: v, exact: true }) });
+    for (const v of divergingVariants) expect(await tableRow(v).locator('td.diverged-cell').textContent()).toContain(`${divergedOf(v)}/3`);
+    const spec = pageSpec();
+    const model = buildComparison(await api<ComparedRun[]>('getComparedRuns', { experimentIds: [divergingId] }), spec);
+    for (const g of model.groups) expect(await tableRow(g.name).locator('td').nth(3).textContent()).toBe(g.finalEpoch === null ? '—' : String(g.finalEpoch));
+    await shot('compare-diverged');
+    await page.mouse.move(1, 1);
+    await dead.screenshot({ path: path.join(SHOTS, 'compare-diverged-dead-fraction.png') });
+    await chart('final-dead-bars').screenshot({ path: path.join(SHOTS, 'compare-diverged-final-dead-bars.png') });
+    await chart('dead-heatmap').screenshot({ path: path.join(SHOTS, 'compare-diverged-heatmap.png') });
+    await page.locator('.summary-section').screenshot({ path: path.join(SHOTS, 'compare-diverged-summary.png') });
+
+    // Exclude them: the address keeps it, the notes say so.
+    await page.getByRole('radio', { name: 'exclude' }).click();
+    await poll(() => pageSpec().divergedRuns).toBe('exclude');
+    await dead.locator('.chart-notes').getByText(/^Diverged runs \(loss NaN or ∞\) are excluded/).waitFor();
+
+    // A legend click hides a group from every chart; it stays in the legend (struck through) and the notes name it.
+    const curves = await dead.locator('.mean-line path.recharts-curve').count();
+    await dead.getByRole('button', { name: 'ReLU', exact: true }).click();
+    await poll(() => pageSpec().hiddenGroups).toEqual(['variant="ReLU"']);
+    await poll(() => dead.locator('.mean-line path.recharts-curve').count()).toBeLessThan(curves);
+    expect(await dead.getByRole('button', { name: 'ReLU', exact: true }).getAttribute('aria-pressed')).toBe('false');
+    await dead.locator('.chart-notes').getByText(/^Hidden: ReLU \(3 runs\)/).waitFor();
+
+    // What is exported from this view is what it shows: no ReLU rows, the footnote in the figure.
+    await dead.getByRole('button', { name: /^Export Dead fraction/ }).click();
+    const menu = dead.locator('.export-panel');
+    const csv = await download(menu.getByRole('button', { name: 'CSV', exact: true }), 'diverged.csv');
+    const csvRows = fs.readFileSync(csv.file, 'utf8').trim().split('\n').slice(1).map(csvFields);
+    expect(csvRows.some((r) => r[2] === 'ReLU')).toBe(false);
+    expect(csvRows.length).toBeGreaterThan(0);
+    const svg = await download(menu.getByRole('button', { name: 'SVG', exact: true }), 'diverged.svg');
+    const svgText = fs.readFileSync(svg.file, 'utf8');
+    expect(svgText).toContain('Hidden: ReLU (3 runs)');
+    expect(svgText).toContain('Diverged runs (loss NaN or ∞) are excluded');
+    for (const v of divergingVariants) expect(svgText).toContain(`${v} (${divergedOf(v)}/3 diverged)`);
+    files.divergedSvg = svg.file;
+    await page.keyboard.press('Escape');
+    await shot('compare-diverged-excluded');
+
+    await api('updateSettings', { theme: 'dark' });
+    await poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
+    await page.getByRole('radio', { name: 'count until diverged' }).click();
+    await dead.getByRole('button', { name: 'ReLU', exact: true }).click();
+    await poll(() => pageSpec().hiddenGroups).toEqual([]);
+    await page.mouse.move(1, 1);
+    await shot('compare-diverged-dark');
+    await dead.screenshot({ path: path.join(SHOTS, 'compare-diverged-dark-dead-fraction.png') });
+    await chart('dead-heatmap').screenshot({ path: path.join(SHOTS, 'compare-diverged-dark-heatmap.png') });
+    await api('updateSettings', { theme: 'light' });
   });
 
   it('dark theme', async () => {
     await api('updateSettings', { theme: 'dark' });
     await page.goto(`${origin}/#/compare?exp=${experimentId}&group=variant&band=std&showRuns=1`);
-    await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
+    await poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe('dark');
     await chartsDrawn();
     await shot('compare-dark');
     for (const kind of ['dead-fraction', 'final-dead-bars', 'dead-heatmap', 'histograms']) {
@@ -405,17 +503,17 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     const input = page.getByLabel('Import bundle');
     await input.setInputFiles(bundle.file);
     const result = page.getByTestId('import-result');
-    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 1 experiment, 12 runs; 0 skipped/);
+    await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 1 experiment, 12 runs; 0 skipped/);
     await page.getByRole('link', { name: 'Mitigations side by side' }).waitFor();
     await shot('compare-bundle-imported');
 
     await input.setInputFiles(bundle.file);
-    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 0 experiments, 0 runs; 13 skipped/);
+    await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Imported 0 experiments, 0 runs; 13 skipped/);
 
     const junk = path.join(tmp, 'junk.relulab');
     fs.writeFileSync(junk, 'not a bundle');
     await input.setInputFiles(junk);
-    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Could not import junk\.relulab: .+/);
+    await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/Could not import junk\.relulab: .+/);
     // The refused import was answered with an HTTP error the page handled.
     for (let i = pageErrors.length - 1; i >= 0; i--) if (/HTTP 4\d\d .*importBundle|status of 4\d\d/.test(pageErrors[i])) pageErrors.splice(i, 1);
   });

@@ -3,6 +3,7 @@
  * renderer build, a real `relu-lab serve` on a temporary database, its HTTP API, and a page.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,8 +24,10 @@ export function reportSkip(suite: string): void {
 export interface WebApp {
   tmp: string;
   dbFile: string;
+  /** The sign-in address `relu-lab serve` printed (single use: later visits rely on the page's stored token). */
   url: string;
   origin: string;
+  /** The server's token, for `api()` (kept in the test's settings file, as `webToken`). */
   token: string;
   browser: Browser;
   page: Page;
@@ -44,10 +47,13 @@ export async function startWebApp(options: { name: string; workers: number; page
   // Test the renderer as it is now, not a stale build.
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
 
+  // Settings (theme…) go to a file of this test, never the user's; its webToken is the server's token.
+  const settingsFile = path.join(tmp, 'settings.json');
+  const token = crypto.randomBytes(24).toString('hex');
+  fs.writeFileSync(settingsFile, JSON.stringify({ webToken: token }));
   const server: ChildProcess = spawn(process.execPath, ['bin/relu-lab.mjs', 'serve', '--port', '0', '--db', dbFile, '--no-open', '--workers', String(options.workers)], {
     cwd: ROOT,
-    // Settings (theme…) go to a file of this test, never the user's.
-    env: { ...process.env, RELU_LAB_SETTINGS: path.join(tmp, 'settings.json'), XDG_CONFIG_HOME: tmp },
+    env: { ...process.env, RELU_LAB_SETTINGS: settingsFile, XDG_CONFIG_HOME: tmp },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let serverLog = '';
@@ -57,7 +63,7 @@ export async function startWebApp(options: { name: string; workers: number; page
     const timer = setTimeout(() => reject(new Error(`relu-lab serve printed no address within 90 s:\n${out}\n${serverLog}`)), 90_000);
     server.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /ReLU Lab web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9a-zA-Z]+))/.exec(out);
+      const m = /ReLU Lab web mode: (http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9a-f]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -65,9 +71,7 @@ export async function startWebApp(options: { name: string; workers: number; page
     });
     server.on('exit', (code) => reject(new Error(`relu-lab serve exited with ${code}:\n${out}\n${serverLog}`)));
   });
-  const parsed = new URL(url);
-  const origin = parsed.origin;
-  const token = parsed.searchParams.get('token')!;
+  const origin = new URL(url).origin;
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabStore } from '../../db/store.js';
 
@@ -96,5 +97,59 @@ describe('relu-lab compare, figure, bundles', () => {
     const foreign = await cli(['import', 'dead.svg', '--db', other]);
     expect(foreign.code).toBe(1);
     expect(foreign.stderr).toMatch(/not a ReLU Lab bundle/);
+  });
+
+  it('saves how diverged runs count and which groups are hidden, and the figure, its CSV and footnote follow', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'diverging.json'),
+      JSON.stringify({
+        name: 'diverging',
+        dataset: { kind: 'moons', samples: 96 },
+        model: { hiddenLayers: 2, width: 6 },
+        training: { learningRate: 0.2, epochs: 4 },
+        probe: { samples: 48 },
+        seeds: [1, 2, 3],
+        variants: [
+          { name: 'ReLU', set: {} },
+          { name: 'ELU at lr 1000', set: { 'model.activation': 'elu', 'training.learningRate': 1000 } },
+          { name: 'PReLU at lr 1000', set: { 'model.activation': 'prelu', 'training.learningRate': 1000 } },
+        ],
+      }),
+    );
+    const run = await cli(['run', 'diverging.json', '--workers', '1', '--backend', 'cpu', '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { experimentId: number; runs: { status: string; sweep: Record<string, unknown>; epochs: { epoch: number }[] }[] };
+    const elu = result.runs.filter((r) => r.sweep.variant === 'ELU at lr 1000');
+    const eluDiverged = elu.filter((r) => r.status === 'diverged').length;
+    expect(result.runs.some((r) => r.status === 'diverged')).toBe(true);
+    const exp = String(result.experimentId);
+
+    const badHide = await cli(['compare', 'save', 'div', '--experiment', exp, '--group-by', 'variant', '--hide', 'Tanh']);
+    expect(badHide.code).toBe(2);
+    expect(badHide.stderr).toContain('--hide: no group "Tanh"; the groups are "ReLU", "ELU at lr 1000", "PReLU at lr 1000"');
+    const badDiverged = await cli(['compare', 'save', 'div', '--experiment', exp, '--diverged', 'drop']);
+    expect(badDiverged.code).toBe(2);
+    expect(badDiverged.stderr).toMatch(/--diverged: must be one of include, exclude, got "drop"/);
+
+    const save = await cli(['compare', 'save', 'div', '--experiment', exp, '--group-by', 'variant', '--diverged', 'exclude', '--hide', 'ReLU', '--json']);
+    expect(save.code).toBe(0);
+    expect(JSON.parse(save.stdout).spec).toMatchObject({ divergedRuns: 'exclude', hiddenGroups: ['variant="ReLU"'] });
+
+    const csv = await cli(['figure', 'div', '--chart', 'final-dead-bars', '--out', 'div-bars.csv']);
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = parseCsv(fs.readFileSync(path.join(dir, 'div-bars.csv'), 'utf8')) as string[][];
+    expect(header).toEqual(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n']);
+    expect(rows.some((r) => r[2] === 'ReLU')).toBe(false);
+    // ELU: only the runs that did not diverge count, at the last epoch they all reached.
+    const eluRow = rows.find((r) => r[2] === 'ELU at lr 1000' && r[3] === 'Layer 1')!;
+    expect(Number(eluRow[8])).toBe(elu.length - eluDiverged);
+    if (elu.length > eluDiverged) expect(Number(eluRow[4])).toBe(Math.min(...elu.filter((r) => r.status !== 'diverged').map((r) => Math.max(...r.epochs.map((e) => e.epoch)))));
+
+    const svg = await cli(['figure', 'div', '--chart', 'dead-fraction', '--out', 'div.svg']);
+    expect(svg.code).toBe(0);
+    const text = fs.readFileSync(path.join(dir, 'div.svg'), 'utf8');
+    expect(text).toContain('Hidden: ReLU (3 runs).');
+    expect(text).toContain('Diverged runs (loss NaN or ∞) are excluded');
+    if (eluDiverged > 0) expect(text).toContain(`ELU at lr 1000 (${eluDiverged}/3 diverged)`);
   });
 });

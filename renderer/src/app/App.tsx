@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, type MenuAction, type Settings } from '../../../shared/api.js';
-import type { ConnectionState, RendererClient } from '../api/client.js';
+import { SIGN_IN_PROBLEMS, type ConnectionState, type RendererClient, type SignInProblem } from '../api/client.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import { EmptyState, Spinner } from '../components/ui.js';
 import { AboutDialog } from '../pages/AboutDialog.js';
@@ -125,15 +125,15 @@ export function App({ client }: { client: RendererClient }) {
   }, [route.page]);
 
   const unauthorized = fetched.error instanceof ApiError && fetched.error.code === 'unauthorized';
+  const signInProblem = (SIGN_IN_PROBLEMS as readonly string[]).includes(connection) ? (connection as SignInProblem) : null;
 
   let page;
-  if (unauthorized) {
+  if (signInProblem !== null) {
+    page = <SignInNeeded problem={signInProblem} />;
+  } else if (unauthorized) {
     page = (
-      <EmptyState icon="alert" title="This page needs its access token">
-        <p>
-          Open the address <code>relu-lab serve</code> printed in the terminal (it ends in <code>?token=…</code>). The token keeps other pages and programs on this
-          computer from using your lab.
-        </p>
+      <EmptyState icon="alert" title="The lab refused this page">
+        <p>{fetched.error?.message}</p>
       </EmptyState>
     );
   } else if (fetched.loading && !fetched.data) {
@@ -202,7 +202,15 @@ export function App({ client }: { client: RendererClient }) {
             <div className="sidebar-foot">
               <span className={`conn conn-${connection}`} role="status">
                 <span className="conn-dot" aria-hidden="true" />
-                {connection === 'open' ? (client.transport === 'ipc' ? 'Desktop app' : 'Web mode · live') : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+                {connection === 'open'
+                  ? client.transport === 'ipc'
+                    ? 'Desktop app'
+                    : 'Web mode · live'
+                  : connection === 'connecting'
+                    ? 'Connecting…'
+                    : connection === 'reconnecting'
+                      ? 'Reconnecting…'
+                      : 'Not signed in'}
               </span>
               <button type="button" className="link-btn" onClick={() => setAbout(true)}>
                 About ReLU Lab
@@ -233,6 +241,47 @@ export function App({ client }: { client: RendererClient }) {
       </ThemeContext.Provider>
     </LabContext.Provider>
   );
+}
+
+/** Why a web-mode page may not use the lab, and what to do about it. */
+function SignInNeeded({ problem }: { problem: SignInProblem }) {
+  const fixedTokenHint = (
+    <p>
+      To keep pages and bookmarks signed in across restarts, give the server a fixed port and token: <code>relu-lab serve --port 8765</code> with{' '}
+      <code>&quot;webToken&quot;</code> in its <code>settings.json</code> (or <code>--token</code>).
+    </p>
+  );
+  switch (problem) {
+    case 'link-used':
+      return (
+        <EmptyState icon="alert" title="This sign-in address was already used">
+          <p>
+            Each address <code>relu-lab serve</code> prints signs in one browser, within 2 minutes. Press Enter in the terminal running <code>relu-lab serve</code>{' '}
+            for a new address, and open it here.
+          </p>
+        </EmptyState>
+      );
+    case 'wrong-token':
+      return (
+        <EmptyState icon="alert" title="Wrong access token">
+          <p>
+            The lab refused the token this page kept: <code>relu-lab serve</code> was probably restarted and now uses another one. Open the address it printed
+            when it started.
+          </p>
+          {fixedTokenHint}
+        </EmptyState>
+      );
+    default:
+      return (
+        <EmptyState icon="alert" title="This page needs its access token">
+          <p>
+            Open the address <code>relu-lab serve</code> printed in the terminal (it ends in <code>?code=…</code>): it signs this browser in. The token keeps other
+            pages and programs on this computer from using your lab.
+          </p>
+          {fixedTokenHint}
+        </EmptyState>
+      );
+  }
 }
 
 /** Number of runs training or waiting, in the sidebar. */

@@ -3,17 +3,16 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SlimEpoch } from '../app/live.js';
 import { useResolvedTheme } from '../app/theme.js';
+import { GROUP_COLORS, slotStyle, themeColor } from '../../../shared/figure/palette.js';
 import { formatNumber } from '../lib/format.js';
 
-/** Okabe–Ito, the colour-blind-safe palette (black swapped for the theme's text colour). */
-const PALETTE_LIGHT = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#B8A200', '#333333'];
-const PALETTE_DARK = ['#56B4E9', '#E69F00', '#2EC4A0', '#FF7F3F', '#E08FC4', '#7FA8FF', '#F0E442', '#DDDDDD'];
-/** After the colours run out, lines repeat them with these dash patterns. */
-const DASHES = [undefined, '6 3', '2 3', '10 3 2 3'];
-
+/**
+ * The i-th line of a live chart: the group palette (shared with the Compare view and the exported
+ * figures, lightened on the dark theme); solid while the colours last, then dashed.
+ */
 export function seriesStyle(index: number, dark: boolean): { stroke: string; strokeDasharray?: string } {
-  const palette = dark ? PALETTE_DARK : PALETTE_LIGHT;
-  return { stroke: palette[index % palette.length], strokeDasharray: DASHES[Math.floor(index / palette.length) % DASHES.length] };
+  const style = slotStyle(index);
+  return { stroke: themeColor(style.color, dark), strokeDasharray: index < GROUP_COLORS.length || style.dash === '' ? undefined : style.dash };
 }
 
 export interface ChartColors {

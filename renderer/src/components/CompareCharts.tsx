@@ -7,34 +7,21 @@ import { useEffect, useId, useMemo, useRef, useState, type ReactNode, type RefOb
 import { Area, Bar, BarChart, CartesianGrid, ComposedChart, ErrorBar, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ComparisonSpec } from '../../../shared/compare.js';
 import type { BarChartData, HeatmapChartData, LineChartData, LineGroupSeries, RidgesChartData } from '../../../shared/charts.js';
-import { colorScale, lightness, parseHexColor } from '../../../shared/figure/colormap.js';
+import { colorScale } from '../../../shared/figure/colormap.js';
+import { themeColor } from '../../../shared/figure/palette.js';
 import { linearTicks, type Tick, type TickLabel } from '../../../shared/figure/ticks.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { barRows, lineRows, ridgePanels, type AxisModel, type BarRow, type LineRow } from '../lib/compare.js';
 import { formatNumber, formatPercent } from '../lib/format.js';
 import { chartColors, type ChartColors } from './Charts.js';
 
-const darkColors = new Map<string, string>();
-
 /**
- * A group's colour on screen: the export's colour, except on the dark theme, where black becomes a
- * light grey and dark colours (Okabe–Ito blue) are lifted toward white until they read on the dark
- * background; the hue stays, so a group is still recognisable in the exported figure.
+ * A group's colour on screen: the export's colour on the light theme; on the dark theme the same hue
+ * lightened until it reads on the dark surface (shared/figure/palette.ts), so a group is recognisable
+ * in the exported figure.
  */
 export function screenColor(color: string, dark: boolean): string {
-  if (!dark) return color;
-  let out = darkColors.get(color);
-  if (out === undefined) {
-    const rgb = parseHexColor(color);
-    out = color;
-    if (rgb && color.toLowerCase() === '#000000') out = '#d8dde6';
-    else if (rgb && lightness(rgb) < 55) {
-      const t = 0.35;
-      out = `#${rgb.map((c) => Math.round(c + (255 - c) * t).toString(16).padStart(2, '0')).join('')}`;
-    }
-    darkColors.set(color, out);
-  }
-  return out;
+  return themeColor(color, dark);
 }
 
 export interface LegendGroup {
@@ -42,6 +29,12 @@ export interface LegendGroup {
   name: string;
   color: string;
   dash: string;
+  /** Hidden from the charts (drawn struck through; a click shows it again). */
+  hidden?: boolean;
+  /** "2/3 diverged", shown next to the name. */
+  divergence?: string | null;
+  /** Whether the diverged runs are excluded from the group's numbers. */
+  excluded?: boolean;
 }
 
 /** A short line in the group's colour and dash pattern (over its band colour when bands are drawn). */
@@ -56,15 +49,52 @@ export function GroupSwatch({ color, dash, band = false, width = 30 }: { color: 
   );
 }
 
-export function ChartLegend({ groups, band }: { groups: readonly LegendGroup[]; band: boolean }) {
+/** "2/3 diverged" (and whether they are left out), as a small badge after a group's name. */
+export function DivergenceBadge({ divergence, excluded }: { divergence: string | null | undefined; excluded?: boolean }) {
+  if (!divergence) return null;
+  return (
+    <span className="diverged-badge" title={excluded ? 'Diverged runs are excluded from this group' : 'Diverged runs count up to their last measured epoch'}>
+      {divergence}
+      {excluded ? ', excluded' : ''}
+    </span>
+  );
+}
+
+/**
+ * The legend of every chart: all groups, each a button that hides the group from the charts (and from
+ * what is exported from them) or shows it again. Hidden groups stay listed, struck through.
+ */
+export function ChartLegend({ groups, band, onToggle }: { groups: readonly LegendGroup[]; band: boolean; onToggle?: (key: string) => void }) {
   if (groups.length === 0) return null;
   return (
     <ul className="chart-legend" aria-label="Legend">
       {groups.map((g) => (
-        <li key={g.key}>
-          <GroupSwatch color={g.color} dash={g.dash} band={band} />
-          <span>{g.name}</span>
+        <li key={g.key} className={g.hidden ? 'legend-hidden' : undefined}>
+          {onToggle ? (
+            <button type="button" className="legend-btn" aria-pressed={!g.hidden} title={g.hidden ? `Show ${g.name} in the charts` : `Hide ${g.name} from the charts`} onClick={() => onToggle(g.key)}>
+              <GroupSwatch color={g.color} dash={g.dash} band={band} />
+              <span className="legend-name">{g.name}</span>
+            </button>
+          ) : (
+            <>
+              <GroupSwatch color={g.color} dash={g.dash} band={band} />
+              <span className="legend-name">{g.name}</span>
+            </>
+          )}
+          <DivergenceBadge divergence={g.divergence} excluded={g.excluded} />
         </li>
+      ))}
+    </ul>
+  );
+}
+
+/** What the chart's numbers rest on (the same lines as the exported figure's footnote). */
+export function ChartNotes({ notes }: { notes: readonly string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <ul className="chart-notes" aria-label="Notes">
+      {notes.map((n) => (
+        <li key={n}>{n}</li>
       ))}
     </ul>
   );
@@ -235,7 +265,7 @@ function LinePanel({
                   const row = props.payload?.[0]?.payload as LineRow | undefined;
                   const x = row?.x as number;
                   const head = xLabel === 'Epoch' ? `Epoch ${x}` : `${formatNumber(x, 4)} s (mean wall time)`;
-                  return <BandTooltip active={props.active} head={head} row={row} groups={series} valuePrefix="m" fraction={fraction} colors={colors} />;
+                  return <BandTooltip active={props.active} head={head} row={row} groups={series} valuePrefix="m" fraction={fraction} colors={colors} band={showBand} />;
                 }}
               />
               {showBand &&
@@ -299,7 +329,8 @@ function LinePanel({
 
 /**
  * The tooltip of every band chart: one row per group with its swatch, mean (row key `<prefix><i>`),
- * band limits (`lo<i>`, `hi<i>`) and the number of runs (`n<i>`).
+ * band limits (`lo<i>`, `hi<i>`, or why there is no band), the number of runs (`n<i>`) and, for values
+ * read at one epoch, that epoch (`epoch<i>`).
  */
 function BandTooltip({
   active,
@@ -309,6 +340,7 @@ function BandTooltip({
   valuePrefix,
   fraction,
   colors,
+  band,
 }: {
   active?: boolean;
   head: string;
@@ -317,6 +349,8 @@ function BandTooltip({
   valuePrefix: string;
   fraction: boolean;
   colors: ChartColors;
+  /** Whether the chart draws bands at all (band kind not 'none'). */
+  band: boolean;
 }) {
   if (!active || !row) return null;
   return (
@@ -329,6 +363,9 @@ function BandTooltip({
             if (typeof m !== 'number') return null;
             const lo = row[`lo${i}`];
             const hi = row[`hi${i}`];
+            const n = row[`n${i}`];
+            const epoch = row[`epoch${i}`];
+            const hasBand = typeof lo === 'number' && typeof hi === 'number' && Number.isFinite(lo) && Number.isFinite(hi);
             return (
               <tr key={g.groupKey}>
                 <td>
@@ -336,8 +373,9 @@ function BandTooltip({
                 </td>
                 <td className="tt-name">{g.name}</td>
                 <td className="num">{formatValue(m, fraction)}</td>
-                <td className="num tt-band">{typeof lo === 'number' && typeof hi === 'number' && lo !== hi ? `[${formatValue(lo, fraction)}, ${formatValue(hi, fraction)}]` : ''}</td>
-                <td className="num tt-n">n={String(row[`n${i}`] ?? '')}</td>
+                <td className="num tt-band">{hasBand ? `[${formatValue(lo, fraction)}, ${formatValue(hi, fraction)}]` : band ? <span className="tt-noband">no band: n &lt; 2</span> : ''}</td>
+                <td className="num tt-n">n = {String(n ?? '')}</td>
+                {typeof epoch === 'number' && <td className="num tt-epoch">epoch {epoch}</td>}
               </tr>
             );
           })}
@@ -392,7 +430,7 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
                         cursor={{ fill: colors.grid, fillOpacity: 0.45 }}
                         content={(props) => {
                           const row = props.payload?.[0]?.payload as BarRow | undefined;
-                          return <BandTooltip active={props.active} head={String(row?.category ?? '')} row={row} groups={panel.groups} valuePrefix="v" fraction={fraction} colors={colors} />;
+                          return <BandTooltip active={props.active} head={String(row?.category ?? '')} row={row} groups={panel.groups} valuePrefix="v" fraction={fraction} colors={colors} band={spec.band !== 'none'} />;
                         }}
                       />
                       {panel.groups.map((g, i) => (
@@ -447,7 +485,7 @@ function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
 
 const HEAT_MARGIN = { left: 46, right: 88, top: 8, bottom: 40 };
 
-/** Layer × epoch grid of the focus group's mean dead fraction, in viridis (0 dark purple, 1 yellow). */
+/** Layer × epoch grid of the focus group's mean dead fraction, in viridis over the data's range (lowest dark purple, highest yellow). */
 export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
@@ -471,6 +509,10 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
   const cellY = (r: number) => HEAT_MARGIN.top + (rows - 1 - r) * ch;
   const barX = HEAT_MARGIN.left + plotW + 16;
   const hovered = hover ? chart.values[hover.layer]?.[hover.epoch] : undefined;
+  const hoveredN = hover ? chart.counts[hover.layer]?.[hover.epoch] : undefined;
+  const [d0, d1] = chart.domain;
+  const scaleT = (v: number) => (v - d0) / (d1 - d0 || 1);
+  const barTicks = linearTicks(d0, d1, 5).filter((t) => t.label !== null && t.value >= d0 - 1e-12 && t.value <= d1 + 1e-12);
   return (
     <div className="heatmap" ref={ref} style={{ height }}>
       {width > 0 && (
@@ -493,7 +535,7 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
                   y={cellY(r)}
                   width={cw + 0.5}
                   height={ch + 0.5}
-                  fill={colorScale('viridis', v)}
+                  fill={colorScale('viridis', scaleT(v))}
                   onMouseEnter={() => setHover({ layer: r, epoch: c, left: cellX(c) + cw / 2, top: cellY(r) })}
                 />
               ) : null,
@@ -524,15 +566,15 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
             Epoch
           </text>
           <rect x={barX} y={HEAT_MARGIN.top} width={12} height={plotH} fill={`url(#${gradientId})`} stroke={colors.axis} strokeWidth={0.5} />
-          {[0, 0.25, 0.5, 0.75, 1].map((t) => (
-            <g key={t}>
-              <line x1={barX + 12} x2={barX + 16} y1={HEAT_MARGIN.top + plotH * (1 - t)} y2={HEAT_MARGIN.top + plotH * (1 - t)} stroke={colors.axis} />
-              <text x={barX + 18} y={HEAT_MARGIN.top + plotH * (1 - t)} dy="0.34em" fill={colors.text} fontSize={11}>
-                {t}
+          {barTicks.map((t) => (
+            <g key={t.value} className="colorbar-tick">
+              <line x1={barX + 12} x2={barX + 16} y1={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} y2={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} stroke={colors.axis} />
+              <text x={barX + 18} y={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} dy="0.34em" fill={colors.text} fontSize={11}>
+                {formatPercent(t.value, d1 - d0 < 0.1 ? 1 : 0)}
               </text>
             </g>
           ))}
-          <text transform={`translate(${barX + 62} ${HEAT_MARGIN.top + plotH / 2}) rotate(-90)`} textAnchor="middle" fill={colors.text} fontSize={11.5}>
+          <text transform={`translate(${barX + 66} ${HEAT_MARGIN.top + plotH / 2}) rotate(-90)`} textAnchor="middle" fill={colors.text} fontSize={11.5}>
             Dead fraction
           </text>
         </svg>
@@ -542,7 +584,7 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
           <div className="tt-head">
             Layer {chart.layers[hover.layer] + 1}, epoch {chart.epochs[hover.epoch]}
           </div>
-          <div>{Number.isFinite(hovered) ? `${formatPercent(hovered, 1)} dead` : 'no data'}</div>
+          <div>{Number.isFinite(hovered) ? `${formatPercent(hovered, 1)} dead, n = ${hoveredN ?? 0}` : 'no data'}</div>
         </div>
       )}
     </div>

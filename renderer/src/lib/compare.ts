@@ -4,8 +4,8 @@
  * recharts components draw (log axes drop non-positive values and count them, like the exported
  * figure does). The numbers themselves always come from shared/charts.ts.
  */
-import { BAND_KINDS, comparisonSpecSchema, type BandKind, type ComparisonSpec, type ComparisonSpecInput } from '../../../shared/compare.js';
-import type { BarPanelData, ComparisonModel, ComparedRun, LinePanelData, RidgesChartData } from '../../../shared/charts.js';
+import { BAND_KINDS, comparisonSpecSchema, DIVERGED_RUNS, type BandKind, type ComparisonSpec, type ComparisonSpecInput } from '../../../shared/compare.js';
+import { divergenceLabel, type BarPanelData, type ComparisonModel, type ComparedRun, type LinePanelData, type RidgesChartData } from '../../../shared/charts.js';
 import {
   configDiff,
   differingFields,
@@ -59,6 +59,8 @@ export function specToParams(input: ComparisonSpecInput, saved: string | null = 
   if (spec.smoothing !== 0) p.set('smooth', String(spec.smoothing));
   if (spec.atEpoch !== null) p.set('at', String(spec.atEpoch));
   if (spec.focusGroup !== null) p.set('focus', spec.focusGroup);
+  if (spec.divergedRuns !== DEFAULT_SPEC.divergedRuns) p.set('diverged', spec.divergedRuns);
+  for (const key of spec.hiddenGroups) p.append('hide', key);
   const names = Object.entries(spec.groupNames).filter(([, v]) => v.trim() !== '');
   if (names.length > 0) p.set('names', JSON.stringify(Object.fromEntries(names)));
   if (saved !== null && saved !== '') p.set('saved', saved);
@@ -148,6 +150,13 @@ export function paramsToSpec(params: URLSearchParams): CompareAddress {
   }
   const focus = params.get('focus');
   if (focus !== null && focus !== '') input.focusGroup = focus;
+  const diverged = params.get('diverged');
+  if (diverged !== null) {
+    if ((DIVERGED_RUNS as readonly string[]).includes(diverged)) input.divergedRuns = diverged;
+    else bad('diverged', diverged, `expected one of ${DIVERGED_RUNS.join(', ')}`);
+  }
+  const hidden = params.getAll('hide').filter((k) => k !== '');
+  if (hidden.length > 0) input.hiddenGroups = [...new Set(hidden)];
   const names = params.get('names');
   if (names !== null) {
     try {
@@ -192,6 +201,11 @@ export function patchSpec(spec: ComparisonSpec, patch: Partial<ComparisonSpec>):
   return comparisonSpecSchema.parse(next);
 }
 
+/** The patch that hides a group from the charts, or shows it again. */
+export function toggleHidden(spec: Pick<ComparisonSpec, 'hiddenGroups'>, key: string): Pick<ComparisonSpec, 'hiddenGroups'> {
+  return { hiddenGroups: spec.hiddenGroups.includes(key) ? spec.hiddenGroups.filter((k) => k !== key) : [...spec.hiddenGroups, key] };
+}
+
 // ---------- Group-by choices ----------
 
 /** Fields the runs can be grouped by: those that differ between them (seed excluded), `variant` always when runs have one. */
@@ -228,7 +242,19 @@ export interface SummaryRow {
   name: string;
   color: string;
   dash: string;
+  /** Every run of the group. */
   runCount: number;
+  /** The runs its numbers rest on (diverged runs left out when they are excluded; runs without measurements never count). */
+  countedRuns: number;
+  /** Diverged runs of the group (counted or not). */
+  divergedCount: number;
+  /** "2/3 diverged", null when none did. */
+  divergence: string | null;
+  divergedExcluded: boolean;
+  /** Hidden from the charts (still listed here). */
+  hidden: boolean;
+  /** The epoch "final" is read at: the last epoch all counted runs reached. */
+  finalEpoch: number | null;
   /** Config diff cells, in the order of `SummaryTable.fields`. */
   cells: DiffCell[];
   stats: Record<string, BandValue>;
@@ -245,6 +271,15 @@ export interface SummaryTable {
 
 export const STAT_LABELS: Record<SummaryStat, string> = { final: 'final', min: 'min', max: 'max', atEpoch: 'at epoch' };
 
+/** Header of a stat column: "final" says its epoch when every group shares it, "at epoch" says which. */
+export function statLabel(stat: SummaryStat, table: Pick<SummaryTable, 'rows'>, atEpoch: number | null): string {
+  if (stat === 'atEpoch') return `at epoch ${atEpoch}`;
+  if (stat !== 'final') return STAT_LABELS[stat];
+  const epochs = new Set(table.rows.map((r) => r.finalEpoch));
+  const only = [...epochs][0];
+  return epochs.size === 1 && only !== null && only !== undefined ? `final (epoch ${only})` : 'final (see epoch)';
+}
+
 export function statColumnId(metric: SummaryMetricId, stat: SummaryStat): string {
   return `${metric}.${stat}`;
 }
@@ -256,12 +291,14 @@ function cellSortValue(cell: DiffCell | undefined): CellValue {
 }
 
 /**
- * Per group: the config fields that differ between the groups (`configDiff`) and final / min / max /
- * value-at-epoch of the dead fraction (the spec's layer, mean over layers for 'mean' and 'all'), the
- * loss and the accuracy (validation when measured, else training), each as mean and band over the runs.
+ * Per group (hidden ones too, marked): the config fields that differ between the groups (`configDiff`),
+ * its runs, diverged runs and final epoch, and final / min / max / value-at-epoch of the dead fraction
+ * (the spec's layer, mean over layers for 'mean' and 'all'), the loss and the accuracy (validation when
+ * measured, else training), each as mean and band over the runs with its n. "Final" is one epoch per
+ * group, the last all its counted runs reached; min and max stop there too.
  */
 export function summaryTable(model: ComparisonModel, spec: ComparisonSpec): SummaryTable {
-  const diff = configDiff(model.groups);
+  const diff = configDiff(model.groups.map((g) => ({ key: g.key, label: g.label, runs: g.allRuns })));
   const fields = diff.rows.map((r) => r.field);
   const layer = typeof spec.layer === 'number' ? spec.layer : 'mean';
   const allRuns = model.groups.flatMap((g) => g.runs);
@@ -278,7 +315,7 @@ export function summaryTable(model: ComparisonModel, spec: ComparisonSpec): Summ
     const values: Record<string, BandValue> = {};
     for (const m of metrics) {
       const perRun: EpochValue[][] = g.runs.map((r) => metricSeries(r.epochs, m.metric, { layer }).map((p) => ({ epoch: p.epoch ?? p.x, value: p.y })));
-      const s = summarizeGroup(perRun, spec.atEpoch, spec.band);
+      const s = summarizeGroup(perRun, spec.atEpoch, spec.band, g.finalEpoch);
       // Bands clipped to the range the metric can take, as the charts do (a fraction's band stays in [0, 1]).
       const [min, max] = m.percent ? [0, 1] : [m.metric === 'trainLoss' || m.metric === 'valLoss' ? 0 : -Infinity, Infinity];
       for (const stat of stats) {
@@ -286,12 +323,28 @@ export function summaryTable(model: ComparisonModel, spec: ComparisonSpec): Summ
         values[statColumnId(m.id, stat)] = { ...v, lo: Math.min(max, Math.max(min, v.lo)), hi: Math.min(max, Math.max(min, v.hi)) };
       }
     }
-    return { key: g.key, name: g.name, color: g.color, dash: g.dash, runCount: g.runs.length, cells: diff.rows.map((r) => r.cells[gi]), stats: values };
+    return {
+      key: g.key,
+      name: g.name,
+      color: g.color,
+      dash: g.dash,
+      runCount: g.allRuns.length,
+      countedRuns: g.runs.length,
+      divergedCount: g.diverged.length,
+      divergence: divergenceLabel(g),
+      divergedExcluded: g.divergedExcluded,
+      hidden: g.hidden,
+      finalEpoch: g.finalEpoch,
+      cells: diff.rows.map((r) => r.cells[gi]),
+      stats: values,
+    };
   });
 
   const columns: TableColumn<SummaryRow>[] = [
     { id: 'group', label: 'Group', value: (r) => r.name },
     { id: 'runs', label: 'Runs', value: (r) => r.runCount },
+    { id: 'diverged', label: 'Diverged', value: (r) => r.divergedCount },
+    { id: 'finalEpoch', label: 'Final epoch', value: (r) => r.finalEpoch },
     ...fields.map((f, i): TableColumn<SummaryRow> => ({ id: `field:${f}`, label: f, value: (r) => cellSortValue(r.cells[i]) })),
     ...metrics.flatMap((m) =>
       stats.map((stat): TableColumn<SummaryRow> => {
@@ -467,7 +520,7 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
 
 // ---------- Bar panels as recharts rows ----------
 
-/** One row per category: `v<i>` mean, `e<i>` [below, above] error offsets, `lo<i>`/`hi<i>`/`n<i>` for the tooltip. */
+/** One row per category: `v<i>` mean, `e<i>` [below, above] error offsets, `lo<i>`/`hi<i>`/`n<i>`/`epoch<i>` for the tooltip. */
 export type BarRow = Record<string, string | number | [number, number] | null>;
 
 export interface BarRows {
@@ -498,9 +551,10 @@ export function barRows(panel: BarPanelData, options: { logY: boolean; band: Ban
         return;
       }
       r[`v${i}`] = v.mean;
-      r[`lo${i}`] = v.lo;
-      r[`hi${i}`] = v.hi;
+      r[`lo${i}`] = Number.isFinite(v.lo) ? v.lo : null;
+      r[`hi${i}`] = Number.isFinite(v.hi) ? v.hi : null;
       r[`n${i}`] = v.n;
+      r[`epoch${i}`] = v.epoch;
       values.push(v.mean);
       if (options.band !== 'none' && Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
         values.push(v.hi);

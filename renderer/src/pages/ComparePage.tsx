@@ -7,14 +7,14 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { FIGURE_FORMATS, type ExperimentRow, type FigureFormat, type SavedComparison } from '../../../shared/api.js';
 import { BAND_KINDS, CHART_KINDS, type BandKind, type ChartKind, type ComparisonSpec } from '../../../shared/compare.js';
-import { buildComparison, chartData, chartToFigure, type ChartData, type ComparedRun, type ComparisonModel } from '../../../shared/charts.js';
+import { buildComparison, chartData, chartToFigure, divergenceLabel, type ChartData, type ComparedRun, type ComparisonModel } from '../../../shared/charts.js';
 import { nextSort, sortByColumn, type SortState } from '../../../shared/analysis/index.js';
 import { FIGURE_PRESETS, figurePixelSize, figureSize, renderFigureSvg } from '../../../shared/figure/index.js';
 import { FINAL_STATUSES } from '../../../shared/metrics.js';
 import { useAsync, useLab } from '../app/context.js';
 import { navigate } from '../app/router.js';
 import { Segmented } from '../components/Charts.js';
-import { BarsView, ChartFrame, ChartLegend, GroupSwatch, HeatmapView, LinesView, RidgesView, type LegendGroup } from '../components/CompareCharts.js';
+import { BarsView, ChartFrame, ChartLegend, ChartNotes, DivergenceBadge, GroupSwatch, HeatmapView, LinesView, RidgesView, type LegendGroup } from '../components/CompareCharts.js';
 import { Icon } from '../components/Icon.js';
 import { ConfirmDialog, Dialog, EmptyState, ErrorBox, IconButton, InlineEdit, Popover, Spinner } from '../components/ui.js';
 import {
@@ -28,8 +28,9 @@ import {
   paramsToSpec,
   patchSpec,
   readExportOptions,
-  STAT_LABELS,
+  statLabel,
   summaryTable,
+  toggleHidden,
   type ExportOptions,
   type SummaryRow,
   type SummaryTable,
@@ -53,13 +54,13 @@ const BAND_HELP: Record<BandKind, string> = {
 /** Charts on the page, in reading order; `wide` ones take the full row. */
 const LAYOUT: { kind: ChartKind; wide?: boolean; help: string }[] = [
   { kind: 'dead-fraction', wide: true, help: 'Share of units that are dead (pre-activation ≤ 0 on every probe input) per epoch.' },
-  { kind: 'final-dead-bars', help: 'Dead fraction per hidden layer at the last epoch (or at the chosen epoch), error bars over the seeds.' },
-  { kind: 'dead-heatmap', help: 'Where and when units die: mean dead fraction of the focus group per layer and epoch.' },
+  { kind: 'final-dead-bars', help: 'Dead fraction per hidden layer at the last epoch all runs of a group reached (or at the chosen epoch), error bars over the seeds.' },
+  { kind: 'dead-heatmap', help: 'Where and when units die: mean dead fraction of the focus group per layer and epoch; the colours span the data’s range.' },
   { kind: 'loss', help: 'Training and validation loss.' },
   { kind: 'accuracy', help: 'Training and validation accuracy.' },
   { kind: 'active-probability', help: 'Probability that a unit is active (z > 0), over units and probe inputs.' },
   { kind: 'dormant-fraction', help: 'Share of units whose activation is tiny compared to the layer’s (τ-dormant), a softer cousin of dead.' },
-  { kind: 'revival', wide: true, help: 'Per layer and run: units that were ever dead, units that came back, and the share of the dead that stayed dead.' },
+  { kind: 'revival', wide: true, help: 'Per layer and run, up to the group’s final (or the chosen) epoch: units that were ever dead, units that came back, and the share of the dead that stayed dead.' },
   { kind: 'histograms', wide: true, help: 'Distribution of pre-activations of one layer over the probe inputs, for the focus group’s first run (lowest seed).' },
 ];
 
@@ -173,7 +174,7 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
       )}
       {runs.data && model && charts && (
         <>
-          <RunStatusNote runs={runs.data} onRefresh={runs.reload} />
+          <RunStatusNote runs={runs.data} spec={spec} onRefresh={runs.reload} />
           <CompareControls spec={spec} runs={runs.data} model={model} setSpec={setSpec} />
           <GroupsStrip model={model} spec={spec} setSpec={setSpec} />
           <div className="compare-charts">
@@ -189,6 +190,7 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
                 saved={saved}
                 options={exportOptions}
                 setOptions={setExportOptions}
+                onToggleGroup={(key) => setSpec(toggleHidden(spec, key))}
               />
             ))}
           </div>
@@ -233,7 +235,7 @@ function SelectionSummary({ spec, runs, model, experiments }: { spec: Comparison
   );
 }
 
-function RunStatusNote({ runs, onRefresh }: { runs: ComparedRun[]; onRefresh: () => void }) {
+function RunStatusNote({ runs, spec, onRefresh }: { runs: ComparedRun[]; spec: ComparisonSpec; onRefresh: () => void }) {
   const active = runs.filter((r) => r.status === 'running' || r.status === 'queued').length;
   const diverged = runs.filter((r) => r.status === 'diverged').length;
   const failed = runs.filter((r) => r.status === 'failed' || r.status === 'cancelled' || r.status === 'interrupted').length;
@@ -251,7 +253,10 @@ function RunStatusNote({ runs, onRefresh }: { runs: ComparedRun[]; onRefresh: ()
             </button>{' '}
           </>
         )}
-        {diverged > 0 && `${plural(diverged, 'run')} diverged (the loss became NaN or infinite): a group's mean uses the runs that still have finite values. `}
+        {diverged > 0 &&
+          (spec.divergedRuns === 'exclude'
+            ? `${plural(diverged, 'run')} diverged (the loss became NaN or infinite) and ${diverged === 1 ? 'is' : 'are'} excluded from ${diverged === 1 ? 'its group' : 'their groups'} (see “Diverged runs” below). `
+            : `${plural(diverged, 'run')} diverged (the loss became NaN or infinite): ${diverged === 1 ? 'it counts' : 'they count'} up to the last epoch measured, so a group's n drops after it (every point shows its n; “Diverged runs” below can exclude them). `)}
         {failed > 0 && `${plural(failed, 'run')} failed, cancelled or interrupted: only their measured epochs count. `}
         {empty > 0 && `${plural(empty, 'run')} have no measurements.`}
       </span>
@@ -309,6 +314,18 @@ function CompareControls({ spec, runs, model, setSpec }: { spec: ComparisonSpec;
       <div className="control">
         <span className="control-label">Band</span>
         <Segmented label="Band" value={spec.band} options={BAND_OPTIONS.filter((o) => (BAND_KINDS as readonly string[]).includes(o.value))} onChange={(band) => setSpec({ band })} />
+      </div>
+      <div className="control">
+        <span className="control-label">Diverged runs</span>
+        <Segmented
+          label="Diverged runs"
+          value={spec.divergedRuns}
+          options={[
+            { value: 'include', label: 'count until diverged' },
+            { value: 'exclude', label: 'exclude' },
+          ]}
+          onChange={(divergedRuns) => setSpec({ divergedRuns })}
+        />
       </div>
       <label className="control">
         <span className="control-label">Layer</span>
@@ -392,7 +409,7 @@ function CompareControls({ spec, runs, model, setSpec }: { spec: ComparisonSpec;
   );
 }
 
-/** The groups with their colour and dash: rename a group for the legends (and exported figures). */
+/** The groups with their colour and dash: rename a group for the legends (and exported figures), hide or show it. */
 function GroupsStrip({ model, spec, setSpec }: { model: ComparisonModel; spec: ComparisonSpec; setSpec: (patch: Partial<ComparisonSpec>) => void }) {
   const [editing, setEditing] = useState<string | null>(null);
   const rename = (key: string, name: string | null) => {
@@ -408,7 +425,7 @@ function GroupsStrip({ model, spec, setSpec }: { model: ComparisonModel; spec: C
         {model.groups.map((g) => {
           const custom = spec.groupNames[g.key] !== undefined && spec.groupNames[g.key].trim() !== '';
           return (
-            <li key={g.key} className="group-chip" title={g.label}>
+            <li key={g.key} className={`group-chip${g.hidden ? ' group-chip-hidden' : ''}`} title={g.label}>
               <GroupSwatch color={g.color} dash={g.dash} band={spec.band !== 'none'} />
               {editing === g.key ? (
                 <InlineEdit
@@ -421,7 +438,11 @@ function GroupsStrip({ model, spec, setSpec }: { model: ComparisonModel; spec: C
               ) : (
                 <>
                   <span className="group-name">{g.name}</span>
-                  <span className="muted small">{plural(g.runs.length, 'run')}</span>
+                  <span className="muted small">{plural(g.allRuns.length, 'run')}</span>
+                  <DivergenceBadge divergence={divergenceLabel(g)} excluded={g.divergedExcluded} />
+                  <label className="check-inline group-shown" title={g.hidden ? 'Hidden from the charts and their exports' : 'Shown in the charts'}>
+                    <input type="checkbox" checked={!g.hidden} onChange={() => setSpec(toggleHidden(spec, g.key))} aria-label={`Show ${g.name} in the charts`} /> shown
+                  </label>
                   <IconButton icon="edit" label={`Rename ${g.name}`} onClick={() => setEditing(g.key)} />
                   {custom && <IconButton icon="x" label={`Use the original name of ${g.name} (${g.label})`} onClick={() => rename(g.key, null)} />}
                 </>
@@ -446,6 +467,7 @@ function CompareChart({
   saved,
   options,
   setOptions,
+  onToggleGroup,
 }: {
   kind: ChartKind;
   wide?: boolean;
@@ -456,10 +478,11 @@ function CompareChart({
   saved: string | null;
   options: ExportOptions;
   setOptions: (o: ExportOptions) => void;
+  onToggleGroup: (key: string) => void;
 }) {
-  const legendGroups: LegendGroup[] = model.groups.map((g) => ({ key: g.key, name: g.name, color: g.color, dash: g.dash }));
+  const legendGroups: LegendGroup[] = model.groups.map((g) => ({ key: g.key, name: g.name, color: g.color, dash: g.dash, hidden: g.hidden, divergence: divergenceLabel(g), excluded: g.divergedExcluded }));
   let body;
-  let legend = <ChartLegend groups={legendGroups} band={spec.band !== 'none' && (data.kind === 'lines' || data.kind === 'bars')} />;
+  let legend = <ChartLegend groups={legendGroups} band={spec.band !== 'none' && (data.kind === 'lines' || data.kind === 'bars')} onToggle={onToggleGroup} />;
   switch (data.kind) {
     case 'lines':
       body = <LinesView chart={data} spec={spec} fraction={FRACTION_KINDS.has(kind)} height={wide ? 300 : 250} />;
@@ -492,6 +515,7 @@ function CompareChart({
       actions={<ExportMenu kind={kind} data={data} spec={spec} saved={saved} options={options} setOptions={setOptions} />}
     >
       {body}
+      <ChartNotes notes={data.notes} />
     </ChartFrame>
   );
 }
@@ -663,7 +687,8 @@ function SummarySection({ model, spec }: { model: ComparisonModel; spec: Compari
       </h2>
       <p className="muted small summary-help">
         Only the config fields that differ between the groups are shown (“mixed” when a group’s runs disagree). Metrics: mean over the group’s runs
-        {spec.band !== 'none' ? `, with the ${spec.band === 'ci95' ? '95 % CI' : spec.band === 'se' ? 'mean ± SE' : 'mean ± std'} under it` : ''}. Click a header to sort.
+        {spec.band !== 'none' ? `, with the ${spec.band === 'ci95' ? '95 % CI' : spec.band === 'se' ? 'mean ± SE' : 'mean ± std'} under it (from n ≥ 2 runs)` : ''}, and n, the runs each value rests on. “Final” is read at one epoch per group, the last all its runs reached
+        {spec.divergedRuns === 'exclude' ? ' (diverged runs excluded)' : ' (diverged runs count up to their last measured epoch)'}; min and max stop there too. Click a header to sort.
       </p>
       <div className="table-wrap">
         <table className="table summary-table">
@@ -671,6 +696,8 @@ function SummarySection({ model, spec }: { model: ComparisonModel; spec: Compari
             <tr>
               <SortHeader table={table} id="group" sort={sort} setSort={setSort} rowSpan={2} className="sticky-left" />
               <SortHeader table={table} id="runs" sort={sort} setSort={setSort} rowSpan={2} className="num" />
+              <SortHeader table={table} id="diverged" sort={sort} setSort={setSort} rowSpan={2} className="num" />
+              <SortHeader table={table} id="finalEpoch" sort={sort} setSort={setSort} rowSpan={2} className="num" />
               {table.fields.length > 0 && (
                 <th colSpan={table.fields.length} className="group-head">
                   Config (differs)
@@ -688,7 +715,7 @@ function SummarySection({ model, spec }: { model: ComparisonModel; spec: Compari
               ))}
               {table.metrics.flatMap((m) =>
                 table.stats.map((stat) => (
-                  <SortHeader key={`${m.id}.${stat}`} table={table} id={`${m.id}.${stat}`} label={stat === 'atEpoch' ? `epoch ${spec.atEpoch}` : STAT_LABELS[stat]} sort={sort} setSort={setSort} className="num" />
+                  <SortHeader key={`${m.id}.${stat}`} table={table} id={`${m.id}.${stat}`} label={statLabel(stat, table, spec.atEpoch)} sort={sort} setSort={setSort} className="num" />
                 )),
               )}
             </tr>
@@ -721,14 +748,23 @@ function SortHeader({ table, id, label, sort, setSort, rowSpan, className }: { t
 
 function SummaryTableRow({ row, table }: { row: SummaryRow; table: SummaryTable }) {
   return (
-    <tr>
+    <tr className={row.hidden ? 'row-hidden' : undefined}>
       <td className="sticky-left summary-group">
         <span className="summary-group-name">
           <GroupSwatch color={row.color} dash={row.dash} width={24} />
           {row.name}
+          {row.hidden && <span className="muted small"> (hidden in the charts)</span>}
         </span>
       </td>
-      <td className="num">{row.runCount}</td>
+      <td className="num" title={row.countedRuns !== row.runCount ? `${row.countedRuns} of ${row.runCount} runs counted` : undefined}>
+        {row.runCount}
+        {row.countedRuns !== row.runCount && <span className="stat-band">{row.countedRuns} counted</span>}
+      </td>
+      <td className={`num${row.divergedCount > 0 ? ' diverged-cell' : ''}`}>
+        {row.divergedCount > 0 ? `${row.divergedCount}/${row.runCount}` : '0'}
+        {row.divergedCount > 0 && <span className="stat-band">{row.divergedExcluded ? 'excluded' : 'counted until diverged'}</span>}
+      </td>
+      <td className="num">{row.finalEpoch ?? '—'}</td>
       {row.cells.map((c, i) => (
         <td key={table.fields[i]} className={`mono-sm${c.mixed ? ' mixed-cell' : ''}`}>
           {c.text}
@@ -740,13 +776,18 @@ function SummaryTableRow({ row, table }: { row: SummaryRow; table: SummaryTable 
           const fmt = (x: number) => (m.percent ? formatPercent(x, 1) : formatNumber(x, 4));
           const has = v && v.n > 0 && Number.isFinite(v.mean);
           return (
-            <td key={`${m.id}.${stat}`} className="num stat-cell" title={has ? `mean ${fmt(v.mean)}, band [${fmt(v.lo)}, ${fmt(v.hi)}], n = ${v.n}` : 'not measured'}>
+            <td
+              key={`${m.id}.${stat}`}
+              className="num stat-cell"
+              title={has ? `mean ${fmt(v.mean)}, ${Number.isFinite(v.lo) ? `band [${fmt(v.lo)}, ${fmt(v.hi)}]` : 'no band'}, n = ${v.n}` : 'not measured'}
+            >
               {has ? fmt(v.mean) : '—'}
-              {has && v.lo !== v.hi && (
+              {has && Number.isFinite(v.lo) && Number.isFinite(v.hi) && (
                 <span className="stat-band">
                   {fmt(v.lo)}–{fmt(v.hi)}
                 </span>
               )}
+              {has && <span className="stat-n">n = {v.n}</span>}
             </td>
           );
         }),

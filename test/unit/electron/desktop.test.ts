@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_OPERATIONS, MENU_ACTIONS, type ApiResult, type LabEvent } from '../../../shared/api.js';
-import { IPC_OPERATIONS, ipcChannel, safeFileName, saveRequestProblem } from '../../../electron/ipc.js';
+import { IPC_OPERATIONS, externalLink, ipcChannel, requestedDatabaseFile, safeFileName, saveRequestProblem } from '../../../electron/ipc.js';
 import { menuTemplate } from '../../../electron/menu.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/server/http.js';
 import type { FakeState } from './fake-electron.js';
@@ -38,6 +38,24 @@ describe('IPC contract', () => {
     expect(safeFileName('C:\\Users\\x\\run:1?.csv')).toBe('run_1_.csv');
     expect(safeFileName('...')).toBe('export');
   });
+
+  it('asks for a database switch only when the page names another file', () => {
+    expect(requestedDatabaseFile([{ theme: 'dark' }], '/a/lab.sqlite')).toBeNull();
+    expect(requestedDatabaseFile([{ databaseFile: '/a/lab.sqlite' }], '/a/lab.sqlite')).toBeNull();
+    expect(requestedDatabaseFile([{ databaseFile: '/a/./lab.sqlite ' }], '/a/lab.sqlite', (f) => path.resolve(f))).toBeNull();
+    expect(requestedDatabaseFile([{ databaseFile: '/b/other.sqlite' }], '/a/lab.sqlite')).toBe('/b/other.sqlite');
+    expect(requestedDatabaseFile([{ databaseFile: 42 }], '/a/lab.sqlite')).toBeNull();
+    expect(requestedDatabaseFile([null], '/a/lab.sqlite')).toBeNull();
+  });
+
+  it('offers only https links, normalised, for the browser', () => {
+    expect(externalLink('https://arxiv.org/abs/1903.06733')).toBe('https://arxiv.org/abs/1903.06733');
+    // A look-alike host is shown as punycode, spaces and the like percent-encoded.
+    expect(externalLink('https://ΑΡΧΙΒ.example/a b')).toMatch(/^https:\/\/xn--[a-z0-9]+\.example\/a%20b$/);
+    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'relu-lab://app/', 'https://user:pw@example.com/', 'not a url']) {
+      expect(externalLink(url), url).toBeNull();
+    }
+  });
 });
 
 describe('native menu', () => {
@@ -54,7 +72,7 @@ describe('native menu', () => {
   it('has File, Edit, View and Help, and routes each item', () => {
     const sent: string[] = [];
     const calls: string[] = [];
-    const template = menuTemplate({ send: (a) => sent.push(a), openDatabase: () => calls.push('open'), about: () => calls.push('about') }, 'linux') as Item[];
+    const template = menuTemplate({ send: (a) => sent.push(a), openDatabase: () => calls.push('open'), about: () => calls.push('about') }, 'linux', 'ReLU Lab', { devTools: true }) as Item[];
     expect(template.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
     for (const id of ['new-experiment', 'import', 'export', 'settings']) find(template, id)!.click!();
     find(template, 'open-database')!.click!();
@@ -66,6 +84,18 @@ describe('native menu', () => {
     const roles = (label: string) => template.find((m) => m.label === label)!.submenu!.map((i) => i.role).filter(Boolean);
     expect(roles('&Edit')).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']));
     expect(roles('&View')).toEqual(expect.arrayContaining(['reload', 'toggleDevTools', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']));
+  });
+
+  it('has no developer tools in packaged builds (the default)', () => {
+    const handlers = { send: () => undefined, openDatabase: () => undefined, about: () => undefined };
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      for (const template of [menuTemplate(handlers, platform), menuTemplate(handlers, platform, 'ReLU Lab', { devTools: false })] as Item[][]) {
+        const all = JSON.stringify(template);
+        expect(all, platform).not.toMatch(/toggleDevTools|devtools/i);
+        const view = template.find((m) => m.label === '&View')!.submenu!.map((i) => i.role);
+        expect(view).toEqual(expect.arrayContaining(['reload', 'resetZoom', 'togglefullscreen']));
+      }
+    }
   });
 
   it('adds the app menu on macOS', () => {
@@ -115,6 +145,26 @@ describe('electron-builder config', () => {
     expect((config.win as { target: string[] }).target).toEqual(['nsis']);
     expect(pkg.scripts).toMatchObject({ start: 'node scripts/start.mjs', 'build:electron': 'node scripts/build-electron.mjs', dist: 'node scripts/dist.mjs' });
     expect(pkg.scripts.postinstall).toBeUndefined();
+  });
+
+  it('flips the Electron fuses: no run-as-node, no NODE_OPTIONS or --inspect, asar only and integrity-checked', async () => {
+    const yaml = require('js-yaml') as { load(text: string): unknown };
+    const config = yaml.load(fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    expect(config.asar ?? true).toBe(true);
+    // The whole file passes electron-builder's own validation (a misspelt fuse would be refused).
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration(c: unknown, logger: unknown): Promise<void> };
+    const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } }, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
   });
 });
 
@@ -373,8 +423,9 @@ describe('bundles', () => {
       let webviewBlocked = false;
       contents.emit('will-attach-webview', { preventDefault: () => (webviewBlocked = true) }, {}, {});
       expect(webviewBlocked).toBe(true);
-      expect(contents.windowOpenHandler!({ url: 'https://arxiv.org/abs/1502.01852' })).toEqual({ action: 'deny' });
+      fake.dialogs.length = 0;
       expect(contents.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+      expect(fake.dialogs).toEqual([]);
       const granted: boolean[] = [];
       fake.permissionRequestHandler!(contents, 'media', (ok: boolean) => granted.push(ok), {});
       fake.permissionRequestHandler!(contents, 'notifications', (ok: boolean) => granted.push(ok), {});
@@ -383,6 +434,57 @@ describe('bundles', () => {
       let headers: Record<string, string[]> = {};
       fake.headersReceived!({ url: 'relu-lab://app/index.html', responseHeaders: { 'content-security-policy': ['default-src *'] } }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
       expect(headers).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    });
+
+    it('opens a link in the browser only after the user confirms it', async () => {
+      const contents = fake.windows[0].webContents;
+      fake.dialogs.length = 0;
+      fake.answers.message.push(0);
+      expect(contents.windowOpenHandler!({ url: 'https://arxiv.org/abs/1502.01852' })).toEqual({ action: 'deny' });
+      await expect.poll(() => fake.dialogs.length).toBe(1);
+      expect(fake.dialogs[0]).toMatchObject({ kind: 'message', options: { detail: 'https://arxiv.org/abs/1502.01852', buttons: ['Cancel', 'Open in browser'], cancelId: 0, defaultId: 0 } });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(fake.opened).toEqual([]);
+      fake.answers.message.push(1);
+      contents.windowOpenHandler!({ url: 'https://arxiv.org/abs/1502.01852' });
+      await expect.poll(() => fake.opened).toEqual(['https://arxiv.org/abs/1502.01852']);
+      for (const url of ['http://example.com/', 'javascript:alert(1)', 'file:///etc/passwd']) contents.windowOpenHandler!({ url });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(fake.dialogs).toHaveLength(2);
+    });
+
+    it('offers developer tools outside packaged builds only (here: not packaged)', () => {
+      const prefs = (fake.windows[0].options as { webPreferences: Record<string, unknown> }).webPreferences;
+      expect(prefs.devTools).toBe(true);
+      type Item = { role?: string; submenu?: Item[] };
+      expect((fake.menuTemplate as Item[]).flatMap((m) => m.submenu ?? []).some((i) => i.role === 'toggleDevTools')).toBe(true);
+    });
+
+    it('switches databases only to the file the user picks in the native dialog', async () => {
+      const call = (...args: unknown[]) => fake.ipcHandlers.get('lab:updateSettings')!(appFrame(), ...args) as Promise<ApiResult<{ databaseFile: string; theme: string }>>;
+      const before = path.join(dir, 'lab.sqlite');
+      fake.dialogs.length = 0;
+      // The page names a file; the dialog is cancelled: nothing changes, nothing is created.
+      const wanted = path.join(dir, 'page-wants-this.sqlite');
+      const cancelled = await call({ databaseFile: wanted });
+      expect(cancelled).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: expect.stringMatching(/^updateSettings: databaseFile: switching databases needs your choice in the file dialog/) } });
+      expect(fake.dialogs).toEqual([{ kind: 'save', options: expect.objectContaining({ defaultPath: wanted }) }]);
+      expect(fs.existsSync(wanted)).toBe(false);
+      expect(await call({ theme: 'dark' })).toMatchObject({ ok: true, value: { databaseFile: before, theme: 'dark' } });
+      // The user picks another file in the dialog: that one is used, not the page's.
+      const picked = path.join(dir, 'user-picked.sqlite');
+      fake.answers.save.push(picked);
+      expect(await call({ databaseFile: wanted, theme: 'light' })).toMatchObject({ ok: true, value: { databaseFile: picked, theme: 'light' } });
+      expect(fs.existsSync(wanted)).toBe(false);
+      expect(fs.existsSync(picked)).toBe(true);
+      // An existing file is confirmed in an open dialog.
+      fake.answers.open.push([before]);
+      expect(await call({ databaseFile: before })).toMatchObject({ ok: true, value: { databaseFile: before } });
+      expect(fake.dialogs.at(-1)).toEqual({ kind: 'open', options: expect.objectContaining({ defaultPath: before }) });
+      // Naming the file in use needs no dialog.
+      const shown = fake.dialogs.length;
+      expect(await call({ databaseFile: before })).toMatchObject({ ok: true });
+      expect(fake.dialogs).toHaveLength(shown);
     });
 
     it('sends menu actions to the window', () => {

@@ -25,6 +25,12 @@ export interface FakeState {
   quitCalls: number;
   exitCode: number | null;
   app: EventEmitter | null;
+  /** Every native dialog shown, in order: which one and its options. */
+  dialogs: { kind: 'open' | 'save' | 'message'; options: Record<string, unknown> }[];
+  /** What the next dialogs answer (default: cancelled, and button 0 of message boxes). */
+  answers: { open: string[][]; save: string[]; message: number[] };
+  /** URLs handed to the system browser. */
+  opened: string[];
 }
 
 const state: FakeState = {
@@ -45,6 +51,9 @@ const state: FakeState = {
   quitCalls: 0,
   exitCode: null,
   app: null,
+  dialogs: [],
+  answers: { open: [], save: [], message: [] },
+  opened: [],
 };
 (globalThis as { __fakeElectron?: FakeState }).__fakeElectron = state;
 
@@ -172,28 +181,35 @@ export const Menu = {
   setApplicationMenu() {},
 };
 
+/** Dialogs take (options) or (window, options). */
+const dialogOptions = (args: unknown[]) => (args.length > 1 ? args[1] : args[0]) as Record<string, unknown>;
+
 export const dialog = {
   showErrorBox(title: string, content: string) {
     state.errorBoxes.push(`${title}: ${content}`);
   },
-  async showMessageBox() {
-    return { response: 0, checkboxChecked: false };
+  async showMessageBox(...args: unknown[]) {
+    state.dialogs.push({ kind: 'message', options: dialogOptions(args) });
+    return { response: state.answers.message.shift() ?? 0, checkboxChecked: false };
   },
   showMessageBoxSync() {
     return 0;
   },
-  async showOpenDialog() {
-    return { canceled: true, filePaths: [] };
+  async showOpenDialog(...args: unknown[]) {
+    state.dialogs.push({ kind: 'open', options: dialogOptions(args) });
+    const filePaths = state.answers.open.shift();
+    return filePaths ? { canceled: false, filePaths } : { canceled: true, filePaths: [] };
   },
-  async showSaveDialog() {
-    return { canceled: true, filePath: '' };
+  async showSaveDialog(...args: unknown[]) {
+    state.dialogs.push({ kind: 'save', options: dialogOptions(args) });
+    const filePath = state.answers.save.shift();
+    return filePath ? { canceled: false, filePath } : { canceled: true, filePath: '' };
   },
 };
 
 export const shell = {
-  opened: [] as string[],
   async openExternal(url: string) {
-    shell.opened.push(url);
+    state.opened.push(url);
   },
 };
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJson, encodeJson, type ApiResult, type LabEvent } from '../../../shared/api.js';
@@ -89,10 +90,13 @@ function expectSecurityHeaders(res: RawResponse) {
 }
 
 describe('web server: access control', () => {
-  it('binds 127.0.0.1 with a random 32-byte token and prints a tokenized URL', async () => {
+  it('binds 127.0.0.1 with a random 32-byte token and hands out sign-in addresses without it', async () => {
     const { server } = await start();
     expect(server.token).toMatch(/^[0-9a-f]{64}$/);
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    const first = server.signInUrl();
+    expect(first).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?code=[0-9a-f]{32}$`));
+    expect(first).not.toContain(server.token);
+    expect(server.signInUrl()).not.toBe(first);
     const { server: other } = await start();
     expect(other.token).not.toBe(server.token);
     await expect(startWebServer({ service: new FakeService(), host: '0.0.0.0' as '127.0.0.1' })).rejects.toThrow(/127\.0\.0\.1 only/);
@@ -122,6 +126,58 @@ describe('web server: access control', () => {
     const query = await request(server, `/api/call/getRun?token=${server.token}`, { method: 'POST', body: encodeJson({ args: [8] }) });
     expect(query.status).toBe(200);
     expect(service.calls.map((c) => c.args)).toEqual([[7], [8]]);
+  });
+
+  it('accepts the bearer scheme in any case, and nothing but a bearer token in the header', async () => {
+    const { server, service } = await start();
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const res = await call(server, 'getRun', [1], { Authorization: `${scheme} ${server.token}` });
+      expect(res.status, scheme).toBe(200);
+    }
+    expect((await call(server, 'getRun', [1], { Authorization: `Bearer   ${server.token}  ` })).status).toBe(200);
+    expect((await call(server, 'getRun', [1], { Authorization: `Basic ${server.token}` })).status).toBe(401);
+    expect((await call(server, 'getRun', [1], { Authorization: server.token })).status).toBe(401);
+    expect(service.calls).toHaveLength(5);
+  });
+
+  it('uses a given token, and refuses tokens that are short or not URL-safe (without echoing them)', async () => {
+    const fixed = 'my-fixed-token.for_bookmarks~1';
+    const { server } = await start(new FakeService(), { token: fixed, persistentToken: true });
+    expect(server.token).toBe(fixed);
+    expect((await call(server, 'getRun', [1])).status).toBe(200);
+    await expect(startWebServer({ service: new FakeService(), token: 'short' })).rejects.toThrow('the server token must be 16 to 256 characters long, got 5');
+    await expect(startWebServer({ service: new FakeService(), token: 'has spaces and ünïcode 123456' })).rejects.toThrow(/must use only the characters A-Z a-z 0-9 \. _ ~ -/);
+  });
+
+  it('exchanges a sign-in code for the token once, within its lifetime, and only for its own pages', async () => {
+    const { server, service } = await start(new FakeService(), { signInCodeLifetimeMs: 300 });
+    const signIn = (code: string, headers: Record<string, string> = {}) =>
+      request(server, '/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ code }) });
+    const code = new URL(server.signInUrl()).searchParams.get('code')!;
+    // Loading the page does not use the code up (link previews, prefetching).
+    expect((await request(server, `/?code=${code}`)).status).toBe(200);
+    // Another site's page cannot redeem it.
+    expect((await signIn(code, { Origin: 'https://evil.example' })).status).toBe(403);
+    const ok = await signIn(code, { Origin: `http://127.0.0.1:${server.port}` });
+    expect(ok.status).toBe(200);
+    expect(decodeJson(ok.body)).toEqual({ ok: true, value: { token: server.token, persistent: false } });
+    const again = await signIn(code);
+    expect(again.status).toBe(401);
+    expect(decodeJson(again.body)).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringMatching(/already used or has expired/) } });
+    const late = new URL(server.signInUrl()).searchParams.get('code')!;
+    await new Promise((r) => setTimeout(r, 450));
+    expect((await signIn(late)).status).toBe(401);
+    expect((await signIn('0'.repeat(32))).status).toBe(401);
+    expect((await request(server, '/api/session', { method: 'POST', body: 'nope' })).status).toBe(400);
+    // The token itself says whether it is kept across restarts.
+    const session = await request(server, '/api/session', { headers: { Authorization: `Bearer ${server.token}` } });
+    expect(decodeJson(session.body)).toEqual({ ok: true, value: { persistent: false } });
+    expect((await request(server, '/api/session')).status).toBe(401);
+    expect(service.calls).toEqual([]);
+    const { server: fixed } = await start(new FakeService(), { token: 'a-fixed-token-of-some-length', persistentToken: true });
+    const fixedCode = new URL(fixed.signInUrl()).searchParams.get('code')!;
+    const res = await request(fixed, '/api/session', { method: 'POST', body: JSON.stringify({ code: fixedCode }) });
+    expect(decodeJson(res.body)).toEqual({ ok: true, value: { token: 'a-fixed-token-of-some-length', persistent: true } });
   });
 
   it('answers 403 to any other Host header (DNS rebinding) and to cross-site origins', async () => {
@@ -342,6 +398,54 @@ describe('web server: events', () => {
     const wrong = await readStream(server, '/api/events?token=abc', () => true);
     expect(wrong.status).toBe(401);
     expect(service.listeners.size).toBe(0);
+  });
+
+  it('refuses event streams beyond its limit (503), and takes new ones when one closes', async () => {
+    const service = new FakeService();
+    const { server } = await start(service, { maxEventStreams: 2 });
+    const open = () =>
+      new Promise<http.ClientRequest>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}`, headers: { Host: `127.0.0.1:${server.port}` } }, (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => resolve(req));
+        });
+        req.on('error', (err) => {
+          if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(err);
+        });
+      });
+    const first = await open();
+    await open();
+    const refused = await readStream(server, `/api/events?token=${server.token}`, () => true);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('10');
+    expect(decodeJson(refused.text)).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/2 event streams are open/) } });
+    expect(service.listeners.size).toBe(2);
+    first.destroy();
+    await expect.poll(() => service.listeners.size).toBe(1);
+    await open();
+    expect(service.listeners.size).toBe(2);
+  });
+
+  it('closes connections beyond its limit and serves again when one goes', async () => {
+    const { server } = await start(new FakeService(), { maxConnections: 3 });
+    const connect = () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect(server.port, '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+      });
+    const held = [await connect(), await connect(), await connect()];
+    const extra = await connect();
+    const closedByServer = await new Promise<boolean>((resolve) => {
+      extra.on('close', () => resolve(true));
+      // (Only bounds how long a failure takes; the server closes it at once.)
+      setTimeout(() => resolve(false), 10_000);
+      extra.on('error', () => undefined);
+      extra.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+    });
+    expect(closedByServer).toBe(true);
+    held[0].destroy();
+    await expect.poll(async () => (await request(server, '/').catch(() => ({ status: 0 }))).status).toBe(200);
+    for (const s of held) s.destroy();
   });
 
   it('ends event streams when the server closes', async () => {

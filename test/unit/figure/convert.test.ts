@@ -112,6 +112,20 @@ function mediaBox(pdf: Buffer): number[] {
   return m![1].trim().split(/\s+/).map(Number);
 }
 
+/** Every chunk of a PNG, with whether its CRC matches. */
+function pngChunks(buf: Buffer): { type: string; data: Buffer; crcOk: boolean }[] {
+  const chunks: { type: string; data: Buffer; crcOk: boolean }[] = [];
+  for (let off = 8; off < buf.length; ) {
+    const len = buf.readUInt32BE(off);
+    const type = buf.toString('latin1', off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + len);
+    const crcOk = zlib.crc32(buf.subarray(off + 4, off + 8 + len)) === buf.readUInt32BE(off + 8 + len);
+    chunks.push({ type, data, crcOk });
+    off += 12 + len;
+  }
+  return chunks;
+}
+
 const outputs = new Map<string, { svg: string; png: Buffer; pdf: Buffer }>();
 
 beforeAll(() => {
@@ -144,6 +158,26 @@ describe('svgToPng', () => {
     }
     const screen = readPng(svgToPng(renderFigureSvg(logSpec()), { dpi: 96 }));
     expect([screen.width, screen.height]).toEqual([800, 480]);
+  });
+
+  it('records its DPI in a pHYs chunk (pixels per metre) before the image data, with valid CRCs', () => {
+    for (const dpi of [72, 96, 150, 300, 301, 600]) {
+      const png = svgToPng(renderFigureSvg(logSpec()), { dpi });
+      const chunks = pngChunks(png);
+      const names = chunks.map((c) => c.type);
+      expect(names[0]).toBe('IHDR');
+      expect(names.filter((n) => n === 'pHYs')).toHaveLength(1);
+      expect(names.indexOf('pHYs')).toBeLessThan(names.indexOf('IDAT'));
+      expect(names.at(-1)).toBe('IEND');
+      const phys = chunks.find((c) => c.type === 'pHYs')!.data;
+      expect(phys.length).toBe(9);
+      const perMetre = Math.round(dpi / 0.0254);
+      expect([phys.readUInt32BE(0), phys.readUInt32BE(4), phys[8]]).toEqual([perMetre, perMetre, 1]);
+      // What LaTeX and Word compute from it: the figure's size in inches.
+      expect((readPng(png).width / perMetre) * 39.37).toBeCloseTo(800 / 96, 1);
+      for (const c of chunks) expect(c.crcOk, c.type).toBe(true);
+    }
+    expect(pngChunks(outputs.get('lines')!.png).find((c) => c.type === 'pHYs')!.data.readUInt32BE(0)).toBe(11811); // 300 dpi
   });
 
   it('renders on white, with the data colours and dark text', () => {

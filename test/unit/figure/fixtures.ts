@@ -1,5 +1,5 @@
 /** Deterministic figure specs that look like dying-ReLU results, shared by the figure tests. */
-import { groupStyle } from '../../../shared/compare.js';
+import { slotStyle as groupStyle } from '../../../shared/figure/palette.js';
 import type { BarCategory, FigureSpec, LineSeries, LinesPanel, Ridge } from '../../../shared/figure/index.js';
 
 /** mulberry32: a tiny deterministic PRNG. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GROUP_DASHES } from '../../../shared/compare.js';
+import { GROUP_DASHES } from '../../../shared/figure/palette.js';
 import {
   FIGURE_PRESETS,
   FONT_STACKS,

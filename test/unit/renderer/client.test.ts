@@ -23,11 +23,18 @@ interface Request {
   body: unknown;
 }
 
-/** A fetch that answers like the web server: every body is encodeJson(ApiResult). */
-function fakeFetch(answer: (operation: string, args: unknown[]) => { status?: number; body: string }) {
+/**
+ * A fetch that answers like the web server: every body is encodeJson(ApiResult); `GET /api/session`
+ * (the client's "was my token refused?" check) answers `session`.
+ */
+function fakeFetch(answer: (operation: string, args: unknown[]) => { status?: number; body: string }, session: { status: number } = { status: 200 }) {
   const requests: Request[] = [];
   const fetch: FetchLike = async (url, init) => {
-    const body = decodeJson<{ args: unknown[] }>(init.body);
+    if (url.endsWith('/api/session') && init.method === 'GET') {
+      requests.push({ url, method: init.method, headers: init.headers, body: null });
+      return { status: session.status, text: async () => encodeJson(session.status === 200 ? ok({ persistent: false }) : { ok: false, error: { code: 'unauthorized', message: 'wrong token' } }) };
+    }
+    const body = decodeJson<{ args: unknown[] }>(init.body!);
     requests.push({ url, method: init.method, headers: init.headers, body });
     const operation = url.split('/api/call/')[1];
     const { status = 200, body: text } = answer(operation, body.args);
@@ -185,8 +192,9 @@ describe('HTTP client', () => {
     expect(FakeEventSource.instances).toHaveLength(1);
     FakeEventSource.instances[0].open();
     expect(got).toEqual([{ type: 'experiments-changed' }]);
-    // A closed stream (e.g. the server restarted): we open a new one after the delay.
+    // A closed stream (e.g. the server restarted): once the token is known to be fine, a new one after the delay.
     FakeEventSource.instances[0].fail(true);
+    await vi.advanceTimersByTimeAsync(0);
     expect(client.connectionState()).toBe('reconnecting');
     expect(FakeEventSource.instances).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(500);
@@ -195,6 +203,50 @@ describe('HTTP client', () => {
     expect(client.connectionState()).toBe('open');
     expect(got).toEqual([{ type: 'experiments-changed' }, { type: 'experiments-changed' }]);
     expect(states).toEqual(['open', 'reconnecting', 'open', 'reconnecting', 'open']);
+  });
+
+  it('a refused token is not a lost connection: no reconnecting, no new streams, calls say "wrong token"', async () => {
+    vi.useFakeTimers();
+    const { fetch, requests } = fakeFetch(() => ({ status: 401, body: encodeJson({ ok: false, error: { code: 'unauthorized', message: 'wrong token' } }) }), { status: 401 });
+    const client = createHttpClient('', 'old-token', { fetch, EventSource: FakeEventSource, reconnectDelayMs: () => 500 });
+    const states: string[] = [];
+    client.onConnectionChange((s) => states.push(s));
+    client.subscribe(() => undefined);
+    // The server restarted with a new token: the stream's request is refused (closed, not retried).
+    FakeEventSource.instances[0].fail(true);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(client.connectionState()).toBe('wrong-token');
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(requests.map((r) => `${r.method} ${r.url} ${r.headers.Authorization}`)).toEqual(['GET /api/session Bearer old-token']);
+    const err = await client.getSettings().catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('unauthorized');
+    expect((err as ApiError).message).toBe('wrong token');
+    expect(states).toEqual(['wrong-token']);
+  });
+
+  it('a call answered 401 stops the stream and reports wrong-token', async () => {
+    const { fetch } = fakeFetch(() => ({ status: 401, body: encodeJson({ ok: false, error: { code: 'unauthorized', message: 'wrong token' } }) }));
+    const client = createHttpClient('', 'stale', { fetch, EventSource: FakeEventSource });
+    client.subscribe(() => undefined);
+    FakeEventSource.instances[0].open();
+    await client.listExperiments().catch(() => undefined);
+    expect(client.connectionState()).toBe('wrong-token');
+    expect(FakeEventSource.instances[0].closed).toBe(true);
+  });
+
+  it('without a token it opens no stream, asks nothing of the server and says it has no token', async () => {
+    const { fetch, requests } = fakeFetch(() => ({ body: encodeJson(ok([])) }));
+    const client = createHttpClient('', '', { fetch, EventSource: FakeEventSource });
+    const states: string[] = [];
+    client.onConnectionChange((s) => states.push(s));
+    client.subscribe(() => undefined);
+    expect(FakeEventSource.instances).toHaveLength(0);
+    expect(client.connectionState()).toBe('no-token');
+    const err = await client.listExperiments().catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('unauthorized');
+    expect((err as ApiError).message).toMatch(/no access token/);
+    expect(requests).toEqual([]);
+    expect(states).toEqual(['no-token']);
   });
 
   it('saves files as browser downloads', async () => {
@@ -322,19 +374,41 @@ describe('IPC client', () => {
 });
 
 describe('connect()', () => {
-  function page(search: string, stored: string | null = null, bridge?: ReluLabBridge) {
+  function page(search: string, stored: string | null = null, bridge?: ReluLabBridge, kept: string | null = null) {
     const storage = new Map<string, string>(stored ? [[TOKEN_STORAGE_KEY, stored]] : []);
+    const local = new Map<string, string>(kept ? [[TOKEN_STORAGE_KEY, kept]] : []);
     const replaced: string[] = [];
+    const store = (m: Map<string, string>) => ({ getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) });
     return {
       env: {
         window: bridge ? { reluLab: bridge } : {},
         location: { search, pathname: '/', hash: '#/experiments/3', origin: 'http://127.0.0.1:4000' },
         history: { state: null, replaceState: (_s: unknown, _u: string, url: string) => replaced.push(url) },
-        sessionStorage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) },
+        sessionStorage: store(storage),
+        localStorage: store(local),
       },
       storage,
+      local,
       replaced,
     };
+  }
+
+  /** The server's side of the sign-in: codes it accepts once, and the API behind the token. */
+  function server(token: string, persistent: boolean, codes: string[]) {
+    const requests: Request[] = [];
+    const fetch: FetchLike = async (url, init) => {
+      requests.push({ url, method: init.method, headers: init.headers, body: init.body === undefined ? null : JSON.parse(init.body) });
+      if (url.endsWith('/api/session') && init.method === 'POST') {
+        const code = (JSON.parse(init.body!) as { code: string }).code;
+        const i = codes.indexOf(code);
+        if (i < 0) return { status: 401, text: async () => encodeJson({ ok: false, error: { code: 'unauthorized', message: 'this sign-in link was already used or has expired' } }) };
+        codes.splice(i, 1);
+        return { status: 200, text: async () => encodeJson(ok({ token, persistent })) };
+      }
+      const authorized = init.headers.Authorization === `Bearer ${token}`;
+      return authorized ? { status: 200, text: async () => encodeJson(ok([])) } : { status: 401, text: async () => encodeJson({ ok: false, error: { code: 'unauthorized', message: 'wrong token' } }) };
+    };
+    return { fetch, requests };
   }
 
   it('uses IPC when the preload exposed window.reluLab', () => {
@@ -343,31 +417,71 @@ describe('connect()', () => {
     expect(p.replaced).toEqual([]);
   });
 
-  it('otherwise uses HTTP with the token from the URL, keeps it in the session and hides it', async () => {
-    const p = page('?token=abc&x=1');
-    const requests: Request[] = [];
-    vi.stubGlobal('fetch', (async (url: string, init: { method: string; headers: Record<string, string>; body: string }) => {
-      requests.push({ url, method: init.method, headers: init.headers, body: decodeJson(init.body) });
-      return { status: 200, text: async () => encodeJson(ok([])) };
-    }) as FetchLike);
-    const client = connect(p.env);
+  it('exchanges the address’s one-time code for the token, hiding the code at once', async () => {
+    const p = page('?code=c0ffee&x=1');
+    const s = server('the-token', false, ['c0ffee']);
+    const client = connect(p.env, s.fetch);
     expect(client.transport).toBe('http');
+    // Hidden before anything renders (and before the exchange answers).
+    expect(p.replaced).toEqual(['/?x=1#/experiments/3']);
+    await client.listPresets();
+    expect(s.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST http://127.0.0.1:4000/api/session', 'POST http://127.0.0.1:4000/api/call/listPresets']);
+    expect(s.requests[0].body).toEqual({ code: 'c0ffee' });
+    expect(s.requests[1].headers.Authorization).toBe('Bearer the-token');
+    expect(p.storage.get(TOKEN_STORAGE_KEY)).toBe('the-token');
+    // A random token lives as long as its server: not kept for later visits.
+    expect(p.local.has(TOKEN_STORAGE_KEY)).toBe(false);
+  });
+
+  it('keeps a fixed token for later visits, so bookmarks open signed in after a restart', async () => {
+    const first = page('?code=one', null, undefined, 'an-old-random-token');
+    const s = server('fixed-token', true, ['one']);
+    await connect(first.env, s.fetch).listExperiments();
+    expect(first.local.get(TOKEN_STORAGE_KEY)).toBe('fixed-token');
+    // A bookmark of a compare view, opened in a new tab after the server restarted with the same token.
+    const bookmark = page('', null, undefined, 'fixed-token');
+    bookmark.env.location.hash = '#/compare?exp=1&group=variant';
+    const client = connect(bookmark.env, s.fetch);
+    await expect(client.listExperiments()).resolves.toEqual([]);
+    expect(client.connectionState()).not.toMatch(/token|link/);
+    // A server with random tokens again: the kept token is dropped.
+    const later = page('?code=two', null, undefined, 'fixed-token');
+    await connect(later.env, server('random', false, ['two']).fetch).listExperiments();
+    expect(later.local.has(TOKEN_STORAGE_KEY)).toBe(false);
+  });
+
+  it('an address used before falls back to the token this tab kept; without one it says the link was used', async () => {
+    const s = server('tok', false, []);
+    const reload = page('?code=used', 'tok');
+    await expect(connect(reload.env, s.fetch).listExperiments()).resolves.toEqual([]);
+    const fresh = page('?code=used');
+    const client = connect(fresh.env, s.fetch);
+    const err = await client.listExperiments().catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('unauthorized');
+    expect((err as ApiError).message).toMatch(/already used or has expired/);
+    expect(client.connectionState()).toBe('link-used');
+    expect(fresh.replaced).toEqual(['/#/experiments/3']);
+  });
+
+  it('still takes a ?token= address (hidden and kept for the tab), and a page with nothing says it has no token', async () => {
+    const p = page('?token=abc&x=1');
+    const s = server('abc', false, []);
+    const client = connect(p.env, s.fetch);
     expect(p.storage.get(TOKEN_STORAGE_KEY)).toBe('abc');
     expect(p.replaced).toEqual(['/?x=1#/experiments/3']);
     await client.listPresets();
-    expect(requests[0].url).toBe('http://127.0.0.1:4000/api/call/listPresets');
-    expect(requests[0].headers.Authorization).toBe('Bearer abc');
+    expect(s.requests[0].headers.Authorization).toBe('Bearer abc');
+
+    const bare = connect(page('').env, s.fetch);
+    await expect(bare.listPresets()).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(bare.connectionState()).toBe('no-token');
   });
 
-  it('after a reload (no token in the URL) uses the token kept in the session', async () => {
+  it('after a reload (nothing in the URL) uses the token kept in the session', async () => {
     const p = page('', 'kept');
-    const requests: Request[] = [];
-    vi.stubGlobal('fetch', (async (url: string, init: { method: string; headers: Record<string, string>; body: string }) => {
-      requests.push({ url, method: init.method, headers: init.headers, body: null });
-      return { status: 200, text: async () => encodeJson(ok([])) };
-    }) as FetchLike);
-    await connect(p.env).listExperiments();
-    expect(requests[0].headers.Authorization).toBe('Bearer kept');
+    const s = server('kept', false, []);
+    await connect(p.env, s.fetch).listExperiments();
+    expect(s.requests[0].headers.Authorization).toBe('Bearer kept');
     expect(p.replaced).toEqual([]);
   });
 });

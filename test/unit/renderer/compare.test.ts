@@ -25,7 +25,9 @@ import {
   readExportOptions,
   ridgePanels,
   specToParams,
+  statLabel,
   summaryTable,
+  toggleHidden,
 } from '../../../renderer/src/lib/compare.js';
 
 const base = validateExperiment({
@@ -103,8 +105,12 @@ describe('the spec in the address', () => {
       groupNames: { 'variant="ReLU baseline"': 'ReLU & co, "baseline" ?#/=' },
       atEpoch: 12,
       focusGroup: 'variant="Leaky ReLU"|model.activation="leaky_relu"',
+      divergedRuns: 'exclude',
+      hiddenGroups: ['variant="PReLU"', 'variant="He & co|x=1"'],
     });
     const params = specToParams(spec, 'my comparison #1');
+    expect(params.get('diverged')).toBe('exclude');
+    expect(params.getAll('hide')).toEqual(['variant="PReLU"', 'variant="He & co|x=1"']);
     // Layers are 1-based in the address, as in the CLI.
     expect(params.get('layer')).toBe('2');
     const back = paramsToSpec(new URLSearchParams(params.toString()));
@@ -123,6 +129,9 @@ describe('the spec in the address', () => {
 
   it('keeps addresses short: defaults are left out', () => {
     expect(compareHref({ experimentIds: [3] })).toBe('#/compare?exp=3');
+    expect(compareHref({ experimentIds: [3], divergedRuns: 'include', hiddenGroups: [] })).toBe('#/compare?exp=3');
+    // A comparison saved before these fields existed reads with their defaults.
+    expect(comparisonSpecSchema.parse({ experimentIds: [3], band: 'se' })).toMatchObject({ divergedRuns: 'include', hiddenGroups: [] });
     expect(compareHref({})).toBe('#/compare');
     expect(paramsToSpec(new URLSearchParams('')).spec).toEqual(DEFAULT_SPEC);
     for (const layer of ['mean', 'all'] as const) {
@@ -146,6 +155,10 @@ describe('the spec in the address', () => {
     expect(spec.groupBy).toEqual(['variant']);
     expect(spec.xAxis).toBe('time');
     expect(warnings).toHaveLength(7);
+    const odd = paramsToSpec(new URLSearchParams('runs=1&diverged=drop&hide=a&hide=a'));
+    expect(odd.spec.divergedRuns).toBe('include');
+    expect(odd.spec.hiddenGroups).toEqual(['a']);
+    expect(odd.warnings).toEqual(['Ignored diverged=drop: expected one of include, exclude']);
     expect(warnings[0]).toMatch(/^Ignored exp=1,x/);
   });
 
@@ -164,6 +177,15 @@ describe('the spec in the address', () => {
     expect(regrouped.focusGroup).toBe(null);
     expect(regrouped.groupNames).toEqual({ 'variant="a"': 'A' });
     expect(() => patchSpec(spec, { smoothing: 2 })).toThrow();
+  });
+});
+
+describe('hiding groups', () => {
+  it('toggles a group key in the spec', () => {
+    const spec = comparisonSpecSchema.parse({ runIds: [1] });
+    const hidden = toggleHidden(spec, 'variant="PReLU"');
+    expect(hidden).toEqual({ hiddenGroups: ['variant="PReLU"'] });
+    expect(toggleHidden({ ...spec, ...hidden }, 'variant="PReLU"')).toEqual({ hiddenGroups: [] });
   });
 });
 
@@ -198,6 +220,35 @@ describe('summary table', () => {
     // std band of [0, 0.25] around 0.125 at max, clipped at 0 below.
     expect(leaky.stats['dead.max'].lo).toBeGreaterThanOrEqual(0);
     expect(leaky.stats['dead.final'].mean).toBe(0);
+  });
+
+  it('reads "final" at one epoch per group, and shows diverged runs, the final epoch and n', () => {
+    // Run 2 of the baseline diverged after epoch 1 was measured: the group's final epoch is 1, for both runs.
+    const diverged: ComparedRun = { ...run(2, 2, 'ReLU baseline', 'relu', (e) => (e === 0 ? 0 : 0.5), 2), status: 'diverged' };
+    const withDiverged = [runs[0], diverged, runs[2], runs[3]];
+    const table = summaryTable(buildComparison(withDiverged, spec), spec);
+    const relu = table.rows.find((r) => r.name === 'ReLU baseline')!;
+    expect(relu).toMatchObject({ runCount: 2, countedRuns: 2, divergedCount: 1, divergence: '1/2 diverged', finalEpoch: 1, hidden: false });
+    // Layer 1 at epoch 1: run 1 → 0.125, run 2 → 0.5 (not run 1's 0.25 at its own last epoch 2).
+    expect(relu.stats['dead.final'].mean).toBeCloseTo((0.125 + 0.5) / 2, 12);
+    expect(relu.stats['dead.final'].n).toBe(2);
+    expect(table.rows.find((r) => r.name === 'Leaky ReLU')!.finalEpoch).toBe(2);
+    expect(statLabel('final', table, null)).toBe('final (see epoch)');
+    expect(table.columns.map((c) => c.id).slice(0, 4)).toEqual(['group', 'runs', 'diverged', 'finalEpoch']);
+
+    // Excluded: the diverged run leaves the group's numbers, the row still counts it.
+    const excluded = { ...spec, divergedRuns: 'exclude' as const, hiddenGroups: ['variant="Leaky ReLU"|model.activation="leaky_relu"'] };
+    const t2 = summaryTable(buildComparison(withDiverged, excluded), excluded);
+    const r2 = t2.rows.find((r) => r.name === 'ReLU baseline')!;
+    expect(r2).toMatchObject({ runCount: 2, countedRuns: 1, divergedCount: 1, divergedExcluded: true, finalEpoch: 2 });
+    expect(r2.stats['dead.final']).toMatchObject({ mean: 0.25, n: 1 });
+    expect(Number.isNaN(r2.stats['dead.final'].lo)).toBe(true);
+    // Hidden groups stay in the table, marked.
+    expect(t2.rows.map((r) => [r.name, r.hidden])).toEqual([
+      ['Leaky ReLU', true],
+      ['ReLU baseline', false],
+    ]);
+    expect(statLabel('final', t2, null)).toBe('final (epoch 2)');
   });
 
   it('adds the value-at-epoch column when an epoch is chosen, and sorts by any column', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetricsDto } from '../../../shared/api.js';
 import { comparisonSpecSchema } from '../../../shared/compare.js';
 import { buildComparison, chartData, chartToCsv, chartToFigure, pickEvenly, type ComparedRun } from '../../../shared/charts.js';
-import { renderFigureSvg } from '../../../shared/figure/index.js';
+import { figureSize, measureText, renderFigureSvg, svgPhysicalSize } from '../../../shared/figure/index.js';
 import { validateExperiment } from '../../../shared/config.js';
 
 const base = validateExperiment({
@@ -107,5 +107,155 @@ describe('comparison charts', () => {
 
   it('pickEvenly keeps both ends', () => {
     expect(pickEvenly([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 3)).toEqual([0, 5, 10]);
+  });
+});
+
+describe('diverged runs, final epochs, hidden groups', () => {
+  /** PReLU: 3 runs, two of which diverged (after epochs 1 and 2 were measured); ReLU: 3 complete runs. */
+  const diverging = (id: number, seed: number, epochs: number, status: ComparedRun['status']): ComparedRun => ({
+    ...run(id, seed, 'prelu', (e) => 0.1 * seed + 0.05 * e, epochs),
+    status,
+  });
+  const mixed = [
+    run(11, 1, 'relu', (e) => 0.2 * e, 4),
+    run(12, 2, 'relu', (e) => 0.1 * e, 4),
+    run(13, 3, 'relu', (e) => 0.15 * e, 4),
+    diverging(21, 1, 2, 'diverged'), // epochs 0, 1
+    diverging(22, 2, 3, 'diverged'), // epochs 0, 1, 2
+    diverging(23, 3, 4, 'completed'),
+  ];
+  const ids = mixed.map((r) => r.id);
+  const prelu = (spec: ReturnType<typeof comparisonSpecSchema.parse>) => buildComparison(mixed, spec).groups.find((g) => g.label.includes('prelu'))!;
+
+  it('include: diverged runs count up to their last measured epoch; every point says its n; no band at n = 1', () => {
+    const spec = comparisonSpecSchema.parse({ runIds: ids, band: 'std', layer: 0 });
+    const model = buildComparison(mixed, spec);
+    const chart = chartData(model, 'dead-fraction', spec);
+    if (chart.kind !== 'lines') throw new Error('expected lines');
+    const s = chart.panels[0].series.find((x) => x.groupKey === prelu(spec).key)!;
+    expect(s.points.map((p) => p.n)).toEqual([3, 3, 2, 1]);
+    // Epoch 3 rests on the one run that did not diverge: its value, and no band.
+    expect(s.points[3].mean).toBeCloseTo(0.3 + 0.15, 12);
+    expect(Number.isNaN(s.points[3].lo) && Number.isNaN(s.points[3].hi)).toBe(true);
+    expect(Number.isFinite(s.points[2].lo)).toBe(true);
+    expect(s.legendName).toBe('activation=prelu (2/3 diverged)');
+    expect(chart.notes).toContain('Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: activation=prelu 2/3 after epochs 1 and 2.');
+    expect(chart.notes).toContain('n = 3 runs per group.');
+    expect(chart.notes).toContain('Band: ± one standard deviation over the runs, drawn only where n ≥ 2.');
+    // The CSV carries n per point.
+    const csv = chartToCsv(chart).trim().split('\n');
+    const rows = csv.filter((l) => l.includes(',mean,') && l.includes('prelu'));
+    expect(rows.map((l) => l.split(',')[10])).toEqual(['3', '3', '2', '1']);
+  });
+
+  it('exclude: diverged runs are left out of their group, and the legend, the notes and the figure say so', () => {
+    const spec = comparisonSpecSchema.parse({ runIds: ids, band: 'std', layer: 0, divergedRuns: 'exclude' });
+    const model = buildComparison(mixed, spec);
+    const g = prelu(spec);
+    expect(g.runs.map((r) => r.id)).toEqual([23]);
+    expect(g.allRuns).toHaveLength(3);
+    const chart = chartData(model, 'dead-fraction', spec);
+    if (chart.kind !== 'lines') throw new Error('expected lines');
+    expect(chart.panels[0].series.find((x) => x.groupKey === g.key)!.points.map((p) => p.n)).toEqual([1, 1, 1, 1]);
+    expect(chart.notes).toContain('n per group: activation=prelu 1; activation=relu 3.');
+    expect(chart.notes).toContain('Diverged runs (loss NaN or ∞) are excluded: activation=prelu 2/3.');
+    const svg = renderFigureSvg(chartToFigure(chart, spec, { preset: 'double-column' }));
+    expect(svg).toContain('activation=prelu (2/3 diverged)');
+    expect(svg).toContain('Diverged runs (loss NaN or ∞) are excluded');
+  });
+
+  it('"final" is one epoch per group (the last all its runs reached), stated in the bars, their CSV and the notes', () => {
+    const spec = comparisonSpecSchema.parse({ runIds: ids, band: 'se' });
+    const model = buildComparison(mixed, spec);
+    expect(model.groups.map((g) => [g.label, g.finalEpoch])).toEqual([
+      ['activation=prelu', 1],
+      ['activation=relu', 3],
+    ]);
+    const bars = chartData(model, 'final-dead-bars', spec);
+    if (bars.kind !== 'bars') throw new Error('expected bars');
+    expect(bars.title).toBe('Final dead fraction per layer (mean ± SE)');
+    const p = bars.panels[0].groups.find((x) => x.groupKey === prelu(spec).key)!;
+    // Layer 1 at epoch 1 for all three PReLU runs: 0.1·seed + 0.05 — not each run's own last epoch.
+    expect(p.values[0]).toMatchObject({ epoch: 1, n: 3 });
+    expect(p.values[0].mean).toBeCloseTo((0.15 + 0.25 + 0.35) / 3, 12);
+    expect(bars.notes).toContain('Values at the last epoch all runs of a group reached: activation=prelu epoch 1; activation=relu epoch 3.');
+    const csv = chartToCsv(bars).trim().split('\n');
+    expect(csv[0]).toBe('chart,panel,group,category,epoch,mean,lo,hi,n');
+    expect(csv.find((l) => l.includes('activation=prelu,Layer 1'))!.split(',').slice(4, 5)).toEqual(['1']);
+
+    // A chosen epoch: the same epoch for every group, in the titles on screen and in the export; runs that stopped before it are not counted.
+    const at = comparisonSpecSchema.parse({ runIds: ids, band: 'se', atEpoch: 2 });
+    const atModel = buildComparison(mixed, at);
+    const atBars = chartData(atModel, 'final-dead-bars', at);
+    if (atBars.kind !== 'bars') throw new Error('expected bars');
+    expect(atBars.title).toBe('Dead fraction per layer at epoch 2 (mean ± SE)');
+    expect(atBars.panels[0].title).toBe('at epoch 2');
+    expect(atBars.panels[0].groups.find((x) => x.groupKey === prelu(at).key)!.values[0]).toMatchObject({ epoch: 2, n: 2 });
+    expect(chartData(atModel, 'revival', at).title).toMatch(/^Revival up to epoch 2/);
+    expect(renderFigureSvg(chartToFigure(atBars, at, { preset: 'single-column' }))).toContain('Dead fraction per layer at epoch 2');
+  });
+
+  it('hidden groups are left out of the charts and their exports, and the notes name them', () => {
+    const key = prelu(comparisonSpecSchema.parse({ runIds: ids })).key;
+    const spec = comparisonSpecSchema.parse({ runIds: ids, hiddenGroups: [key] });
+    const model = buildComparison(mixed, spec);
+    expect(model.groups.map((g) => g.hidden)).toEqual([true, false]);
+    expect(model.visible.map((g) => g.label)).toEqual(['activation=relu']);
+    for (const kind of ['dead-fraction', 'final-dead-bars', 'revival', 'loss'] as const) {
+      const chart = chartData(model, kind, spec);
+      expect(chartToCsv(chart)).not.toContain('prelu');
+      expect(chart.notes).toContain('Hidden: activation=prelu (3 runs, 2/3 diverged).');
+      const svg = renderFigureSvg(chartToFigure(chart, spec, { preset: 'single-column' }));
+      expect(svg).not.toContain('>activation=prelu (2/3 diverged)<');
+      expect(svg).toContain('Hidden: activation=prelu');
+    }
+    // Colours do not move when a group is hidden.
+    expect(model.groups.map((g) => g.color)).toEqual(buildComparison(mixed, comparisonSpecSchema.parse({ runIds: ids })).groups.map((g) => g.color));
+  });
+
+  it('the heatmap colour scale spans the data and says so; its CSV has n per cell', () => {
+    const relu = buildComparison(mixed, comparisonSpecSchema.parse({ runIds: ids })).groups.find((g) => g.label === 'activation=relu')!.key;
+    const spec = comparisonSpecSchema.parse({ runIds: ids, focusGroup: relu });
+    const heat = chartData(buildComparison(mixed, spec), 'dead-heatmap', spec);
+    if (heat.kind !== 'heatmap') throw new Error('expected heatmap');
+    // ReLU runs: 0.2e, 0.1e, 0.15e for e = 0..3: the means run from 0 to 0.45.
+    expect(heat.range![0]).toBe(0);
+    expect(heat.range![1]).toBeCloseTo(0.45, 12);
+    expect(heat.domain).toEqual(heat.range);
+    expect(heat.notes).toContain('Colour scale: 0 % to 45.0 % dead (the range of the data).');
+    const figure = chartToFigure(heat, spec, { preset: 'single-column' });
+    const panel = figure.panels[0];
+    if (panel.kind !== 'heatmap') throw new Error('expected a heatmap panel');
+    expect(panel.heatmap.colorScale.domain).toEqual(heat.domain);
+    const csv = chartToCsv(heat).trim().split('\n');
+    expect(csv[0]).toBe('chart,group,layer,epoch,dead_fraction,n');
+    expect(csv[1].split(',').pop()).toBe('3');
+    // No unit ever dead: a flat map on the full [0, 1] scale.
+    const flat = chartData(buildComparison([run(31, 1, 'relu', () => 0)], comparisonSpecSchema.parse({ runIds: [31] })), 'dead-heatmap', comparisonSpecSchema.parse({ runIds: [31] }));
+    if (flat.kind !== 'heatmap') throw new Error('expected heatmap');
+    expect(flat.domain).toEqual([0, 1]);
+    expect(flat.notes).toContain('Colour scale: 0 % to 100 % dead (every cell the same).');
+  });
+
+  it('the figure grows by its notes, so they never squeeze the plots, and they wrap for the widest fallback font', () => {
+    const spec = comparisonSpecSchema.parse({ runIds: ids, band: 'ci95' });
+    const chart = chartData(buildComparison(mixed, spec), 'final-dead-bars', spec);
+    const figure = chartToFigure(chart, spec, { preset: 'single-column' });
+    const bare = chartToFigure({ ...chart, notes: [] }, spec, { preset: 'single-column' });
+    expect(figureSize(bare).heightIn).toBe(2.6);
+    expect(figureSize(figure).heightIn).toBeGreaterThan(2.6 + chart.notes.length * 0.1);
+    // A height the SVG writes exactly (1/100 in), so a PNG's pixel size is what figurePixelSize says.
+    expect(Math.abs(figureSize(figure).heightIn * 100 - Math.round(figureSize(figure).heightIn * 100))).toBeLessThan(1e-9);
+    expect(svgPhysicalSize(renderFigureSvg(figure))!.heightIn).toBeCloseTo(figureSize(figure).heightIn, 12);
+    const svg = renderFigureSvg(figure);
+    const spine = (text: string) => /class="spine" d="M([\d.]+) ([\d.]+)L[\d.]+ ([\d.]+)/.exec(text)!.slice(2, 4).map(Number);
+    const [top, bottom] = spine(svg);
+    const [bareTop, bareBottom] = spine(renderFigureSvg(bare));
+    // The same plot height (within the rounding of the figure's height to 1/100 in = 0.72 pt).
+    expect(Math.abs(bottom - top - (bareBottom - bareTop))).toBeLessThan(0.75);
+    // Every note line fits the width even in DejaVu Sans (about a tenth wider than Helvetica).
+    const lines = [...svg.matchAll(/<text class="note"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(lines.length).toBeGreaterThan(chart.notes.length);
+    for (const line of lines) expect(measureText(line, 6.4, "'DejaVu Sans'") * 1.0).toBeLessThan(252 - 9.6);
   });
 });

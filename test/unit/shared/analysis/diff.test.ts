@@ -6,6 +6,7 @@ import {
   nextSort,
   sortByColumn,
   sortRows,
+  commonFinalEpoch,
   summarizeGroup,
   summaryMetrics,
   type RunLike,
@@ -101,6 +102,23 @@ describe('metric summaries', () => {
     expect(g.atEpoch).toMatchObject({ mean: 3, lo: 1, hi: 5, n: 3 });
     expect(g.final).toMatchObject({ mean: 3, n: 2 });
     expect(g.max).toMatchObject({ mean: 11 / 3, n: 3 });
+  });
+
+  it('reads "final" at one epoch for the whole group (the last all runs reached), never each run’s own last epoch', () => {
+    const full = [0, 1, 2, 3].map((epoch) => ({ epoch, value: 0.1 * epoch }));
+    const stoppedAt1 = [0, 1].map((epoch) => ({ epoch, value: 0.5 + epoch })); // diverged in epoch 2
+    const g = summarizeGroup([full, stoppedAt1], null, 'std');
+    expect(g.finalEpoch).toBe(1);
+    expect(g.final).toMatchObject({ mean: (0.1 + 1.5) / 2, n: 2 });
+    // min and max stop at the same epoch: the full run's 0.3 at epoch 3 is not its "max".
+    expect(g.max.mean).toBeCloseTo((0.1 + 1.5) / 2, 12);
+    // A chosen final epoch: runs that did not reach it are not counted, and n says so.
+    const at3 = summarizeGroup([full, stoppedAt1], null, 'std', 3);
+    expect(at3.finalEpoch).toBe(3);
+    expect(at3.final).toMatchObject({ mean: 0.30000000000000004, n: 1 });
+    expect(Number.isNaN(at3.final.lo)).toBe(true);
+    expect(commonFinalEpoch([[], [{ epoch: 4 }, { epoch: 2 }]])).toBe(4);
+    expect(summarizeGroup([[]], null, 'se').finalEpoch).toBeNull();
   });
 });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RunConfig } from '../../../../shared/config.js';
+import { validateExperiment, type RunConfig } from '../../../../shared/config.js';
+import { GROUP_COLORS, slotStyle } from '../../../../shared/figure/palette.js';
 import {
+  declaredPositions,
+  declaredValues,
   differingFields,
   fieldValue,
   flattenConfig,
@@ -142,5 +145,83 @@ describe('grouping runs', () => {
     expect(groupDisplayName(g)).toBe('all runs');
     expect(groupDisplayName(g, { all: 'Control' })).toBe('Control');
     expect(groupDisplayName(g, { all: '  ' })).toBe('all runs');
+  });
+});
+
+describe('declared order and stable styles', () => {
+  // Variants written in an order that is not alphabetical, with a sweep inside.
+  const config = {
+    name: 'mitigations',
+    dataset: { kind: 'moons' },
+    model: { hiddenLayers: 2, width: 8, init: 'normal' },
+    training: { learningRate: 0.1, epochs: 1 },
+    seeds: [1, 2],
+    sweep: { 'training.batchSize': [64, 16] },
+    variants: [
+      { name: 'ReLU baseline', set: {} },
+      { name: 'Leaky ReLU', set: { 'model.activation': 'leaky_relu' } },
+      { name: 'PReLU', set: { 'model.activation': 'prelu' } },
+      { name: 'He init', set: { 'model.init': 'he_normal' } },
+    ],
+  };
+  const declared = declaredValues(config);
+  const valid = validateExperiment(config);
+  if (!valid.ok) throw new Error('bad config');
+  const all: RunLike[] = valid.runs.map((r) => ({ id: r.index + 1, seed: r.seed, sweep: r.sweep, config: r.config, declared: declaredPositions(r, declared) }));
+  const ofVariant = (...names: string[]) => all.filter((r) => names.includes(r.sweep.variant as string));
+
+  it('reads the declared orders of an experiment: variants, sweep lists, and the values variants set', () => {
+    expect(declared).toEqual({
+      variant: ['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init'],
+      'training.batchSize': [64, 16],
+      'model.activation': ['relu', 'leaky_relu', 'prelu'],
+      'model.init': ['normal', 'he_normal'],
+    });
+    expect(all[0].declared).toEqual({ variant: { index: 0, of: 4 }, 'training.batchSize': { index: 0, of: 2 }, 'model.activation': { index: 0, of: 3 }, 'model.init': { index: 0, of: 2 } });
+    expect(declaredValues({ name: 'broken' })).toEqual({});
+  });
+
+  it('lists groups in declared order, not alphabetically, and gives each its declared slot', () => {
+    const groups = groupRuns(all, ['variant']);
+    expect(groups.map((g) => g.label)).toEqual(['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init']);
+    expect(groups.map((g) => g.slot)).toEqual([0, 1, 2, 3]);
+    expect(groups.every((g) => g.declaredOrder)).toBe(true);
+    // Sweep values in their written order too (64 before 16).
+    expect(groupRuns(all, ['training.batchSize']).map((g) => g.label)).toEqual(['batchSize=64', 'batchSize=16']);
+    // Two fields: the cartesian position (variant × batch size) is the slot.
+    const both = groupRuns(all, ['variant', 'training.batchSize']);
+    expect(both.map((g) => g.label).slice(0, 3)).toEqual(['ReLU baseline, batchSize=64', 'ReLU baseline, batchSize=16', 'Leaky ReLU, batchSize=64']);
+    expect(both.map((g) => g.slot)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('keeps a group’s colour and dash in every comparison that holds it', () => {
+    const full = groupRuns(all, ['variant']);
+    const subset = groupRuns(ofVariant('ReLU baseline', 'PReLU'), ['variant']);
+    const other = groupRuns(ofVariant('He init', 'PReLU').filter((r) => r.sweep['training.batchSize'] === 16), []);
+    const styleOf = (groups: ReturnType<typeof groupRuns>, name: string) => slotStyle(groups.find((g) => g.label === name)!.slot);
+    expect(styleOf(subset, 'PReLU')).toEqual(styleOf(full, 'PReLU'));
+    expect(styleOf(other, 'PReLU')).toEqual(styleOf(full, 'PReLU'));
+    expect(styleOf(other, 'He init')).toEqual(styleOf(full, 'He init'));
+    // Automatic grouping differs in more fields here (activation, init), the group is still the variant.
+    expect(other.map((g) => g.label)).toEqual(['PReLU', 'He init']);
+  });
+
+  it('falls back to a stable hash of the group for runs without a declared order, and never shares a colour', () => {
+    const plain = (activation: RunConfig['model']['activation']) => [run(1, { activation }), run(2, { activation })];
+    const a = groupRuns([...plain('relu'), ...plain('tanh')], ['model.activation']);
+    const b = groupRuns([...plain('gelu'), ...plain('relu'), ...plain('elu')], ['model.activation']);
+    expect(a.every((g) => !g.declaredOrder)).toBe(true);
+    const slotOf = (groups: ReturnType<typeof groupRuns>, label: string) => groups.find((g) => g.label === label)!.slot;
+    expect(slotOf(a, 'activation=relu')).toBe(slotOf(b, 'activation=relu'));
+    // Alphabetical when nothing is declared.
+    expect(b.map((g) => g.label)).toEqual(['activation=elu', 'activation=gelu', 'activation=relu']);
+    for (const groups of [a, b]) expect(new Set(groups.map((g) => slotStyle(g.slot).color)).size).toBe(groups.length);
+    // More groups than colours: still no two alike (colour and dash together).
+    const many = groupRuns(
+      Array.from({ length: 12 }, (_, i) => run(1, { lr: 0.01 * (i + 1) })),
+      ['training.learningRate'],
+    );
+    expect(new Set(many.map((g) => JSON.stringify(slotStyle(g.slot)))).size).toBe(12);
+    expect(new Set(many.slice(0, GROUP_COLORS.length).map((g) => slotStyle(g.slot).color)).size).toBe(GROUP_COLORS.length);
   });
 });

@@ -56,7 +56,8 @@ describe('aggregating a group of runs', () => {
     );
     expect(out[0]).toMatchObject({ mean: 2, n: 2 });
     expect(out[0].hi - out[0].mean).toBeCloseTo(1, 12);
-    expect(out[1]).toEqual({ x: 1, mean: 5, lo: 5, hi: 5, n: 1 });
+    // One finite value: a mean, no band (n = 1).
+    expect(out[1]).toEqual({ x: 1, mean: 5, lo: NaN, hi: NaN, n: 1 });
     const allNaN = aggregateSeries([[{ x: 0, y: NaN }]], 'ci95');
     expect(allNaN[0].n).toBe(0);
     expect(allNaN[0].mean).toBeNaN();
@@ -74,9 +75,9 @@ describe('aggregating a group of runs', () => {
     ];
     const out = aggregateSeries([a, b], 'none', 'epoch');
     expect(out).toEqual([
-      { x: 0, mean: 2, lo: 2, hi: 2, n: 2 },
-      { x: 12, mean: 3, lo: 3, hi: 3, n: 2 },
-      { x: 20, mean: 3, lo: 3, hi: 3, n: 1 },
+      { x: 0, mean: 2, lo: NaN, hi: NaN, n: 2 },
+      { x: 12, mean: 3, lo: NaN, hi: NaN, n: 2 },
+      { x: 20, mean: 3, lo: NaN, hi: NaN, n: 1 },
     ]);
     // Without epochs, the index in the series aligns the runs.
     const byIndex = aggregateSeries(

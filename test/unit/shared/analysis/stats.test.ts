@@ -4,6 +4,8 @@ import {
   bandHalfWidth,
   ci95HalfWidth,
   finiteValues,
+  hasBand,
+  MIN_BAND_RUNS,
   mean,
   normalQuantile,
   regularizedIncompleteBeta,
@@ -23,11 +25,11 @@ describe('descriptive statistics', () => {
     expect(ci95HalfWidth(xs)).toBeCloseTo(2.054260, 6); // t(0.975, 3) = 3.182446 × SE 0.645497 (the rounded 3.182 × 0.6455 gives 2.0540)
   });
 
-  it('uses n − 1 and returns 0 spread for a single value, NaN for none', () => {
+  it('uses n − 1: no spread can be estimated from a single value (NaN), nor from none', () => {
     expect(sampleStd([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(2.13809, 5);
-    expect(sampleStd([3])).toBe(0);
-    expect(standardError([3])).toBe(0);
-    expect(ci95HalfWidth([3])).toBe(0);
+    expect(sampleStd([3])).toBeNaN();
+    expect(standardError([3])).toBeNaN();
+    expect(ci95HalfWidth([3])).toBeNaN();
     expect(mean([])).toBeNaN();
     expect(sampleStd([])).toBeNaN();
     expect(ci95HalfWidth([])).toBeNaN();
@@ -57,8 +59,13 @@ describe('descriptive statistics', () => {
     const ci = band(xs, 'ci95');
     expect(ci.hi - ci.mean).toBeCloseTo(2.054260, 6);
     expect(ci.mean - ci.lo).toBeCloseTo(2.054260, 6);
-    expect(band(xs, 'none')).toEqual({ mean: 2.5, lo: 2.5, hi: 2.5, n: 4 });
-    expect(band([7], 'ci95')).toEqual({ mean: 7, lo: 7, hi: 7, n: 1 });
+    // No band without one (band 'none') or with fewer than two runs: lo and hi are NaN, never a zero-width band.
+    expect(band(xs, 'none')).toEqual({ mean: 2.5, lo: NaN, hi: NaN, n: 4 });
+    for (const kind of ['std', 'se', 'ci95'] as const) expect(band([7], kind)).toEqual({ mean: 7, lo: NaN, hi: NaN, n: 1 });
+    expect(band([7, NaN, Infinity], 'std')).toEqual({ mean: 7, lo: NaN, hi: NaN, n: 1 });
+    expect(hasBand(band([1, 2], 'se'))).toBe(true);
+    expect(hasBand(band([1], 'se'))).toBe(false);
+    expect(MIN_BAND_RUNS).toBe(2);
     expect(bandHalfWidth(xs, 'none')).toBe(0);
   });
 });
