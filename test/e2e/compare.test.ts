@@ -415,7 +415,8 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     const divergingVariants = ['ELU at lr 1000', 'PReLU at lr 1000'].filter((v) => divergedOf(v) > 0);
     expect(divergingVariants.length, 'a variant with diverged runs').toBeGreaterThan(0);
 
-    await page.goto(url); // the token, when this test runs alone
+    // Sign in when this test runs alone (the printed address is single use: not again after the others).
+    if (!page.url().startsWith(origin)) await page.goto(url);
     await page.goto(`${origin}/#/compare?exp=${divergingId}&group=variant&band=std`);
     await chartsDrawn(3);
     const dead = chart('dead-fraction');
