@@ -38,6 +38,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
   beforeAll(async () => {
     app = await startWebApp({ name: 'webapp', workers: 1 });
     ({ tmp, url, origin, page, pageErrors } = app);
+    // Screenshots show settled progress bars, not their width transition.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
   }, 180_000);
 
   afterAll(async () => {
