@@ -11,6 +11,7 @@ import type { Preset } from './presets.js';
 import { CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from './compare.js';
 import type { ComparedRun } from './charts.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from './figure/types.js';
+import type { ExperimentProgress } from './progress.js';
 
 // ---------- Data carried over the API (plain JSON-able shapes, typed arrays as number lists) ----------
 
@@ -38,6 +39,8 @@ export interface ExperimentRow extends ExperimentSummary {
   /** Epochs done / total over all runs. */
   epochsDone: number;
   epochsTotal: number;
+  /** How far the experiment is, by the one rule every view uses (shared/progress.ts). */
+  progress: ExperimentProgress;
 }
 
 export interface ExperimentDetail {
@@ -390,14 +393,36 @@ export function encodeJson(value: unknown): string {
   });
 }
 
+function nonFiniteTag(value: unknown): number | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === NON_FINITE_TAG ? Number((value as Record<string, unknown>)[NON_FINITE_TAG]) : undefined;
+}
+
+/**
+ * Parses `encodeJson` output. The tags are replaced by a walk with its own stack rather than a
+ * JSON.parse reviver (which recurses and overflows on deeply nested input), so a deep payload reaches
+ * the validation that names its field instead of failing here.
+ */
 export function decodeJson<T = unknown>(text: string): T {
-  return JSON.parse(text, (_key, v) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const keys = Object.keys(v);
-      if (keys.length === 1 && keys[0] === NON_FINITE_TAG) return Number(v[NON_FINITE_TAG]);
+  const root = JSON.parse(text) as unknown;
+  const top = nonFiniteTag(root);
+  if (top !== undefined) return top as T;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    const container = node as Record<string, unknown>;
+    for (const key of Object.keys(container)) {
+      const child = container[key];
+      if (child === null || typeof child !== 'object') continue;
+      const tagged = nonFiniteTag(child);
+      // defineProperty: a key named "__proto__" is data here, not the prototype setter.
+      if (tagged !== undefined) Object.defineProperty(container, key, { value: tagged, writable: true, enumerable: true, configurable: true });
+      else stack.push(child);
     }
-    return v;
-  }) as T;
+  }
+  return root as T;
 }
 
 export type { ConfigIssue, RunConfig, RunStatus, RunSummary, ExperimentSummary, Preset, ChartKind, ComparisonSpecInput, SavedComparison, ComparedRun };

@@ -30,6 +30,12 @@ export const MAX_SAMPLES = 1_000_000;
 /** The `mnist` package ships this many digits. */
 export const MNIST_MAX_SAMPLES = 10_000;
 export const MAX_RUNS_PER_EXPERIMENT = 10_000;
+/** Deepest nesting of lists and objects a config may have (a real one needs about 6 levels). */
+export const MAX_CONFIG_NESTING = 32;
+/** Most fields one sweep or one variant may set (a config has fewer than 50 fields that can change per run). */
+export const MAX_ASSIGNMENTS = 100;
+/** Longest list any input may hold before its entries are even looked at. */
+export const MAX_LIST_ENTRIES = 1_000_000;
 const MAX_SEED = 2 ** 31 - 1;
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
@@ -193,7 +199,13 @@ const UNSWEEPABLE = new Set(['name', 'description', 'seeds', 'sweep', 'variants'
 /** The key under which a run's variant name is recorded next to its sweep values. */
 export const VARIANT_KEY = 'variant';
 
-export const sweepSchema = z.record(z.string().min(1), z.array(z.unknown()).min(1).max(1000));
+/** A dotted path → value record may set at most MAX_ASSIGNMENTS fields. */
+function assignmentCount(record: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const n = Object.keys(record).length;
+  if (n > MAX_ASSIGNMENTS) ctx.addIssue({ code: 'custom', message: `must set at most ${MAX_ASSIGNMENTS} fields, got ${n}` });
+}
+
+export const sweepSchema = z.record(z.string().min(1), z.array(z.unknown()).min(1).max(1000)).superRefine(assignmentCount);
 
 /**
  * Named variants of the base config, each changing a few fields (dotted path → value): the way to
@@ -203,7 +215,7 @@ export const variantsSchema = z
   .array(
     z.strictObject({
       name: z.string().trim().min(1).max(100),
-      set: z.record(z.string().min(1), z.unknown()).default({}),
+      set: z.record(z.string().min(1), z.unknown()).superRefine(assignmentCount).default({}),
     }),
   )
   .max(100)
@@ -283,11 +295,15 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'object') return `a ${typeof value}`;
   try {
     const text = JSON.stringify(value);
+    if (text === undefined) return Array.isArray(value) ? 'a list' : 'an object';
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   } catch {
-    return String(value);
+    // Circular, too deep, or holding values JSON cannot write.
+    return Array.isArray(value) ? 'a list' : 'an object';
   }
 }
 
@@ -402,8 +418,115 @@ function unionHint(path: PropertyKey[], given: unknown): string {
   return `got ${describeValue(given)}`;
 }
 
+/** Where a value stops being plain data, and why. */
+export interface DataProblem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** How a message names a value that is not plain data ("a bigint", "a Map"). */
+function kindName(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
+  }
+  return `a ${typeof value}`;
+}
+
+/**
+ * Checks that a value is plain JSON-like data (null, booleans, numbers, strings, lists and plain
+ * objects; `undefined` counts as absent) nested at most `maxDepth` levels, without recursion: it
+ * runs before anything recursive (the schema, JSON.stringify, structuredClone) touches the value,
+ * so a deeply nested, circular or exotic input is a message naming its place, never a stack
+ * overflow. The value itself is level 1.
+ */
+export function plainDataProblem(root: unknown, maxDepth = MAX_CONFIG_NESTING): DataProblem | null {
+  interface Frame {
+    value: object;
+    depth: number;
+    /** Key of this value in its parent. */
+    key: PropertyKey;
+    /** Own keys of an object; null for a list (walked by index). */
+    keys: readonly string[] | null;
+    size: number;
+    next: number;
+  }
+  const problemAt = (value: unknown): string | null => {
+    if (value === null || value === undefined) return null;
+    const type = typeof value;
+    if (type === 'boolean' || type === 'number' || type === 'string' || Array.isArray(value)) return null;
+    if (type === 'object') {
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto === Object.prototype || proto === null) return null;
+    }
+    return `must be plain data (numbers, strings, true/false, null, lists, objects), got ${kindName(value)}`;
+  };
+  const first = problemAt(root);
+  if (first) return { path: [], message: first };
+  if (root === null || typeof root !== 'object') return null;
+  // Deepest level each object was seen at: a shared (not circular) object is walked again only when
+  // reached deeper, which bounds the work by objects × levels.
+  const seenAt = new Map<object, number>();
+  const onPath = new Set<object>();
+  const stack: Frame[] = [];
+  // Paths are only built for the message.
+  const pathTo = (key: PropertyKey): PropertyKey[] => [...stack.slice(1).map((f) => f.key), key];
+  const frameOf = (value: object, depth: number, key: PropertyKey): Frame | string => {
+    if (Array.isArray(value)) {
+      if (value.length > MAX_LIST_ENTRIES) return `must have at most ${MAX_LIST_ENTRIES} entries, got ${value.length}`;
+      return { value, depth, key, keys: null, size: value.length, next: 0 };
+    }
+    const keys = Object.keys(value);
+    return { value, depth, key, keys, size: keys.length, next: 0 };
+  };
+  const top = frameOf(root, 1, '');
+  if (typeof top === 'string') return { path: [], message: top };
+  stack.push(top);
+  seenAt.set(root, 1);
+  onPath.add(root);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next >= frame.size) {
+      stack.pop();
+      onPath.delete(frame.value);
+      continue;
+    }
+    const key = frame.keys ? frame.keys[frame.next] : frame.next;
+    frame.next++;
+    const child = (frame.value as Record<string | number, unknown>)[key];
+    const problem = problemAt(child);
+    if (problem) return { path: pathTo(key), message: problem };
+    if (child === null || typeof child !== 'object') continue;
+    if (onPath.has(child)) return { path: pathTo(key), message: 'contains itself (a circular reference)' };
+    const depth = frame.depth + 1;
+    if (depth > maxDepth) return { path: pathTo(key), message: `is nested deeper than ${maxDepth} levels` };
+    const before = seenAt.get(child);
+    if (before !== undefined && before >= depth) continue;
+    const next = frameOf(child, depth, key);
+    if (typeof next === 'string') return { path: pathTo(key), message: next };
+    seenAt.set(child, depth);
+    onPath.add(child);
+    stack.push(next);
+  }
+  return null;
+}
+
+/** A config-level issue for a data problem; a deep path is cut after its first levels (they say where). */
+export function dataProblemIssue(problem: DataProblem): ConfigIssue {
+  const shown = problem.path.length > 4 ? problem.path.slice(0, 4) : problem.path;
+  return { path: formatPath(shown), message: problem.message };
+}
+
 /** Validates a config, reporting every problem at once with its path. */
 export function parseExperimentConfig(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; issues: ConfigIssue[] } {
+  // First, without recursion: deep nesting, cycles or exotic values would break everything after.
+  const problem = plainDataProblem(input);
+  if (problem) return { ok: false, issues: [dataProblemIssue(problem)] };
+  return parsePlainConfig(input);
+}
+
+/** The schema check of a config already known to be plain data. */
+function parsePlainConfig(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; issues: ConfigIssue[] } {
   const result = experimentSchema.safeParse(input);
   if (!result.success) {
     return { ok: false, issues: dedupe(flattenUnion(result.error.issues as unknown as ZodLikeIssue[], input)) };
@@ -428,6 +551,11 @@ function flattenUnion(issues: ZodLikeIssue[], root: unknown): ConfigIssue[] {
         continue;
       }
     }
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0 && (issue.keys?.length ?? 0) > 1) {
+      // Unknown top-level fields: one issue each, so every issue has a path.
+      for (const key of issue.keys!) out.push(toConfigIssue({ ...issue, keys: [key] }, root));
+      continue;
+    }
     out.push(toConfigIssue(issue, root));
   }
   return out;
@@ -448,16 +576,22 @@ export function expandSeeds(seeds: ExperimentConfig['seeds']): number[] {
   return Array.from({ length: seeds.count }, (_, i) => seeds.from + i);
 }
 
-function setAtPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let cur: Record<string, unknown> = target;
+/**
+ * A copy of `target` with `value` at `path`: only the objects along the path are copied (shallowly),
+ * everything else is shared, so an assignment costs the path's length, not the config's size.
+ * Nothing here mutates a config, so sharing is safe.
+ */
+function assignedAt(target: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const root = { ...target };
+  let cur = root;
   for (let i = 0; i < path.length - 1; i++) {
     const next = cur[path[i]];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-      cur[path[i]] = {};
-    }
-    cur = cur[path[i]] as Record<string, unknown>;
+    const copy = next !== null && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+    cur[path[i]] = copy;
+    cur = copy;
   }
   cur[path[path.length - 1]] = value;
+  return root;
 }
 
 /** Reads a dotted path from a config object (undefined where absent). */
@@ -465,33 +599,48 @@ export function getAtPath(source: unknown, dotted: string): unknown {
   return valueAt(source, dotted.split('.'));
 }
 
-/** Copy of a plain JSON value. */
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** Sets `path=value` on a raw config (used by `--set` and the sweep); the result must be validated again. */
+/** Sets `path=value` on a raw config, leaving the given one unchanged (used by `--set` and the sweep); the result must be validated again. */
 export function withValueAt(config: unknown, dotted: string, value: unknown): Record<string, unknown> {
-  const copy = clone((config ?? {}) as Record<string, unknown>);
-  setAtPath(copy, dotted.split('.'), value);
-  return copy;
+  const root = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+  return assignedAt(root, dotted.split('.'), value);
 }
 
 const SWEEP_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$/;
 
 /**
+ * Runs a validated config creates: variants × sweep combinations × seeds, computed from the list
+ * lengths (never by building the product), with the factors for messages.
+ */
+export function runCount(config: Pick<ExperimentConfig, 'seeds' | 'sweep' | 'variants'>): { total: number; variants: number; combinations: number; seeds: number } {
+  const variants = Math.max(1, config.variants?.length ?? 0);
+  const combinations = Object.values(config.sweep).reduce((n, values) => n * values.length, 1);
+  const seeds = Array.isArray(config.seeds) ? config.seeds.length : config.seeds.count;
+  return { total: variants * combinations * seeds, variants, combinations, seeds };
+}
+
+function tooManyRuns(count: ReturnType<typeof runCount>): ConfigIssue {
+  return {
+    path: 'sweep',
+    message: `expands to ${count.total} runs (variants × sweep combinations × seeds); at most ${MAX_RUNS_PER_EXPERIMENT} are allowed`,
+  };
+}
+
+/**
  * Validates a config and expands it into its runs: the cartesian product of the sweep values,
  * times the seeds. Every resolved run config is validated too, so a bad sweep value is reported
- * as `sweep["training.learningRate"][1]: must be > 0, got -1`.
+ * as `sweep["training.learningRate"][1]: must be > 0, got -1`. The run count is checked first, from
+ * the list lengths alone, so a design of a billion runs is refused at once.
  */
 export function validateExperiment(input: unknown): ValidationResult {
   const parsed = parseExperimentConfig(input);
   if (!parsed.ok) return parsed;
   const config = parsed.config;
+  const count = runCount(config);
+  if (count.total > MAX_RUNS_PER_EXPERIMENT) return { ok: false, issues: [tooManyRuns(count)] };
   const issues: ConfigIssue[] = [];
   const sweepEntries = Object.entries(config.sweep);
   const raw = input as Record<string, unknown>;
-  const base = clone(raw);
+  const base: Record<string, unknown> = { ...raw };
   delete base.sweep;
   delete base.seeds;
   delete base.variants;
@@ -506,7 +655,7 @@ export function validateExperiment(input: unknown): ValidationResult {
       return false;
     }
     const at = index === null ? where : `${where}[${index}]`;
-    const probe = parseExperimentConfig(withValueAt(base, path, value));
+    const probe = parsePlainConfig(withValueAt(base, path, value));
     if (!probe.ok) {
       for (const issue of probe.issues) {
         if (issue.path === path && issue.message === 'is not a known field') {
@@ -543,21 +692,13 @@ export function validateExperiment(input: unknown): ValidationResult {
   const seeds = expandSeeds(config.seeds);
   const combos = cartesian(sweepEntries);
   const variantList: ({ name: string; set: Record<string, unknown> } | null)[] = variants.length > 0 ? variants : [null];
-  const total = variantList.length * combos.length * seeds.length;
-  if (total > MAX_RUNS_PER_EXPERIMENT) {
-    return {
-      ok: false,
-      issues: [{ path: 'sweep', message: `expands to ${total} runs (variants × sweep combinations × seeds); at most ${MAX_RUNS_PER_EXPERIMENT} are allowed` }],
-    };
-  }
 
   const runs: RunSpec[] = [];
   for (const variant of variantList) {
     for (const combo of combos) {
-      let resolvedRaw: Record<string, unknown> = base;
-      const assignments = { ...(variant?.set ?? {}), ...combo };
-      for (const [path, value] of Object.entries(assignments)) resolvedRaw = withValueAt(resolvedRaw, path, value);
-      const resolved = parseExperimentConfig(resolvedRaw);
+      let resolvedRaw = base;
+      for (const [path, value] of [...Object.entries(variant?.set ?? {}), ...Object.entries(combo)]) resolvedRaw = assignedAt(resolvedRaw, path.split('.'), value);
+      const resolved = parsePlainConfig(resolvedRaw);
       if (!resolved.ok) {
         const label = [variant ? `variant ${JSON.stringify(variant.name)}` : '', ...Object.entries(combo).map(([p, v]) => `${p}=${describeValue(v)}`)]
           .filter(Boolean)
@@ -597,9 +738,7 @@ export function layerWidths(model: ModelConfig): number[] {
 export function countRuns(input: unknown): number | null {
   const parsed = parseExperimentConfig(input);
   if (!parsed.ok) return null;
-  const combos = Object.values(parsed.config.sweep).reduce((n, values) => n * values.length, 1);
-  const variants = Math.max(1, parsed.config.variants?.length ?? 0);
-  return variants * combos * expandSeeds(parsed.config.seeds).length;
+  return runCount(parsed.config).total;
 }
 
 /**

@@ -1,10 +1,7 @@
 /** CSV writing shared by every export (metrics, chart data): RFC 4180 quoting, full-precision numbers. */
 
-/** Full precision, and the spellings spreadsheets and pandas read for non-finite values. */
+/** Full precision; non-finite values as `NaN`, `Infinity`, `-Infinity` (what pandas, R and JavaScript read back). */
 export function csvNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return 'Inf';
-  if (value === -Infinity) return '-Inf';
   return String(value);
 }
 

@@ -3,7 +3,7 @@
  * Exit codes: 0 done (diverged runs are results), 2 invalid config or arguments, 1 anything else.
  */
 import path from 'node:path';
-import { BACKENDS, formatIssues, parseAssignment, validateExperiment, withValueAt, type BackendChoice } from '../../shared/config.js';
+import { BACKENDS, dataProblemIssue, formatIssues, parseAssignment, plainDataProblem, validateExperiment, withValueAt, type BackendChoice, type ConfigIssue } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { DatabaseRefusedError, DatabaseTooNewError, LabStore, isDatabaseError } from '../../db/store.js';
@@ -12,6 +12,7 @@ import { Lab, defaultWorkerCount, workerCountProblem } from '../lab/lab.js';
 import { preflightExperiment } from '../lab/preflight.js';
 import { CsvFileError, readRegularFile } from '../engine/csv.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
+import { runRows } from '../lab/dto.js';
 import { writeModelFiles } from '../engine/artifacts.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
 import { BUNDLE_OUTPUT, compareCommand, exportBundleTo, figureCommand, importCommand, type CommandContext } from './compare.js';
@@ -181,7 +182,8 @@ function readConfigFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file} is not valid JSON: ${jsonProblem(text, err)}`);
+    if (err instanceof SyntaxError) throw new UsageError(`${file} is not valid JSON: ${jsonProblem(text, err)}`);
+    throw err;
   }
 }
 
@@ -196,6 +198,12 @@ function jsonProblem(text: string, err: unknown): string {
   }
   if (/unexpected end/i.test(message)) return 'the text ends before the JSON does';
   return 'unexpected text (it does not read as JSON)';
+}
+
+function invalidConfig(io: CliIo, source: string, issues: ConfigIssue[]): 2 {
+  const lines = formatIssues(issues).split('\n').map((line) => `  ${terminalSafe(line)}`);
+  io.stderr.write(`relu-lab: invalid experiment config (${terminalSafe(source)}):\n${lines.join('\n')}\n`);
+  return 2;
 }
 
 async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -222,6 +230,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('run needs one CONFIG.json file (or --preset NAME)');
     raw = readConfigFile(positionals[0]);
     source = positionals[0];
+    // Before anything recursive (--set copies the config) touches what the file holds.
+    const problem = plainDataProblem(raw);
+    if (problem) return invalidConfig(io, source, [dataProblemIssue(problem)]);
   }
   for (const assignment of (options.set as string[] | undefined) ?? []) {
     const parsed = parseAssignment(assignment);
@@ -236,19 +247,12 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (workersProblem) throw new UsageError(workersProblem);
 
   const validation = validateExperiment(raw);
-  if (!validation.ok) {
-    const issues = formatIssues(validation.issues).split('\n').map((line) => `  ${terminalSafe(line)}`);
-    io.stderr.write(`relu-lab: invalid experiment config (${terminalSafe(source)}):\n${issues.join('\n')}\n`);
-    return 2;
-  }
+  if (!validation.ok) return invalidConfig(io, source, validation.issues);
   const { config, runs } = validation;
   const baseDir = typeof options.preset === 'string' ? process.cwd() : path.dirname(path.resolve(positionals[0]));
   // Against this machine (data files, memory), before anything is stored.
   const preflight = await preflightExperiment(config, runs, { baseDir, workers });
-  if (preflight.issues.length > 0) {
-    io.stderr.write(`relu-lab: invalid experiment config (${source}):\n${formatIssues(preflight.issues).replace(/^/gm, '  ')}\n`);
-    return 2;
-  }
+  if (preflight.issues.length > 0) return invalidConfig(io, source, preflight.issues);
   for (const warning of preflight.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
   const store = openStore(options.db);
   const lab = new Lab(store, { workers, backend, baseDir });
@@ -353,7 +357,6 @@ function runJson(store: LabStore, run: RunSummary) {
   return {
     runId: run.id,
     experimentId: run.experimentId,
-    index: run.index,
     status: run.status,
     error: run.error,
     seed: run.seed,
@@ -370,21 +373,18 @@ function runReport(store: LabStore, experimentId: number, runs: RunSummary[]) {
   return { experimentId, db: store.file, runs: runs.map((r) => runJson(store, r)) };
 }
 
+/** One line per run, keyed by the run id; the last measurement is read as the app reads it (`runRows`). */
 function runsTable(store: LabStore, runs: RunSummary[]): string {
-  const rows = runs.map((run) => {
-    const epochs = store.getRunMetrics(run.id);
-    const last = epochs[epochs.length - 1];
-    return [
-      run.id,
-      sweepLabel(run),
-      run.seed,
-      run.status,
-      last ? last.epoch : null,
-      num(last?.trainLoss),
-      num(last?.valAccuracy, 3),
-      last ? last.layers.map((l) => fraction(l.deadFraction)).join(' ') : '-',
-    ];
-  });
+  const rows = runRows(store, runs).map((run) => [
+    run.id,
+    sweepLabel(run),
+    run.seed,
+    run.status,
+    run.lastEpoch,
+    num(run.lastTrainLoss),
+    num(run.lastValAccuracy, 3),
+    run.lastDeadFractions.length > 0 ? run.lastDeadFractions.map((f) => fraction(f)).join(' ') : '-',
+  ]);
   return table(['run', 'sweep', 'seed', 'status', 'epoch', 'train loss', 'val acc', 'dead fraction per layer'], rows);
 }
 
@@ -398,7 +398,7 @@ function listCommand(argv: string[], io: CliIo): number {
     if (options.json) {
       const out = experiments.map((e) => ({
         ...e,
-        runs: store.listRuns({ experimentId: e.id }).map((r) => ({ runId: r.id, index: r.index, seed: r.seed, sweep: r.sweep, status: r.status, backend: r.backend, epochsDone: r.epochsDone, epochsTotal: r.epochsTotal })),
+        runs: store.listRuns({ experimentId: e.id }).map((r) => ({ runId: r.id, seed: r.seed, sweep: r.sweep, status: r.status, backend: r.backend, epochsDone: r.epochsDone, epochsTotal: r.epochsTotal })),
       }));
       io.stdout.write(`${jsonText({ db: store.file, experiments: out }, nonFinite)}\n`);
       return 0;

@@ -5,6 +5,7 @@
 import type { EpochMetricsDto, ExperimentRow, LayerMetricsDto, RunRow } from '../../shared/api.js';
 import type { EpochMetrics, ExperimentSummary, LayerMetrics, RunSummary } from '../../shared/metrics.js';
 import type { LabStore, LastEpochRow } from '../../db/store.js';
+import { experimentProgress } from '../../shared/progress.js';
 
 export function layerToDto(layer: LayerMetrics): LayerMetricsDto {
   return {
@@ -79,6 +80,7 @@ export function experimentToRow(experiment: ExperimentSummary, runs: RunSummary[
     finalMeanDeadFraction: mean(finalDead),
     epochsDone: runs.reduce((s, r) => s + r.epochsDone, 0),
     epochsTotal: runs.reduce((s, r) => s + r.epochsTotal, 0),
+    progress: experimentProgress(runs),
   };
 }
 

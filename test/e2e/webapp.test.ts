@@ -39,6 +39,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
   beforeAll(async () => {
     app = await startWebApp({ name: 'webapp', workers: 1 });
     ({ tmp, url, origin, page, pageErrors } = app);
+    // Screenshots show settled progress bars, not their width transition.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
   }, 180_000);
 
   afterAll(async () => {
@@ -122,10 +124,18 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(Math.min(...seen)).toBeLessThan(100);
 
-    // The runs table: both runs 4/4 epochs with their sweep value.
+    // The runs table: both runs 4/4 epochs with their sweep value, each named by its run id.
     const rows = page.locator('.runs-table tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
     await expect.poll(() => rows.nth(1).textContent()).toMatch(/leaky_relu.*4\/4/);
+    const detail = await api<{ runs: { id: number }[] }>('getExperiment', experimentId);
+    const runIds = detail.runs.map((r) => r.id);
+    for (const [i, id] of runIds.entries()) {
+      expect((await rows.nth(i).locator('a.run-id').textContent())?.trim()).toBe(String(id));
+      expect(await rows.nth(i).locator('a.run-id').getAttribute('href')).toBe(`#/experiments/${experimentId}/runs/${id}`);
+    }
+    // The run view's title names the selected run by the same id.
+    await page.getByRole('heading', { name: new RegExp(`^Run ${runIds[0]} · seed`), level: 2 }).waitFor();
 
     // Live charts (recharts SVG): losses and one line per hidden layer.
     const lossLines = page.locator('.chart-card').nth(0).locator('path.recharts-curve');
@@ -173,7 +183,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
       model: { hiddenLayers: 2, width: 16, init: 'normal', initStd: 5 },
       training: { learningRate: 1000, epochs: 5 },
     });
-    const long = await api<{ experimentId: number }>('createExperiment', {
+    const long = await api<{ experimentId: number; runIds: number[] }>('createExperiment', {
       name: 'Long run',
       dataset: { kind: 'blobs', samples: 2048 },
       model: { hiddenLayers: 4, width: 64 },
@@ -194,6 +204,15 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
     await page.locator('.reason-diverged').waitFor({ timeout: 120_000 });
     expect(await page.locator('.reason-diverged').textContent()).toMatch(/Diverged/);
     await page.locator('.chart-card').first().waitFor();
+    // Finished, not stalled: the experiment's bar is full and says what happened.
+    const expBar = page.locator('[role="progressbar"][aria-label="Experiment progress"]');
+    await expect.poll(() => expBar.getAttribute('aria-valuenow')).toBe('100');
+    expect(await page.locator('.exp-summary .progress-detail').textContent()).toBe('1 run done · 1 diverged');
+    const divergedRun = (await api<{ runs: { id: number; epochsDone: number; epochsTotal: number }[] }>('getExperiment', diverging.experimentId)).runs[0];
+    expect(divergedRun.epochsDone).toBeLessThan(divergedRun.epochsTotal);
+    const divergedBar = page.locator(`.runs-table [role="progressbar"][aria-label="Run ${divergedRun.id} progress"]`);
+    expect(await divergedBar.getAttribute('aria-valuenow')).toBe('100');
+    expect(await divergedBar.locator('xpath=..').locator('.progress-detail').textContent()).toBe(`diverged at epoch ${divergedRun.epochsDone}/5`);
     await shot('run-diverged');
 
     await page.goto(`${origin}/#/experiments/${long.experimentId}`);
@@ -201,14 +220,20 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
     // Epochs arrive live: the run's epoch counter and progress bar move.
     const epochsCell = page.locator('.runs-table tbody tr').first().locator('.progress-detail');
     await expect.poll(async () => Number(/^(\d+)\//.exec((await epochsCell.textContent()) ?? '')?.[1] ?? 0), { timeout: 60_000 }).toBeGreaterThan(2);
-    const runBar = page.locator('[role="progressbar"][aria-label="Run 1 progress"]').last();
+    const longRunId = long.runIds[0];
+    const runBar = page.locator(`[role="progressbar"][aria-label="Run ${longRunId} progress"]`).last();
     await expect.poll(async () => Number(await runBar.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.chart-card').nth(1).locator('path.recharts-curve').count(), { timeout: 60_000 }).toBe(4);
     await shot('live-view-running');
 
     await page.getByRole('link', { name: 'Queue' }).click();
     await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
-    await page.getByRole('link', { name: 'Run 1', exact: true }).waitFor();
+    // The queue names the run by the same id, with its progress and last loss.
+    const queued = page.getByRole('link', { name: `Run ${longRunId}`, exact: true });
+    await queued.waitFor();
+    const queueRow = page.locator('tr', { has: queued });
+    await expect.poll(async () => (await queueRow.locator('.progress-detail').textContent())?.trim()).toMatch(/^[\d,]+\/100,000 epochs$/);
+    await expect.poll(async () => (await queueRow.locator('td.num').first().textContent())?.trim()).toMatch(/^[\d.e−-]+$/);
     await shot('queue');
 
     await page.goto(`${origin}/#/experiments/${long.experimentId}`);
@@ -219,6 +244,16 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
     const failure = page.getByRole('alert').filter({ hasText: 'This run failed' });
     await failure.waitFor({ timeout: 120_000 });
     expect(await failure.textContent()).toContain('missing.csv');
+  });
+
+  it('the history shows a finished experiment with a diverged run as finished, with its diverged count', async () => {
+    await page.getByRole('link', { name: 'Experiments', exact: true }).first().click();
+    const bar = page.getByRole('progressbar', { name: 'Progress of Diverging (lr 1000)' });
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('100');
+    expect(await bar.locator('xpath=..').locator('.progress-detail').textContent()).toBe('done · 1 diverged');
+    expect(await bar.locator('xpath=..').locator('.progress-detail span').getAttribute('title')).toBe('1 run done · 1 diverged');
+    const sweepBar = page.getByRole('progressbar', { name: 'Progress of E2E sweep (renamed)' });
+    expect(await sweepBar.locator('xpath=..').locator('.progress-detail').textContent()).toBe('completed');
   });
 
   it('deletes another experiment after the confirmation', async () => {

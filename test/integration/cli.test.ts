@@ -481,7 +481,7 @@ describe('relu-lab export', () => {
     expect(j.code).toBe(0);
 
     const [header, ...lines] = fs.readFileSync(csvFile, 'utf8').trimEnd().split('\n');
-    expect(header).toBe('experiment_id,run_id,run_index,seed,status,model.activation,epoch,layer,metric,value');
+    expect(header).toBe('experiment_id,run_id,seed,status,model.activation,epoch,layer,metric,value');
     const rows = lines.map((l) => l.split(','));
     expect(c.stderr).toBe(`wrote ${rows.length} rows to ${csvFile}\n`);
     const json = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { runId: number; epoch: number; layer: number | null; metric: string; value: number | null; sweep: Record<string, unknown> }[];
@@ -492,18 +492,14 @@ describe('relu-lab export', () => {
       let expected = 0;
       for (const run of report.runs) {
         const metrics = store.getRunMetrics(run.runId);
-        for (const e of metrics) {
-          expected += ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'seconds', 'elapsedSeconds', 'probeMs'].filter(
-            (k) => e[k as keyof EpochMetrics] !== null,
-          ).length;
-          for (const l of e.layers) expected += 6 + (l.preluAlphas ? 1 : 0);
-        }
+        // Every metric at every epoch (and layer), with an empty value where it has none.
+        for (const e of metrics) expected += 7 + e.layers.length * 7;
       }
       expect(rows).toHaveLength(expected);
 
       const byRun = new Map(report.runs.map((r) => [r.runId, store.getRunMetrics(r.runId)]));
       rows.forEach((row, i) => {
-        const [experimentId, runId, , seed, status, activation, epoch, layer, metric, value] = row;
+        const [experimentId, runId, seed, status, activation, epoch, layer, metric, value] = row;
         expect(Number(experimentId)).toBe(report.experimentId);
         const run = report.runs.find((r) => r.runId === Number(runId))!;
         expect(Number(seed)).toBe(run.seed);
@@ -514,14 +510,14 @@ describe('relu-lab export', () => {
         if (layer === '') stored = e[metric as keyof EpochMetrics] as number | null;
         else {
           const l = e.layers[Number(layer)];
-          stored = metric === 'preluAlphaMean' ? l.preluAlphas!.reduce((s, a) => s + a, 0) / l.preluAlphas!.length : (l[metric as keyof LayerMetrics] as number | null);
+          stored = metric === 'preluAlphaMean' ? (l.preluAlphas ? l.preluAlphas.reduce((s, a) => s + a, 0) / l.preluAlphas.length : null) : (l[metric as keyof LayerMetrics] as number | null);
         }
         expect(value === '' ? null : Number(value), `${runId}/${epoch}/${layer}/${metric}`).toBe(stored);
         // The JSON export holds the same row.
         expect(json[i]).toMatchObject({ runId: Number(runId), epoch: Number(epoch), layer: layer === '' ? null : Number(layer), metric, value: stored });
       });
       // Every layer metric the JSON output documents is there, for epoch 0 too.
-      const metricNames = new Set(rows.filter((r) => r[6] === '0').map((r) => r[8]));
+      const metricNames = new Set(rows.filter((r) => r[5] === '0').map((r) => r[7]));
       for (const m of ['trainLoss', 'valLoss', 'valAccuracy', 'deadFraction', 'activeProbability', 'dormantFraction', 'gradNorm', 'preluAlphaMean']) {
         expect(metricNames.has(m), m).toBe(true);
       }

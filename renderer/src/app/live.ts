@@ -238,7 +238,16 @@ export class LiveStore {
       const metrics = await this.client.getRunMetrics(runId);
       if (!this.watchers.has(runId)) return;
       const current = this.snapshot.series.get(runId)?.points ?? [];
-      this.setSeries(runId, { status: 'ready', points: mergeEpochs(metrics.map(slimEpoch), current) });
+      const points = mergeEpochs(metrics.map(slimEpoch), current);
+      // The run's latest measurement is what the charts end with, so tables and charts agree.
+      const newest = points[points.length - 1];
+      const known = this.snapshot.runs.get(runId);
+      if (newest && (!known?.last || newest.epoch > known.last.epoch)) {
+        const runs = new Map(this.snapshot.runs);
+        runs.set(runId, { ...known, last: newest });
+        this.snapshot = { ...this.snapshot, runs };
+      }
+      this.setSeries(runId, { status: 'ready', points });
     } catch (err) {
       if (!this.watchers.has(runId)) return;
       this.setSeries(runId, { status: 'error', points: this.snapshot.series.get(runId)?.points ?? [], error: (err as Error).message });

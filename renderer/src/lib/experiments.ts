@@ -113,7 +113,7 @@ function sortValue(row: ExperimentRow, key: SortKey): string | number | null {
     case 'finalDead':
       return row.finalMeanDeadFraction;
     case 'progress':
-      return row.epochsTotal > 0 ? row.epochsDone / row.epochsTotal : row.runCount > 0 ? 1 : null;
+      return row.progress.state === 'empty' ? null : row.progress.fraction;
     case 'runs':
       return row.runCount;
     case 'status': {
@@ -154,12 +154,4 @@ export function copyName(name: string, existing: readonly string[]): string {
   let candidate = `${base} (copy)`;
   for (let i = 2; taken.has(candidate); i++) candidate = `${base} (copy ${i})`;
   return candidate.length > 200 ? candidate.slice(0, 200) : candidate;
-}
-
-/** The colour of an experiment's progress bar: training, all completed, or its most notable outcome. */
-export function experimentBarStatus(counts: Partial<Record<RunStatus, number>>, runCount: number): RunStatus | undefined {
-  if ((counts.running ?? 0) + (counts.queued ?? 0) > 0) return 'running';
-  if (runCount > 0 && counts.completed === runCount) return 'completed';
-  for (const s of ['failed', 'diverged', 'interrupted', 'cancelled'] as const) if ((counts[s] ?? 0) > 0) return s;
-  return undefined;
 }

@@ -1,60 +1,17 @@
 /** One experiment: header and actions, overall progress, its runs, and the live view of a selected run. */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type ExperimentDetail, type RunRow } from '../../../shared/api.js';
-import { FINAL_STATUSES, type RunStatus } from '../../../shared/metrics.js';
 import { exportExperimentCsv } from '../app/actions.js';
 import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
 import type { RunLive } from '../app/live.js';
 import { navigate } from '../app/router.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ErrorBox, Eta, InlineEdit, ProgressBar, Spinner, StatusBadge, StatusCounts, TagEditor } from '../components/ui.js';
-import { experimentBarStatus } from '../lib/experiments.js';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, formatValue, plural, shortPath } from '../lib/format.js';
+import { experimentEta, experimentProgressText, mergeRun, runProgressText, shownExperimentProgress, type ShownRun } from '../lib/progress.js';
 import { compareHref } from '../lib/compare.js';
 import { DeleteExperimentDialog, NotesDialog } from './ExperimentsPage.js';
 import { RunView } from './RunView.js';
-
-/** A run as shown: the fetched row updated with what the event stream said since. */
-export interface ShownRun {
-  run: RunRow;
-  status: RunStatus;
-  error: string | null;
-  epochsDone: number;
-  fraction: number;
-  etaSeconds: number | null;
-  lastTrainLoss: number | null;
-  lastValAccuracy: number | null;
-  lastDead: number[];
-}
-
-/** Seconds left from the pace so far (the lab's own ETA appears only after 2% of a run). */
-function paceEta(run: RunRow, epochsDone: number, elapsedSeconds: number | null, now: number): number | null {
-  const left = run.epochsTotal - epochsDone;
-  if (epochsDone <= 0 || left <= 0) return null;
-  const elapsed = elapsedSeconds ?? (run.startedAt ? (now - Date.parse(run.startedAt)) / 1000 : NaN);
-  if (!Number.isFinite(elapsed) || elapsed <= 0) return null;
-  return (elapsed / epochsDone) * left;
-}
-
-export function mergeRun(run: RunRow, live: RunLive | undefined, now = Date.now()): ShownRun {
-  const final = FINAL_STATUSES.includes(run.status);
-  const status = final ? run.status : (live?.status ?? run.status);
-  const liveLast = live?.last && live.last.epoch >= (run.lastEpoch ?? -1) ? live.last : undefined;
-  const epochsDone = Math.max(run.epochsDone, liveLast?.epoch ?? 0);
-  const byEpochs = run.epochsTotal > 0 ? epochsDone / run.epochsTotal : FINAL_STATUSES.includes(status) ? 1 : 0;
-  const fraction = status === 'completed' ? 1 : Math.max(byEpochs, live?.fraction ?? 0);
-  return {
-    run,
-    status,
-    error: run.error ?? live?.error ?? null,
-    epochsDone,
-    fraction: Math.min(1, fraction),
-    etaSeconds: status === 'running' ? (live?.etaSeconds ?? paceEta(run, epochsDone, liveLast?.elapsedSeconds ?? null, now)) : null,
-    lastTrainLoss: liveLast ? liveLast.trainLoss : run.lastTrainLoss,
-    lastValAccuracy: liveLast ? liveLast.valAccuracy : run.lastValAccuracy,
-    lastDead: liveLast ? liveLast.dead : run.lastDeadFractions,
-  };
-}
 
 const PAGE = 100;
 
@@ -133,12 +90,10 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
   const exp = data.experiment;
   const selectedId = runId ?? (runs.find((r) => r.status === 'running') ?? runs[0])?.run.id ?? null;
   const selected = runs.find((r) => r.run.id === selectedId) ?? null;
-  const epochsDone = runs.reduce((s, r) => s + Math.min(r.run.epochsTotal, r.epochsDone), 0);
-  const epochsTotal = runs.reduce((s, r) => s + r.run.epochsTotal, 0);
-  const cancellable = runs.filter((r) => r.status === 'running' || r.status === 'queued').length;
+  const progress = shownExperimentProgress(runs);
+  const counts = progress.counts;
+  const cancellable = progress.pending;
   const eta = experimentEta(runs);
-  const counts: Partial<Record<RunStatus, number>> = {};
-  for (const r of runs) counts[r.status] = (counts[r.status] ?? 0) + 1;
   const description = typeof (exp.config as { description?: unknown })?.description === 'string' ? (exp.config as { description: string }).description : '';
 
   const update = async (patch: { name?: string; notes?: string; tags?: string[] }) => {
@@ -228,12 +183,12 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
             <StatusCounts counts={counts} />
           </div>
           <ProgressBar
-            value={epochsTotal > 0 ? epochsDone / epochsTotal : runs.length > 0 && cancellable === 0 ? 1 : 0}
+            value={progress.fraction}
             label="Experiment progress"
-            status={experimentBarStatus(counts, runs.length)}
+            status={progress.status}
             detail={
               <span>
-                {epochsDone.toLocaleString('en-US')} / {epochsTotal.toLocaleString('en-US')} epochs
+                {experimentProgressText(progress)}
                 {eta !== null && (
                   <>
                     {' · '}
@@ -341,7 +296,7 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
                       onChange={(e) => setPicked(e.target.checked ? new Set(runs.map((r) => r.run.id)) : new Set())}
                     />
                   </th>
-                  <th className="num">#</th>
+                  <th className="num">Run</th>
                   <th>Status</th>
                   <th className="num">Seed</th>
                   {sweepKeys.map((k) => (
@@ -398,27 +353,11 @@ export function ExperimentPage({ id, runId }: { id: number; runId: number | null
   );
 }
 
-/** Rough time left: remaining epochs at the observed seconds per epoch, spread over the runs training now. */
-export function experimentEta(runs: readonly ShownRun[]): number | null {
-  const running = runs.filter((r) => r.status === 'running');
-  const pending = runs.filter((r) => r.status === 'running' || r.status === 'queued');
-  if (pending.length === 0 || running.length === 0) return null;
-  const etas = running.map((r) => r.etaSeconds).filter((e): e is number => e !== null && Number.isFinite(e));
-  if (etas.length === 0) return null;
-  // Seconds per epoch from the running runs' ETAs.
-  let perEpoch = 0;
-  let n = 0;
-  for (const r of running) {
-    const left = r.run.epochsTotal - r.epochsDone;
-    if (r.etaSeconds !== null && left > 0) {
-      perEpoch += r.etaSeconds / left;
-      n += 1;
-    }
-  }
-  if (n === 0) return Math.max(...etas);
-  perEpoch /= n;
-  const remaining = pending.reduce((s, r) => s + Math.max(0, r.run.epochsTotal - r.epochsDone), 0);
-  return (remaining * perEpoch) / running.length;
+/** 1st, 2nd, 3rd, 4th … */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 function DeadStrip({ values }: { values: readonly number[] }) {
@@ -466,11 +405,11 @@ const RunTableRow = memo(function RunTableRow({
       }}
     >
       <td className="select-col">
-        <input type="checkbox" aria-label={`Select run ${run.index + 1} to compare`} checked={picked} onChange={(e) => onPick(run.id, e.target.checked)} />
+        <input type="checkbox" aria-label={`Select run ${run.id} to compare`} checked={picked} onChange={(e) => onPick(run.id, e.target.checked)} />
       </td>
       <td className="num">
-        <a href={href} className="row-link" aria-current={selected ? 'true' : undefined} aria-label={`Run ${run.index + 1} (id ${run.id})`}>
-          {run.index + 1}
+        <a href={href} className="row-link run-id" aria-current={selected ? 'true' : undefined} aria-label={`Run ${run.id}`} title={`Run ${run.id} (the ${ordinal(run.index + 1)} run of this experiment)`}>
+          {run.id}
         </a>
       </td>
       <td>
@@ -492,10 +431,10 @@ const RunTableRow = memo(function RunTableRow({
           compact
           value={shown.fraction}
           status={status}
-          label={`Run ${run.index + 1} progress`}
+          label={`Run ${run.id} progress`}
           detail={
             <span>
-              {Math.min(shown.epochsDone, run.epochsTotal)}/{run.epochsTotal}
+              {runProgressText({ status, epochsDone: shown.epochsDone, epochsTotal: run.epochsTotal })}
               {shown.etaSeconds !== null && status === 'running' && <span className="muted"> · {formatDuration(shown.etaSeconds)} left</span>}
             </span>
           }
@@ -511,7 +450,7 @@ const RunTableRow = memo(function RunTableRow({
           <button
             type="button"
             className="btn btn-small btn-warn"
-            aria-label={`Cancel run ${run.index + 1}`}
+            aria-label={`Cancel run ${run.id}`}
             onClick={async () => {
               try {
                 await client.cancelRun(run.id);

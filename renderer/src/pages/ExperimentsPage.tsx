@@ -7,7 +7,8 @@ import { navigate } from '../app/router.js';
 import { Icon } from '../components/Icon.js';
 import { ConfirmDialog, Dialog, EmptyState, ErrorBox, IconButton, InlineEdit, ProgressBar, Spinner, StatusCounts, TagEditor, TagList } from '../components/ui.js';
 import { ACTIVATION_LABELS, FIELDS, FIELD_BY_PATH } from '../designer/fields.js';
-import { allTags, EMPTY_FILTER, experimentBarStatus, matchesFilter, sortExperiments, type ExperimentFilter, type SortKey, type SortState } from '../lib/experiments.js';
+import { allTags, EMPTY_FILTER, matchesFilter, sortExperiments, type ExperimentFilter, type SortKey, type SortState } from '../lib/experiments.js';
+import { experimentProgressText } from '../lib/progress.js';
 import { formatDate, formatDateTime, formatNumber, formatPercent, plural } from '../lib/format.js';
 import { base64ToBytes, compareHref, dataUrlBase64, importSummaryText } from '../lib/compare.js';
 
@@ -401,7 +402,6 @@ const ExperimentTableRow = memo(function ExperimentTableRow({
   onDialog: (kind: 'notes' | 'tags' | 'delete') => void;
   onTag: (tag: string) => void;
 }) {
-  const fraction = row.epochsTotal > 0 ? row.epochsDone / row.epochsTotal : row.runCount > 0 && !row.statusCounts.queued && !row.statusCounts.running ? 1 : 0;
   const bn = row.batchNorm.length === 0 ? '—' : row.batchNorm.includes(true) ? (row.batchNorm.includes(false) ? 'both' : 'on') : 'off';
   return (
     <tr className={selected ? 'selected' : undefined}>
@@ -452,14 +452,10 @@ const ExperimentTableRow = memo(function ExperimentTableRow({
       <td className="progress-cell">
         <ProgressBar
           compact
-          value={fraction}
+          value={row.progress.fraction}
           label={`Progress of ${row.name}`}
-          status={experimentBarStatus(row.statusCounts, row.runCount)}
-          detail={
-            <span>
-              {row.epochsDone.toLocaleString('en-US')}/{row.epochsTotal.toLocaleString('en-US')} epochs
-            </span>
-          }
+          status={row.progress.status}
+          detail={<span title={experimentProgressText(row.progress)}>{experimentProgressText(row.progress, { compact: true })}</span>}
         />
       </td>
       <td className="actions-col sticky-right">

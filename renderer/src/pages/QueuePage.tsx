@@ -4,8 +4,8 @@ import type { RunRow } from '../../../shared/api.js';
 import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
 import { Icon } from '../components/Icon.js';
 import { EmptyState, ErrorBox, ProgressBar, Spinner, StatusBadge } from '../components/ui.js';
-import { formatDuration, plural, sweepLabel } from '../lib/format.js';
-import { mergeRun } from './ExperimentPage.js';
+import { formatDuration, formatNumber, plural, sweepLabel } from '../lib/format.js';
+import { experimentProgressText, mergeRun, runProgressText } from '../lib/progress.js';
 
 const QUEUED_SHOWN = 200;
 
@@ -103,10 +103,10 @@ export function QueuePage() {
                       </button>
                     </div>
                     <ProgressBar
-                      value={e.epochsTotal > 0 ? e.epochsDone / e.epochsTotal : 0}
-                      status="running"
+                      value={e.progress.fraction}
+                      status={e.progress.status}
                       label={`Progress of ${e.name}`}
-                      detail={`${e.epochsDone.toLocaleString('en-US')} / ${e.epochsTotal.toLocaleString('en-US')} epochs · ${e.statusCounts.running ?? 0} running · ${e.statusCounts.queued ?? 0} queued`}
+                      detail={`${experimentProgressText(e.progress)}${e.progress.counts.queued ? ` · ${e.progress.counts.queued.toLocaleString('en-US')} waiting` : ''}`}
                     />
                   </div>
                 ))}
@@ -129,6 +129,7 @@ export function QueuePage() {
                       <th>Experiment</th>
                       <th>Status</th>
                       <th>Progress</th>
+                      <th className="num">Last loss</th>
                       <th>ETA</th>
                       <th>
                         <span className="sr-only">Actions</span>
@@ -147,7 +148,7 @@ export function QueuePage() {
                         <tr key={a.runId}>
                           <td>
                             <a className="row-link" href={`#/experiments/${a.experimentId}/runs/${a.runId}`}>
-                              {row ? `Run ${row.index + 1}` : `Run #${a.runId}`}
+                              Run {a.runId}
                             </a>
                             {row && (
                               <div className="muted small">
@@ -166,9 +167,10 @@ export function QueuePage() {
                               value={fraction}
                               status={status}
                               label={`Progress of run ${a.runId}`}
-                              detail={row ? `${Math.min(shown?.epochsDone ?? 0, row.epochsTotal)}/${row.epochsTotal} epochs` : `${Math.round(fraction * 100)}%`}
+                              detail={shown ? runProgressText({ status, epochsDone: shown.epochsDone, epochsTotal: shown.run.epochsTotal }) : `${Math.round(fraction * 100)}%`}
                             />
                           </td>
+                          <td className="num mono-sm">{formatNumber(shown?.lastTrainLoss ?? null)}</td>
                           <td className="nowrap">{eta === null || eta === undefined ? '—' : formatDuration(eta)}</td>
                           <td className="actions-col">
                             <button type="button" className="btn btn-small btn-warn" onClick={() => void cancel(a.runId)} aria-label={`Cancel run ${a.runId}`}>
@@ -213,10 +215,10 @@ export function QueuePage() {
                           <td>
                             {row ? (
                               <a className="row-link" href={`#/experiments/${row.experimentId}/runs/${row.id}`}>
-                                Run {row.index + 1} <span className="muted">· seed {row.seed}</span>
+                                Run {row.id} <span className="muted">· seed {row.seed}</span>
                               </a>
                             ) : (
-                              `Run #${id}`
+                              `Run ${id}`
                             )}
                           </td>
                           <td>{row?.experimentName ?? '…'}</td>

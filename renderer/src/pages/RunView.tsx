@@ -6,7 +6,7 @@ import { DeadChart, LossChart } from '../components/Charts.js';
 import { Icon } from '../components/Icon.js';
 import { ErrorBox, ProgressBar, Spinner, StatusBadge, STATUS_HELP } from '../components/ui.js';
 import { formatDateTime, formatDuration, formatNumber, formatPercent, sweepLabel } from '../lib/format.js';
-import type { ShownRun } from './ExperimentPage.js';
+import { runProgressText, type ShownRun } from '../lib/progress.js';
 
 /** Ends a reason with a full stop. */
 function sentence(text: string): string {
@@ -37,7 +37,7 @@ export function RunView({ shown }: { shown: ShownRun }) {
       <header className="run-view-head">
         <div>
           <h2 id="run-view-title">
-            Run {run.index + 1} <span className="muted">· seed {run.seed}</span>
+            Run {run.id} <span className="muted">· seed {run.seed}</span>
             {Object.keys(run.sweep).length > 0 && <span className="muted"> · {sweepLabel(run.sweep)}</span>}
           </h2>
           <div className="run-meta">
@@ -55,7 +55,7 @@ export function RunView({ shown }: { shown: ShownRun }) {
             onClick={async () => {
               try {
                 await client.cancelRun(run.id);
-                toast(`Cancelling run ${run.index + 1}`, 'info');
+                toast(`Cancelling run ${run.id}`, 'info');
               } catch (err) {
                 toast(`Could not cancel: ${(err as Error).message}`, 'error');
               }
@@ -69,18 +69,19 @@ export function RunView({ shown }: { shown: ShownRun }) {
       <ProgressBar
         value={shown.fraction}
         status={status}
-        label={`Run ${run.index + 1} progress`}
+        label={`Run ${run.id} progress`}
         detail={
           <span>
-            epoch {Math.min(shown.epochsDone, run.epochsTotal)} of {run.epochsTotal}
+            {runProgressText({ status, epochsDone: shown.epochsDone, epochsTotal: run.epochsTotal })}
             {shown.etaSeconds !== null && status === 'running' && <> · ETA {formatDuration(shown.etaSeconds)}</>}
-            {last && (
+            {shown.lastEpoch !== null && (
               <>
                 {' '}
-                · loss {formatNumber(last.trainLoss)}
-                {last.valAccuracy !== null && <> · val acc {formatPercent(last.valAccuracy, 1)}</>} · {formatDuration(last.elapsedSeconds)} elapsed
+                · loss {formatNumber(shown.lastTrainLoss)}
+                {shown.lastValAccuracy !== null && <> · val acc {formatPercent(shown.lastValAccuracy, 1)}</>}
               </>
             )}
+            {last && <> · {formatDuration(last.elapsedSeconds)} elapsed</>}
           </span>
         }
       />

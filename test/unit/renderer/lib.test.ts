@@ -6,6 +6,7 @@ import { csvField, metricsToCsv, slug } from '../../../renderer/src/lib/csv.js';
 import { formatDuration, formatNumber, sweepLabel } from '../../../renderer/src/lib/format.js';
 import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import { LiveStore, mergeEpochs, slimEpoch } from '../../../renderer/src/app/live.js';
+import { experimentProgress } from '../../../shared/progress.js';
 
 function row(id: number, patch: Partial<ExperimentRow> = {}): ExperimentRow {
   return {
@@ -26,6 +27,7 @@ function row(id: number, patch: Partial<ExperimentRow> = {}): ExperimentRow {
     finalMeanDeadFraction: null,
     epochsDone: 1,
     epochsTotal: 1,
+    progress: experimentProgress([{ status: 'completed', epochsDone: 1, epochsTotal: 1 }]),
     ...patch,
   };
 }
@@ -107,16 +109,19 @@ describe('metrics CSV', () => {
   it('has the CLI export columns, one row per run/epoch/layer/metric, and spells non-finite values', () => {
     const csv = metricsToCsv([{ run: run as unknown as RunRow, metrics: [epoch(0, 1.5), epoch(1, NaN)] }]);
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('experiment_id,run_id,run_index,seed,status,model.activation,variant,epoch,layer,metric,value');
-    expect(lines).toContain('2,7,0,1,diverged,relu,"A, ""B""",0,,trainLoss,1.5');
-    expect(lines).toContain('2,7,0,1,diverged,relu,"A, ""B""",1,,trainLoss,NaN');
-    expect(lines).toContain('2,7,0,1,diverged,relu,"A, ""B""",0,0,deadFraction,0.25');
-    expect(lines).toContain('2,7,0,1,diverged,relu,"A, ""B""",0,0,preluAlphaMean,0.30000000000000004');
-    expect(lines).toContain('2,7,0,1,diverged,relu,"A, ""B""",0,1,gradNorm,');
-    expect(lines.some((l) => l.includes(',trainAccuracy,'))).toBe(false);
-    // header + 2 epochs × (5 epoch metrics present + 2 layers × 6 + 1 PReLU mean)
-    expect(lines).toHaveLength(1 + 2 * (5 + 12 + 1));
-    expect(csvField(-Infinity)).toBe('-Inf');
+    expect(lines[0]).toBe('experiment_id,run_id,seed,status,model.activation,variant,epoch,layer,metric,value');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,trainLoss,1.5');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",1,,trainLoss,NaN');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,0,deadFraction,0.25');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,0,preluAlphaMean,0.30000000000000004');
+    // No value: an empty field, the same for every metric that has none.
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,gradNorm,');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,trainAccuracy,');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,preluAlphaMean,');
+    // header + 2 epochs × (7 epoch metrics + 2 layers × 7 layer metrics)
+    expect(lines).toHaveLength(1 + 2 * (7 + 2 * 7));
+    expect(csvField(-Infinity)).toBe('-Infinity');
+    expect(csvField(Infinity)).toBe('Infinity');
     expect(slug('Large LR (copy) — é')).toBe('large-lr-copy-e');
   });
 });
