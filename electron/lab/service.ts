@@ -459,7 +459,7 @@ export class LabService implements LabApi {
 
   private async applySettings(patch: Partial<Settings>): Promise<Settings> {
     if (this.closed) throw new ApiError('conflict', 'the lab is shutting down');
-    const workersProblem = patch.workers === undefined ? null : workerCountProblem('workers', patch.workers);
+    const workersProblem = patch.workers === undefined ? null : workerCountProblem('argument 1 field workers', patch.workers);
     if (workersProblem) throw new ApiError('invalid_argument', `updateSettings: ${workersProblem}`);
     let newStore: LabStore | null = null;
     if (patch.databaseFile !== undefined) {
