@@ -9,7 +9,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import { describeValue, VARIANT_KEY, type ConfigIssue, type DatasetConfig, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { datasetShape, estimateRunMemory, formatBytes, type DataShape, type MemoryEstimate } from '../../shared/resources.js';
-import { DatasetError, loadDataset, MAX_DATASET_VALUES } from '../engine/datasets.js';
+import { DatasetError, loadDataset, MAX_DATASET_VALUES } from '../engine/datasets/index.js';
 
 const require = createRequire(import.meta.url);
 
