@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetFingerprint, loadDataset } from '../../../../electron/engine/datasets/index.js';
+import { checkDatasetSize, checkDatasetSource, datasetFingerprint, loadDataset } from '../../../../electron/engine/datasets/index.js';
 import { allX, cfg, classCounts, expectShapes } from './helpers.js';
 
 describe('bundled data sets', () => {
@@ -55,5 +55,13 @@ describe('bundled data sets', () => {
   it('non-csv data sets have no fingerprint', () => {
     expect(datasetFingerprint(cfg({ kind: 'iris' }))).toBeNull();
     expect(datasetFingerprint(cfg({ kind: 'blobs' }))).toBeNull();
+  });
+
+  it('the checks before a design runs: what a kind needs installed, and the size limit with the field it names', () => {
+    for (const kind of ['mnist', 'iris', 'blobs']) expect(() => checkDatasetSource(cfg({ kind }))).not.toThrow();
+    expect(() => checkDatasetSize(2 ** 18, 2 ** 10)).not.toThrow();
+    expect(() => checkDatasetSize(2 ** 20, 2 ** 9, 'dataset.path')).toThrow(
+      'dataset.path: 1048576 samples × 512 features = 536870912 values is too large (at most 268435456, 1 GiB of float32)',
+    );
   });
 });
