@@ -1,8 +1,9 @@
 /**
  * The folder allow-list of eslint.config.js (rule `relu-lab/boundaries`): it reports what a layer may
  * not import, with the message that points at docs/architecture.md; the whole tree passes it; every
- * listed exception is still needed.
+ * listed exception is still needed; and the architecture page names every layer.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESLint, Linter } from 'eslint';
@@ -152,5 +153,10 @@ describe('the tree', () => {
       expect(e.reason.length, `${e.from} → ${e.to}`).toBeGreaterThan(20);
       expect(violations.filter((v) => covers(e, v)).length, `${e.from} → ${e.to} is no longer needed: remove it from EXCEPTIONS`).toBeGreaterThan(0);
     }
+  });
+
+  it('is described layer by layer in docs/architecture.md', () => {
+    const page = fs.readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8');
+    for (const layer of project.LAYERS) for (const p of layer.paths) expect(page, p).toContain(`\`${p}\``);
   });
 });
