@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { validateExperiment, type BackendChoice, type ExperimentConfigInput, type RunConfig } from '../shared/config.js';
 import type { EpochMetrics } from '../shared/metrics.js';
 import { initBackend } from '../electron/engine/backend.js';
-import { loadDataset } from '../electron/engine/datasets.js';
+import { loadDataset } from '../electron/engine/datasets/index.js';
 import { Trainer } from '../electron/engine/train.js';
 import { Rng } from '../electron/engine/rng.js';
 import type { Dataset } from '../electron/engine/types.js';

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { describeValue, VARIANT_KEY, type BackendChoice, type DatasetConfig, type RunSpec } from '../../shared/config.js';
 import type { DivergenceCheck } from '../../shared/api.js';
 import type { DataShape } from '../../shared/resources.js';
-import { DatasetError } from '../engine/datasets.js';
+import { DatasetError } from '../engine/datasets/index.js';
 import { QUICK_CHECK_DEFAULTS, type QuickCheckOptions, type QuickCheckSetup } from '../engine/quick-check.js';
 import type { DesignFailure, DesignReply, DesignRequest } from './messages.js';
 

@@ -40,7 +40,7 @@ import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
 import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './pool.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
 import { preflightExperiment } from './preflight.js';
-import { DatasetError } from '../engine/datasets.js';
+import { DatasetError } from '../engine/datasets/index.js';
 import type { QuickCheckOptions } from '../engine/quick-check.js';
 import { checkArgs } from './api-args.js';
 import { epochToDto, experimentRow, experimentRows, runRows } from './dto.js';

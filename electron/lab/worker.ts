@@ -10,7 +10,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { BackendChoice } from '../../shared/config.js';
 import { initBackend } from '../engine/backend.js';
-import { DatasetError, LoadCancelled, loadDataset } from '../engine/datasets.js';
+import { DatasetError, LoadCancelled, loadDataset } from '../engine/datasets/index.js';
 import { quickDivergenceCheck } from '../engine/quick-check.js';
 import { Trainer } from '../engine/train.js';
 import type { DesignFailure, DesignReply, DesignRequest, FromWorker, ToWorker } from './messages.js';
