@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../../shared/metrics.js';
+import { EPOCH_SERIES_SQL, LAYER_SERIES_SQL } from '../../../db/metrics.js';
 import { LabStore } from '../../../db/store.js';
 import { openStore, sampleEpoch, sampleLayer, sampleRuns, tableCount, tempDbPath } from './helpers.js';
 
@@ -218,9 +219,9 @@ describe('series', () => {
     const store = openStore();
     const plan = (sql: string) =>
       (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('[1,2]') as { detail: string }[]).map((r) => r.detail).join('\n');
-    // The same SQL as the store's statements (kept in sync by the source lookup below).
-    const layerSql = (store as unknown as { stmt: { layerSeries: { source: string } } }).stmt.layerSeries.source;
-    const epochSql = (store as unknown as { stmt: { epochSeries: { source: string } } }).stmt.epochSeries.source;
+    // The same SQL as the store's statements.
+    const layerSql = LAYER_SERIES_SQL;
+    const epochSql = EPOCH_SERIES_SQL;
     const layerPlan = plan(layerSql);
     expect(layerPlan).toMatch(/USING COVERING INDEX layer_metrics_series \(run_id=\?\)/);
     expect(layerPlan).not.toMatch(/TEMP B-TREE/);
