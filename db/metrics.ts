@@ -4,13 +4,13 @@
  */
 import Database from 'better-sqlite3';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
-import { blobToFloat32, blobToNumbers, float32ToBlob, float64ToBlob, packMask, unpackMask } from './blobs.js';
+import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
+import { KEY_COLUMNS, decodeLists, decodeReals, encodeLists, encodeReals, metricColumns, realColumns, type SqlRow, type SqlValue } from './metric-columns.js';
 import type { RunRepository } from './runs.js';
 import { prepare } from './sql.js';
 
 /** One hidden layer of one run at one epoch, without the per-unit data (for charts). */
-export interface LayerSeriesRow
-  extends Pick<LayerMetrics, 'layer' | 'units' | 'deadFraction' | 'activeProbability' | 'dormantFraction' | 'gradNorm' | 'preActMean' | 'preActStd'> {
+export interface LayerSeriesRow extends Pick<LayerMetrics, 'layer' | 'units' | LayerSeriesKey> {
   runId: number;
   epoch: number;
 }
@@ -26,123 +26,39 @@ export interface LastEpochRow extends EpochSeriesRow {
   deadFractions: number[];
 }
 
-interface EpochRow {
-  run_id: number;
-  epoch: number;
-  train_loss: number | null;
-  train_accuracy: number | null;
-  val_loss: number | null;
-  val_accuracy: number | null;
-  seconds: number | null;
-  elapsed_seconds: number | null;
-  probe_ms: number | null;
-  nan_mask: number;
+/** A row of epoch_metrics or layer_metrics (or some of its columns), as better-sqlite3 returns it. */
+type MetricRow = Record<string, SqlValue> & { run_id: number; epoch: number; nan_mask: number };
+type LayerDbRow = MetricRow & { layer: number; units: number };
+
+const EPOCH_REALS = realFields('epoch');
+const LAYER_REALS = realFields('layer');
+/** The stored layer fields the series carry: the covering index layer_metrics_series holds their columns. */
+const LAYER_SERIES_REALS = LAYER_REALS.filter((f) => 'series' in f && f.series);
+const DEAD_FRACTION = LAYER_REALS.filter((f) => f.key === 'deadFraction');
+
+function epochFromRow(row: MetricRow): Omit<EpochMetrics, 'layers'> {
+  return decodeReals(row, { epoch: row.epoch } as Omit<EpochMetrics, 'layers'>, EPOCH_REALS);
 }
 
-interface LayerSeriesDbRow {
-  run_id: number;
-  epoch: number;
-  layer: number;
-  units: number;
-  dead_fraction: number | null;
-  active_probability: number | null;
-  dormant_fraction: number | null;
-  grad_norm: number | null;
-  pre_act_mean: number | null;
-  pre_act_std: number | null;
-  nan_mask: number;
+function layerSeriesFromRow(row: LayerDbRow): LayerSeriesRow {
+  const base = { runId: row.run_id, epoch: row.epoch, layer: row.layer, units: row.units } as LayerSeriesRow;
+  return decodeReals(row, base, LAYER_SERIES_REALS);
 }
 
-interface LayerRow extends LayerSeriesDbRow {
-  hist_lo: number | null;
-  hist_hi: number | null;
-  hist_counts: Buffer;
-  dead_mask: Buffer;
-  prelu_alphas: Buffer | null;
-}
-
-interface LastLayerDbRow {
-  run_id: number;
-  layer: number;
-  dead_fraction: number | null;
-  nan_mask: number;
-}
-
-// SQLite turns a NaN REAL into NULL, so NaN fields are stored as NULL with their bit set in the
-// row's nan_mask (bit layout in migrations/001-initial.ts); ±Infinity is stored as is.
-
-function encodeReals(values: readonly (number | null | undefined)[]): { reals: (number | null)[]; nanMask: number } {
-  let nanMask = 0;
-  const reals = values.map((value, bit) => {
-    if (typeof value === 'number' && Number.isNaN(value)) {
-      nanMask |= 1 << bit;
-      return null;
-    }
-    // undefined becomes NULL: the table's CHECK constraints reject it for required fields.
-    return value ?? null;
-  });
-  return { reals, nanMask };
-}
-
-function decodeReal(value: number | null, nanMask: number, bit: number): number | null {
-  if (value !== null) return value;
-  return nanMask & (1 << bit) ? NaN : null;
-}
-
-/** For NOT NULL fields: NULL can only mean NaN here (the schema's CHECK ensures it). */
-function decodeRequired(value: number | null, nanMask: number, bit: number): number {
-  return decodeReal(value, nanMask, bit) ?? NaN;
-}
-
-function epochFromRow(row: EpochRow): Omit<EpochMetrics, 'layers'> {
-  const m = row.nan_mask;
-  return {
-    epoch: row.epoch,
-    trainLoss: decodeRequired(row.train_loss, m, 0),
-    trainAccuracy: decodeReal(row.train_accuracy, m, 1),
-    valLoss: decodeReal(row.val_loss, m, 2),
-    valAccuracy: decodeReal(row.val_accuracy, m, 3),
-    seconds: decodeRequired(row.seconds, m, 4),
-    elapsedSeconds: decodeRequired(row.elapsed_seconds, m, 5),
-    probeMs: decodeRequired(row.probe_ms, m, 6),
-  };
-}
-
-function layerSeriesFromRow(row: LayerSeriesDbRow): LayerSeriesRow {
-  const m = row.nan_mask;
-  return {
-    runId: row.run_id,
-    epoch: row.epoch,
-    layer: row.layer,
-    units: row.units,
-    deadFraction: decodeRequired(row.dead_fraction, m, 0),
-    activeProbability: decodeRequired(row.active_probability, m, 1),
-    dormantFraction: decodeRequired(row.dormant_fraction, m, 2),
-    gradNorm: decodeReal(row.grad_norm, m, 3),
-    preActMean: decodeRequired(row.pre_act_mean, m, 4),
-    preActStd: decodeRequired(row.pre_act_std, m, 5),
-  };
-}
-
-function layerFromRow(row: LayerRow): LayerMetrics {
+function layerFromRow(row: LayerDbRow): LayerMetrics {
   const where = `run ${row.run_id}, epoch ${row.epoch}, layer ${row.layer}`;
-  const { runId: _r, epoch: _e, ...scalars } = layerSeriesFromRow(row);
-  return {
-    ...scalars,
-    histogram: {
-      lo: decodeRequired(row.hist_lo, row.nan_mask, 6),
-      hi: decodeRequired(row.hist_hi, row.nan_mask, 7),
-      counts: blobToNumbers(row.hist_counts, `${where} histogram`),
-    },
-    deadMask: unpackMask(row.dead_mask, row.units, where),
-    preluAlphas: row.prelu_alphas === null ? null : blobToFloat32(row.prelu_alphas, `${where} PReLU alphas`),
-  };
+  const layer = decodeReals(row, { layer: row.layer, units: row.units } as LayerMetrics, LAYER_REALS);
+  return decodeLists('layer', row, row.units, where, layer);
 }
+
+const names = (columns: readonly string[]) => columns.join(', ');
+const params = (columns: readonly string[]) => columns.map((c) => `@${c}`).join(', ');
+const EPOCH_COLUMNS = metricColumns('epoch');
+const LAYER_COLUMNS = metricColumns('layer');
 
 // json_each lets one prepared statement take any number of run ids; the covering index
 // layer_metrics_series serves both the filter and the order (no sort, no table lookups).
-export const LAYER_SERIES_SQL = `SELECT run_id, epoch, layer, units, dead_fraction, active_probability, dormant_fraction,
-         grad_norm, pre_act_mean, pre_act_std, nan_mask
+export const LAYER_SERIES_SQL = `SELECT ${names([...KEY_COLUMNS.layer, ...realColumns('layer', LAYER_SERIES_REALS), 'nan_mask'])}
        FROM layer_metrics WHERE run_id IN (SELECT value FROM json_each(?))
        ORDER BY run_id, epoch, layer`;
 export const EPOCH_SERIES_SQL = `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`;
@@ -150,50 +66,39 @@ export const EPOCH_SERIES_SQL = `SELECT * FROM epoch_metrics WHERE run_id IN (SE
 function prepareStatements(db: Database.Database) {
   return {
     deleteEpoch: prepare<[number, number]>(db, `DELETE FROM epoch_metrics WHERE run_id = ? AND epoch = ?`),
-    insertEpoch: prepare(
-      db,
-      `INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_accuracy, val_loss, val_accuracy,
-         seconds, elapsed_seconds, probe_ms, nan_mask)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertLayer: prepare(
-      db,
-      `INSERT INTO layer_metrics (run_id, epoch, layer, units, dead_fraction, active_probability,
-         dormant_fraction, grad_norm, pre_act_mean, pre_act_std, hist_lo, hist_hi, nan_mask,
-         hist_counts, dead_mask, prelu_alphas)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    insertEpoch: prepare<[SqlRow]>(db, `INSERT INTO epoch_metrics (${names(EPOCH_COLUMNS)}) VALUES (${params(EPOCH_COLUMNS)})`),
+    insertLayer: prepare<[SqlRow]>(db, `INSERT INTO layer_metrics (${names(LAYER_COLUMNS)}) VALUES (${params(LAYER_COLUMNS)})`),
     updateEpochsDone: prepare<[number, number]>(
       db,
       `UPDATE runs SET epochs_done = (SELECT COALESCE(MAX(epoch), 0) FROM epoch_metrics WHERE run_id = ?)
        WHERE id = ?`,
     ),
-    runEpochs: prepare<[number], EpochRow>(db, `SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
-    runLayers: prepare<[number], LayerRow>(db, `SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
-    layerSeries: prepare<[string], LayerSeriesDbRow>(db, LAYER_SERIES_SQL),
-    epochSeries: prepare<[string], EpochRow>(db, EPOCH_SERIES_SQL),
+    runEpochs: prepare<[number], MetricRow>(db, `SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
+    runLayers: prepare<[number], LayerDbRow>(db, `SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
+    layerSeries: prepare<[string], LayerDbRow>(db, LAYER_SERIES_SQL),
+    epochSeries: prepare<[string], MetricRow>(db, EPOCH_SERIES_SQL),
     // The last recorded epoch of each run and its layers' dead fractions (tables and history views).
-    lastEpochsAll: prepare<[], EpochRow>(
+    lastEpochsAll: prepare<[], MetricRow>(
       db,
       `SELECT e.* FROM epoch_metrics e
        JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics GROUP BY run_id) m
          ON e.run_id = m.run_id AND e.epoch = m.epoch`,
     ),
-    lastEpochs: prepare<[string], EpochRow>(
+    lastEpochs: prepare<[string], MetricRow>(
       db,
       `SELECT e.* FROM epoch_metrics e
        JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics
              WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id) m
          ON e.run_id = m.run_id AND e.epoch = m.epoch`,
     ),
-    lastLayersAll: prepare<[], LastLayerDbRow>(
+    lastLayersAll: prepare<[], LayerDbRow>(
       db,
       `SELECT l.run_id, l.layer, l.dead_fraction, l.nan_mask FROM layer_metrics l
        JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics GROUP BY run_id) m
          ON l.run_id = m.run_id AND l.epoch = m.epoch
        ORDER BY l.run_id, l.layer`,
     ),
-    lastLayers: prepare<[string], LastLayerDbRow>(
+    lastLayers: prepare<[string], LayerDbRow>(
       db,
       `SELECT l.run_id, l.layer, l.dead_fraction, l.nan_mask FROM layer_metrics l
        JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics
@@ -218,39 +123,10 @@ export class MetricsRepository {
       const where = `run ${runId}, epoch ${metrics.epoch}`;
       // Rewriting an epoch replaces it; its layer rows go with it (ON DELETE CASCADE).
       this.stmt.deleteEpoch.run(runId, metrics.epoch);
-      const e = encodeReals([
-        metrics.trainLoss,
-        metrics.trainAccuracy,
-        metrics.valLoss,
-        metrics.valAccuracy,
-        metrics.seconds,
-        metrics.elapsedSeconds,
-        metrics.probeMs,
-      ]);
-      this.stmt.insertEpoch.run(runId, metrics.epoch, ...e.reals, e.nanMask);
+      this.stmt.insertEpoch.run(encodeReals('epoch', metrics, { run_id: runId, epoch: metrics.epoch }));
       for (const layer of metrics.layers) {
-        const at = `${where}, layer ${layer.layer}`;
-        const l = encodeReals([
-          layer.deadFraction,
-          layer.activeProbability,
-          layer.dormantFraction,
-          layer.gradNorm,
-          layer.preActMean,
-          layer.preActStd,
-          layer.histogram.lo,
-          layer.histogram.hi,
-        ]);
-        this.stmt.insertLayer.run(
-          runId,
-          metrics.epoch,
-          layer.layer,
-          layer.units,
-          ...l.reals,
-          l.nanMask,
-          float64ToBlob(layer.histogram.counts),
-          packMask(layer.deadMask, layer.units, at, 'deadMask'),
-          layer.preluAlphas ? float32ToBlob(layer.preluAlphas) : null,
-        );
+        const row = encodeReals('layer', layer, { run_id: runId, epoch: metrics.epoch, layer: layer.layer, units: layer.units });
+        this.stmt.insertLayer.run(encodeLists('layer', layer, layer.units, `${where}, layer ${layer.layer}`, row));
       }
       this.stmt.updateEpochsDone.run(runId, runId);
     });
@@ -316,7 +192,7 @@ export class MetricsRepository {
       const layers = ids === null ? this.stmt.lastLayersAll.all() : this.stmt.lastLayers.all(ids);
       for (const row of layers) {
         const entry = out.get(row.run_id);
-        if (entry) entry.deadFractions[row.layer] = decodeRequired(row.dead_fraction, row.nan_mask, 0);
+        if (entry) entry.deadFractions[row.layer] = decodeReals(row, { deadFraction: NaN }, DEAD_FRACTION).deadFraction;
       }
     }).deferred();
     return out;
