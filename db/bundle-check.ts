@@ -9,6 +9,7 @@
  * SQL parameters bundle.ts inserts.
  */
 import { layerWidths, parseExperimentConfig, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
+import { listFields, realFields, type MetricScope } from '../shared/metric-fields.js';
 import { RUN_STATUSES } from '../shared/metrics.js';
 
 type SqlValue = number | string | Buffer | null;
@@ -162,15 +163,12 @@ export function checkRun(row: DbRow): RunShape {
   };
 }
 
-const EPOCH_REALS: readonly RealColumn[] = [
-  { name: 'train_loss', required: true },
-  { name: 'train_accuracy', required: false, range: [0, 1] },
-  { name: 'val_loss', required: false },
-  { name: 'val_accuracy', required: false, range: [0, 1] },
-  { name: 'seconds', required: true, range: [0, Infinity] },
-  { name: 'elapsed_seconds', required: true, range: [0, Infinity] },
-  { name: 'probe_ms', required: true, range: [0, Infinity] },
-];
+/** The REAL columns of a metric table with their rules, in NaN-mask bit order. */
+function realColumnRules(scope: MetricScope): RealColumn[] {
+  return realFields(scope).map((f) => ({ name: f.column, required: !f.nullable, ...(f.range ? { range: f.range } : {}) }));
+}
+
+const EPOCH_REALS = realColumnRules('epoch');
 
 export function checkEpoch(row: DbRow, run: RunShape): void {
   integer(row, 'epoch', 0, run.epochsTotal, "the run's epochs");
@@ -182,29 +180,32 @@ export function expectedLayers(run: RunShape, count: number): void {
   if (count !== run.widths.length) fail('layers', `must hold one record per hidden layer (${run.widths.length})`, count);
 }
 
-const LAYER_REALS: readonly RealColumn[] = [
-  { name: 'dead_fraction', required: true, range: [0, 1] },
-  { name: 'active_probability', required: true, range: [0, 1] },
-  { name: 'dormant_fraction', required: true, range: [0, 1] },
-  { name: 'grad_norm', required: false, range: [0, Infinity] },
-  { name: 'pre_act_mean', required: true },
-  { name: 'pre_act_std', required: true, range: [0, Infinity] },
-  { name: 'hist_lo', required: true },
-  { name: 'hist_hi', required: true },
-];
+const LAYER_REALS = realColumnRules('layer');
 
 /** Layer `index` of an epoch (records come in layer order). */
 export function checkLayer(row: DbRow, run: RunShape, index: number): void {
   integer(row, 'layer', index, index, 'layers come in order');
   const units = integer(row, 'units', run.widths[index], run.widths[index], `the width of hidden layer ${index + 1} in the run's config`);
   reals(row, LAYER_REALS, LAYER_REALS.length);
-  const counts = blob(row, 'hist_counts', 8 * run.histogramBins, `one float64 per bin, ${run.histogramBins} bins`);
-  for (let i = 0; i < run.histogramBins; i++) {
-    const c = counts.readDoubleLE(8 * i);
-    if (!(c >= 0 && c < Infinity)) fail(`hist_counts[${i}]`, 'must be a count (finite, >= 0)', c);
+  for (const { column, kind, nullable } of listFields('layer')) {
+    if (nullable && row[column] === null) continue;
+    switch (kind) {
+      case 'bin-counts': {
+        const counts = blob(row, column, 8 * run.histogramBins, `one float64 per bin, ${run.histogramBins} bins`);
+        for (let i = 0; i < run.histogramBins; i++) {
+          const c = counts.readDoubleLE(8 * i);
+          if (!(c >= 0 && c < Infinity)) fail(`${column}[${i}]`, 'must be a count (finite, >= 0)', c);
+        }
+        break;
+      }
+      case 'unit-mask':
+        blob(row, column, Math.ceil(units / 8), `one bit per unit, ${units} units`);
+        break;
+      case 'unit-values':
+        blob(row, column, 4 * units, `one float32 per unit, ${units} units`);
+        break;
+    }
   }
-  blob(row, 'dead_mask', Math.ceil(units / 8), `one bit per unit, ${units} units`);
-  if (row.prelu_alphas !== null) blob(row, 'prelu_alphas', 4 * units, `one float32 per unit, ${units} units`);
 }
 
 export function checkArtifacts(row: DbRow, run: RunShape): void {

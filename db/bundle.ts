@@ -52,8 +52,10 @@ import {
   type BundleHeader,
   type BundleImportResult,
 } from '../shared/bundle.js';
+import type { MetricScope } from '../shared/metric-fields.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { RowProblem, checkArtifacts, checkEpoch, checkExperiment, checkLayer, checkRun, expectedLayers, type RunShape } from './bundle-check.js';
+import { metricColumnClasses, type ColumnClass } from './metric-columns.js';
 import { APP_NAME } from './paths.js';
 import type { LabStore } from './store.js';
 
@@ -122,35 +124,18 @@ const RUN_COLUMNS: Columns = [
   ['finished_at', 'text'],
 ];
 
-const EPOCH_COLUMNS: Columns = [
-  ['epoch', 'int'],
-  ['train_loss', 'real'],
-  ['train_accuracy', 'real'],
-  ['val_loss', 'real'],
-  ['val_accuracy', 'real'],
-  ['seconds', 'real'],
-  ['elapsed_seconds', 'real'],
-  ['probe_ms', 'real'],
-  ['nan_mask', 'int'],
-];
+/** A metric table's columns (metric-columns.ts) without those the enclosing records give. */
+function metricRecordColumns(scope: MetricScope, given: readonly string[]): Columns {
+  const kinds: Record<ColumnClass, Kind> = { integer: 'int', real: 'real', blob: 'blob' };
+  return metricColumnClasses(scope)
+    .filter(([name]) => !given.includes(name))
+    .map(([name, storage]) => [name, kinds[storage]] as const);
+}
 
+// Not exported: run_id (from the run record before it).
+const EPOCH_COLUMNS = metricRecordColumns('epoch', ['run_id']);
 // Not exported: run_id, epoch (both from the enclosing epoch record).
-const LAYER_COLUMNS: Columns = [
-  ['layer', 'int'],
-  ['units', 'int'],
-  ['dead_fraction', 'real'],
-  ['active_probability', 'real'],
-  ['dormant_fraction', 'real'],
-  ['grad_norm', 'real'],
-  ['pre_act_mean', 'real'],
-  ['pre_act_std', 'real'],
-  ['hist_lo', 'real'],
-  ['hist_hi', 'real'],
-  ['nan_mask', 'int'],
-  ['hist_counts', 'blob'],
-  ['dead_mask', 'blob'],
-  ['prelu_alphas', 'blob'],
-];
+const LAYER_COLUMNS = metricRecordColumns('layer', ['run_id', 'epoch']);
 
 const ARTIFACT_COLUMNS: Columns = [
   ['model_topology_json', 'json'],

@@ -44,6 +44,16 @@ export function metricColumns(scope: MetricScope): string[] {
   return [...KEY_COLUMNS[scope], ...realColumns(scope), 'nan_mask', ...listColumns(scope)];
 }
 
+/** How a metric table's column stores its values. */
+export type ColumnClass = 'integer' | 'real' | 'blob';
+
+/** Every column of a metric table's rows with its storage class, in table order (as metricColumns). */
+export function metricColumnClasses(scope: MetricScope): [name: string, storage: ColumnClass][] {
+  const reals = new Set(realColumns(scope));
+  const lists = new Set(listColumns(scope));
+  return metricColumns(scope).map((name) => [name, reals.has(name) ? 'real' : lists.has(name) ? 'blob' : 'integer']);
+}
+
 /** Writes the REAL columns of `source`'s fields and its `nan_mask` into `row`. */
 export function encodeReals(scope: MetricScope, source: object, row: SqlRow): SqlRow {
   let nanMask = 0;

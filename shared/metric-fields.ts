@@ -18,7 +18,7 @@ export type MetricScope = 'epoch' | 'layer';
  * How a field's value is held:
  * - `real`: one number, a REAL column; NaN is stored as NULL with the field's `nan_mask` bit set
  *   (SQLite cannot store NaN), ±Infinity as is;
- * - `bin-counts`: one number per histogram bin (`probe.histogramBins`), a float64 BLOB;
+ * - `bin-counts`: one count (finite, ≥ 0) per histogram bin (`probe.histogramBins`), a float64 BLOB;
  * - `unit-mask`: a 0/1 flag per unit of the layer, a bit-packed BLOB;
  * - `unit-values`: one number per unit of the layer, a float32 BLOB;
  * - `derived`: not stored; computed from the field named by `from` when read.
@@ -37,7 +37,7 @@ export interface MetricField {
   /** The unit of a value (`''` for a plain number). */
   unit: string;
   description: string;
-  /** The finite values a run can produce (of every element, for lists); a bound of ±Infinity allows that infinity. */
+  /** For `real` fields: the values a run can produce besides NaN; a bound of ±Infinity allows that infinity. */
   range?: readonly [number, number];
   /** One number per measurement point: charted, exported in long format and printed by the CLI's `--json`. */
   series?: boolean;
@@ -124,7 +124,7 @@ export const METRIC_FIELDS = [
     description: 'upper end of the pre-activation histogram (the largest finite pre-activation)',
   },
   {
-    key: 'histogram.counts', column: 'hist_counts', scope: 'layer', kind: 'bin-counts', nullable: false, unit: 'count', range: [0, Number.MAX_VALUE],
+    key: 'histogram.counts', column: 'hist_counts', scope: 'layer', kind: 'bin-counts', nullable: false, unit: 'count',
     description: 'pre-activations per bin, `probe.histogramBins` equal bins over [lo, hi]',
   },
   {
@@ -163,8 +163,8 @@ export const LAYER_FIELDS: readonly LayerField[] = ofScope('layer');
 
 /** A stored field (one with a column). */
 export type StoredField = Extract<Field, { column: string }>;
-/** A field stored as one REAL column with a NaN-mask bit. */
-export type RealField = Extract<Field, { kind: 'real' }>;
+/** A field stored as one REAL column with a NaN-mask bit (every optional property of MetricField readable). */
+export type RealField = Extract<Field, { kind: 'real' }> & MetricField;
 
 /** The REAL fields of a scope, in NaN-mask bit order: field i is bit i of the table's `nan_mask`. */
 export function realFields(scope: MetricScope): readonly RealField[] {
