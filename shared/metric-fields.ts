@@ -181,6 +181,11 @@ export function seriesFields(scope: MetricScope): readonly Extract<Field, { seri
   return METRIC_FIELDS.filter((f): f is Extract<Field, { series: true }> => f.scope === scope && 'series' in f && f.series);
 }
 
+/** The fields the live view carries, in table order (see `live`). */
+export function liveFields(scope: MetricScope): readonly (Extract<Field, { live: true | string }> & MetricField)[] {
+  return METRIC_FIELDS.filter((f): f is Extract<Field, { live: true | string }> => f.scope === scope && 'live' in f);
+}
+
 export const EPOCH_SERIES_KEYS = seriesFields('epoch').map((f) => f.key) as readonly EpochSeriesKey[];
 export const LAYER_SERIES_KEYS = seriesFields('layer').map((f) => f.key) as readonly (LayerSeriesKey | DerivedLayerKey)[];
 
