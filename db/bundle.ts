@@ -497,11 +497,15 @@ export interface ExportOptions {
 /**
  * One bundle holding these experiments (in this order, duplicates ignored) with all their runs,
  * metrics and artifacts. Reads one consistent snapshot of the database. Throws when an experiment
- * does not exist.
+ * does not exist. (The same as `store.exportBundle`.)
  */
 export function exportBundle(store: LabStore, experimentIds: number[], options: ExportOptions = {}): Buffer {
+  return store.exportBundle(experimentIds, options);
+}
+
+/** exportBundle, on the store's connection. */
+export function writeBundle(db: Database.Database, experimentIds: number[], options: ExportOptions = {}): Buffer {
   const ids = [...new Set(experimentIds)];
-  const db = store.db;
   const experimentStmt = db.prepare<[number], DbRow>(`SELECT ${names(EXPERIMENT_COLUMNS)} FROM experiments WHERE id = ?`);
   const runsStmt = db.prepare<[number], DbRow & { id: number }>(
     `SELECT id, ${names(RUN_COLUMNS)} FROM runs WHERE experiment_id = ? ORDER BY run_index`,
@@ -566,8 +570,13 @@ export interface ImportOptions {
   maxContentBytes?: number;
 }
 
-/** Reads `bundle.relulab` style files: see the format at the top of this file. */
+/** Reads `bundle.relulab` style files: see the format at the top of this file. (The same as `store.importBundle`.) */
 export function importBundle(store: LabStore, data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
+  return store.importBundle(data, options);
+}
+
+/** importBundle, on the store's connection. */
+export function readBundle(db: Database.Database, data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
   const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const input = lines(decompress(buffer, options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES));
   // The header first, outside the transaction: a foreign or too new file never takes the write lock.
@@ -575,7 +584,6 @@ export function importBundle(store: LabStore, data: Uint8Array, options: ImportO
   if (first.done) throw notABundle('it is an empty gzip file');
   const header = parseHeader(first.value);
 
-  const db = store.db;
   const stmt = {
     experimentByUid: db.prepare<[string], number>(`SELECT id FROM experiments WHERE uid = ?`).pluck(),
     runByUid: db.prepare<[string], number>(`SELECT 1 FROM runs WHERE uid = ?`).pluck(),

@@ -1,11 +1,12 @@
 /**
- * The lab database: one LabStore per open file, the facade the rest of the lab uses. Its jobs live
- * in their own modules, each preparing its statements once: opening and safety (open.ts), run
- * leases (leases.ts), experiments, runs, metrics, artifacts and saved comparisons. With bundle.ts,
- * the db/ folder is the only code that speaks SQL.
+ * The lab database: one LabStore per open file, the facade the rest of the lab uses; its connection
+ * stays private. Its jobs live in their own modules, each preparing its statements once: opening and
+ * safety (open.ts), run leases (leases.ts), experiments, runs, metrics, artifacts, saved comparisons
+ * and bundles. The db/ folder is the only code that speaks SQL.
  */
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
+import type { BundleImportResult } from '../shared/bundle.js';
 import type { ComparisonSpecInput, SavedComparison } from '../shared/compare.js';
 import type {
   EpochMetrics,
@@ -16,6 +17,7 @@ import type {
   RunSummary,
 } from '../shared/metrics.js';
 import { ArtifactRepository } from './artifacts.js';
+import { readBundle, writeBundle, type ExportOptions, type ImportOptions } from './bundle.js';
 import { ComparisonRepository } from './comparisons.js';
 import { ExperimentRepository, type NewExperiment } from './experiments.js';
 import { RunLeases, leaseDurationMs, type StoreProblemListener } from './leases.js';
@@ -56,7 +58,7 @@ export class LabStore {
 
   private constructor(
     readonly file: string,
-    readonly db: Database.Database,
+    private readonly db: Database.Database,
     /** Opened read-only: nothing is ever written. */
     readonly readOnly: boolean,
     leaseMs: number,
@@ -266,6 +268,19 @@ export class LabStore {
   /** The run's artifacts, or null when none were saved. */
   getArtifacts(runId: number): RunArtifacts | null {
     return this.artifacts.get(runId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Bundles (bundle.ts)
+
+  /** One bundle file of these experiments with everything they hold, from one consistent snapshot. */
+  exportBundle(experimentIds: number[], options: ExportOptions = {}): Buffer {
+    return writeBundle(this.db, experimentIds, options);
+  }
+
+  /** Imports a bundle in one transaction; a foreign, damaged or too new one is refused (BundleError), changing nothing. */
+  importBundle(data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
+    return readBundle(this.db, data, options);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BundleError, IMPORTED_RUNNING_ERROR, exportBundle, importBundle } from '../../../db/bundle.js';
 import { LATEST_SCHEMA_VERSION, LabStore } from '../../../db/store.js';
+import { sqlValue, storeConnection, withConnection } from './connection.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleErrorReason } from '../../../shared/bundle.js';
 import type { EpochMetrics, RunArtifacts } from '../../../shared/metrics.js';
 import { RAW_CONFIG, openStore, sampleEpoch, sampleLayer, sampleRuns } from './helpers.js';
@@ -84,7 +85,7 @@ const TABLES = ['experiments', 'runs', 'epoch_metrics', 'layer_metrics', 'run_ar
 
 /** Rows with blobs as tagged base64 text: exact, and much faster to compare than megabytes of Buffer. */
 function rows(store: LabStore, sql: string): Record<string, unknown>[] {
-  return (store.db.prepare(sql).all() as Record<string, unknown>[]).map((row) =>
+  return withConnection(store, (db) => db.prepare(sql).all() as Record<string, unknown>[]).map((row) =>
     Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Buffer.isBuffer(value) ? `blob:${value.toString('base64')}` : value])),
   );
 }
@@ -125,7 +126,7 @@ function everything(store: LabStore): unknown {
 }
 
 function counts(store: LabStore): Record<string, number> {
-  return Object.fromEntries(TABLES.map((t) => [t, store.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number]));
+  return Object.fromEntries(TABLES.map((t) => [t, sqlValue(store, `SELECT COUNT(*) FROM ${t}`) as number]));
 }
 
 /** The decompressed lines of a bundle (header, records, end record). */
@@ -172,7 +173,7 @@ function refusal(store: LabStore, data: Uint8Array): BundleError {
   // Untouched: same rows, same ids to come, no transaction left open.
   expect(counts(store)).toEqual(beforeCounts);
   expect(everything(store)).toEqual(before);
-  expect(store.db.inTransaction).toBe(false);
+  expect(storeConnection(store).inTransaction).toBe(false);
   return error as BundleError;
 }
 
@@ -310,7 +311,7 @@ describe('experiment bundles', () => {
     expect(runs[0].finishedAt).not.toBeNull();
     expect(runs[2]).toMatchObject({ error: null, startedAt: null });
     expect(runs[2].finishedAt).not.toBeNull();
-    expect(target.db.prepare('SELECT COUNT(*) FROM runs WHERE owner_pid IS NOT NULL').pluck().get()).toBe(0);
+    expect(sqlValue(target, 'SELECT COUNT(*) FROM runs WHERE owner_pid IS NOT NULL')).toBe(0);
     expect(target.getRunMetrics(runs[0].id)).toEqual(source.getRunMetrics(runIds[0]));
     // The source is unchanged.
     expect(source.listRuns().map((r) => r.status)).toEqual(['running', 'completed', 'queued', 'queued']);

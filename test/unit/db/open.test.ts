@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DatabaseRefusedError, DatabaseTooNewError, LATEST_SCHEMA_VERSION, LabStore } from '../../../db/store.js';
+import { sqlValue, storeConnection } from './connection.js';
 import { openStore, sampleRuns, tempDbPath, tempDir } from './helpers.js';
 
 /** Every file of a database (main file, and -wal/-shm if any) with its bytes. */
@@ -17,10 +18,10 @@ describe('LabStore.open', () => {
     const store = openStore(file);
     expect(fs.existsSync(file)).toBe(true);
     expect(store.file).toBe(file);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(sqlValue(store, 'PRAGMA journal_mode')).toBe('wal');
+    expect(storeConnection(store).pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(storeConnection(store).pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(sqlValue(store, 'PRAGMA user_version')).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('keeps data across close and reopen', () => {
