@@ -8,10 +8,8 @@
  * documents); ±Infinity is stored as is. Per-bin and per-unit lists are little-endian BLOBs.
  */
 import { listFields, readField, realFields, writeField, type MetricScope, type RealField } from '../shared/metric-fields.js';
+import type { SqlRow } from './sql.js';
 import { blobToFloat32, blobToNumbers, float32ToBlob, float64ToBlob, packMask, unpackMask } from './blobs.js';
-
-export type SqlValue = number | string | Buffer | null;
-export type SqlRow = Record<string, SqlValue>;
 
 /** The keys of a row of each metric table, before its metric columns. */
 export const KEY_COLUMNS: Record<MetricScope, readonly string[]> = {

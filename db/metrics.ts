@@ -5,9 +5,9 @@
 import Database from 'better-sqlite3';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
 import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
-import { KEY_COLUMNS, decodeLists, decodeReals, encodeLists, encodeReals, metricColumns, realColumns, type SqlRow, type SqlValue } from './metric-columns.js';
+import { KEY_COLUMNS, decodeLists, decodeReals, encodeLists, encodeReals, metricColumns, realColumns } from './metric-columns.js';
 import type { RunRepository } from './runs.js';
-import { prepare } from './sql.js';
+import { prepare, type SqlRow, type SqlValue } from './sql.js';
 
 /** One hidden layer of one run at one epoch, without the per-unit data (for charts). */
 export interface LayerSeriesRow extends Pick<LayerMetrics, 'layer' | 'units' | LayerSeriesKey> {

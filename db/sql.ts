@@ -18,6 +18,10 @@ export function withBusyTimeout<T>(db: Database.Database, ms: number, fn: () => 
   }
 }
 
+/** A value SQLite stores or returns, and a row (or a statement's named parameters) of them. */
+export type SqlValue = number | string | Buffer | null;
+export type SqlRow = Record<string, SqlValue>;
+
 export type Stmt<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
 
 /** A prepared statement typed with its parameters and row. */
