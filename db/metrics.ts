@@ -33,7 +33,7 @@ type LayerDbRow = MetricRow & { layer: number; units: number };
 const EPOCH_REALS = realFields('epoch');
 const LAYER_REALS = realFields('layer');
 /** The stored layer fields the series carry: the covering index layer_metrics_series holds their columns. */
-const LAYER_SERIES_REALS = LAYER_REALS.filter((f) => 'series' in f && f.series);
+const LAYER_SERIES_REALS = LAYER_REALS.filter((f) => f.series);
 const DEAD_FRACTION = LAYER_REALS.filter((f) => f.key === 'deadFraction');
 
 function epochFromRow(row: MetricRow): Omit<EpochMetrics, 'layers'> {

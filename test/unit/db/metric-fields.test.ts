@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { exportBundle, importBundle } from '../../../db/bundle.js';
 import { migrate } from '../../../db/migrations/index.js';
 import { LabStore } from '../../../db/store.js';
-import { METRIC_FIELDS, realFields, writeField, type MetricField, type MetricScope } from '../../../shared/metric-fields.js';
+import { METRIC_FIELDS, realFields, writeField, type MetricField, type MetricScope, type RealField } from '../../../shared/metric-fields.js';
 import type { EpochMetrics } from '../../../shared/metrics.js';
 import { withConnection } from './connection.js';
 import { RAW_CONFIG, openStore, sampleEpoch, sampleRuns, tempDir } from './helpers.js';
@@ -155,7 +155,7 @@ describe('NaN and ±Infinity of every metric field', () => {
         const what = `${store === source ? 'stored' : 'imported'}: ${field.key} = ${value}`;
         // The whole epoch compares equal: the field has its value, and every other field is untouched.
         expect(loaded[i + 1], what).toEqual(expected[i + 1]);
-        const bit = realFields(field.scope).indexOf(field as (typeof METRIC_FIELDS)[number] & { kind: 'real' });
+        const bit = realFields(field.scope).indexOf(field as RealField);
         const nanMask = Number.isNaN(value) && bit >= 0 ? 2 ** bit : 0;
         expect([masks.epoch[i + 1], masks.layer[i + 1]], what).toEqual(field.scope === 'epoch' ? [nanMask, 0] : [0, nanMask]);
       });
