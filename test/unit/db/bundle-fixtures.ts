@@ -183,3 +183,20 @@ export function expectRefused(store: LabStore, data: Uint8Array, reason: BundleE
   if (typeof message === 'string') expect(error.message).toBe(message);
   else expect(error.message).toMatch(message);
 }
+
+type BundleRecord = Record<string, unknown>;
+
+/** Edits a bundle's records and reseals it (valid count and checksum): `mutator(bundle)((records) => …)`. */
+export function mutator(bundle: Buffer): (edit: (records: BundleRecord[]) => void) => Buffer {
+  return (edit) => {
+    const lines = unpack(bundle);
+    const records = lines.slice(1, -1).map((l) => JSON.parse(l) as BundleRecord);
+    edit(records);
+    return repack([lines[0], ...records.map((r) => JSON.stringify(r)), lines.at(-1)!]);
+  };
+}
+
+/** The first record of each type. */
+export const experiment = (records: BundleRecord[]) => records.find((r) => r.type === 'experiment')!;
+export const run = (records: BundleRecord[]) => records.find((r) => r.type === 'run')!;
+export const epoch = (records: BundleRecord[]) => records.find((r) => r.type === 'epoch')!;

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BundleError, exportBundle, importBundle } from '../../../db/bundle.js';
 import { openStore } from './helpers.js';
-import { artifacts, blockOffsets, counts, expectRefused, populate, refusal, repack, unpack } from './bundle-fixtures.js';
+import { artifacts, blockOffsets, counts, epoch, experiment, expectRefused, mutator, populate, refusal, repack, run, unpack } from './bundle-fixtures.js';
 
 describe('experiment bundles', () => {
   describe('refuses, leaving the database untouched', () => {
@@ -67,14 +67,7 @@ describe('experiment bundles', () => {
 
     it('invalid records, even with a valid checksum', () => {
       const { bundle, target } = setup();
-      const mutate = (edit: (records: Record<string, unknown>[]) => void) => {
-        const lines = unpack(bundle);
-        const records = lines.slice(1, -1).map((l) => JSON.parse(l));
-        edit(records);
-        return repack([lines[0], ...records.map((r) => JSON.stringify(r)), lines.at(-1)!]);
-      };
-      const run = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'run')!;
-      const epoch = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'epoch')!;
+      const mutate = mutator(bundle);
       expectRefused(
         target,
         mutate((r) => (run(r).status = 'paused')),
@@ -100,15 +93,7 @@ describe('experiment bundles', () => {
 
     it('rows whose meaning is broken, even with a valid checksum (they would break reading the database)', () => {
       const { bundle, target } = setup();
-      const mutate = (edit: (records: Record<string, unknown>[]) => void) => {
-        const lines = unpack(bundle);
-        const records = lines.slice(1, -1).map((l) => JSON.parse(l));
-        edit(records);
-        return repack([lines[0], ...records.map((r) => JSON.stringify(r)), lines.at(-1)!]);
-      };
-      const experiment = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'experiment')!;
-      const run = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'run')!;
-      const epoch = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'epoch')!;
+      const mutate = mutator(bundle);
       const layer = (records: Record<string, unknown>[]) => (epoch(records).layers as Record<string, unknown>[])[0];
       const artifactsOf = (records: Record<string, unknown>[]) => records.find((r) => r.type === 'artifacts')!;
       const base64 = (bytes: number) => Buffer.alloc(bytes).toString('base64');

@@ -12,6 +12,16 @@ function snapshot(file: string): Map<string, Buffer> {
   return new Map(fs.readdirSync(dir).sort().map((name) => [name, fs.readFileSync(path.join(dir, name))]));
 }
 
+/** What LabStore.open throws for this file (undefined when it opens). */
+function openError(file: string): unknown {
+  try {
+    LabStore.open(file).close();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('LabStore.open', () => {
   it('creates missing parent folders, uses WAL, foreign keys and a busy timeout', () => {
     const file = tempDbPath();
@@ -47,12 +57,7 @@ describe('LabStore.open', () => {
     future.close();
     const before = snapshot(file);
 
-    let error: unknown;
-    try {
-      LabStore.open(file);
-    } catch (e) {
-      error = e;
-    }
+    const error = openError(file);
     expect(error).toBeInstanceOf(DatabaseTooNewError);
     const tooNew = error as DatabaseTooNewError;
     expect(tooNew.file).toBe(file);
@@ -165,12 +170,7 @@ describe('LabStore.open', () => {
     fs.closeSync(fd);
     const before = snapshot(file);
 
-    let error: unknown;
-    try {
-      LabStore.open(file);
-    } catch (e) {
-      error = e;
-    }
+    const error = openError(file);
     expect(error).toBeInstanceOf(DatabaseRefusedError);
     expect((error as DatabaseRefusedError).reason).toBe('damaged');
     expect((error as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged: SQLite's integrity check reports "[^"]*page \\d+`));

@@ -10,53 +10,30 @@ import { longRows } from '../../../shared/long-format.js';
 import { epochSummary } from '../../../shared/metric-fields.js';
 import type { EpochMetrics, LayerMetrics } from '../../../shared/metrics.js';
 
+/** The epoch's own fields, the same in every shape that carries them all. */
+const EPOCH_SCALARS = { epoch: 4, trainLoss: NaN, trainAccuracy: null, valLoss: 0.75, valAccuracy: 0.5, seconds: 0.125, elapsedSeconds: 3.5, probeMs: 12 };
+/** A layer's series fields. */
+const LAYER_SCALARS = { units: 3, deadFraction: 1 / 3, activeProbability: 0.5, dormantFraction: NaN, preActMean: -0.25, preActStd: Infinity };
+
 function layer(index: number, preluAlphas: Float32Array | null): LayerMetrics {
-  return {
-    layer: index,
-    units: 3,
-    deadFraction: 1 / 3,
-    activeProbability: 0.5,
-    dormantFraction: NaN,
-    gradNorm: index === 0 ? null : 2.5,
-    preActMean: -0.25,
-    preActStd: Infinity,
-    histogram: { lo: -1, hi: 2, counts: [1, 0, 2] },
-    deadMask: new Uint8Array([1, 0, 0]),
-    preluAlphas,
-  };
+  const histogram = { lo: -1, hi: 2, counts: [1, 0, 2] };
+  return { layer: index, ...LAYER_SCALARS, gradNorm: index === 0 ? null : 2.5, histogram, deadMask: new Uint8Array([1, 0, 0]), preluAlphas };
 }
 
-const EPOCH: EpochMetrics = {
-  epoch: 4,
-  trainLoss: NaN,
-  trainAccuracy: null,
-  valLoss: 0.75,
-  valAccuracy: 0.5,
-  seconds: 0.125,
-  elapsedSeconds: 3.5,
-  probeMs: 12,
-  layers: [layer(0, null), layer(1, new Float32Array([0.25, 0.5, 0.75]))],
-};
+const EPOCH: EpochMetrics = { ...EPOCH_SCALARS, layers: [layer(0, null), layer(1, new Float32Array([0.25, 0.5, 0.75]))] };
 
 describe('shapes built from the metric field table', () => {
   it('the API carries every stored field, per-unit and per-bin data as number lists', () => {
     const dto = epochToDto(EPOCH);
     expect(dto).toEqual({
-      epoch: 4,
-      trainLoss: NaN,
-      trainAccuracy: null,
-      valLoss: 0.75,
-      valAccuracy: 0.5,
-      seconds: 0.125,
-      elapsedSeconds: 3.5,
-      probeMs: 12,
+      ...EPOCH_SCALARS,
       layers: [
         {
-          layer: 0, units: 3, deadFraction: 1 / 3, activeProbability: 0.5, dormantFraction: NaN, gradNorm: null, preActMean: -0.25, preActStd: Infinity,
+          layer: 0, ...LAYER_SCALARS, gradNorm: null,
           histogram: { lo: -1, hi: 2, counts: [1, 0, 2] }, deadMask: [1, 0, 0], preluAlphas: null,
         },
         {
-          layer: 1, units: 3, deadFraction: 1 / 3, activeProbability: 0.5, dormantFraction: NaN, gradNorm: 2.5, preActMean: -0.25, preActStd: Infinity,
+          layer: 1, ...LAYER_SCALARS, gradNorm: 2.5,
           histogram: { lo: -1, hi: 2, counts: [1, 0, 2] }, deadMask: [1, 0, 0], preluAlphas: [0.25, 0.5, 0.75],
         },
       ],
@@ -68,17 +45,10 @@ describe('shapes built from the metric field table', () => {
 
   it('the CLI prints the series fields of an epoch and its layers; the PReLU slope mean only where there are slopes', () => {
     expect(epochSummary(EPOCH)).toEqual({
-      epoch: 4,
-      trainLoss: NaN,
-      trainAccuracy: null,
-      valLoss: 0.75,
-      valAccuracy: 0.5,
-      seconds: 0.125,
-      elapsedSeconds: 3.5,
-      probeMs: 12,
+      ...EPOCH_SCALARS,
       layers: [
-        { layer: 0, units: 3, deadFraction: 1 / 3, activeProbability: 0.5, dormantFraction: NaN, gradNorm: null, preActMean: -0.25, preActStd: Infinity },
-        { layer: 1, units: 3, deadFraction: 1 / 3, activeProbability: 0.5, dormantFraction: NaN, gradNorm: 2.5, preActMean: -0.25, preActStd: Infinity, preluAlphaMean: 0.5 },
+        { layer: 0, ...LAYER_SCALARS, gradNorm: null },
+        { layer: 1, ...LAYER_SCALARS, gradNorm: 2.5, preluAlphaMean: 0.5 },
       ],
     });
     expect(Object.keys(epochSummary(EPOCH).layers[0])).not.toContain('preluAlphaMean');
