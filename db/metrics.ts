@@ -5,9 +5,9 @@
 import Database from 'better-sqlite3';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
 import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
-import { KEY_COLUMNS, decodeLists, decodeReals, encodeLists, encodeReals, metricColumns, realColumns } from './metric-columns.js';
+import { KEY_COLUMNS, decodeLists, decodeReals, encodeRow, metricColumns } from './metric-columns.js';
 import type { RunRepository } from './runs.js';
-import { prepare, type SqlRow, type SqlValue } from './sql.js';
+import { prepare, type SqlValue } from './sql.js';
 
 /** One hidden layer of one run at one epoch, without the per-unit data (for charts). */
 export interface LayerSeriesRow extends Pick<LayerMetrics, 'layer' | 'units' | LayerSeriesKey> {
@@ -30,35 +30,33 @@ export interface LastEpochRow extends EpochSeriesRow {
 type MetricRow = Record<string, SqlValue> & { run_id: number; epoch: number; nan_mask: number };
 type LayerDbRow = MetricRow & { layer: number; units: number };
 
-const EPOCH_REALS = realFields('epoch');
-const LAYER_REALS = realFields('layer');
 /** The stored layer fields the series carry: the covering index layer_metrics_series holds their columns. */
-const LAYER_SERIES_REALS = LAYER_REALS.filter((f) => f.series);
-const DEAD_FRACTION = LAYER_REALS.filter((f) => f.key === 'deadFraction');
+const LAYER_SERIES_REALS = new Set(realFields('layer').filter((f) => f.series));
+const DEAD_FRACTION = new Set(realFields('layer').filter((f) => f.key === 'deadFraction'));
 
 function epochFromRow(row: MetricRow): Omit<EpochMetrics, 'layers'> {
-  return decodeReals(row, { epoch: row.epoch } as Omit<EpochMetrics, 'layers'>, EPOCH_REALS);
+  return decodeReals('epoch', row, { epoch: row.epoch } as Omit<EpochMetrics, 'layers'>);
 }
 
 function layerSeriesFromRow(row: LayerDbRow): LayerSeriesRow {
   const base = { runId: row.run_id, epoch: row.epoch, layer: row.layer, units: row.units } as LayerSeriesRow;
-  return decodeReals(row, base, LAYER_SERIES_REALS);
+  return decodeReals('layer', row, base, LAYER_SERIES_REALS);
 }
 
 function layerFromRow(row: LayerDbRow): LayerMetrics {
   const where = `run ${row.run_id}, epoch ${row.epoch}, layer ${row.layer}`;
-  const layer = decodeReals(row, { layer: row.layer, units: row.units } as LayerMetrics, LAYER_REALS);
+  const layer = decodeReals('layer', row, { layer: row.layer, units: row.units } as LayerMetrics);
   return decodeLists('layer', row, row.units, where, layer);
 }
 
 const names = (columns: readonly string[]) => columns.join(', ');
-const params = (columns: readonly string[]) => columns.map((c) => `@${c}`).join(', ');
+const placeholders = (columns: readonly string[]) => columns.map(() => '?').join(', ');
 const EPOCH_COLUMNS = metricColumns('epoch');
 const LAYER_COLUMNS = metricColumns('layer');
 
 // json_each lets one prepared statement take any number of run ids; the covering index
 // layer_metrics_series serves both the filter and the order (no sort, no table lookups).
-export const LAYER_SERIES_SQL = `SELECT ${names([...KEY_COLUMNS.layer, ...realColumns('layer', LAYER_SERIES_REALS), 'nan_mask'])}
+export const LAYER_SERIES_SQL = `SELECT ${names([...KEY_COLUMNS.layer, ...[...LAYER_SERIES_REALS].map((f) => f.column), 'nan_mask'])}
        FROM layer_metrics WHERE run_id IN (SELECT value FROM json_each(?))
        ORDER BY run_id, epoch, layer`;
 export const EPOCH_SERIES_SQL = `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`;
@@ -66,8 +64,8 @@ export const EPOCH_SERIES_SQL = `SELECT * FROM epoch_metrics WHERE run_id IN (SE
 function prepareStatements(db: Database.Database) {
   return {
     deleteEpoch: prepare<[number, number]>(db, `DELETE FROM epoch_metrics WHERE run_id = ? AND epoch = ?`),
-    insertEpoch: prepare<[SqlRow]>(db, `INSERT INTO epoch_metrics (${names(EPOCH_COLUMNS)}) VALUES (${params(EPOCH_COLUMNS)})`),
-    insertLayer: prepare<[SqlRow]>(db, `INSERT INTO layer_metrics (${names(LAYER_COLUMNS)}) VALUES (${params(LAYER_COLUMNS)})`),
+    insertEpoch: prepare<SqlValue[]>(db, `INSERT INTO epoch_metrics (${names(EPOCH_COLUMNS)}) VALUES (${placeholders(EPOCH_COLUMNS)})`),
+    insertLayer: prepare<SqlValue[]>(db, `INSERT INTO layer_metrics (${names(LAYER_COLUMNS)}) VALUES (${placeholders(LAYER_COLUMNS)})`),
     updateEpochsDone: prepare<[number, number]>(
       db,
       `UPDATE runs SET epochs_done = (SELECT COALESCE(MAX(epoch), 0) FROM epoch_metrics WHERE run_id = ?)
@@ -123,10 +121,10 @@ export class MetricsRepository {
       const where = `run ${runId}, epoch ${metrics.epoch}`;
       // Rewriting an epoch replaces it; its layer rows go with it (ON DELETE CASCADE).
       this.stmt.deleteEpoch.run(runId, metrics.epoch);
-      this.stmt.insertEpoch.run(encodeReals('epoch', metrics, { run_id: runId, epoch: metrics.epoch }));
+      this.stmt.insertEpoch.run(...encodeRow('epoch', [runId, metrics.epoch], metrics, 0, where));
       for (const layer of metrics.layers) {
-        const row = encodeReals('layer', layer, { run_id: runId, epoch: metrics.epoch, layer: layer.layer, units: layer.units });
-        this.stmt.insertLayer.run(encodeLists('layer', layer, layer.units, `${where}, layer ${layer.layer}`, row));
+        const keys = [runId, metrics.epoch, layer.layer, layer.units];
+        this.stmt.insertLayer.run(...encodeRow('layer', keys, layer, layer.units, `${where}, layer ${layer.layer}`));
       }
       this.stmt.updateEpochsDone.run(runId, runId);
     });
@@ -192,7 +190,7 @@ export class MetricsRepository {
       const layers = ids === null ? this.stmt.lastLayersAll.all() : this.stmt.lastLayers.all(ids);
       for (const row of layers) {
         const entry = out.get(row.run_id);
-        if (entry) entry.deadFractions[row.layer] = decodeReals(row, { deadFraction: NaN }, DEAD_FRACTION).deadFraction;
+        if (entry) entry.deadFractions[row.layer] = decodeReals('layer', row, { deadFraction: NaN }, DEAD_FRACTION).deadFraction;
       }
     }).deferred();
     return out;
