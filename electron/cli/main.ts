@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { BACKENDS, dataProblemIssue, formatIssues, parseAssignment, plainDataProblem, validateExperiment, withValueAt, type BackendChoice, type ConfigIssue } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
-import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
+import type { RunSummary } from '../../shared/metrics.js';
+import { epochSummary } from '../../shared/metric-fields.js';
 import { DatabaseRefusedError, DatabaseTooNewError, LabStore, isDatabaseError } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
 import { TrainingPool, defaultWorkerCount, workerCountProblem } from '../lab/pool.js';
@@ -329,30 +330,6 @@ function nonFinite(_key: string, value: unknown): unknown {
   return value;
 }
 
-function epochJson(m: EpochMetrics) {
-  return {
-    epoch: m.epoch,
-    trainLoss: m.trainLoss,
-    trainAccuracy: m.trainAccuracy,
-    valLoss: m.valLoss,
-    valAccuracy: m.valAccuracy,
-    seconds: m.seconds,
-    elapsedSeconds: m.elapsedSeconds,
-    probeMs: m.probeMs,
-    layers: m.layers.map((l) => ({
-      layer: l.layer,
-      units: l.units,
-      deadFraction: l.deadFraction,
-      activeProbability: l.activeProbability,
-      dormantFraction: l.dormantFraction,
-      gradNorm: l.gradNorm,
-      preActMean: l.preActMean,
-      preActStd: l.preActStd,
-      ...(l.preluAlphas ? { preluAlphaMean: l.preluAlphas.reduce((s, a) => s + a, 0) / l.preluAlphas.length } : {}),
-    })),
-  };
-}
-
 function runJson(store: LabStore, run: RunSummary) {
   return {
     runId: run.id,
@@ -365,7 +342,7 @@ function runJson(store: LabStore, run: RunSummary) {
     sweep: run.sweep,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    epochs: store.getRunMetrics(run.id).map(epochJson),
+    epochs: store.getRunMetrics(run.id).map(epochSummary),
   };
 }
 
