@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { comparisonSpecSchema, type ComparisonSpecInput, type SavedComparison } from '../shared/compare.js';
-import { formatPath, type RunConfig, type RunSpec } from '../shared/config.js';
+import type { RunConfig, RunSpec } from '../shared/config.js';
+import { formatIssue, zodIssues } from '../shared/issues.js';
 import type {
   EpochMetrics,
   ExperimentSummary,
@@ -495,9 +496,10 @@ function comparisonName(name: unknown): string {
 
 function comparisonFromRow(row: ComparisonRow): SavedComparison {
   // Parsed again so specs saved before a field was added get its default.
-  const parsed = comparisonSpecSchema.safeParse(JSON.parse(row.spec_json));
+  const stored: unknown = JSON.parse(row.spec_json);
+  const parsed = comparisonSpecSchema.safeParse(stored);
   if (!parsed.success) {
-    throw new Error(`comparison "${row.name}" (id ${row.id}) has an invalid stored spec: ${parsed.error.message}`);
+    throw new Error(`comparison "${row.name}" (id ${row.id}) has an invalid stored spec: ${zodIssues(parsed.error.issues, stored).map(formatIssue).join('; ')}`);
   }
   return { id: row.id, name: row.name, spec: parsed.data, createdAt: row.created_at, updatedAt: row.updated_at };
 }
@@ -1395,13 +1397,7 @@ export class LabStore {
   saveComparison(name: string, spec: ComparisonSpecInput): SavedComparison {
     const cleanName = comparisonName(name);
     const parsed = comparisonSpecSchema.safeParse(spec);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => {
-        const where = formatPath(issue.path);
-        return where ? `${where}: ${issue.message}` : issue.message;
-      });
-      throw new Error(`invalid comparison spec: ${issues.join('; ')}`);
-    }
+    if (!parsed.success) throw new Error(`invalid comparison spec: ${zodIssues(parsed.error.issues, spec).map(formatIssue).join('; ')}`);
     const row = this.stmt.saveComparison.get({
       uid: randomUUID(),
       name: cleanName,

@@ -13,7 +13,7 @@ import { BAND_KINDS, CHART_KINDS, comparisonSpecSchema, DIVERGED_RUNS, type Char
 import { buildComparison } from '../../shared/charts.js';
 import { FIGURE_FORMATS, type FigureFormat } from '../../shared/api.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from '../../shared/figure/types.js';
-import { formatPath } from '../../shared/config.js';
+import { formatIssue, zodIssues } from '../../shared/issues.js';
 import type { LabStore } from '../../db/store.js';
 import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
@@ -93,7 +93,7 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
         const missing = spec.runIds!.filter((id) => !store.getRun(id));
         if (missing.length > 0) throw ctx.fail(`run ${missing[0]} does not exist in ${store.file}`);
         const parsed = comparisonSpecSchema.safeParse(spec);
-        if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
+        if (!parsed.success) throw new UsageError(zodIssues(parsed.error.issues, spec).map(formatIssue).join('; '));
         const hide = (options.hide as string[] | undefined) ?? [];
         if (hide.length > 0) parsed.data.hiddenGroups = hiddenGroupKeys(store, parsed.data, hide);
         const saved = store.saveComparison(positionals[0], parsed.data);
