@@ -52,6 +52,7 @@ import {
   type BundleHeader,
   type BundleImportResult,
 } from '../shared/bundle.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { RowProblem, checkArtifacts, checkEpoch, checkExperiment, checkLayer, checkRun, expectedLayers, type RunShape } from './bundle-check.js';
 import { APP_NAME } from './paths.js';
@@ -61,7 +62,7 @@ export { BUNDLE_FORMAT, BUNDLE_VERSION } from '../shared/bundle.js';
 export type { BundleErrorReason, BundleHeader, BundleImportResult } from '../shared/bundle.js';
 
 /** A bundle refused by importBundle; the database was left untouched. */
-export class BundleError extends Error {
+export class BundleError extends ValidationError {
   constructor(
     readonly reason: BundleErrorReason,
     message: string,
@@ -534,7 +535,7 @@ export function exportBundle(store: LabStore, experimentIds: number[], options: 
   return db.transaction(() => {
     const experiments = ids.map((id) => {
       const row = experimentStmt.get(id);
-      if (!row) throw new Error(`experiment ${id} does not exist`);
+      if (!row) throw new NotFoundError('experiment', id);
       return row;
     });
     const writer = new BundleWriter();

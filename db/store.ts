@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { comparisonSpecSchema, type ComparisonSpecInput, type SavedComparison } from '../shared/compare.js';
+import { comparisonSpecSchema, parseComparisonSpec, type ComparisonSpecInput, type SavedComparison } from '../shared/compare.js';
 import type { RunConfig, RunSpec } from '../shared/config.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { formatIssue, zodIssues } from '../shared/issues.js';
 import type {
   EpochMetrics,
@@ -385,7 +386,7 @@ function errorMessage(error: unknown): string {
 }
 
 /** deleteExperiment refused: some of the experiment's runs are training, or queued by another process. */
-export class ExperimentBusyError extends Error {
+export class ExperimentBusyError extends ConflictError {
   constructor(
     readonly experimentId: number,
     readonly running: number,
@@ -1023,7 +1024,7 @@ export class LabStore {
       tags: patch.tags === undefined ? null : toJson(patch.tags, 'the experiment tags'),
       now: now(),
     });
-    if (result.changes === 0) throw new Error(`experiment ${id} does not exist`);
+    if (result.changes === 0) throw new NotFoundError('experiment', id);
   }
 
   /**
@@ -1035,7 +1036,7 @@ export class LabStore {
    */
   deleteExperiment(id: number): void {
     this.db.transaction(() => {
-      if (!this.stmt.experiment.get(id)) throw new Error(`experiment ${id} does not exist`);
+      if (!this.stmt.experiment.get(id)) throw new NotFoundError('experiment', id);
       this.markOrphans();
       const active = this.stmt.activeRunsOfExperiment.all(id, this.ownerId);
       if (active.length > 0) {
@@ -1092,7 +1093,7 @@ export class LabStore {
       notes: patch.notes ?? null,
       tags: patch.tags === undefined ? null : toJson(patch.tags, 'the run tags'),
     });
-    if (result.changes === 0) throw new Error(`run ${id} does not exist`);
+    if (result.changes === 0) throw new NotFoundError('run', id);
   }
 
   /**
@@ -1157,7 +1158,7 @@ export class LabStore {
 
   finishRun(runId: number, status: RunStatus, error: string | null = null): void {
     const result = this.stmt.finishRun.run({ id: runId, status, error, now: now() });
-    if (result.changes === 0) throw new Error(`run ${runId} does not exist`);
+    if (result.changes === 0) throw new NotFoundError('run', runId);
   }
 
   /** Queued runs (all, or only those among `runIds`) become cancelled. Returns how many did. */
@@ -1396,12 +1397,11 @@ export class LabStore {
    */
   saveComparison(name: string, spec: ComparisonSpecInput): SavedComparison {
     const cleanName = comparisonName(name);
-    const parsed = comparisonSpecSchema.safeParse(spec);
-    if (!parsed.success) throw new Error(`invalid comparison spec: ${zodIssues(parsed.error.issues, spec).map(formatIssue).join('; ')}`);
+    const parsed = parseComparisonSpec(spec);
     const row = this.stmt.saveComparison.get({
       uid: randomUUID(),
       name: cleanName,
-      spec: toJson(parsed.data, 'the comparison spec'),
+      spec: toJson(parsed, 'the comparison spec'),
       now: now(),
     });
     if (!row) throw new Error(`comparison "${cleanName}" could not be saved`);
@@ -1423,12 +1423,12 @@ export class LabStore {
   }
 
   deleteComparison(id: number): void {
-    if (this.stmt.deleteComparison.run(id).changes === 0) throw new Error(`comparison ${id} does not exist`);
+    if (this.stmt.deleteComparison.run(id).changes === 0) throw new NotFoundError('comparison', id);
   }
 
   // -------------------------------------------------------------------------------------------
 
   private requireRun(runId: number): void {
-    if (this.stmt.runExists.get(runId) === undefined) throw new Error(`run ${runId} does not exist`);
+    if (this.stmt.runExists.get(runId) === undefined) throw new NotFoundError('run', runId);
   }
 }

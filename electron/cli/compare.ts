@@ -14,6 +14,7 @@ import { buildComparison } from '../../shared/charts.js';
 import { FIGURE_FORMATS, type FigureFormat } from '../../shared/api.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from '../../shared/figure/types.js';
 import { formatIssue, zodIssues } from '../../shared/issues.js';
+import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { LabStore } from '../../db/store.js';
 import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
@@ -89,9 +90,9 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
           divergedRuns: oneOf('diverged', options.diverged, DIVERGED_RUNS, 'include'),
         };
         if (spec.experimentIds!.length === 0 && spec.runIds!.length === 0) throw new UsageError('compare save: give --experiment ID or --run ID (repeatable, or comma-separated)');
-        for (const id of spec.experimentIds!) if (!store.getExperiment(id)) throw ctx.fail(`experiment ${id} does not exist in ${store.file}`);
+        for (const id of spec.experimentIds!) if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
         const missing = spec.runIds!.filter((id) => !store.getRun(id));
-        if (missing.length > 0) throw ctx.fail(`run ${missing[0]} does not exist in ${store.file}`);
+        if (missing.length > 0) throw new NotFoundError('run', missing[0]);
         const parsed = comparisonSpecSchema.safeParse(spec);
         if (!parsed.success) throw new UsageError(zodIssues(parsed.error.issues, spec).map(formatIssue).join('; '));
         const hide = (options.hide as string[] | undefined) ?? [];
@@ -185,14 +186,23 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
   try {
     const saved = store.getComparison(comparisonKey(positionals));
     if (!saved) throw ctx.fail(`no saved comparison ${JSON.stringify(positionals[0])} in ${store.file} (see relu-lab compare list)`);
-    const rendered = renderComparisonChart(store, saved.spec, chart, format, {
+    const figureOptions = {
       preset,
       dpi,
       fontFamily: typeof options.font === 'string' ? options.font : undefined,
       fontSize: numberOption('font-size', options['font-size'], 4, 48),
       grayscaleSafe: Boolean(options.grayscale),
       title: typeof options.title === 'string' ? options.title : undefined,
-    });
+    };
+    let rendered;
+    try {
+      rendered = renderComparisonChart(store, saved.spec, chart, format, figureOptions);
+    } catch (err) {
+      // The spec comes from the database, not from the command line: one that cannot be drawn
+      // (its runs were deleted) is not a usage error.
+      if (err instanceof ValidationError) throw ctx.fail(err.message);
+      throw err;
+    }
     const where = writeOutput(out, rendered.data, ctx.io, kind);
     const size = rendered.size ? ` (${rendered.size.width} × ${rendered.size.height} ${rendered.size.unit})` : '';
     ctx.io.stderr.write(`wrote ${format.toUpperCase()} of ${chart} for comparison "${terminalSafe(saved.name)}" to ${where}${size}\n`);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { BACKENDS, dataProblemIssue, formatIssues, parseAssignment, plainDataProblem, validateExperiment, withValueAt, type BackendChoice, type ConfigIssue } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
+import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { DatabaseRefusedError, DatabaseTooNewError, LabStore, isDatabaseError } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
@@ -118,21 +119,26 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         throw new UsageError(`unknown command ${JSON.stringify(command)} (try relu-lab help)`);
     }
   } catch (err) {
-    // Messages may echo names and arguments: one line, with control and bidi characters escaped.
-    if (err instanceof UsageError) {
-      io.stderr.write(`relu-lab: ${terminalSafe(err.message)}\n`);
-      return 2;
-    }
-    if (err instanceof CliError) {
-      io.stderr.write(`relu-lab: ${terminalSafe(err.message)}\n`);
-      return err.exitCode;
-    }
-    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    // SQLite's own messages ("database disk image is malformed") do not say which file.
-    const file = isDatabaseError(err) && openedDatabase && !message.includes(openedDatabase) ? `${openedDatabase}: ` : '';
-    io.stderr.write(`relu-lab: ${terminalSafe(`${file}${message}`)}\n`);
-    return 1;
+    return reportFailure(err, io);
   }
+}
+
+/**
+ * A failed command's one-line reason on stderr and its exit code, chosen by the error's type: 2 for
+ * what was given (arguments, a config: every ValidationError), 1 for anything else. Messages may
+ * echo names and arguments: control and bidi characters are escaped.
+ */
+function reportFailure(err: unknown, io: CliIo): 1 | 2 {
+  if (err instanceof CliError || err instanceof ValidationError) {
+    io.stderr.write(`relu-lab: ${terminalSafe(err.message)}\n`);
+    return err instanceof CliError ? err.exitCode : 2;
+  }
+  let message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  if (err instanceof NotFoundError && openedDatabase) message = `${message} in ${openedDatabase}`;
+  // SQLite's own messages ("database disk image is malformed") do not say which file.
+  else if (isDatabaseError(err) && openedDatabase && !message.includes(openedDatabase)) message = `${openedDatabase}: ${message}`;
+  io.stderr.write(`relu-lab: ${terminalSafe(message)}\n`);
+  return 1;
 }
 
 function commandContext(io: CliIo): CommandContext {
@@ -434,7 +440,7 @@ function showCommand(argv: string[], io: CliIo): number {
   const store = openStore(options.db, 'read');
   try {
     const run = store.getRun(runId);
-    if (!run) throw new CliError(`run ${runId} does not exist in ${store.file}`, 1);
+    if (!run) throw new NotFoundError('run', runId);
     if (options.json) {
       io.stdout.write(`${jsonText({ ...runJson(store, run), config: run.config }, nonFinite)}\n`);
       return 0;
@@ -485,7 +491,7 @@ function exportCommand(argv: string[], io: CliIo): number {
     if (format === 'model') {
       const runId = idArgument(positionals, 'RUN_ID');
       const run = store.getRun(runId);
-      if (!run) throw new CliError(`run ${runId} does not exist in ${store.file}`, 1);
+      if (!run) throw new NotFoundError('run', runId);
       const artifacts = store.getArtifacts(runId);
       if (!artifacts) throw new CliError(`run ${runId} has no stored model (status ${run.status})`, 1);
       const folder = outputFolder(out, 'a model');
@@ -503,12 +509,12 @@ function exportCommand(argv: string[], io: CliIo): number {
     if (format === 'bundle') {
       if (positionals.length !== 1) throw new UsageError('expected EXPERIMENT_ID (several: 1,2,3)');
       const experimentIds = positionals[0].split(',').map((v) => idArgument([v.trim()], 'EXPERIMENT_ID'));
-      for (const id of experimentIds) if (!store.getExperiment(id)) throw new CliError(`experiment ${id} does not exist in ${store.file}`, 1);
+      for (const id of experimentIds) if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
       exportBundleTo(store, experimentIds, out, io);
       return 0;
     }
     const experimentId = idArgument(positionals, 'EXPERIMENT_ID');
-    if (!store.getExperiment(experimentId)) throw new CliError(`experiment ${experimentId} does not exist in ${store.file}`, 1);
+    if (!store.getExperiment(experimentId)) throw new NotFoundError('experiment', experimentId);
     const rows = experimentLongRows(store, experimentId);
     const where = writeOutput(out, format === 'csv' ? longRowsToCsv(rows) : longRowsToJson(rows), io);
     io.stderr.write(`wrote ${rows.length} rows to ${where}\n`);

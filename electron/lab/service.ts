@@ -33,7 +33,7 @@ import {
   type BundleImportSummary,
   type DivergenceCheck,
 } from '../../shared/api.js';
-import { describeValue, formatIssue, validateExperiment, type ConfigIssue, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
+import { describeValue, validateExperiment, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
 import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
@@ -48,7 +48,8 @@ import { SettingsFile } from './settings.js';
 import { appPackage } from '../app-root.js';
 import { comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
 import type { ComparedRun } from '../../shared/charts.js';
-import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
+import { exportBundle, importBundle } from '../../db/bundle.js';
+import { ConflictError, InvalidConfigError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
 
 const require = createRequire(import.meta.url);
@@ -87,10 +88,6 @@ interface ActiveInfo {
   status: RunStatus;
   fraction: number;
   etaSeconds: number | null;
-}
-
-function notFound(what: 'experiment' | 'run', id: number): ApiError {
-  return new ApiError('not_found', `${what} ${id} does not exist`);
 }
 
 function firstLine(err: unknown): string {
@@ -175,22 +172,20 @@ export class LabService implements LabApi {
   /** Validates and runs one operation. Always resolves to an ApiResult, never throws. */
   async handle(operation: string, args: unknown): Promise<ApiResult<unknown>> {
     try {
-      if (typeof operation !== 'string' || !isApiOperation(operation)) {
-        return fail({ code: 'invalid_argument', message: `unknown operation ${describeValue(operation)}` });
-      }
+      if (typeof operation !== 'string' || !isApiOperation(operation)) throw new ValidationError(`unknown operation ${describeValue(operation)}`);
       const checked = checkArgs(operation, args);
-      if (!checked.ok) return fail({ code: 'invalid_argument', message: checked.message });
+      if (!checked.ok) throw new ValidationError(checked.message);
       while (this.switching) await this.switching;
-      if (this.closed) return fail({ code: 'conflict', message: 'the lab is shutting down' });
+      if (this.closed) throw new ConflictError('the lab is shutting down');
       const method = this[operation] as (...a: unknown[]) => Promise<unknown>;
       const value = await method.apply(this, checked.args);
       return { ok: true, value: value === undefined ? null : value };
     } catch (err) {
-      if (err instanceof ApiError) return fail(err.toData());
+      const expected = apiErrorOf(err);
+      if (expected) return { ok: false, error: expected };
       const message = firstLine(err);
-      if (/\b(experiment|run) \d+ does not exist\b/.test(message)) return fail({ code: 'not_found', message });
       this.log(`${String(operation)} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
-      return fail({ code: 'internal', message: `${String(operation)} failed: ${message}` });
+      return { ok: false, error: { code: 'internal', message: `${String(operation)} failed: ${message}` } };
     }
   }
 
@@ -260,16 +255,16 @@ export class LabService implements LabApi {
 
   async getExperiment(id: number): Promise<ExperimentDetail> {
     const experiment = this.store.getExperiment(id);
-    if (!experiment) throw notFound('experiment', id);
+    if (!experiment) throw new NotFoundError('experiment', id);
     const runs = this.store.listRuns({ experimentId: id });
     return { experiment: experimentRow(this.store, experiment, runs), runs: runRows(this.store, runs) };
   }
 
   async createExperiment(config: unknown): Promise<CreateExperimentResult> {
     const validation = validateExperiment(config);
-    if (!validation.ok) throw invalidConfig(validation.issues);
+    if (!validation.ok) throw new InvalidConfigError(validation.issues);
     const preflight = await this.preflight(validation.config, validation.runs);
-    if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
+    if (preflight.issues.length > 0) throw new InvalidConfigError(preflight.issues);
     const { experimentId, runIds } = this.store.createExperiment({ name: validation.config.name, config, runs: validation.runs });
     this.pool.enqueueExperiment(experimentId);
     this.experimentsChanged();
@@ -278,16 +273,16 @@ export class LabService implements LabApi {
 
   async checkDivergence(config: unknown): Promise<DivergenceCheck> {
     const validation = validateExperiment(config);
-    if (!validation.ok) throw invalidConfig(validation.issues);
+    if (!validation.ok) throw new InvalidConfigError(validation.issues);
     const preflight = await this.preflight(validation.config, validation.runs);
-    if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
+    if (preflight.issues.length > 0) throw new InvalidConfigError(preflight.issues);
     const { setups, skipped } = quickCheckSetups(validation.runs);
     try {
       const result = await this.design.quickCheck(setups, this.pool.backend, this.baseDir, this.options.quickCheck);
       return { ...result, unchecked: result.unchecked + skipped };
     } catch (err) {
-      if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', this.closed ? 'the lab is shutting down' : 'checkDivergence: replaced by a newer check');
-      if (err instanceof DatasetError) throw invalidConfig([{ path: err.field, message: err.problem }]);
+      if (err instanceof DesignCheckCancelled) throw new ConflictError(this.closed ? 'the lab is shutting down' : 'checkDivergence: replaced by a newer check');
+      if (err instanceof DatasetError) throw new InvalidConfigError([{ path: err.field, message: err.problem }]);
       throw err;
     }
   }
@@ -301,7 +296,7 @@ export class LabService implements LabApi {
         inspect: (dataset, seed) => this.design.inspect(dataset, seed, this.baseDir),
       });
     } catch (err) {
-      if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', 'the lab is shutting down');
+      if (err instanceof DesignCheckCancelled) throw new ConflictError('the lab is shutting down');
       throw err;
     }
   }
@@ -311,7 +306,7 @@ export class LabService implements LabApi {
   }
 
   async updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow> {
-    if (!this.store.getExperiment(id)) throw notFound('experiment', id);
+    if (!this.store.getExperiment(id)) throw new NotFoundError('experiment', id);
     this.store.updateExperiment(id, patch);
     this.experimentsChanged();
     return experimentRow(this.store, this.store.getExperiment(id)!);
@@ -320,12 +315,12 @@ export class LabService implements LabApi {
   async deleteExperiment(id: number): Promise<void> {
     const store = this.store;
     const pool = this.pool;
-    if (!store.getExperiment(id)) throw notFound('experiment', id);
+    if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
     const runIds = new Set(store.listRuns({ experimentId: id }).map((r) => r.id));
     this.cancelExperimentRuns(id);
     await waitUntilStopped(pool, runIds);
-    if (this.store !== store) throw new ApiError('conflict', 'the database was switched while the experiment was being deleted');
-    if (!store.getExperiment(id)) throw notFound('experiment', id);
+    if (this.store !== store) throw new ConflictError('the database was switched while the experiment was being deleted');
+    if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
     // What is left is another process' (its lease is alive): refused, checked in the delete's own
     // transaction so a run that process starts meanwhile is never deleted from under it.
     try {
@@ -333,8 +328,7 @@ export class LabService implements LabApi {
     } catch (err) {
       if (!(err instanceof ExperimentBusyError)) throw err;
       const n = err.running + err.queued;
-      throw new ApiError(
-        'conflict',
+      throw new ConflictError(
         `experiment ${id} has ${n} run${n === 1 ? '' : 's'} ${err.running > 0 ? 'training' : 'queued'} in another process ` +
           '(e.g. the relu-lab command line); cancel them there or wait until they finish',
       );
@@ -343,7 +337,7 @@ export class LabService implements LabApi {
   }
 
   async cancelExperiment(id: number): Promise<number> {
-    if (!this.store.getExperiment(id)) throw notFound('experiment', id);
+    if (!this.store.getExperiment(id)) throw new NotFoundError('experiment', id);
     return this.cancelExperimentRuns(id);
   }
 
@@ -353,17 +347,17 @@ export class LabService implements LabApi {
 
   async getRun(id: number): Promise<RunRow> {
     const run = this.store.getRun(id);
-    if (!run) throw notFound('run', id);
+    if (!run) throw new NotFoundError('run', id);
     return runRows(this.store, [run])[0];
   }
 
   async getRunMetrics(id: number): Promise<EpochMetricsDto[]> {
-    if (!this.store.getRun(id)) throw notFound('run', id);
+    if (!this.store.getRun(id)) throw new NotFoundError('run', id);
     return this.store.getRunMetrics(id).map(epochToDto);
   }
 
   async updateRun(id: number, patch: RunPatch): Promise<RunRow> {
-    if (!this.store.getRun(id)) throw notFound('run', id);
+    if (!this.store.getRun(id)) throw new NotFoundError('run', id);
     this.store.updateRun(id, patch);
     this.experimentsChanged();
     return this.getRun(id);
@@ -371,7 +365,7 @@ export class LabService implements LabApi {
 
   async cancelRun(id: number): Promise<boolean> {
     const run = this.store.getRun(id);
-    if (!run) throw notFound('run', id);
+    if (!run) throw new NotFoundError('run', id);
     if (this.pool.cancelRun(id)) return true;
     // Queued in the database but not in this process' training queue (e.g. by another process): cancel it there.
     if (run.status === 'queued' && this.store.cancelQueuedRuns([id]) > 0) {
@@ -410,24 +404,17 @@ export class LabService implements LabApi {
   }
 
   async deleteComparison(id: number): Promise<void> {
-    if (!this.store.getComparison(id)) throw new ApiError('not_found', `comparison ${id} does not exist`);
+    if (!this.store.getComparison(id)) throw new NotFoundError('comparison', id);
     this.store.deleteComparison(id);
   }
 
   async renderChart(spec: ComparisonSpecInput, chart: ChartKind, format: FigureFormat, options: FigureRequestOptions): Promise<FileData> {
-    let rendered;
-    try {
-      rendered = renderComparisonChart(this.store, spec, chart, format, options);
-    } catch (err) {
-      if (firstLine(err) === 'the comparison holds no runs') throw new ApiError('invalid_argument', 'the comparison holds no runs');
-      throw err;
-    }
+    const rendered = renderComparisonChart(this.store, spec, chart, format, options);
     return { mimeType: rendered.mimeType, base64: rendered.data.toString('base64'), suggestedName: `${chart}.${format}`, size: rendered.size };
   }
 
   async exportBundle(experimentIds: number[]): Promise<FileData> {
-    for (const id of experimentIds) if (!this.store.getExperiment(id)) throw new ApiError('not_found', `experiment ${id} does not exist`);
-    const data = exportBundle(this.store, experimentIds, { appVersion: this.appVersion });
+        const data = exportBundle(this.store, experimentIds, { appVersion: this.appVersion });
     const first = this.store.getExperiment(experimentIds[0]);
     const slug = experimentIds.length === 1 && first ? first.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment' : `${experimentIds.length}-experiments`;
     return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName: `${slug}.relulab`, size: null };
@@ -435,14 +422,9 @@ export class LabService implements LabApi {
 
   async importBundle(base64: string): Promise<BundleImportSummary> {
     const data = Buffer.from(base64, 'base64');
-    try {
-      const result = importBundle(this.store, data);
-      this.emit({ type: 'experiments-changed' });
-      return result;
-    } catch (err) {
-      if (err instanceof BundleError) throw new ApiError('invalid_argument', err.message);
-      throw err;
-    }
+    const result = importBundle(this.store, data);
+    this.emit({ type: 'experiments-changed' });
+    return result;
   }
 
   updateSettings(patch: Partial<Settings>): Promise<Settings> {
@@ -458,9 +440,9 @@ export class LabService implements LabApi {
   }
 
   private async applySettings(patch: Partial<Settings>): Promise<Settings> {
-    if (this.closed) throw new ApiError('conflict', 'the lab is shutting down');
+    if (this.closed) throw new ConflictError('the lab is shutting down');
     const workersProblem = patch.workers === undefined ? null : workerCountProblem('argument 1 field workers', patch.workers);
-    if (workersProblem) throw new ApiError('invalid_argument', `updateSettings: ${workersProblem}`);
+    if (workersProblem) throw new ValidationError(`updateSettings: ${workersProblem}`);
     let newStore: LabStore | null = null;
     if (patch.databaseFile !== undefined) {
       const file = path.resolve(patch.databaseFile);
@@ -468,8 +450,7 @@ export class LabService implements LabApi {
         const training = this.pool.activeRunIds().length;
         const queued = this.pool.queuedRunIds().length;
         if (training + queued > 0) {
-          throw new ApiError(
-            'conflict',
+          throw new ConflictError(
             `cannot switch databases while runs are training (${training} training, ${queued} queued); cancel them or wait until they finish`,
           );
         }
@@ -516,11 +497,11 @@ export class LabService implements LabApi {
     } catch {
       // Does not exist yet: it is created.
     }
-    if (stat?.isDirectory()) throw new ApiError('invalid_argument', `updateSettings: databaseFile ${file} is a folder, not a database file`);
+    if (stat?.isDirectory()) throw new ValidationError(`updateSettings: databaseFile ${file} is a folder, not a database file`);
     try {
       return LabStore.open(file, { nativeBinding: this.options.nativeBinding, leaseMs: this.options.leaseMs });
     } catch (err) {
-      throw new ApiError('invalid_argument', `updateSettings: cannot open ${file} as a lab database: ${firstLine(err)}`);
+      throw new ValidationError(`updateSettings: cannot open ${file} as a lab database: ${firstLine(err)}`);
     }
   }
 
@@ -615,15 +596,18 @@ export class LabService implements LabApi {
   }
 }
 
-/** `invalid_config` with every issue, the first in the message. */
-function invalidConfig(issues: ConfigIssue[]): ApiError {
-  const n = issues.length;
-  const first = issues[0] ? formatIssue(issues[0]) : 'invalid';
-  return new ApiError('invalid_config', `the experiment config is invalid: ${first}${n > 1 ? ` (and ${n - 1} more problem${n > 2 ? 's' : ''})` : ''}`, issues);
-}
-
-function fail(error: ApiErrorData): ApiResult<never> {
-  return { ok: false, error };
+/**
+ * The API's answer to an expected failure, chosen by its type; null for a fault (answered `internal`).
+ * A refused bundle or comparison is a ValidationError like a bad argument.
+ */
+export function apiErrorOf(err: unknown): ApiErrorData | null {
+  if (err instanceof ApiError) return err.toData();
+  const message = err instanceof Error ? err.message : '';
+  if (err instanceof InvalidConfigError) return { code: 'invalid_config', message, issues: err.issues };
+  if (err instanceof ValidationError) return { code: 'invalid_argument', message };
+  if (err instanceof NotFoundError) return { code: 'not_found', message };
+  if (err instanceof ConflictError) return { code: 'conflict', message };
+  return null;
 }
 
 /** Resolves once none of `runIds` is training or queued in `pool` any more. */
