@@ -9,14 +9,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BAND_KINDS, CHART_KINDS, comparisonSpecSchema, DIVERGED_RUNS, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
+import { BAND_KINDS, CHART_KINDS, DIVERGED_RUNS, parseComparisonSpec, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
 import { buildComparison } from '../../shared/charts.js';
 import { FIGURE_FORMATS, type FigureFormat } from '../../shared/api.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from '../../shared/figure/types.js';
-import { formatIssue, zodIssues } from '../../shared/issues.js';
-import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import { ValidationError } from '../../shared/errors.js';
 import type { LabStore } from '../../db/store.js';
-import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
+import { BundleError, importBundle } from '../../db/bundle.js';
+import { exportExperimentsBundle, requireExperiment, requireRun } from '../lab/operations.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
 import { parseArgs, UsageError, wholeNumber } from './args.js';
 import { jsonText, table, terminalSafe } from './format.js';
@@ -90,14 +90,12 @@ export function compareCommand(argv: string[], ctx: CommandContext): number {
           divergedRuns: oneOf('diverged', options.diverged, DIVERGED_RUNS, 'include'),
         };
         if (spec.experimentIds!.length === 0 && spec.runIds!.length === 0) throw new UsageError('compare save: give --experiment ID or --run ID (repeatable, or comma-separated)');
-        for (const id of spec.experimentIds!) if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
-        const missing = spec.runIds!.filter((id) => !store.getRun(id));
-        if (missing.length > 0) throw new NotFoundError('run', missing[0]);
-        const parsed = comparisonSpecSchema.safeParse(spec);
-        if (!parsed.success) throw new UsageError(zodIssues(parsed.error.issues, spec).map(formatIssue).join('; '));
+        for (const id of spec.experimentIds!) requireExperiment(store, id);
+        for (const id of spec.runIds!) requireRun(store, id);
+        const parsed = parseComparisonSpec(spec);
         const hide = (options.hide as string[] | undefined) ?? [];
-        if (hide.length > 0) parsed.data.hiddenGroups = hiddenGroupKeys(store, parsed.data, hide);
-        const saved = store.saveComparison(positionals[0], parsed.data);
+        if (hide.length > 0) parsed.hiddenGroups = hiddenGroupKeys(store, parsed, hide);
+        const saved = store.saveComparison(positionals[0], parsed);
         ctx.io.stdout.write(options.json ? `${jsonText(saved)}\n` : `saved comparison ${saved.id} "${terminalSafe(saved.name)}"\n`);
         return 0;
       }
@@ -215,7 +213,7 @@ export function figureCommand(argv: string[], ctx: CommandContext): number {
 export const BUNDLE_OUTPUT: OutputKind = { binary: true, what: 'a bundle' };
 
 export function exportBundleTo(store: LabStore, experimentIds: number[], out: string, io: CommandContext['io']): void {
-  const data = exportBundle(store, experimentIds);
+  const { data } = exportExperimentsBundle(store, experimentIds);
   const where = writeOutput(out, data, io, BUNDLE_OUTPUT);
   io.stderr.write(`wrote bundle of ${experimentIds.length} experiment${experimentIds.length === 1 ? '' : 's'} to ${where} (${(data.length / 1024).toFixed(0)} KiB)\n`);
 }

@@ -5,12 +5,12 @@
 import path from 'node:path';
 import { BACKENDS, dataProblemIssue, formatIssues, parseAssignment, plainDataProblem, validateExperiment, withValueAt, type BackendChoice, type ConfigIssue } from '../../shared/config.js';
 import { findPreset, PRESETS } from '../../shared/presets.js';
-import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import { InvalidConfigError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { DatabaseRefusedError, DatabaseTooNewError, LabStore, isDatabaseError } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
 import { TrainingPool, defaultWorkerCount, workerCountProblem } from '../lab/pool.js';
-import { preflightExperiment } from '../lab/preflight.js';
+import { prepareExperiment, requireExperiment, requireRun, startExperiment, type PreparedExperiment } from '../lab/operations.js';
 import { CsvFileError, readRegularFile } from '../engine/csv.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
 import { runRows } from '../lab/dto.js';
@@ -252,20 +252,19 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const workersProblem = workerCountProblem('--workers', workers);
   if (workersProblem) throw new UsageError(workersProblem);
 
-  const validation = validateExperiment(raw);
-  if (!validation.ok) return invalidConfig(io, source, validation.issues);
-  const { config, runs } = validation;
   const baseDir = typeof options.preset === 'string' ? process.cwd() : path.dirname(path.resolve(positionals[0]));
-  // Against this machine (data files, memory), before anything is stored.
-  const preflight = await preflightExperiment(config, runs, { baseDir, workers });
-  if (preflight.issues.length > 0) return invalidConfig(io, source, preflight.issues);
-  for (const warning of preflight.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
+  let design: PreparedExperiment;
+  try {
+    // Against this machine too (data files, memory), before anything is stored.
+    design = await prepareExperiment(raw, { baseDir, workers });
+  } catch (err) {
+    if (err instanceof InvalidConfigError) return invalidConfig(io, source, err.issues);
+    throw err;
+  }
+  for (const warning of design.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
   const store = openStore(options.db);
   const pool = new TrainingPool(store, { workers, backend, baseDir });
-  const { experimentId, runIds } = store.createExperiment({ name: config.name, config: raw, runs });
-  const progress = new ProgressReporter(io, runIds.length);
-  progress.line(`experiment ${experimentId} "${terminalSafe(config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
-
+  const progress = new ProgressReporter(io, design.runs.length);
   pool.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
   pool.on('problem', (e) => progress.line(`relu-lab: ${terminalSafe(e.message)}`));
   pool.on('run-status', (e) => {
@@ -275,6 +274,8 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
       progress.finish(e.runId, `run ${e.runId} (${run ? sweepLabel(run) : '-'}, seed ${run?.seed}) ${e.status}${e.error ? `: ${terminalSafe(e.error)}` : ''}`);
     }
   });
+  const { experimentId, runIds } = startExperiment(store, pool, design);
+  progress.line(`experiment ${experimentId} "${terminalSafe(design.config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
 
   // Ctrl-C and SIGTERM (a service manager, `kill`, a container stopping) cancel cleanly: runs stop
   // after the current batch and are stored as cancelled. A second signal quits at once.
@@ -291,7 +292,6 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    pool.enqueueExperiment(experimentId);
     await pool.idle();
   } finally {
     process.off('SIGINT', onSignal);
@@ -439,8 +439,7 @@ function showCommand(argv: string[], io: CliIo): number {
   const runId = idArgument(positionals, 'RUN_ID');
   const store = openStore(options.db, 'read');
   try {
-    const run = store.getRun(runId);
-    if (!run) throw new NotFoundError('run', runId);
+    const run = requireRun(store, runId);
     if (options.json) {
       io.stdout.write(`${jsonText({ ...runJson(store, run), config: run.config }, nonFinite)}\n`);
       return 0;
@@ -490,8 +489,7 @@ function exportCommand(argv: string[], io: CliIo): number {
   try {
     if (format === 'model') {
       const runId = idArgument(positionals, 'RUN_ID');
-      const run = store.getRun(runId);
-      if (!run) throw new NotFoundError('run', runId);
+      const run = requireRun(store, runId);
       const artifacts = store.getArtifacts(runId);
       if (!artifacts) throw new CliError(`run ${runId} has no stored model (status ${run.status})`, 1);
       const folder = outputFolder(out, 'a model');
@@ -509,12 +507,11 @@ function exportCommand(argv: string[], io: CliIo): number {
     if (format === 'bundle') {
       if (positionals.length !== 1) throw new UsageError('expected EXPERIMENT_ID (several: 1,2,3)');
       const experimentIds = positionals[0].split(',').map((v) => idArgument([v.trim()], 'EXPERIMENT_ID'));
-      for (const id of experimentIds) if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
       exportBundleTo(store, experimentIds, out, io);
       return 0;
     }
     const experimentId = idArgument(positionals, 'EXPERIMENT_ID');
-    if (!store.getExperiment(experimentId)) throw new NotFoundError('experiment', experimentId);
+    requireExperiment(store, experimentId);
     const rows = experimentLongRows(store, experimentId);
     const where = writeOutput(out, format === 'csv' ? longRowsToCsv(rows) : longRowsToJson(rows), io);
     io.stderr.write(`wrote ${rows.length} rows to ${where}\n`);

@@ -33,22 +33,22 @@ import {
   type BundleImportSummary,
   type DivergenceCheck,
 } from '../../shared/api.js';
-import { describeValue, validateExperiment, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
+import { describeValue } from '../../shared/config.js';
 import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
 import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
 import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './pool.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
-import { preflightExperiment } from './preflight.js';
+import { exportExperimentsBundle, prepareExperiment, requireExperiment, requireRun, startExperiment, type PreparedExperiment } from './operations.js';
 import { DatasetError } from '../engine/datasets.js';
 import type { QuickCheckOptions } from '../engine/quick-check.js';
 import { checkArgs } from './api-args.js';
 import { epochToDto, experimentRow, experimentRows, runRows } from './dto.js';
 import { SettingsFile } from './settings.js';
 import { appPackage } from '../app-root.js';
-import { comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
+import { parseComparisonSpec, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
 import type { ComparedRun } from '../../shared/charts.js';
-import { exportBundle, importBundle } from '../../db/bundle.js';
+import { importBundle } from '../../db/bundle.js';
 import { ConflictError, InvalidConfigError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
 
@@ -254,29 +254,21 @@ export class LabService implements LabApi {
   }
 
   async getExperiment(id: number): Promise<ExperimentDetail> {
-    const experiment = this.store.getExperiment(id);
-    if (!experiment) throw new NotFoundError('experiment', id);
+    const experiment = requireExperiment(this.store, id);
     const runs = this.store.listRuns({ experimentId: id });
     return { experiment: experimentRow(this.store, experiment, runs), runs: runRows(this.store, runs) };
   }
 
   async createExperiment(config: unknown): Promise<CreateExperimentResult> {
-    const validation = validateExperiment(config);
-    if (!validation.ok) throw new InvalidConfigError(validation.issues);
-    const preflight = await this.preflight(validation.config, validation.runs);
-    if (preflight.issues.length > 0) throw new InvalidConfigError(preflight.issues);
-    const { experimentId, runIds } = this.store.createExperiment({ name: validation.config.name, config, runs: validation.runs });
-    this.pool.enqueueExperiment(experimentId);
+    const design = await this.prepare(config);
+    const { experimentId, runIds } = startExperiment(this.store, this.pool, design);
     this.experimentsChanged();
-    return { experimentId, runIds, ...(preflight.warnings.length > 0 ? { warnings: preflight.warnings } : {}) };
+    return { experimentId, runIds, ...(design.warnings.length > 0 ? { warnings: design.warnings } : {}) };
   }
 
   async checkDivergence(config: unknown): Promise<DivergenceCheck> {
-    const validation = validateExperiment(config);
-    if (!validation.ok) throw new InvalidConfigError(validation.issues);
-    const preflight = await this.preflight(validation.config, validation.runs);
-    if (preflight.issues.length > 0) throw new InvalidConfigError(preflight.issues);
-    const { setups, skipped } = quickCheckSetups(validation.runs);
+    const design = await this.prepare(config);
+    const { setups, skipped } = quickCheckSetups(design.runs);
     try {
       const result = await this.design.quickCheck(setups, this.pool.backend, this.baseDir, this.options.quickCheck);
       return { ...result, unchecked: result.unchecked + skipped };
@@ -287,10 +279,10 @@ export class LabService implements LabApi {
     }
   }
 
-  /** The design against this machine: data sets readable (csv files read in the design worker), memory. */
-  private async preflight(config: ExperimentConfig, runs: RunSpec[]) {
+  /** A design validated and checked against this machine (csv files are read in the design worker). */
+  private async prepare(config: unknown): Promise<PreparedExperiment> {
     try {
-      return await preflightExperiment(config, runs, {
+      return await prepareExperiment(config, {
         baseDir: this.baseDir,
         workers: this.pool.workerCount,
         inspect: (dataset, seed) => this.design.inspect(dataset, seed, this.baseDir),
@@ -306,21 +298,21 @@ export class LabService implements LabApi {
   }
 
   async updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow> {
-    if (!this.store.getExperiment(id)) throw new NotFoundError('experiment', id);
+    requireExperiment(this.store, id);
     this.store.updateExperiment(id, patch);
     this.experimentsChanged();
-    return experimentRow(this.store, this.store.getExperiment(id)!);
+    return experimentRow(this.store, requireExperiment(this.store, id));
   }
 
   async deleteExperiment(id: number): Promise<void> {
     const store = this.store;
     const pool = this.pool;
-    if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
+    requireExperiment(store, id);
     const runIds = new Set(store.listRuns({ experimentId: id }).map((r) => r.id));
     this.cancelExperimentRuns(id);
     await waitUntilStopped(pool, runIds);
     if (this.store !== store) throw new ConflictError('the database was switched while the experiment was being deleted');
-    if (!store.getExperiment(id)) throw new NotFoundError('experiment', id);
+    requireExperiment(store, id);
     // What is left is another process' (its lease is alive): refused, checked in the delete's own
     // transaction so a run that process starts meanwhile is never deleted from under it.
     try {
@@ -337,7 +329,7 @@ export class LabService implements LabApi {
   }
 
   async cancelExperiment(id: number): Promise<number> {
-    if (!this.store.getExperiment(id)) throw new NotFoundError('experiment', id);
+    requireExperiment(this.store, id);
     return this.cancelExperimentRuns(id);
   }
 
@@ -346,26 +338,23 @@ export class LabService implements LabApi {
   }
 
   async getRun(id: number): Promise<RunRow> {
-    const run = this.store.getRun(id);
-    if (!run) throw new NotFoundError('run', id);
-    return runRows(this.store, [run])[0];
+    return runRows(this.store, [requireRun(this.store, id)])[0];
   }
 
   async getRunMetrics(id: number): Promise<EpochMetricsDto[]> {
-    if (!this.store.getRun(id)) throw new NotFoundError('run', id);
+    requireRun(this.store, id);
     return this.store.getRunMetrics(id).map(epochToDto);
   }
 
   async updateRun(id: number, patch: RunPatch): Promise<RunRow> {
-    if (!this.store.getRun(id)) throw new NotFoundError('run', id);
+    requireRun(this.store, id);
     this.store.updateRun(id, patch);
     this.experimentsChanged();
     return this.getRun(id);
   }
 
   async cancelRun(id: number): Promise<boolean> {
-    const run = this.store.getRun(id);
-    if (!run) throw new NotFoundError('run', id);
+    const run = requireRun(this.store, id);
     if (this.pool.cancelRun(id)) return true;
     // Queued in the database but not in this process' training queue (e.g. by another process): cancel it there.
     if (run.status === 'queued' && this.store.cancelQueuedRuns([id]) > 0) {
@@ -392,7 +381,7 @@ export class LabService implements LabApi {
   }
 
   async getComparedRuns(spec: ComparisonSpecInput): Promise<ComparedRun[]> {
-    return loadComparedRuns(this.store, comparisonSpecSchema.parse(spec));
+    return loadComparedRuns(this.store, parseComparisonSpec(spec));
   }
 
   async listComparisons(): Promise<SavedComparison[]> {
@@ -404,7 +393,6 @@ export class LabService implements LabApi {
   }
 
   async deleteComparison(id: number): Promise<void> {
-    if (!this.store.getComparison(id)) throw new NotFoundError('comparison', id);
     this.store.deleteComparison(id);
   }
 
@@ -414,10 +402,8 @@ export class LabService implements LabApi {
   }
 
   async exportBundle(experimentIds: number[]): Promise<FileData> {
-        const data = exportBundle(this.store, experimentIds, { appVersion: this.appVersion });
-    const first = this.store.getExperiment(experimentIds[0]);
-    const slug = experimentIds.length === 1 && first ? first.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment' : `${experimentIds.length}-experiments`;
-    return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName: `${slug}.relulab`, size: null };
+    const { data, suggestedName } = exportExperimentsBundle(this.store, experimentIds, this.appVersion);
+    return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName, size: null };
   }
 
   async importBundle(base64: string): Promise<BundleImportSummary> {

@@ -11,7 +11,8 @@ import { ApiError } from '../../../shared/api.js';
 import { ConflictError, InvalidConfigError, NotFoundError, ValidationError } from '../../../shared/errors.js';
 import { apiErrorOf } from '../../../electron/lab/service.js';
 import { main } from '../../../electron/cli/main.js';
-import { openService, tempDir } from './helpers.js';
+import { validateExperiment } from '../../../shared/config.js';
+import { openService, tempDir, tinyConfig } from './helpers.js';
 
 class Capture extends Writable {
   text = '';
@@ -74,6 +75,17 @@ describe('CLI exit codes by type', () => {
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toBe(`relu-lab: ${message} in ${db}\n`);
     }
+  });
+
+  it('an invalid comparison given on the command line: exit 2, worded as everywhere', async () => {
+    const db = path.join(tempDir(), 'lab.sqlite');
+    const store = LabStore.open(db);
+    const design = validateExperiment(tinyConfig());
+    if (!design.ok) throw new Error('tiny config invalid');
+    store.createExperiment({ name: 'x', config: tinyConfig(), runs: design.runs });
+    store.close();
+    const r = await cli(['compare', 'save', 'x', '--experiment', '1', '--group-by', '', '--db', db]);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'relu-lab: invalid comparison spec: groupBy[0]: must not be empty\n' });
   });
 
   it('a saved comparison whose runs are gone is not a usage error: exit 1', async () => {
