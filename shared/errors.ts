@@ -46,3 +46,8 @@ export class InvalidConfigError extends ValidationError {
     this.issues = [...issues];
   }
 }
+
+/** The first line of an error's message (or of what was thrown): a one-line reason for a log or a terminal. */
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}

@@ -1,4 +1,5 @@
 /** What every `relu-lab` command shares: its standard streams, its failures, the database it opens, `--help`. */
+import { firstLine } from '../../shared/errors.js';
 import { DatabaseRefusedError, DatabaseTooNewError, LabStore } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
 import { HELP } from './help.js';
@@ -39,8 +40,8 @@ export function openStore(dbOption: unknown, access: 'read' | 'write' = 'write')
     if (err instanceof DatabaseRefusedError && err.reason === 'missing') {
       throw new CliError(`no lab database at ${file} (start an experiment with relu-lab run, or give another file with --db)`, 1);
     }
-    if (err instanceof DatabaseRefusedError || err instanceof DatabaseTooNewError) throw new CliError(err.message.split('\n')[0], 1);
-    const message = (err as Error).message.split('\n')[0];
+    if (err instanceof DatabaseRefusedError || err instanceof DatabaseTooNewError) throw new CliError(firstLine(err), 1);
+    const message = firstLine(err);
     throw new CliError(message.includes(file) ? `cannot open database: ${message}` : `cannot open database ${file}: ${message}`, 1);
   }
 }

@@ -3,7 +3,7 @@
  * figures, serve the app. One file per command in `commands/`; this one dispatches and reports.
  * Exit codes: 0 done (diverged runs are results), 2 invalid config or arguments, 1 anything else.
  */
-import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import { NotFoundError, ValidationError, firstLine } from '../../shared/errors.js';
 import { isDatabaseError } from '../../db/store.js';
 import { UsageError } from './args.js';
 import { CliError, openedDatabase, type CliIo } from './context.js';
@@ -58,7 +58,7 @@ function reportFailure(err: unknown, io: CliIo): 1 | 2 {
     return err instanceof CliError ? err.exitCode : 2;
   }
   const database = openedDatabase();
-  let message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  let message = firstLine(err);
   if (err instanceof NotFoundError && database) message = `${message} in ${database}`;
   // SQLite's own messages ("database disk image is malformed") do not say which file.
   else if (isDatabaseError(err) && database && !message.includes(database)) message = `${database}: ${message}`;

@@ -5,9 +5,9 @@
  * in the CLI, transport (argument checks, live events) in the service.
  */
 import { validateExperiment, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
-import { NotFoundError, InvalidConfigError } from '../../shared/errors.js';
+import { ConflictError, InvalidConfigError, NotFoundError } from '../../shared/errors.js';
 import type { ExperimentSummary, RunSummary } from '../../shared/metrics.js';
-import type { LabStore } from '../../db/store.js';
+import { ExperimentBusyError, type LabStore } from '../../db/store.js';
 import { exportBundle } from '../../db/bundle.js';
 import { preflightExperiment, type PreflightOptions } from './preflight.js';
 import type { TrainingPool } from './pool.js';
@@ -64,4 +64,53 @@ export function exportExperimentsBundle(store: LabStore, experimentIds: number[]
       ? requireExperiment(store, experimentIds[0]).name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment'
       : `${experimentIds.length}-experiments`;
   return { data, suggestedName: `${slug}.relulab` };
+}
+
+/**
+ * Cancels an experiment's runs: those queued or training in this pool, and those queued in the
+ * database by no pool of this process (another process, or one that is gone). Returns how many,
+ * and the runs cancelled in the database only (the pool announces its own).
+ */
+export function cancelExperimentRuns(store: LabStore, pool: TrainingPool, experimentId: number): { count: number; cancelledQueued: RunSummary[] } {
+  const inPool = new Set([...pool.queuedRunIds(), ...pool.activeRunIds()]);
+  const cancelled = pool.cancelExperiment(experimentId);
+  const stray = store.listRuns({ experimentId, statuses: ['queued'] }).filter((r) => !inPool.has(r.id));
+  const extra = stray.length > 0 ? store.cancelQueuedRuns(stray.map((r) => r.id)) : 0;
+  return { count: cancelled + extra, cancelledQueued: stray };
+}
+
+/** Resolves once none of `runIds` is training or queued in `pool` any more. */
+export async function runsStopped(pool: TrainingPool, runIds: readonly number[]): Promise<void> {
+  const ids = new Set(runIds);
+  const busy = () => [...pool.activeRunIds(), ...pool.queuedRunIds()].some((id) => ids.has(id));
+  while (busy()) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        pool.off('run-status', done);
+        pool.off('idle', done);
+        resolve();
+      };
+      pool.on('run-status', done);
+      pool.on('idle', done);
+    });
+  }
+}
+
+/**
+ * Deletes an experiment with all its data, once none of its runs trains in this process. Runs
+ * another live process trains or queued (its lease is alive) are a ConflictError, checked in the
+ * delete's own transaction so a run that process starts meanwhile is never deleted from under it.
+ */
+export function deleteStoppedExperiment(store: LabStore, id: number): void {
+  requireExperiment(store, id);
+  try {
+    store.deleteExperiment(id);
+  } catch (err) {
+    if (!(err instanceof ExperimentBusyError)) throw err;
+    const n = err.running + err.queued;
+    throw new ConflictError(
+      `experiment ${id} has ${n} run${n === 1 ? '' : 's'} ${err.running > 0 ? 'training' : 'queued'} in another process ` +
+        '(e.g. the relu-lab command line); cancel them there or wait until they finish',
+    );
+  }
 }

@@ -11,7 +11,6 @@ import { createRequire } from 'node:module';
 import {
   ApiError,
   isApiOperation,
-  type ApiErrorData,
   type ApiResult,
   type AppInfo,
   type CreateExperimentResult,
@@ -20,7 +19,6 @@ import {
   type ExperimentPatch,
   type ExperimentRow,
   type LabApi,
-  type LabEvent,
   type QueueEntry,
   type QueueState,
   type RunFilter,
@@ -34,12 +32,13 @@ import {
   type DivergenceCheck,
 } from '../../shared/api.js';
 import { describeValue } from '../../shared/config.js';
-import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
-import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
-import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './pool.js';
+import { LabStore, isBusyError } from '../../db/store.js';
+import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem } from './pool.js';
+import { LiveEvents, type LabEventListener } from './live.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
-import { exportExperimentsBundle, prepareExperiment, requireExperiment, requireRun, startExperiment, type PreparedExperiment } from './operations.js';
+import { cancelExperimentRuns, deleteStoppedExperiment, exportExperimentsBundle, prepareExperiment, requireExperiment, requireRun, runsStopped, startExperiment, type PreparedExperiment } from './operations.js';
+import { apiErrorOf } from './api-errors.js';
 import { DatasetError } from '../engine/datasets.js';
 import type { QuickCheckOptions } from '../engine/quick-check.js';
 import { checkArgs } from './api-args.js';
@@ -49,7 +48,7 @@ import { appPackage } from '../app-root.js';
 import { parseComparisonSpec, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
 import type { ComparedRun } from '../../shared/charts.js';
 import { importBundle } from '../../db/bundle.js';
-import { ConflictError, InvalidConfigError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { ConflictError, InvalidConfigError, ValidationError, firstLine } from '../../shared/errors.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
 
 const require = createRequire(import.meta.url);
@@ -81,20 +80,6 @@ export interface LabServiceOptions {
   quickCheck?: Partial<Omit<QuickCheckOptions, 'shouldStop' | 'baseDir'>>;
 }
 
-type Listener = (event: LabEvent) => void;
-
-interface ActiveInfo {
-  experimentId: number;
-  status: RunStatus;
-  fraction: number;
-  etaSeconds: number | null;
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0];
-}
-
 function readTfjsVersion(): string {
   try {
     return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
@@ -107,11 +92,9 @@ export class LabService implements LabApi {
   private store: LabStore;
   private pool: TrainingPool;
   private readonly settings: SettingsFile;
-  private readonly listeners = new Set<Listener>();
-  private readonly active = new Map<number, ActiveInfo>();
+  private readonly live: LiveEvents;
   /** Serializes settings changes (a database switch must not interleave with another). */
   private settingsLock: Promise<unknown> = Promise.resolve();
-  private changePending = false;
   /** Set while the database is being switched: operations wait for the new one. */
   private switching: Promise<void> | null = null;
   private closed = false;
@@ -131,11 +114,12 @@ export class LabService implements LabApi {
   ) {
     this.settings = settings;
     this.store = store;
+    this.log = options.log ?? ((message) => process.stderr.write(`relu-lab: ${message}\n`));
+    this.live = new LiveEvents(this.log);
     this.pool = this.createPool(store);
     this.design = new DesignWorker(options.workerEntry ?? DEFAULT_WORKER_ENTRY);
     this.appVersion = options.appVersion ?? appPackage().version;
     this.tfjsVersion = readTfjsVersion();
-    this.log = options.log ?? ((message) => process.stderr.write(`relu-lab: ${message}\n`));
     if (settings.loadProblem) this.log(settings.loadProblem);
     this.orphanTimer = setInterval(() => this.markOrphans(), store.leaseMs);
     this.orphanTimer.unref();
@@ -190,11 +174,8 @@ export class LabService implements LabApi {
   }
 
   /** Live events; returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  subscribe(listener: LabEventListener): () => void {
+    return this.live.subscribe(listener);
   }
 
   /**
@@ -220,7 +201,7 @@ export class LabService implements LabApi {
         } finally {
           this.pool.removeAllListeners();
           this.store.close();
-          this.listeners.clear();
+          this.live.close();
         }
       })();
     }
@@ -262,7 +243,7 @@ export class LabService implements LabApi {
   async createExperiment(config: unknown): Promise<CreateExperimentResult> {
     const design = await this.prepare(config);
     const { experimentId, runIds } = startExperiment(this.store, this.pool, design);
-    this.experimentsChanged();
+    this.live.experimentsChanged();
     return { experimentId, runIds, ...(design.warnings.length > 0 ? { warnings: design.warnings } : {}) };
   }
 
@@ -300,32 +281,19 @@ export class LabService implements LabApi {
   async updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow> {
     requireExperiment(this.store, id);
     this.store.updateExperiment(id, patch);
-    this.experimentsChanged();
+    this.live.experimentsChanged();
     return experimentRow(this.store, requireExperiment(this.store, id));
   }
 
   async deleteExperiment(id: number): Promise<void> {
-    const store = this.store;
-    const pool = this.pool;
+    const { store, pool } = this;
     requireExperiment(store, id);
-    const runIds = new Set(store.listRuns({ experimentId: id }).map((r) => r.id));
+    const runIds = store.listRuns({ experimentId: id }).map((r) => r.id);
     this.cancelExperimentRuns(id);
-    await waitUntilStopped(pool, runIds);
+    await runsStopped(pool, runIds);
     if (this.store !== store) throw new ConflictError('the database was switched while the experiment was being deleted');
-    requireExperiment(store, id);
-    // What is left is another process' (its lease is alive): refused, checked in the delete's own
-    // transaction so a run that process starts meanwhile is never deleted from under it.
-    try {
-      store.deleteExperiment(id);
-    } catch (err) {
-      if (!(err instanceof ExperimentBusyError)) throw err;
-      const n = err.running + err.queued;
-      throw new ConflictError(
-        `experiment ${id} has ${n} run${n === 1 ? '' : 's'} ${err.running > 0 ? 'training' : 'queued'} in another process ` +
-          '(e.g. the relu-lab command line); cancel them there or wait until they finish',
-      );
-    }
-    this.experimentsChanged();
+    deleteStoppedExperiment(store, id);
+    this.live.experimentsChanged();
   }
 
   async cancelExperiment(id: number): Promise<number> {
@@ -349,7 +317,7 @@ export class LabService implements LabApi {
   async updateRun(id: number, patch: RunPatch): Promise<RunRow> {
     requireRun(this.store, id);
     this.store.updateRun(id, patch);
-    this.experimentsChanged();
+    this.live.experimentsChanged();
     return this.getRun(id);
   }
 
@@ -358,8 +326,8 @@ export class LabService implements LabApi {
     if (this.pool.cancelRun(id)) return true;
     // Queued in the database but not in this process' training queue (e.g. by another process): cancel it there.
     if (run.status === 'queued' && this.store.cancelQueuedRuns([id]) > 0) {
-      this.emit({ type: 'run-status', runId: id, experimentId: run.experimentId, status: 'cancelled', error: null });
-      this.experimentsChanged();
+      this.live.emit({ type: 'run-status', runId: id, experimentId: run.experimentId, status: 'cancelled', error: null });
+      this.live.experimentsChanged();
       return true;
     }
     return false;
@@ -367,8 +335,8 @@ export class LabService implements LabApi {
 
   async getQueue(): Promise<QueueState> {
     const active: QueueEntry[] = this.pool.activeRunIds().map((runId) => {
-      const info = this.active.get(runId);
-      if (info) return { runId, experimentId: info.experimentId, status: info.status, fraction: info.fraction, etaSeconds: info.etaSeconds };
+      const report = this.live.lastReport(runId);
+      if (report) return report;
       // Handed to a worker that has not reported back yet.
       const run = this.store.getRun(runId);
       return { runId, experimentId: run?.experimentId ?? 0, status: run?.status ?? 'queued', fraction: 0, etaSeconds: null };
@@ -409,7 +377,7 @@ export class LabService implements LabApi {
   async importBundle(base64: string): Promise<BundleImportSummary> {
     const data = Buffer.from(base64, 'base64');
     const result = importBundle(this.store, data);
-    this.emit({ type: 'experiments-changed' });
+    this.live.emit({ type: 'experiments-changed' });
     return result;
   }
 
@@ -460,7 +428,7 @@ export class LabService implements LabApi {
       } finally {
         oldPool.removeAllListeners();
         oldStore.close();
-        this.active.clear();
+        this.live.forgetRuns();
         this.store = newStore;
         this.pool = this.createPool(newStore);
         this.switching = null;
@@ -470,8 +438,8 @@ export class LabService implements LabApi {
       this.pool.configure({ workers: next.workers, backend: next.defaultBackend });
     }
     const settings = this.currentSettings();
-    this.emit({ type: 'settings-changed', settings });
-    if (newStore) this.experimentsChanged();
+    this.live.emit({ type: 'settings-changed', settings });
+    if (newStore) this.live.experimentsChanged();
     return settings;
   }
 
@@ -500,10 +468,7 @@ export class LabService implements LabApi {
       workerEntry: this.options.workerEntry,
       lockWaitMs: this.options.lockWaitMs,
     });
-    pool.on('problem', (e) => this.log(e.message));
-    pool.on('run-status', (e) => this.onRunStatus(e));
-    pool.on('epoch', (e) => this.onEpoch(e));
-    pool.on('progress', (e) => this.onProgress(e));
+    this.live.follow(pool);
     return pool;
   }
 
@@ -513,7 +478,7 @@ export class LabService implements LabApi {
     const store = this.store;
     try {
       // Short: never hold up requests behind another process' lock; the next round tries again.
-      if (store.withBusyTimeout(100, () => store.markOrphanedRunsInterrupted()) > 0) this.experimentsChanged();
+      if (store.withBusyTimeout(100, () => store.markOrphanedRunsInterrupted()) > 0) this.live.experimentsChanged();
     } catch (err) {
       if (!isBusyError(err)) this.log(`could not check ${store.file} for runs of stopped processes: ${firstLine(err)}`);
     }
@@ -521,94 +486,10 @@ export class LabService implements LabApi {
 
   /** Cancels an experiment's runs in this process' pool, and its runs queued in the database by nobody here. */
   private cancelExperimentRuns(id: number): number {
-    const store = this.store;
-    const inPool = new Set([...this.pool.queuedRunIds(), ...this.pool.activeRunIds()]);
-    const cancelled = this.pool.cancelExperiment(id);
-    const stray = store.listRuns({ experimentId: id, statuses: ['queued'] }).filter((r) => !inPool.has(r.id));
-    let extra = 0;
-    if (stray.length > 0) {
-      extra = store.cancelQueuedRuns(stray.map((r) => r.id));
-      for (const run of stray) this.emit({ type: 'run-status', runId: run.id, experimentId: id, status: 'cancelled', error: null });
-      this.experimentsChanged();
-    }
-    return cancelled + extra;
-  }
-
-  private onRunStatus(e: RunStatusEvent): void {
-    if (FINAL_STATUSES.includes(e.status)) {
-      this.active.delete(e.runId);
-      this.experimentsChanged();
-    } else {
-      const info = this.active.get(e.runId);
-      if (info) info.status = e.status;
-      else this.active.set(e.runId, { experimentId: e.experimentId, status: e.status, fraction: 0, etaSeconds: null });
-    }
-    this.emit({ type: 'run-status', runId: e.runId, experimentId: e.experimentId, status: e.status, error: e.error });
-  }
-
-  private onEpoch(e: EpochEvent): void {
-    this.emit({ type: 'epoch', runId: e.runId, experimentId: e.experimentId, metrics: epochToDto(e.metrics) });
-  }
-
-  private onProgress(e: ProgressEvent): void {
-    const info = this.active.get(e.runId);
-    if (info) {
-      info.fraction = e.fraction;
-      info.etaSeconds = e.etaSeconds;
-    } else {
-      this.active.set(e.runId, { experimentId: e.experimentId, status: 'running', fraction: e.fraction, etaSeconds: e.etaSeconds });
-    }
-    this.emit({ type: 'progress', runId: e.runId, experimentId: e.experimentId, fraction: e.fraction, etaSeconds: e.etaSeconds });
-  }
-
-  /** `experiments-changed`, at most once per turn of the event loop (a cancelled queue ends many runs at once). */
-  private experimentsChanged(): void {
-    if (this.changePending) return;
-    this.changePending = true;
-    setImmediate(() => {
-      this.changePending = false;
-      this.emit({ type: 'experiments-changed' });
-    });
-  }
-
-  private emit(event: LabEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.log(`an event listener failed: ${firstLine(err)}`);
-      }
-    }
+    const { count, cancelledQueued } = cancelExperimentRuns(this.store, this.pool, id);
+    // The pool announces its own runs; these were only queued in the database.
+    for (const run of cancelledQueued) this.live.emit({ type: 'run-status', runId: run.id, experimentId: id, status: 'cancelled', error: null });
+    if (cancelledQueued.length > 0) this.live.experimentsChanged();
+    return count;
   }
 }
-
-/**
- * The API's answer to an expected failure, chosen by its type; null for a fault (answered `internal`).
- * A refused bundle or comparison is a ValidationError like a bad argument.
- */
-export function apiErrorOf(err: unknown): ApiErrorData | null {
-  if (err instanceof ApiError) return err.toData();
-  const message = err instanceof Error ? err.message : '';
-  if (err instanceof InvalidConfigError) return { code: 'invalid_config', message, issues: err.issues };
-  if (err instanceof ValidationError) return { code: 'invalid_argument', message };
-  if (err instanceof NotFoundError) return { code: 'not_found', message };
-  if (err instanceof ConflictError) return { code: 'conflict', message };
-  return null;
-}
-
-/** Resolves once none of `runIds` is training or queued in `pool` any more. */
-async function waitUntilStopped(pool: TrainingPool, runIds: Set<number>): Promise<void> {
-  const busy = () => [...pool.activeRunIds(), ...pool.queuedRunIds()].some((id) => runIds.has(id));
-  while (busy()) {
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        pool.off('run-status', done);
-        pool.off('idle', done);
-        resolve();
-      };
-      pool.on('run-status', done);
-      pool.on('idle', done);
-    });
-  }
-}
-

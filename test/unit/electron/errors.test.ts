@@ -9,7 +9,7 @@ import { LabStore } from '../../../db/store.js';
 import { BundleError } from '../../../db/bundle.js';
 import { ApiError } from '../../../shared/api.js';
 import { ConflictError, InvalidConfigError, NotFoundError, ValidationError } from '../../../shared/errors.js';
-import { apiErrorOf } from '../../../electron/lab/service.js';
+import { apiErrorOf } from '../../../electron/lab/api-errors.js';
 import { main } from '../../../electron/cli/main.js';
 import { validateExperiment } from '../../../shared/config.js';
 import { openService, tempDir, tinyConfig } from './helpers.js';
