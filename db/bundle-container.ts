@@ -5,12 +5,13 @@
  * Reading is bounded (a block may not inflate past 1 MiB, the whole content past a limit), so a "zip
  * bomb" is refused early, and every problem is a BundleError saying why.
  */
+import { ValidationError } from '../shared/errors.js';
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleErrorReason, type BundleHeader } from '../shared/bundle.js';
 
 /** A bundle refused by importBundle; the database was left untouched. */
-export class BundleError extends Error {
+export class BundleError extends ValidationError {
   constructor(
     readonly reason: BundleErrorReason,
     message: string,

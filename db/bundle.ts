@@ -43,6 +43,7 @@
  * second time. Runs that were `running` when exported become `interrupted`, and `queued` runs
  * become `cancelled`: neither can continue in this database. Everything else is imported exactly.
  */
+import { NotFoundError } from '../shared/errors.js';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleImportResult } from '../shared/bundle.js';
@@ -240,7 +241,7 @@ export function writeBundle(db: Database.Database, experimentIds: number[], opti
   return db.transaction(() => {
     const experiments = ids.map((id) => {
       const row = experimentStmt.get(id);
-      if (!row) throw new Error(`experiment ${id} does not exist`);
+      if (!row) throw new NotFoundError('experiment', id);
       return row;
     });
     const writer = new BundleWriter();

@@ -1,8 +1,9 @@
 /** Saved comparisons: a comparison spec (shared/compare.ts) under a unique name. */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { comparisonSpecSchema, type ComparisonSpecInput, type SavedComparison } from '../shared/compare.js';
-import { formatPath } from '../shared/config.js';
+import { comparisonSpecSchema, parseComparisonSpec, type ComparisonSpecInput, type SavedComparison } from '../shared/compare.js';
+import { NotFoundError } from '../shared/errors.js';
+import { formatIssue, zodIssues } from '../shared/issues.js';
 import { now, prepare, toJson } from './sql.js';
 
 interface ComparisonRow {
@@ -28,9 +29,10 @@ function comparisonName(name: unknown): string {
 
 function comparisonFromRow(row: ComparisonRow): SavedComparison {
   // Parsed again so specs saved before a field was added get its default.
-  const parsed = comparisonSpecSchema.safeParse(JSON.parse(row.spec_json));
+  const stored: unknown = JSON.parse(row.spec_json);
+  const parsed = comparisonSpecSchema.safeParse(stored);
   if (!parsed.success) {
-    throw new Error(`comparison "${row.name}" (id ${row.id}) has an invalid stored spec: ${parsed.error.message}`);
+    throw new Error(`comparison "${row.name}" (id ${row.id}) has an invalid stored spec: ${zodIssues(parsed.error.issues, stored).map(formatIssue).join('; ')}`);
   }
   return { id: row.id, name: row.name, spec: parsed.data, createdAt: row.created_at, updatedAt: row.updated_at };
 }
@@ -66,18 +68,11 @@ export class ComparisonRepository {
    */
   save(name: string, spec: ComparisonSpecInput): SavedComparison {
     const cleanName = comparisonName(name);
-    const parsed = comparisonSpecSchema.safeParse(spec);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => {
-        const where = formatPath(issue.path);
-        return where ? `${where}: ${issue.message}` : issue.message;
-      });
-      throw new Error(`invalid comparison spec: ${issues.join('; ')}`);
-    }
+    const parsed = parseComparisonSpec(spec);
     const row = this.stmt.saveComparison.get({
       uid: randomUUID(),
       name: cleanName,
-      spec: toJson(parsed.data, 'the comparison spec'),
+      spec: toJson(parsed, 'the comparison spec'),
       now: now(),
     });
     if (!row) throw new Error(`comparison "${cleanName}" could not be saved`);
@@ -99,6 +94,6 @@ export class ComparisonRepository {
   }
 
   delete(id: number): void {
-    if (this.stmt.deleteComparison.run(id).changes === 0) throw new Error(`comparison ${id} does not exist`);
+    if (this.stmt.deleteComparison.run(id).changes === 0) throw new NotFoundError('comparison', id);
   }
 }

@@ -1,4 +1,5 @@
 /** Experiments: creating one with its queued runs, listing, editing and deleting them. */
+import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { RunSpec } from '../shared/config.js';
@@ -16,7 +17,7 @@ export interface NewExperiment {
 }
 
 /** deleteExperiment refused: some of the experiment's runs are training, or queued by another process. */
-export class ExperimentBusyError extends Error {
+export class ExperimentBusyError extends ConflictError {
   constructor(
     readonly experimentId: number,
     readonly running: number,
@@ -170,7 +171,7 @@ export class ExperimentRepository {
       tags: patch.tags === undefined ? null : toJson(patch.tags, 'the experiment tags'),
       now: now(),
     });
-    if (result.changes === 0) throw new Error(`experiment ${id} does not exist`);
+    if (result.changes === 0) throw new NotFoundError('experiment', id);
   }
 
   /**
@@ -182,7 +183,7 @@ export class ExperimentRepository {
    */
   delete(id: number): void {
     this.db.transaction(() => {
-      if (!this.stmt.experiment.get(id)) throw new Error(`experiment ${id} does not exist`);
+      if (!this.stmt.experiment.get(id)) throw new NotFoundError('experiment', id);
       this.leases.markOrphans();
       const active = this.stmt.activeRunsOfExperiment.all(id, this.leases.ownerId);
       if (active.length > 0) {

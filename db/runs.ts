@@ -1,4 +1,5 @@
 /** Runs and their lifecycle: listing and editing them, starting, finishing and cancelling them. */
+import { NotFoundError } from '../shared/errors.js';
 import type Database from 'better-sqlite3';
 import type { RunConfig } from '../shared/config.js';
 import type { LibraryVersions, RunStatus, RunSummary } from '../shared/metrics.js';
@@ -143,7 +144,7 @@ export class RunRepository {
 
   /** Throws when the run does not exist (e.g. its experiment was deleted). */
   require(runId: number): void {
-    if (this.stmt.runExists.get(runId) === undefined) throw new Error(`run ${runId} does not exist`);
+    if (this.stmt.runExists.get(runId) === undefined) throw new NotFoundError('run', runId);
   }
 
   /** `name: null` clears the name; fields left out are unchanged. */
@@ -155,7 +156,7 @@ export class RunRepository {
       notes: patch.notes ?? null,
       tags: patch.tags === undefined ? null : toJson(patch.tags, 'the run tags'),
     });
-    if (result.changes === 0) throw new Error(`run ${id} does not exist`);
+    if (result.changes === 0) throw new NotFoundError('run', id);
   }
 
   /**
@@ -201,7 +202,7 @@ export class RunRepository {
 
   finish(runId: number, status: RunStatus, error: string | null = null): void {
     const result = this.stmt.finishRun.run({ id: runId, status, error, now: now() });
-    if (result.changes === 0) throw new Error(`run ${runId} does not exist`);
+    if (result.changes === 0) throw new NotFoundError('run', runId);
   }
 
   /** Queued runs (all, or only those among `runIds`) become cancelled. Returns how many did. */

@@ -16,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { BackendChoice } from '../../shared/config.js';
 import { MAX_WORKERS } from '../../shared/api.js';
+import { NotFoundError } from '../../shared/errors.js';
 import type { EpochMetrics, RunArtifacts, RunStatus } from '../../shared/metrics.js';
 import { isBusyError, isFullError, type LabStore } from '../../db/store.js';
 import type { FromWorker, ToWorker } from './messages.js';
@@ -448,8 +449,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   }
 
   private writeFailed(active: ActiveRun, what: string, error: unknown, waitedMs: number): void {
-    const message = messageOf(error);
-    if (new RegExp(`\\brun ${active.runId} does not exist\\b`).test(message)) {
+    if (error instanceof NotFoundError && error.what === 'run' && error.id === active.runId) {
       this.drop(active, 'cancelled', 'deleted while it was training');
       return;
     }
@@ -468,7 +468,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
         });
       }
     } else {
-      reason = `could not ${what}: ${message}`;
+      reason = `could not ${what}: ${messageOf(error)}`;
     }
     active.failure = reason;
     // Stop the training: nothing it measures from now on could be stored.

@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { BackendChoice } from '../../shared/config.js';
+import { firstLine } from '../../shared/errors.js';
 import { initBackend } from '../engine/backend.js';
 import { DatasetError, LoadCancelled, loadDataset } from '../engine/datasets/index.js';
 import { quickDivergenceCheck } from '../engine/quick-check.js';
@@ -71,7 +72,7 @@ async function runOne(message: Extract<ToWorker, { type: 'run' }>): Promise<void
 function failure(err: unknown): DesignFailure {
   if (err instanceof LoadCancelled) return { field: null, message: err.message, cancelled: true };
   if (err instanceof DatasetError) return { field: err.field, message: err.problem };
-  return { field: null, message: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+  return { field: null, message: firstLine(err) };
 }
 
 async function design(request: DesignRequest): Promise<void> {

@@ -12,12 +12,53 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import type { BackendChoice } from '../../shared/config.js';
-import { LabService } from '../lab/service.js';
-import { SettingsFile } from '../lab/settings.js';
-import { startWebServer, tokenProblem } from '../server/http.js';
-import { buildRenderer, rendererIndex } from './build.js';
-import { terminalSafe } from './format.js';
+import type { BackendChoice } from '../../../shared/config.js';
+import { LabService } from '../../lab/service.js';
+import { SettingsFile } from '../../lab/settings.js';
+import { startWebServer, tokenProblem } from '../../server/http.js';
+import { parseArgs, UsageError, wholeNumber } from '../args.js';
+import { buildRenderer, rendererIndex } from '../build.js';
+import { CliError, help, type CliIo } from '../context.js';
+import { terminalSafe } from '../format.js';
+import { backendOption, workersOption } from '../options.js';
+
+export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
+  const { positionals, options } = parseArgs(argv, {
+    port: { value: true },
+    db: { value: true },
+    backend: { value: true },
+    workers: { value: true },
+    'no-open': {},
+    token: { value: true },
+    'static-dir': { value: true },
+    help: {},
+  });
+  if (help(options, io)) return 0;
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  const port = options.port === undefined ? 0 : wholeNumber('port', options.port, 0);
+  if (port > 65535) throw new UsageError(`--port: must be a whole number between 0 and 65535, got ${JSON.stringify(options.port)}`);
+  const backend = backendOption(options.backend);
+  const workers = workersOption(options.workers);
+  const token = options.token === undefined ? undefined : String(options.token);
+  const badToken = token === undefined ? null : tokenProblem(token);
+  if (badToken !== null) throw new UsageError(`--token: ${badToken}`);
+  try {
+    return await serve(
+      {
+        port,
+        db: typeof options.db === 'string' ? options.db : undefined,
+        backend,
+        workers,
+        open: !options['no-open'],
+        staticDir: typeof options['static-dir'] === 'string' ? options['static-dir'] : undefined,
+        token,
+      },
+      { ...io, stdin: process.stdin },
+    );
+  } catch (err) {
+    throw new CliError((err as Error).message, 1);
+  }
+}
 
 /** Error of the runs a second Ctrl-C or SIGTERM left unfinished. */
 export const SERVE_FORCED_QUIT_ERROR = 'relu-lab serve was stopped at once (a second Ctrl-C or SIGTERM) before this run finished';
