@@ -36,6 +36,7 @@ import {
 import { describeValue, formatIssue, validateExperiment, type ConfigIssue, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
+import { slug } from '../../shared/slug.js';
 import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
 import { DEFAULT_WORKER_ENTRY, Lab, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './lab.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
@@ -429,8 +430,8 @@ export class LabService implements LabApi {
     for (const id of experimentIds) if (!this.store.getExperiment(id)) throw new ApiError('not_found', `experiment ${id} does not exist`);
     const data = exportBundle(this.store, experimentIds, { appVersion: this.appVersion });
     const first = this.store.getExperiment(experimentIds[0]);
-    const slug = experimentIds.length === 1 && first ? first.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment' : `${experimentIds.length}-experiments`;
-    return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName: `${slug}.relulab`, size: null };
+    const name = experimentIds.length === 1 && first ? slug(first.name) : `${experimentIds.length}-experiments`;
+    return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName: `${name}.relulab`, size: null };
   }
 
   async importBundle(base64: string): Promise<BundleImportSummary> {

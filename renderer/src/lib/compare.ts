@@ -19,6 +19,7 @@ import {
   type TableColumn,
 } from '../../../shared/analysis/index.js';
 import { VARIANT_KEY } from '../../../shared/config.js';
+import { slug } from '../../../shared/slug.js';
 import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick } from '../../../shared/figure/ticks.js';
 
 // ---------- The spec in the address: #/compare?exp=1,2&runs=3&group=variant&band=se… ----------
@@ -645,14 +646,8 @@ export function importSummaryText(summary: { experiments: number; runs: number; 
 /** A file name for an exported chart: "<saved comparison>-<chart>.<ext>" or the lab's own name. */
 export function exportFileName(suggested: string, saved: string | null): string {
   if (!saved) return suggested;
-  const slug = saved
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug ? `${slug}-${suggested}` : suggested;
+  const prefix = slug(saved, '');
+  return prefix ? `${prefix}-${suggested}` : suggested;
 }
 
 // ---------- Figure export options (remembered between charts and sessions) ----------
