@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, type MenuAction, type Settings } from '../../../shared/api.js';
 import { SIGN_IN_PROBLEMS, type ConnectionState, type RendererClient, type SignInProblem } from '../api/client.js';
-import { Icon, type IconName } from '../components/Icon.js';
-import { EmptyState, Spinner } from '../components/ui.js';
+import { Icon, type IconName } from '../ui/Icon.js';
+import { EmptyState } from '../ui/EmptyState.js';
+import { Spinner } from '../ui/Spinner.js';
 import { AboutDialog } from '../pages/AboutDialog.js';
 import { ComparePage } from '../pages/ComparePage.js';
 import { DesignerPage } from '../pages/DesignerPage.js';

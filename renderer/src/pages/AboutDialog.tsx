@@ -1,6 +1,8 @@
 import type { AppInfo } from '../../../shared/api.js';
 import { useAsync, useLab } from '../app/context.js';
-import { Dialog, ErrorBox, Spinner } from '../components/ui.js';
+import { Dialog } from '../ui/Dialog.js';
+import { ErrorBox } from '../ui/ErrorBox.js';
+import { Spinner } from '../ui/Spinner.js';
 
 export function AboutContent({ info }: { info: AppInfo }) {
   const rows: [string, string | null][] = [

@@ -15,8 +15,14 @@ import { useAsync, useLab } from '../app/context.js';
 import { navigate } from '../app/router.js';
 import { Segmented } from '../components/Charts.js';
 import { BarsView, ChartFrame, ChartLegend, ChartNotes, DivergenceBadge, GroupSwatch, HeatmapView, LinesView, RidgesView, type LegendGroup } from '../components/CompareCharts.js';
-import { Icon } from '../components/Icon.js';
-import { ConfirmDialog, Dialog, EmptyState, ErrorBox, IconButton, InlineEdit, Popover, Spinner } from '../components/ui.js';
+import { Icon } from '../ui/Icon.js';
+import { ConfirmDialog, Dialog } from '../ui/Dialog.js';
+import { EmptyState } from '../ui/EmptyState.js';
+import { ErrorBox } from '../ui/ErrorBox.js';
+import { IconButton } from '../ui/IconButton.js';
+import { InlineEdit } from '../ui/InlineEdit.js';
+import { Popover } from '../ui/Popover.js';
+import { Spinner } from '../ui/Spinner.js';
 import {
   base64ToBytes,
   compareHref,
@@ -35,7 +41,7 @@ import {
   type SummaryRow,
   type SummaryTable,
 } from '../lib/compare.js';
-import { formatDateTime, formatNumber, formatPercent, plural } from '../lib/format.js';
+import { formatDateTime, formatNumber, formatPercent, plural } from '../ui/format.js';
 
 const BAND_OPTIONS: { value: BandKind; label: string }[] = [
   { value: 'std', label: '± std' },

@@ -8,8 +8,10 @@ import { countRuns, DATASET_KINDS, MAX_RUNS_PER_EXPERIMENT, validateExperiment, 
 import { datasetShape, estimateRunMemory, formatBytes } from '../../../shared/resources.js';
 import { useAsync, useLab } from '../app/context.js';
 import { navigate } from '../app/router.js';
-import { Icon } from '../components/Icon.js';
-import { ErrorBox, IconButton, Spinner } from '../components/ui.js';
+import { Icon } from '../ui/Icon.js';
+import { ErrorBox } from '../ui/ErrorBox.js';
+import { IconButton } from '../ui/IconButton.js';
+import { Spinner } from '../ui/Spinner.js';
 import {
   DATASET_KIND_HELP,
   describeDefault,
@@ -41,7 +43,7 @@ import {
 } from '../designer/form.js';
 import { copyName } from '../lib/experiments.js';
 import { slug } from '../lib/csv.js';
-import { formatDuration, formatValue, plural } from '../lib/format.js';
+import { formatDuration, formatValue, plural } from '../ui/format.js';
 
 const DRAFT_KEY = 'relu-lab.designer-draft';
 

@@ -2,9 +2,13 @@
 import { useMemo } from 'react';
 import type { RunRow } from '../../../shared/api.js';
 import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
-import { Icon } from '../components/Icon.js';
-import { EmptyState, ErrorBox, ProgressBar, Spinner, StatusBadge } from '../components/ui.js';
-import { formatDuration, formatNumber, plural, sweepLabel } from '../lib/format.js';
+import { Icon } from '../ui/Icon.js';
+import { EmptyState } from '../ui/EmptyState.js';
+import { ErrorBox } from '../ui/ErrorBox.js';
+import { ProgressBar } from '../ui/ProgressBar.js';
+import { Spinner } from '../ui/Spinner.js';
+import { StatusBadge } from '../ui/StatusBadge.js';
+import { formatDuration, formatNumber, plural, sweepLabel } from '../ui/format.js';
 import { experimentProgressText, mergeRun, runProgressText } from '../lib/progress.js';
 
 const QUEUED_SHOWN = 200;

@@ -3,9 +3,12 @@ import { useDeferredValue } from 'react';
 import { layerWidths } from '../../../shared/config.js';
 import { useLab, useRunSeries } from '../app/context.js';
 import { DeadChart, LossChart } from '../components/Charts.js';
-import { Icon } from '../components/Icon.js';
-import { ErrorBox, ProgressBar, Spinner, StatusBadge, STATUS_HELP } from '../components/ui.js';
-import { formatDateTime, formatDuration, formatNumber, formatPercent, sweepLabel } from '../lib/format.js';
+import { Icon } from '../ui/Icon.js';
+import { ErrorBox } from '../ui/ErrorBox.js';
+import { ProgressBar } from '../ui/ProgressBar.js';
+import { Spinner } from '../ui/Spinner.js';
+import { StatusBadge, STATUS_HELP } from '../ui/StatusBadge.js';
+import { formatDateTime, formatDuration, formatNumber, formatPercent, sweepLabel } from '../ui/format.js';
 import { runProgressText, type ShownRun } from '../lib/progress.js';
 
 /** Ends a reason with a full stop. */

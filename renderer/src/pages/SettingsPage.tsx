@@ -3,8 +3,9 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { THEMES, type Settings, type Theme } from '../../../shared/api.js';
 import { BACKENDS } from '../../../shared/config.js';
 import { useAsync, useLab, useLive } from '../app/context.js';
-import { Icon } from '../components/Icon.js';
-import { ErrorBox, Spinner } from '../components/ui.js';
+import { Icon } from '../ui/Icon.js';
+import { ErrorBox } from '../ui/ErrorBox.js';
+import { Spinner } from '../ui/Spinner.js';
 import { AboutContent } from './AboutDialog.js';
 
 const BACKEND_HELP: Record<string, string> = {

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { EpochMetricsDto, ExperimentRow, LabEvent, RunRow } from '../../../shared/api.js';
 import { allTags, copyName, EMPTY_FILTER, fieldValues, matchesFilter, sortExperiments } from '../../../renderer/src/lib/experiments.js';
 import { csvField, metricsToCsv, slug } from '../../../renderer/src/lib/csv.js';
-import { formatDuration, formatNumber, sweepLabel } from '../../../renderer/src/lib/format.js';
+import { formatDuration, formatNumber, sweepLabel } from '../../../renderer/src/ui/format.js';
 import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import { LiveStore, mergeEpochs, slimEpoch } from '../../../renderer/src/app/live.js';
 import { experimentProgress } from '../../../shared/progress.js';
