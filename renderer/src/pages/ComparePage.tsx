@@ -26,7 +26,6 @@ import { Spinner } from '../ui/Spinner.js';
 import {
   base64ToBytes,
   compareHref,
-  DEFAULT_EXPORT_OPTIONS,
   exportFileName,
   fieldLabel,
   groupByChoices,
@@ -41,6 +40,7 @@ import {
   type SummaryRow,
   type SummaryTable,
 } from '../lib/compare.js';
+import { useStoredState } from '../ui/useStoredState.js';
 import { formatDateTime, formatNumber, formatPercent, plural } from '../ui/format.js';
 
 const BAND_OPTIONS: { value: BandKind; label: string }[] = [
@@ -75,15 +75,6 @@ const isFractionLabel = (yLabel: string) => !/^Units per run$/.test(yLabel);
 
 const EXPORT_KEY = 'relu-lab.figure-export';
 
-function loadExportOptions(): ExportOptions {
-  try {
-    const raw = localStorage.getItem(EXPORT_KEY);
-    return raw ? readExportOptions(JSON.parse(raw)) : DEFAULT_EXPORT_OPTIONS;
-  } catch {
-    return DEFAULT_EXPORT_OPTIONS;
-  }
-}
-
 export function ComparePage({ params }: { params: URLSearchParams }) {
   const { client } = useLab();
   const query = params.toString();
@@ -110,14 +101,7 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
     return out;
   }, [model, shownSpec]);
 
-  const [exportOptions, setExportOptions] = useState<ExportOptions>(loadExportOptions);
-  useEffect(() => {
-    try {
-      localStorage.setItem(EXPORT_KEY, JSON.stringify(exportOptions));
-    } catch {
-      // Not remembered; harmless.
-    }
-  }, [exportOptions]);
+  const [exportOptions, setExportOptions] = useStoredState<ExportOptions>(EXPORT_KEY, readExportOptions);
   const [saving, setSaving] = useState(false);
 
   const header = (

@@ -43,6 +43,7 @@ import {
 } from '../designer/form.js';
 import { copyName } from '../lib/experiments.js';
 import { slug } from '../lib/csv.js';
+import { useStoredState } from '../ui/useStoredState.js';
 import { formatDuration, formatValue, plural } from '../ui/format.js';
 
 const DRAFT_KEY = 'relu-lab.designer-draft';
@@ -56,24 +57,14 @@ export function designerSource(params: URLSearchParams): string {
   return '';
 }
 
-function readDraft(source: string): FormState | null {
-  try {
-    const raw = sessionStorage.getItem(DRAFT_KEY);
-    if (!raw) return null;
-    const draft = JSON.parse(raw) as { source: string; state: FormState };
-    return draft.source === source && draft.state && typeof draft.state === 'object' ? draft.state : null;
-  } catch {
-    return null;
-  }
+interface Draft {
+  source: string;
+  state: FormState;
 }
 
-function writeDraft(source: string, state: FormState | null): void {
-  try {
-    if (state) sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ source, state }));
-    else sessionStorage.removeItem(DRAFT_KEY);
-  } catch {
-    // The draft just won't survive a reload.
-  }
+function readDraft(stored: unknown): Draft | null {
+  const draft = stored as Partial<Draft> | null;
+  return draft && typeof draft === 'object' && typeof draft.source === 'string' && draft.state && typeof draft.state === 'object' ? (draft as Draft) : null;
 }
 
 export function DesignerPage({ params, workers }: { params: URLSearchParams; workers: number }) {
@@ -83,7 +74,9 @@ export function DesignerPage({ params, workers }: { params: URLSearchParams; wor
 
 function Designer({ source, params, workers }: { source: string; params: URLSearchParams; workers: number }) {
   const { client, toast } = useLab();
-  const [state, setState] = useState<FormState | null>(() => readDraft(source) ?? (params.get('from') || params.get('preset') ? null : blankForm()));
+  // The draft survives reloads (for the tab), written once typing pauses; not once it has been started.
+  const [draft, setDraft] = useStoredState(DRAFT_KEY, readDraft, { area: 'session', delayMs: 300 });
+  const [state, setState] = useState<FormState | null>(() => (draft?.source === source ? draft.state : null) ?? (params.get('from') || params.get('preset') ? null : blankForm()));
   const [loadError, setLoadError] = useState<string | null>(null);
   const [serverIssues, setServerIssues] = useState<ConfigIssue[] | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
@@ -125,15 +118,10 @@ function Designer({ source, params, workers }: { source: string; params: URLSear
     };
   }, [state, fromId, presetName, client]);
 
-  // Keep the draft across reloads (not once it has been started).
   const started = useRef(false);
   useEffect(() => {
-    if (!state || started.current) return;
-    const t = setTimeout(() => {
-      if (!started.current) writeDraft(source, state);
-    }, 300);
-    return () => clearTimeout(t);
-  }, [state, source]);
+    if (state && !started.current) setDraft({ source, state });
+  }, [state, source, setDraft]);
 
   // Menu "Import…": open the file chooser (the button stays highlighted in case the browser refuses).
   useEffect(() => {
@@ -241,7 +229,7 @@ function Designer({ source, params, workers }: { source: string; params: URLSear
     try {
       const result = await client.createExperiment(config);
       started.current = true;
-      writeDraft(source, null);
+      setDraft(null);
       toast(`Started “${check.config.name}”: ${plural(result.runIds.length, 'run')} queued`, 'success');
       navigate(`#/experiments/${result.experimentId}`);
     } catch (err) {

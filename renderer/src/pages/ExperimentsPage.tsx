@@ -18,28 +18,13 @@ import { TagList } from '../ui/TagList.js';
 import { ACTIVATION_LABELS, FIELDS, FIELD_BY_PATH } from '../designer/fields.js';
 import { allTags, EMPTY_FILTER, matchesFilter, sortExperiments, type ExperimentFilter, type SortKey, type SortState } from '../lib/experiments.js';
 import { experimentProgressText } from '../lib/progress.js';
+import { overDefaults } from '../ui/storage.js';
+import { useStoredState } from '../ui/useStoredState.js';
 import { formatDate, formatDateTime, formatNumber, formatPercent, plural } from '../ui/format.js';
 import { base64ToBytes, compareHref, dataUrlBase64, importSummaryText } from '../lib/compare.js';
 
 const FILTER_KEY = 'relu-lab.experiments-filter';
 const SORT_KEY = 'relu-lab.experiments-sort';
-
-function loadSession<T>(key: string, fallback: T): T {
-  try {
-    const raw = sessionStorage.getItem(key);
-    return raw ? { ...fallback, ...(JSON.parse(raw) as T) } : fallback;
-  } catch {
-    return fallback;
-  }
-}
-
-function saveSession(key: string, value: unknown): void {
-  try {
-    sessionStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // Not kept across reloads; harmless.
-  }
-}
 
 const COLUMNS: { key: SortKey; label: string; className?: string; title?: string }[] = [
   { key: 'name', label: 'Experiment' },
@@ -63,16 +48,13 @@ export function ExperimentsPage() {
   const version = useLive((s) => s.experimentsVersion);
   const list = useAsync(() => client.listExperiments(), [client]);
   useThrottledReload(version, list.reload);
-  const [filter, setFilter] = useState<ExperimentFilter>(() => loadSession(FILTER_KEY, EMPTY_FILTER));
-  const [sort, setSort] = useState<SortState>(() => loadSession<SortState>(SORT_KEY, { key: 'created', direction: 'desc' }));
+  const [filter, setFilter] = useStoredState<ExperimentFilter>(FILTER_KEY, overDefaults(EMPTY_FILTER), { area: 'session' });
+  const [sort, setSort] = useStoredState<SortState>(SORT_KEY, overDefaults<SortState>({ key: 'created', direction: 'desc' }), { area: 'session' });
   const [renaming, setRenaming] = useState<number | null>(null);
   const [dialog, setDialog] = useState<RowDialog>(null);
   const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
   const [bundleBusy, setBundleBusy] = useState<'export' | 'import' | null>(null);
   const [importResult, setImportResult] = useState<{ ok: boolean; text: string } | null>(null);
-
-  useEffect(() => saveSession(FILTER_KEY, filter), [filter]);
-  useEffect(() => saveSession(SORT_KEY, sort), [sort]);
 
   // While something trains, refresh progress every 2 s (one request, not one per event).
   const rows = list.data;
