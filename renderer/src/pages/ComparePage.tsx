@@ -16,7 +16,7 @@ import { navigate } from '../app/router.js';
 import { Segmented } from '../components/Charts.js';
 import { BarsView, ChartFrame, ChartLegend, ChartNotes, DivergenceBadge, GroupSwatch, HeatmapView, LinesView, RidgesView, type LegendGroup } from '../components/CompareCharts.js';
 import { Icon } from '../ui/Icon.js';
-import { ConfirmDialog, Dialog } from '../ui/Dialog.js';
+import { Dialog } from '../ui/Dialog.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { IconButton } from '../ui/IconButton.js';
@@ -791,56 +791,33 @@ function SummaryTableRow({ row, table }: { row: SummaryRow; table: SummaryTable 
 function SaveDialog({ spec, initialName, existing, onClose, onSaved }: { spec: ComparisonSpec; initialName: string; existing: SavedComparison[]; onClose: () => void; onSaved: (s: SavedComparison) => void }) {
   const { client, toast } = useLab();
   const [name, setName] = useState(initialName);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const trimmed = name.trim();
   const replaces = existing.find((c) => c.name === trimmed);
-  const save = async () => {
-    if (!trimmed) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await client.saveComparison(trimmed, spec);
-      toast(`Saved comparison “${saved.name}”`, 'success');
-      onSaved(saved);
-      onClose();
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
-  };
   return (
     <Dialog
       title="Save comparison"
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-primary" disabled={busy || !trimmed} onClick={() => void save()}>
-            {busy ? 'Saving…' : replaces ? 'Replace' : 'Save'}
-          </button>
-        </>
-      }
+      action={{
+        label: replaces ? 'Replace' : 'Save',
+        busyLabel: 'Saving…',
+        disabled: !trimmed,
+        errorTitle: 'Could not save',
+        run: async () => {
+          const saved = await client.saveComparison(trimmed, spec);
+          toast(`Saved comparison “${saved.name}”`, 'success');
+          onSaved(saved);
+        },
+      }}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <label className="field">
-          <span className="field-label">Name</span>
-          <input className="input" value={name} maxLength={200} autoFocus onChange={(e) => setName(e.target.value)} placeholder="e.g. mitigations, 3 seeds" />
-        </label>
-      </form>
+      <label className="field">
+        <span className="field-label">Name</span>
+        <input className="input" value={name} maxLength={200} autoFocus onChange={(e) => setName(e.target.value)} placeholder="e.g. mitigations, 3 seeds" />
+      </label>
       <p className="muted small">
         Saves the runs, the grouping and every setting on this page (band, layer, scales, smoothing, legend names). Reopen it from “Saved comparisons”, or rebuild a figure with{' '}
         <code>relu-lab figure {trimmed ? (/\s/.test(trimmed) ? `"${trimmed}"` : trimmed) : 'NAME'} --chart dead-fraction</code>.
       </p>
       {replaces && <p className="warn-text">A saved comparison named “{trimmed}” exists: saving replaces it.</p>}
-      {error && <ErrorBox error={error} title="Could not save" />}
     </Dialog>
   );
 }
@@ -899,21 +876,26 @@ function SavedComparisons({ list, error, loading, reload, current }: { list: Sav
         </ul>
       )}
       {deleting && (
-        <ConfirmDialog
+        <Dialog
           title="Delete saved comparison?"
-          confirmLabel="Delete"
-          danger
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await client.deleteComparison(deleting.id);
-            toast(`Deleted “${deleting.name}”`, 'success');
-            reload();
+          action={{
+            label: 'Delete',
+            busyLabel: 'Working…',
+            danger: true,
+            focusCancel: true,
+            errorTitle: 'Could not do that',
+            run: async () => {
+              await client.deleteComparison(deleting.id);
+              toast(`Deleted “${deleting.name}”`, 'success');
+              reload();
+            },
           }}
         >
           <p>
             The saved comparison <strong>“{deleting.name}”</strong> goes; its experiments and runs stay.
           </p>
-        </ConfirmDialog>
+        </Dialog>
       )}
     </section>
   );

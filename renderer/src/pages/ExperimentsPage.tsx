@@ -5,7 +5,7 @@ import { RUN_STATUSES } from '../../../shared/metrics.js';
 import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
 import { navigate } from '../app/router.js';
 import { Icon } from '../ui/Icon.js';
-import { ConfirmDialog, Dialog } from '../ui/Dialog.js';
+import { Dialog } from '../ui/Dialog.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { IconButton } from '../ui/IconButton.js';
@@ -462,81 +462,24 @@ const ExperimentTableRow = memo(function ExperimentTableRow({
   );
 });
 
-/** Saving from a dialog: busy while it runs, closes on success, keeps the dialog open with the error otherwise. */
-function useDialogSave<T>(onSave: (value: T) => Promise<void>, onClose: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const save = async (value: T) => {
-    setBusy(true);
-    try {
-      await onSave(value);
-      onClose();
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
-  };
-  return { busy, error, save };
-}
-
 export function NotesDialog({ row, onClose, onSave }: { row: { name: string; notes: string }; onClose: () => void; onSave: (notes: string) => Promise<void> }) {
   const [text, setText] = useState(row.notes);
-  const { busy, error, save } = useDialogSave(onSave, onClose);
   return (
-    <Dialog
-      title={`Notes · ${row.name}`}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={busy || text === row.notes}
-            onClick={() => void save(text)}
-          >
-            Save notes
-          </button>
-        </>
-      }
-    >
+    <Dialog title={`Notes · ${row.name}`} onClose={onClose} action={{ label: 'Save notes', disabled: text === row.notes, errorTitle: 'Could not save the notes', run: () => onSave(text) }}>
       <label className="field">
         <span className="field-label">Notes</span>
         <textarea className="input" rows={8} value={text} maxLength={100_000} autoFocus onChange={(e) => setText(e.target.value)} placeholder="What you saw, what to try next…" />
       </label>
-      {error && <ErrorBox error={error} title="Could not save the notes" />}
     </Dialog>
   );
 }
 
 export function TagsDialog({ row, suggestions, onClose, onSave }: { row: { name: string; tags: string[] }; suggestions: string[]; onClose: () => void; onSave: (tags: string[]) => Promise<void> }) {
   const [tags, setTags] = useState(row.tags);
-  const { busy, error, save } = useDialogSave(onSave, onClose);
   const changed = tags.join('\n') !== row.tags.join('\n');
   return (
-    <Dialog
-      title={`Tags · ${row.name}`}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={busy || !changed}
-            onClick={() => void save(tags)}
-          >
-            Save tags
-          </button>
-        </>
-      }
-    >
+    <Dialog title={`Tags · ${row.name}`} onClose={onClose} action={{ label: 'Save tags', disabled: !changed, errorTitle: 'Could not save the tags', run: () => onSave(tags) }}>
       <TagEditor tags={tags} onChange={setTags} suggestions={suggestions} />
-      {error && <ErrorBox error={error} title="Could not save the tags" />}
     </Dialog>
   );
 }
@@ -545,14 +488,19 @@ export function DeleteExperimentDialog({ row, onClose, onDeleted }: { row: Exper
   const { client } = useLab();
   const active = (row.statusCounts.running ?? 0) + (row.statusCounts.queued ?? 0);
   return (
-    <ConfirmDialog
+    <Dialog
       title="Delete experiment?"
-      confirmLabel={`Delete experiment and ${plural(row.runCount, 'run')}`}
-      danger
       onClose={onClose}
-      onConfirm={async () => {
-        await client.deleteExperiment(row.id);
-        onDeleted();
+      action={{
+        label: `Delete experiment and ${plural(row.runCount, 'run')}`,
+        busyLabel: 'Working…',
+        danger: true,
+        focusCancel: true,
+        errorTitle: 'Could not do that',
+        run: async () => {
+          await client.deleteExperiment(row.id);
+          onDeleted();
+        },
       }}
     >
       <p>
@@ -560,6 +508,6 @@ export function DeleteExperimentDialog({ row, onClose, onDeleted }: { row: Exper
         the trained models. This cannot be undone.
       </p>
       {active > 0 && <p className="warn-text">{plural(active, 'run')} still queued or training will be cancelled first.</p>}
-    </ConfirmDialog>
+    </Dialog>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useAction } from './useAction.js';
 
 /** Text that turns into a field: Enter saves, Escape cancels. */
 export function InlineEdit({
@@ -15,8 +16,7 @@ export function InlineEdit({
   maxLength?: number;
 }) {
   const [text, setText] = useState(value);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     ref.current?.focus();
@@ -32,14 +32,7 @@ export function InlineEdit({
       onDone();
       return;
     }
-    setBusy(true);
-    try {
-      await onSave(trimmed);
-      onDone();
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+    await run(() => onSave(trimmed), onDone);
   };
   return (
     <span className="inline-edit">
