@@ -7,11 +7,12 @@ import { Spinner } from '../ui/Spinner.js';
 import { AboutDialog } from '../pages/AboutDialog.js';
 import { ComparePage } from '../pages/ComparePage.js';
 import { DesignerPage } from '../pages/DesignerPage.js';
-import { ExperimentPage } from '../pages/ExperimentPage.js';
-import { ExperimentsPage } from '../pages/ExperimentsPage.js';
+import { ExperimentPage } from '../experiments/ExperimentPage.js';
+import { ExperimentsPage } from '../experiments/ExperimentsPage.js';
+import { experimentCsvFile } from '../experiments/metrics-csv.js';
 import { QueuePage } from '../pages/QueuePage.js';
 import { SettingsPage } from '../pages/SettingsPage.js';
-import { exportExperimentCsv } from './actions.js';
+import { saveFile } from './lab-actions.js';
 import { LabContext, useAsync, useLab, useLive, useThrottledReload, type Lab, type ToastKind } from './context.js';
 import { LiveStore } from './live.js';
 import { navigate, useHashRoute, type Route } from './router.js';
@@ -84,10 +85,9 @@ export function App({ client }: { client: RendererClient }) {
               toast('Open an experiment first, then export its metrics.', 'info');
               break;
             }
-            exportExperimentCsv(client, r.id).then(
-              (res) => res.saved && toast(res.path ? `Saved ${res.path}` : `Downloading ${res.name}`, 'success'),
-              (err: Error) => toast(`Export failed: ${err.message}`, 'error'),
-            );
+            experimentCsvFile(client, r.id)
+              .then((file) => saveFile({ client, toast }, file))
+              .catch((err: Error) => toast(`Export failed: ${err.message}`, 'error'));
             break;
           }
         }

@@ -623,26 +623,6 @@ export function ridgePanels(chart: RidgesChartData): RidgePanels {
 
 // ---------- Files ----------
 
-/** Decodes base64 (a `FileData` from the lab) into bytes for `saveFile`. */
-export function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** The base64 part of a `data:` URL (what FileReader.readAsDataURL gives). */
-export function dataUrlBase64(dataUrl: string): string {
-  const i = dataUrl.indexOf(',');
-  return i < 0 ? '' : dataUrl.slice(i + 1);
-}
-
-/** "imported 1 experiment, 18 runs; 0 skipped". */
-export function importSummaryText(summary: { experiments: number; runs: number; skipped: number }): string {
-  const n = (count: number, one: string) => `${count.toLocaleString('en-US')} ${count === 1 ? one : `${one}s`}`;
-  return `Imported ${n(summary.experiments, 'experiment')}, ${n(summary.runs, 'run')}; ${summary.skipped.toLocaleString('en-US')} skipped`;
-}
-
 /** A file name for an exported chart: "<saved comparison>-<chart>.<ext>" or the lab's own name. */
 export function exportFileName(suggested: string, saved: string | null): string {
   if (!saved) return suggested;

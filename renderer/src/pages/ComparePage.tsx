@@ -24,7 +24,6 @@ import { InlineEdit } from '../ui/InlineEdit.js';
 import { Popover } from '../ui/Popover.js';
 import { Spinner } from '../ui/Spinner.js';
 import {
-  base64ToBytes,
   compareHref,
   exportFileName,
   fieldLabel,
@@ -40,6 +39,7 @@ import {
   type SummaryRow,
   type SummaryTable,
 } from '../lib/compare.js';
+import { base64ToBytes } from '../ui/files.js';
 import { useStoredState } from '../ui/useStoredState.js';
 import { formatDateTime, formatNumber, formatPercent, plural } from '../ui/format.js';
 

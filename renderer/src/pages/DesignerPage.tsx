@@ -41,8 +41,8 @@ import {
   type SweepRow,
   type VariantRow,
 } from '../designer/form.js';
-import { copyName } from '../lib/experiments.js';
-import { slug } from '../lib/csv.js';
+import { slug } from '../../../shared/slug.js';
+import { copyName } from '../designer/source.js';
 import { useStoredState } from '../ui/useStoredState.js';
 import { formatDuration, formatValue, plural } from '../ui/format.js';
 

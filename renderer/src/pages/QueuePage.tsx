@@ -9,7 +9,8 @@ import { ProgressBar } from '../ui/ProgressBar.js';
 import { Spinner } from '../ui/Spinner.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { formatDuration, formatNumber, plural, sweepLabel } from '../ui/format.js';
-import { experimentProgressText, mergeRun, runProgressText } from '../lib/progress.js';
+import { experimentProgressText, runProgressText } from '../../../shared/progress.js';
+import { mergeRun } from '../experiments/shown-run.js';
 
 const QUEUED_SHOWN = 200;
 

@@ -9,16 +9,13 @@ import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import {
   axisModel,
   barRows,
-  base64ToBytes,
   compareHref,
-  dataUrlBase64,
   DEFAULT_EXPORT_OPTIONS,
   DEFAULT_SPEC,
   exportFileName,
   fieldLabel,
   groupByChoices,
   hasSelection,
-  importSummaryText,
   lineRows,
   paramsToSpec,
   patchSpec,
@@ -29,6 +26,8 @@ import {
   summaryTable,
   toggleHidden,
 } from '../../../renderer/src/lib/compare.js';
+import { base64ToBytes, dataUrlBase64 } from '../../../renderer/src/ui/files.js';
+import { importSummaryText } from '../../../renderer/src/experiments/bundle.js';
 
 const base = validateExperiment({
   name: 'x',

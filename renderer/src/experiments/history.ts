@@ -31,6 +31,19 @@ export interface ExperimentFilter {
 
 export const EMPTY_FILTER: ExperimentFilter = { text: '', status: '', tag: '', fieldPath: '', fieldValue: '' };
 
+export const DEFAULT_SORT: SortState = { key: 'created', direction: 'desc' };
+
+/** Whether the filter hides anything (a field filter counts once it has a value). */
+export function isFiltered(filter: ExperimentFilter): boolean {
+  return filter.text !== '' || filter.status !== '' || filter.tag !== '' || (filter.fieldPath !== '' && filter.fieldValue !== '');
+}
+
+/** The sort after a click on `key`'s header: the other direction, or a new column in its natural direction (text A→Z, numbers and dates high first). */
+export function nextSort(sort: SortState, key: SortKey): SortState {
+  if (sort.key === key) return { key, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
+  return { key, direction: key === 'name' || key === 'dataset' || key === 'activation' || key === 'init' ? 'asc' : 'desc' };
+}
+
 function norm(value: unknown): string {
   if (typeof value === 'string') return value.trim().toLowerCase();
   if (typeof value === 'number') return String(value);
@@ -145,13 +158,4 @@ export function sortExperiments(rows: readonly ExperimentRow[], sort: SortState)
 
 export function allTags(rows: readonly ExperimentRow[]): string[] {
   return [...new Set(rows.flatMap((r) => r.tags))].sort((a, b) => a.localeCompare(b));
-}
-
-/** "Name (copy)", "Name (copy 2)" … not colliding with existing names. */
-export function copyName(name: string, existing: readonly string[]): string {
-  const base = name.replace(/ \(copy(?: \d+)?\)$/, '');
-  const taken = new Set(existing);
-  let candidate = `${base} (copy)`;
-  for (let i = 2; taken.has(candidate); i++) candidate = `${base} (copy ${i})`;
-  return candidate.length > 200 ? candidate.slice(0, 200) : candidate;
 }

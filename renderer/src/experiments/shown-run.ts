@@ -7,10 +7,8 @@
  */
 import type { RunRow } from '../../../shared/api.js';
 import type { RunStatus } from '../../../shared/metrics.js';
-import { experimentProgress, experimentProgressText, isFinished, runFraction, runProgressText, type ExperimentProgress } from '../../../shared/progress.js';
+import { experimentProgress, isFinished, runFraction, type ExperimentProgress } from '../../../shared/progress.js';
 import type { RunLive } from '../app/live.js';
-
-export { experimentProgressText, runProgressText, type ExperimentProgress };
 
 /** A run as shown: the fetched row updated with what the event stream said since. */
 export interface ShownRun {

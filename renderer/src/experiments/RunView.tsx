@@ -8,32 +8,21 @@ import { ErrorBox } from '../ui/ErrorBox.js';
 import { ProgressBar } from '../ui/ProgressBar.js';
 import { Spinner } from '../ui/Spinner.js';
 import { StatusBadge, STATUS_HELP } from '../ui/StatusBadge.js';
-import { formatDateTime, formatDuration, formatNumber, formatPercent, sweepLabel } from '../ui/format.js';
-import { runProgressText, type ShownRun } from '../lib/progress.js';
-
-/** Ends a reason with a full stop. */
-function sentence(text: string): string {
-  const t = text.trim();
-  return /[.!?]$/.test(t) ? t : `${t}.`;
-}
+import { cancelRun } from '../app/lab-actions.js';
+import { formatDateTime, sweepLabel } from '../ui/format.js';
+import { runChartFacts, runViewProgressText, sentence } from './rows.js';
+import type { ShownRun } from './shown-run.js';
 
 export function RunView({ shown }: { shown: ShownRun }) {
-  const { client, toast } = useLab();
+  const lab = useLab();
   const { run, status } = shown;
   const series = useRunSeries(run.id);
   // Charts redraw at low priority: typing and clicking stay responsive while epochs stream in.
   const points = useDeferredValue(series.points);
-  const layers = Math.max(points[points.length - 1]?.dead.length ?? 0, layerWidths(run.config.model).length);
-  const dataset = run.config.dataset;
-  const classification = points.some((p) => p.trainAccuracy !== null) || !(dataset.kind === 'abs1d' || (dataset.kind === 'csv' && dataset.task === 'regression'));
+  const { layers, classification, divergedAt } = runChartFacts(run, status, points);
   const last = points[points.length - 1];
   const cancellable = status === 'running' || status === 'queued';
   const widths = layerWidths(run.config.model);
-  // Where a diverged run stopped: its first non-finite loss, else the epoch after its last measurement.
-  const divergedAt =
-    status === 'diverged'
-      ? (points.find((p) => !Number.isFinite(p.trainLoss) || (p.valLoss !== null && !Number.isFinite(p.valLoss)))?.epoch ?? Math.min(run.epochsTotal, (last?.epoch ?? 0) + 1))
-      : null;
 
   return (
     <section className="card run-view" aria-labelledby="run-view-title">
@@ -55,14 +44,7 @@ export function RunView({ shown }: { shown: ShownRun }) {
           <button
             type="button"
             className="btn btn-warn"
-            onClick={async () => {
-              try {
-                await client.cancelRun(run.id);
-                toast(`Cancelling run ${run.id}`, 'info');
-              } catch (err) {
-                toast(`Could not cancel: ${(err as Error).message}`, 'error');
-              }
-            }}
+            onClick={() => void cancelRun(lab, run.id, `Cancelling run ${run.id}`)}
           >
             <Icon name="stop" /> Cancel run
           </button>
@@ -74,18 +56,7 @@ export function RunView({ shown }: { shown: ShownRun }) {
         status={status}
         label={`Run ${run.id} progress`}
         detail={
-          <span>
-            {runProgressText({ status, epochsDone: shown.epochsDone, epochsTotal: run.epochsTotal })}
-            {shown.etaSeconds !== null && status === 'running' && <> · ETA {formatDuration(shown.etaSeconds)}</>}
-            {shown.lastEpoch !== null && (
-              <>
-                {' '}
-                · loss {formatNumber(shown.lastTrainLoss)}
-                {shown.lastValAccuracy !== null && <> · val acc {formatPercent(shown.lastValAccuracy, 1)}</>}
-              </>
-            )}
-            {last && <> · {formatDuration(last.elapsedSeconds)} elapsed</>}
-          </span>
+          <span>{runViewProgressText(shown, last ? last.elapsedSeconds : null)}</span>
         }
       />
 
