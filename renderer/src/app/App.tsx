@@ -10,7 +10,7 @@ import { DesignerPage } from '../pages/DesignerPage.js';
 import { ExperimentPage } from '../experiments/ExperimentPage.js';
 import { ExperimentsPage } from '../experiments/ExperimentsPage.js';
 import { experimentCsvFile } from '../experiments/metrics-csv.js';
-import { QueuePage } from '../pages/QueuePage.js';
+import { QueuePage } from '../queue/QueuePage.js';
 import { SettingsPage } from '../pages/SettingsPage.js';
 import { saveFile } from './lab-actions.js';
 import { LabContext, useAsync, useLab, useLive, useThrottledReload, type Lab, type ToastKind } from './context.js';
