@@ -4,14 +4,14 @@ import { SIGN_IN_PROBLEMS, type ConnectionState, type RendererClient, type SignI
 import { Icon, type IconName } from '../ui/Icon.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { Spinner } from '../ui/Spinner.js';
-import { AboutDialog } from '../pages/AboutDialog.js';
+import { AboutDialog } from '../settings/AboutDialog.js';
 import { ComparePage } from '../pages/ComparePage.js';
 import { DesignerPage } from '../pages/DesignerPage.js';
 import { ExperimentPage } from '../experiments/ExperimentPage.js';
 import { ExperimentsPage } from '../experiments/ExperimentsPage.js';
 import { experimentCsvFile } from '../experiments/metrics-csv.js';
 import { QueuePage } from '../queue/QueuePage.js';
-import { SettingsPage } from '../pages/SettingsPage.js';
+import { SettingsPage } from '../settings/SettingsPage.js';
 import { saveFile } from './lab-actions.js';
 import { LabContext, useAsync, useLab, useLive, useThrottledReload, type Lab, type ToastKind } from './context.js';
 import { LiveStore } from './live.js';

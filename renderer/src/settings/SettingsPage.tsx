@@ -1,12 +1,12 @@
 /** Settings (database file, default backend, workers, theme) and the About box. */
 import { useEffect, useId, useRef, useState } from 'react';
-import { THEMES, type Settings, type Theme } from '../../../shared/api.js';
+import { MAX_WORKERS, THEMES, type Settings, type Theme } from '../../../shared/api.js';
 import { BACKENDS } from '../../../shared/config.js';
 import { useAsync, useLab, useLive } from '../app/context.js';
 import { Icon } from '../ui/Icon.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { Spinner } from '../ui/Spinner.js';
-import { AboutContent } from './AboutDialog.js';
+import { AboutContent } from './AboutContent.js';
 
 const BACKEND_HELP: Record<string, string> = {
   auto: 'tfjs-node when installed, else WebAssembly, else plain JavaScript',
@@ -78,7 +78,7 @@ export function SettingsPage({ onAbout }: { onAbout: () => void }) {
     }
   };
 
-  const workersInvalid = !/^\d+$/.test(workersText.trim()) || Number(workersText) < 1 || Number(workersText) > 64;
+  const workersInvalid = !/^\d+$/.test(workersText.trim()) || Number(workersText) < 1 || Number(workersText) > MAX_WORKERS;
 
   return (
     <div className="page settings">
@@ -172,7 +172,7 @@ export function SettingsPage({ onAbout }: { onAbout: () => void }) {
                 Apply
               </button>
             </div>
-            <div className="field-help">{workersInvalid ? <span className="field-error">A whole number from 1 to 64.</span> : 'Training runs in parallel; each worker uses about one core.'}</div>
+            <div className="field-help">{workersInvalid ? <span className="field-error">A whole number from 1 to {MAX_WORKERS}.</span> : 'Training runs in parallel; each worker uses about one core.'}</div>
             {fieldError?.field === 'workers' && <div className="field-error">{fieldError.message}</div>}
           </div>
         </div>
