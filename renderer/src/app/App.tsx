@@ -5,7 +5,7 @@ import { Icon, type IconName } from '../ui/Icon.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { Spinner } from '../ui/Spinner.js';
 import { AboutDialog } from '../settings/AboutDialog.js';
-import { ComparePage } from '../pages/ComparePage.js';
+import { ComparePage } from '../compare/ComparePage.js';
 import { DesignerPage } from '../pages/DesignerPage.js';
 import { ExperimentPage } from '../experiments/ExperimentPage.js';
 import { ExperimentsPage } from '../experiments/ExperimentsPage.js';

@@ -4,7 +4,7 @@ import type { ExperimentRow } from '../../../shared/api.js';
 import { useLab } from '../app/context.js';
 import { cancelExperiment, saveFile } from '../app/lab-actions.js';
 import { navigate } from '../app/router.js';
-import { compareHref } from '../lib/compare.js';
+import { compareHref } from '../compare/url.js';
 import { formatDateTime, plural } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { InlineEdit } from '../ui/InlineEdit.js';

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExperimentRow } from '../../../shared/api.js';
 import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
 import { navigate } from '../app/router.js';
-import { compareHref } from '../lib/compare.js';
+import { compareHref } from '../compare/url.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { plural } from '../ui/format.js';

@@ -1,6 +1,6 @@
 /** An experiment's runs: the table (100 at a time), and ticking runs to compare a subset. */
 import { useCallback, useMemo, useState } from 'react';
-import { compareHref } from '../lib/compare.js';
+import { compareHref } from '../compare/url.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { plural } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';

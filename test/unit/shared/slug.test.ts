@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiResult, FileData } from '../../../shared/api.js';
 import { slug } from '../../../shared/slug.js';
-import { exportFileName } from '../../../renderer/src/lib/compare.js';
+import { exportFileName } from '../../../renderer/src/compare/export-options.js';
 import { openService, tinyConfig, waitForRuns } from '../electron/helpers.js';
 
 function value<T>(result: ApiResult<unknown>): T {
