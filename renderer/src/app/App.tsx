@@ -6,7 +6,7 @@ import { EmptyState } from '../ui/EmptyState.js';
 import { Spinner } from '../ui/Spinner.js';
 import { AboutDialog } from '../settings/AboutDialog.js';
 import { ComparePage } from '../compare/ComparePage.js';
-import { DesignerPage } from '../pages/DesignerPage.js';
+import { DesignerPage } from '../designer/DesignerPage.js';
 import { ExperimentPage } from '../experiments/ExperimentPage.js';
 import { ExperimentsPage } from '../experiments/ExperimentsPage.js';
 import { experimentCsvFile } from '../experiments/metrics-csv.js';
