@@ -5,7 +5,7 @@ import { BAND_KINDS, type ComparisonSpec } from '../../../shared/compare.js';
 import { Segmented } from '../components/Charts.js';
 import { Popover } from '../ui/Popover.js';
 import { groupByChoices, groupByLabel } from './group-by.js';
-import { BAND_HELP, BAND_OPTIONS } from './layout.js';
+import { BAND_HELP, BAND_OPTIONS, DIVERGED_OPTIONS, X_AXIS_OPTIONS } from './layout.js';
 
 export function CompareControls({ spec, runs, model, setSpec }: { spec: ComparisonSpec; runs: ComparedRun[]; model: ComparisonModel; setSpec: (patch: Partial<ComparisonSpec>) => void }) {
   const choices = useMemo(() => groupByChoices(runs, spec.groupBy), [runs, spec.groupBy]);
@@ -58,15 +58,7 @@ export function CompareControls({ spec, runs, model, setSpec }: { spec: Comparis
       </div>
       <div className="control">
         <span className="control-label">Diverged runs</span>
-        <Segmented
-          label="Diverged runs"
-          value={spec.divergedRuns}
-          options={[
-            { value: 'include', label: 'count until diverged' },
-            { value: 'exclude', label: 'exclude' },
-          ]}
-          onChange={(divergedRuns) => setSpec({ divergedRuns })}
-        />
+        <Segmented label="Diverged runs" value={spec.divergedRuns} options={DIVERGED_OPTIONS} onChange={(divergedRuns) => setSpec({ divergedRuns })} />
       </div>
       <label className="control">
         <span className="control-label">Layer</span>
@@ -92,15 +84,7 @@ export function CompareControls({ spec, runs, model, setSpec }: { spec: Comparis
       </label>
       <div className="control">
         <span className="control-label">X axis</span>
-        <Segmented
-          label="X axis"
-          value={spec.xAxis}
-          options={[
-            { value: 'epoch', label: 'Epoch' },
-            { value: 'time', label: 'Wall time' },
-          ]}
-          onChange={(xAxis) => setSpec({ xAxis })}
-        />
+        <Segmented label="X axis" value={spec.xAxis} options={X_AXIS_OPTIONS} onChange={(xAxis) => setSpec({ xAxis })} />
       </div>
       <div className="control control-checks" role="group" aria-label="Scales and runs">
         <label className="check-inline">

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { SavedComparison } from '../../../shared/api.js';
 import { useLab } from '../app/context.js';
 import { navigate } from '../app/router.js';
-import { Dialog } from '../ui/Dialog.js';
+import { confirmation, Dialog } from '../ui/Dialog.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { formatDateTime, plural } from '../ui/format.js';
 import { IconButton } from '../ui/IconButton.js';
@@ -68,18 +68,11 @@ export function SavedComparisons({ list, error, loading, reload, current }: { li
         <Dialog
           title="Delete saved comparison?"
           onClose={() => setDeleting(null)}
-          action={{
-            label: 'Delete',
-            busyLabel: 'Working…',
-            danger: true,
-            focusCancel: true,
-            errorTitle: 'Could not do that',
-            run: async () => {
-              await client.deleteComparison(deleting.id);
-              toast(`Deleted “${deleting.name}”`, 'success');
-              reload();
-            },
-          }}
+          action={confirmation('Delete', async () => {
+            await client.deleteComparison(deleting.id);
+            toast(`Deleted “${deleting.name}”`, 'success');
+            reload();
+          })}
         >
           <p>
             The saved comparison <strong>“{deleting.name}”</strong> goes; its experiments and runs stay.

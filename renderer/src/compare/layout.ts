@@ -1,12 +1,22 @@
 /** What the Compare view shows where: its charts in reading order, the band choices and their help, the export formats. */
 import type { FigureFormat } from '../../../shared/api.js';
-import type { BandKind, ChartKind } from '../../../shared/compare.js';
+import type { BandKind, ChartKind, DivergedRuns } from '../../../shared/compare.js';
 
 export const BAND_OPTIONS: { value: BandKind; label: string }[] = [
   { value: 'std', label: '± std' },
   { value: 'se', label: '± SE' },
   { value: 'ci95', label: '95 % CI' },
   { value: 'none', label: 'none' },
+];
+
+export const DIVERGED_OPTIONS: { value: DivergedRuns; label: string }[] = [
+  { value: 'include', label: 'count until diverged' },
+  { value: 'exclude', label: 'exclude' },
+];
+
+export const X_AXIS_OPTIONS: { value: 'epoch' | 'time'; label: string }[] = [
+  { value: 'epoch', label: 'Epoch' },
+  { value: 'time', label: 'Wall time' },
 ];
 
 export const BAND_HELP: Record<BandKind, string> = {

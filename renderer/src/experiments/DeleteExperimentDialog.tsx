@@ -1,7 +1,7 @@
 /** Deleting an experiment with its runs' data, after a confirmation that says what goes. */
 import type { ExperimentRow } from '../../../shared/api.js';
 import { useLab } from '../app/context.js';
-import { Dialog } from '../ui/Dialog.js';
+import { confirmation, Dialog } from '../ui/Dialog.js';
 import { plural } from '../ui/format.js';
 
 export function DeleteExperimentDialog({ row, onClose, onDeleted }: { row: ExperimentRow; onClose: () => void; onDeleted: () => void }) {
@@ -11,17 +11,10 @@ export function DeleteExperimentDialog({ row, onClose, onDeleted }: { row: Exper
     <Dialog
       title="Delete experiment?"
       onClose={onClose}
-      action={{
-        label: `Delete experiment and ${plural(row.runCount, 'run')}`,
-        busyLabel: 'Working…',
-        danger: true,
-        focusCancel: true,
-        errorTitle: 'Could not do that',
-        run: async () => {
-          await client.deleteExperiment(row.id);
-          onDeleted();
-        },
-      }}
+      action={confirmation(`Delete experiment and ${plural(row.runCount, 'run')}`, async () => {
+        await client.deleteExperiment(row.id);
+        onDeleted();
+      })}
     >
       <p>
         <strong>“{row.name}”</strong> will be deleted with its <strong>{plural(row.runCount, 'run')}</strong>. All their data goes too: every epoch’s metrics and

@@ -1,5 +1,6 @@
 /** The history table: a select-all box, sortable columns, one row per experiment. */
 import type { ExperimentRow } from '../../../shared/api.js';
+import { ActionsHeader } from '../ui/ActionsHeader.js';
 import { SelectAllCheckbox } from '../ui/SelectAllCheckbox.js';
 import { selectionState } from '../ui/selection.js';
 import { SortableHeader } from '../ui/SortableHeader.js';
@@ -62,9 +63,7 @@ export function HistoryTable({
                 onSort={() => setSort(nextSort(sort, c.key))}
               />
             ))}
-            <th className="actions-col sticky-right">
-              <span className="sr-only">Actions</span>
-            </th>
+            <ActionsHeader className="actions-col sticky-right" />
           </tr>
         </thead>
         <tbody>

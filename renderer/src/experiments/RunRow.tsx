@@ -1,10 +1,9 @@
 /** One run in an experiment's runs table; a click anywhere but a control opens its live view. */
 import { memo } from 'react';
-import { useLab } from '../app/context.js';
-import { cancelRun } from '../app/lab-actions.js';
 import { navigate } from '../app/router.js';
 import { ProgressBar } from '../ui/ProgressBar.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
+import { CancelRunButton } from './CancelRunButton.js';
 import { DeadStrip } from './DeadStrip.js';
 import { runCells } from './rows.js';
 import type { ShownRun } from './shown-run.js';
@@ -24,7 +23,6 @@ export const RunRow = memo(function RunRow({
   picked: boolean;
   onPick: (runIds: readonly number[], on: boolean) => void;
 }) {
-  const lab = useLab();
   const { run, status } = shown;
   const cells = runCells(shown, sweepKeys);
   return (
@@ -78,9 +76,7 @@ export const RunRow = memo(function RunRow({
       </td>
       <td className="actions-col">
         {cells.cancellable && (
-          <button type="button" className="btn btn-small btn-warn" aria-label={`Cancel run ${run.id}`} onClick={() => void cancelRun(lab, run.id)}>
-            Cancel
-          </button>
+          <CancelRunButton runId={run.id} />
         )}
       </td>
     </tr>

@@ -1,6 +1,7 @@
 /** An experiment's runs: the table (100 at a time), and ticking runs to compare a subset. */
 import { useCallback, useMemo, useState } from 'react';
 import { compareHref } from '../compare/url.js';
+import { ActionsHeader } from '../ui/ActionsHeader.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { plural } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
@@ -66,9 +67,7 @@ export function RunsSection({ runs, sweepKeys, selectedId }: { runs: readonly Sh
                 <th className="num">Last loss</th>
                 <th className="num">Val acc</th>
                 <th>Dead per layer (last)</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

@@ -1,14 +1,14 @@
 /** The runs training now: progress, last loss, ETA, cancel. */
 import type { QueueEntry, RunRow } from '../../../shared/api.js';
-import { useLab, useLive } from '../app/context.js';
-import { cancelRun } from '../app/lab-actions.js';
+import { useLive } from '../app/context.js';
+import { CancelRunButton } from '../experiments/CancelRunButton.js';
+import { ActionsHeader } from '../ui/ActionsHeader.js';
 import { sweepLabel } from '../ui/format.js';
 import { ProgressBar } from '../ui/ProgressBar.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { activeRunCells } from './rows.js';
 
 export function TrainingTable({ active, rows }: { active: readonly QueueEntry[]; rows: ReadonlyMap<number, RunRow> }) {
-  const lab = useLab();
   const liveRuns = useLive((s) => s.runs);
   return (
     <div className="table-wrap">
@@ -21,9 +21,7 @@ export function TrainingTable({ active, rows }: { active: readonly QueueEntry[];
             <th>Progress</th>
             <th className="num">Last loss</th>
             <th>ETA</th>
-            <th>
-              <span className="sr-only">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -53,9 +51,7 @@ export function TrainingTable({ active, rows }: { active: readonly QueueEntry[];
                 <td className="num mono-sm">{cells.lastLoss}</td>
                 <td className="nowrap">{cells.eta}</td>
                 <td className="actions-col">
-                  <button type="button" className="btn btn-small btn-warn" onClick={() => void cancelRun(lab, a.runId)} aria-label={`Cancel run ${a.runId}`}>
-                    Cancel
-                  </button>
+                  <CancelRunButton runId={a.runId} />
                 </td>
               </tr>
             );

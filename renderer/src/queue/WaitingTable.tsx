@@ -1,11 +1,10 @@
 /** The runs waiting for a worker, in queue order (the first `shown` of them). */
 import type { RunRow } from '../../../shared/api.js';
-import { useLab } from '../app/context.js';
-import { cancelRun } from '../app/lab-actions.js';
+import { CancelRunButton } from '../experiments/CancelRunButton.js';
+import { ActionsHeader } from '../ui/ActionsHeader.js';
 import { sweepLabel } from '../ui/format.js';
 
 export function WaitingTable({ queuedRunIds, rows, shown }: { queuedRunIds: readonly number[]; rows: ReadonlyMap<number, RunRow>; shown: number }) {
-  const lab = useLab();
   return (
     <div className="table-wrap">
       <table className="table">
@@ -15,9 +14,7 @@ export function WaitingTable({ queuedRunIds, rows, shown }: { queuedRunIds: read
             <th>Run</th>
             <th>Experiment</th>
             <th>Sweep</th>
-            <th>
-              <span className="sr-only">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>
@@ -38,9 +35,7 @@ export function WaitingTable({ queuedRunIds, rows, shown }: { queuedRunIds: read
                 <td>{row?.experimentName ?? '…'}</td>
                 <td className="mono-sm">{row ? sweepLabel(row.sweep) : ''}</td>
                 <td className="actions-col">
-                  <button type="button" className="btn btn-small btn-warn" onClick={() => void cancelRun(lab, id)} aria-label={`Cancel run ${id}`}>
-                    Cancel
-                  </button>
+                  <CancelRunButton runId={id} />
                 </td>
               </tr>
             );

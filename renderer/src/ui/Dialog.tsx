@@ -22,6 +22,11 @@ export interface DialogAction {
   run(): Promise<unknown> | unknown;
 }
 
+/** The action of a confirmation: a danger button, Cancel focused first, "Working…" while it runs. */
+export function confirmation(label: string, run: DialogAction['run']): DialogAction {
+  return { label, busyLabel: 'Working…', danger: true, focusCancel: true, errorTitle: 'Could not do that', run };
+}
+
 export function Dialog({
   title,
   onClose,
