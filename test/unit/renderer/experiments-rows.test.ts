@@ -16,7 +16,7 @@ import {
   sweepHeader,
   timeLeftText,
 } from '../../../renderer/src/experiments/rows.js';
-import { mergeRun } from '../../../renderer/src/experiments/shown-run.js';
+import { experimentEta, mergeRun } from '../../../renderer/src/experiments/shown-run.js';
 import { selectionState, withMembers } from '../../../renderer/src/ui/selection.js';
 
 const checked = validateExperiment({ name: 'x', dataset: { kind: 'blobs' }, model: { hiddenLayers: 2, width: 4 }, training: { learningRate: 0.1, epochs: 10 } });
@@ -184,5 +184,32 @@ describe('row selections', () => {
     expect(selectionState(two, [1, 2])).toEqual({ all: true, some: true });
     expect(selectionState(two, [1, 2, 3])).toEqual({ all: false, some: true });
     expect(selectionState(none, [])).toEqual({ all: false, some: false });
+  });
+});
+
+describe('time left', () => {
+  const now = Date.parse('2025-01-01T00:00:40.000Z');
+
+  it('a run: the lab’s estimate, else its pace so far (measured time, else time since it started)', () => {
+    expect(mergeRun(run(), { etaSeconds: 125 }, now).etaSeconds).toBe(125);
+    // 4 of 10 epochs in 40 s since the start: 6 more at 10 s each.
+    expect(mergeRun(run(), undefined, now).etaSeconds).toBe(60);
+    // The newest measurement's elapsed time wins over the clock: 5 epochs in 25 s, 5 more.
+    const last = { epoch: 5, trainLoss: 0.2, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 25, dead: [0], dormant: [0] };
+    expect(mergeRun(run(), { last }, now).etaSeconds).toBe(25);
+    expect(mergeRun(run({ status: 'completed', epochsDone: 10 }), undefined, now).etaSeconds).toBeNull();
+    expect(mergeRun(run({ epochsDone: 0, lastEpoch: null }), undefined, now).etaSeconds).toBeNull();
+  });
+
+  it('an experiment: the epochs still to train at the running runs’ pace, spread over the runs training now', () => {
+    const training = mergeRun(run({ id: 1 }), { etaSeconds: 60 }, now);
+    const waiting = mergeRun(run({ id: 2, status: 'queued', epochsDone: 0, lastEpoch: null, startedAt: null }), undefined, now);
+    const done = mergeRun(run({ id: 3, status: 'completed', epochsDone: 10 }), undefined, now);
+    // 10 s per epoch; 6 + 10 epochs left on one worker.
+    expect(experimentEta([training, waiting, done])).toBe(160);
+    const second = mergeRun(run({ id: 4 }), { etaSeconds: 60 }, now);
+    expect(experimentEta([training, second, waiting])).toBe((6 + 6 + 10) * 10 / 2);
+    expect(experimentEta([waiting, done])).toBeNull();
+    expect(experimentEta([done])).toBeNull();
   });
 });
