@@ -4,6 +4,7 @@
  * fail with the typed errors of shared/errors.ts; presentation (tables, progress, exit codes) stays
  * in the CLI, transport (argument checks, live events) in the service.
  */
+import { slug } from '../../shared/slug.js';
 import { validateExperiment, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { ConflictError, InvalidConfigError, NotFoundError } from '../../shared/errors.js';
 import type { ExperimentSummary, RunSummary } from '../../shared/metrics.js';
@@ -59,11 +60,8 @@ export function requireRun(store: LabStore, id: number): RunSummary {
  */
 export function exportExperimentsBundle(store: LabStore, experimentIds: number[], appVersion?: string): { data: Buffer; suggestedName: string } {
   const data = exportBundle(store, experimentIds, { appVersion });
-  const slug =
-    experimentIds.length === 1
-      ? requireExperiment(store, experimentIds[0]).name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment'
-      : `${experimentIds.length}-experiments`;
-  return { data, suggestedName: `${slug}.relulab` };
+  const name = experimentIds.length === 1 ? slug(requireExperiment(store, experimentIds[0]).name) : `${experimentIds.length}-experiments`;
+  return { data, suggestedName: `${name}.relulab` };
 }
 
 /**

@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import type { SlimEpoch } from '../app/live.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { GROUP_COLORS, slotStyle, themeColor } from '../../../shared/figure/palette.js';
-import { formatNumber } from '../lib/format.js';
+import { formatNumber } from '../ui/format.js';
 
 /**
  * The i-th line of a live chart: the group palette (shared with the Compare view and the exported

@@ -12,7 +12,7 @@ import { themeColor } from '../../../shared/figure/palette.js';
 import { linearTicks, type Tick, type TickLabel } from '../../../shared/figure/ticks.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { barRows, lineRows, ridgePanels, type AxisModel, type BarRow, type LineRow } from '../lib/compare.js';
-import { formatNumber, formatPercent } from '../lib/format.js';
+import { formatNumber, formatPercent } from '../ui/format.js';
 import { chartColors, type ChartColors } from './Charts.js';
 
 /**
