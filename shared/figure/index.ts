@@ -10,4 +10,19 @@ export { FONT_STACKS, measureText, resolveFontFamily, type FontStackName } from 
 export { GROUP_COLORS, GROUP_DASHES, slotStyle, themeColor, darkThemeColor, type GroupStyle } from './palette.js';
 export { colorScale, colorScaleRgb, lightness, parseHexColor } from './colormap.js';
 export { linearTicks, logTicks, labelText, niceStep, type Tick, type TickLabel } from './ticks.js';
+export {
+  axisDomain,
+  axisModel,
+  axisTicks,
+  categoryTicks,
+  floorOnLog,
+  niceLinearDomain,
+  niceLogDomain,
+  offAxisCount,
+  onAxis,
+  validDomain,
+  valueExtent,
+  type AxisModel,
+  type AxisOptions,
+} from './axis.js';
 export { escapeXml } from './xml.js';

@@ -7,7 +7,8 @@ import { colorScale, lightness, parseHexColor } from './colormap.js';
 import { figureSize, panelGrid, presetOf } from './layout.js';
 import { GROUP_COLORS, GROUP_DASHES } from './palette.js';
 import { fallbackWidthFactor, measureText, resolveFontFamily, wrapText } from './text.js';
-import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick, type TickLabel } from './ticks.js';
+import { axisDomain, axisTicks, categoryTicks, floorOnLog, offAxisCount, onAxis, validDomain, type AxisModel } from './axis.js';
+import type { Tick, TickLabel } from './ticks.js';
 import type { AxisScale, BarsPanel, FigurePanel, FigureSpec, HeatmapPanel, LegendPosition, LinesPanel, MaybeNumber, RidgesPanel } from './types.js';
 import { el, escapeXml, num, pathData } from './xml.js';
 
@@ -213,10 +214,7 @@ function labelWidth(label: TickLabel, size: number, family: string): number {
 // ---------------------------------------------------------------------------------------------
 // Axes
 
-interface Axis {
-  scale: AxisScale;
-  domain: [number, number];
-  ticks: Tick[];
+interface Axis extends AxisModel {
   label: string;
   /** Categorical axis: category i is centred at i + 0.5 in a [0, n] domain. */
   categories: string[] | null;
@@ -237,54 +235,6 @@ function makeScale(axis: Axis, from: number, to: number): Scale {
   return (v) => from + ((v - d0) / span) * (to - from);
 }
 
-/** Finite values usable on an axis of this scale (log: positive only). */
-function usable(scale: AxisScale, v: MaybeNumber | undefined): v is number {
-  return finite(v) && (scale !== 'log' || v > 0);
-}
-
-function extent(values: Iterable<number>): [number, number] | null {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo <= hi ? [lo, hi] : null;
-}
-
-function validDomain(d: [number, number] | undefined, scale: AxisScale): [number, number] | null {
-  if (d === undefined || !Array.isArray(d) || d.length !== 2) return null;
-  const [a, b] = d;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) return null;
-  const lo = Math.min(a, b);
-  const hi = Math.max(a, b);
-  if (scale === 'log' && !(lo > 0)) return null;
-  return [lo, hi];
-}
-
-/** Domain of a numeric axis: the fixed one, else the data's (nice-rounded when `nice`). */
-function numericDomain(fixed: [number, number] | undefined, scale: AxisScale, data: [number, number] | null, nice: boolean, target: number): [number, number] {
-  const v = validDomain(fixed, scale);
-  if (v !== null) return v;
-  if (scale === 'log') {
-    if (data === null) return [1, 10];
-    if (nice || data[0] === data[1]) return niceLogDomain(data[0], data[1]);
-    return data;
-  }
-  if (data === null) return [0, 1];
-  return nice ? niceLinearDomain(data[0], data[1], target) : widenDegenerate(data[0], data[1]);
-}
-
-function numericTicks(axis: Pick<Axis, 'scale' | 'domain'>, target: number): Tick[] {
-  const [lo, hi] = axis.domain;
-  return axis.scale === 'log' ? logTicks(lo, hi, target) : linearTicks(lo, hi, target);
-}
-
-function categoryTicks(categories: string[], maxLabels: number): Tick[] {
-  const stride = Math.max(1, Math.ceil(categories.length / Math.max(1, maxLabels)));
-  return categories.map((c, i) => ({ value: i + 0.5, label: i % stride === 0 ? { text: c } : null }));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Panel models: data extents and axes, before any pixel is known
 
@@ -297,13 +247,6 @@ interface PanelModel {
   colorbar: { domain: [number, number]; label: string; ticks: Tick[] } | null;
   /** Extra per-panel note parts (e.g. dropped ridge bins). */
   notes: string[];
-}
-
-function countDropped(values: Iterable<MaybeNumber | undefined>, scale: AxisScale): number {
-  if (scale !== 'log') return 0;
-  let n = 0;
-  for (const v of values) if (finite(v) && v <= 0) n++;
-  return n;
 }
 
 function scaleOf(s: AxisScale | undefined): AxisScale {
@@ -321,8 +264,8 @@ function linesModel(panel: LinesPanel, xTarget: number, yTarget: number): PanelM
   for (const s of series) {
     for (const p of s.points ?? []) {
       if (!finite(p.x) || !finite(p.y)) continue;
-      const okX = usable(xs, p.x);
-      const okY = usable(ys, p.y);
+      const okX = onAxis(xs, p.x);
+      const okY = onAxis(ys, p.y);
       if (!okX) droppedX++;
       if (!okY) droppedY++;
       if (okX && okY) {
@@ -331,33 +274,33 @@ function linesModel(panel: LinesPanel, xTarget: number, yTarget: number): PanelM
       }
     }
     for (const b of s.band ?? []) {
-      if (!usable(xs, b.x)) continue;
-      for (const v of [b.lo, b.hi]) if (usable(ys, v)) yVals.push(v);
+      if (!onAxis(xs, b.x)) continue;
+      for (const v of [b.lo, b.hi]) if (onAxis(ys, v)) yVals.push(v);
     }
   }
-  const xDomain = numericDomain(panel.xDomain, xs, extent(xVals), false, xTarget);
-  const yDomain = numericDomain(panel.yDomain, ys, extent(yVals), true, yTarget);
+  const xDomain = axisDomain(xVals, { scale: xs, fixed: panel.xDomain, nice: false });
+  const yDomain = axisDomain(yVals, { scale: ys, fixed: panel.yDomain, target: yTarget });
   const x: Axis = { scale: xs, domain: xDomain, ticks: [], label: panel.xLabel ?? '', categories: null, dropped: droppedX };
-  const y: Axis = { scale: ys, domain: yDomain, ticks: numericTicks({ scale: ys, domain: yDomain }, yTarget), label: panel.yLabel ?? '', categories: null, dropped: droppedY };
+  const y: Axis = { scale: ys, domain: yDomain, ticks: axisTicks(ys, yDomain, { target: yTarget }), label: panel.yLabel ?? '', categories: null, dropped: droppedY };
   return { panel, x, y, empty: xVals.length === 0, colorbar: null, notes: [] };
 }
 
 function barsModel(panel: BarsPanel, yTarget: number): PanelModel {
   const ys = scaleOf(panel.yScale);
   const cats = panel.bars ?? [];
-  const yVals: number[] = ys === 'linear' ? [0] : [];
+  const yVals: number[] = [];
   const all: MaybeNumber[] = [];
   for (const c of cats) {
     for (const g of c.groups ?? []) {
       all.push(g.value);
-      for (const v of [g.value, g.lo, g.hi]) if (usable(ys, v)) yVals.push(v);
+      for (const v of [g.value, g.lo, g.hi]) if (onAxis(ys, v)) yVals.push(v);
     }
   }
-  const yDomain = numericDomain(panel.yDomain, ys, extent(yVals), true, yTarget);
+  const yDomain = axisDomain(yVals, { scale: ys, fixed: panel.yDomain, target: yTarget, includeZero: true });
   const categories = cats.map((c) => String(c.category));
   const x: Axis = { scale: 'linear', domain: [0, Math.max(1, categories.length)], ticks: categoryTicks(categories, Infinity), label: panel.xLabel ?? '', categories, dropped: 0 };
-  const y: Axis = { scale: ys, domain: yDomain, ticks: numericTicks({ scale: ys, domain: yDomain }, yTarget), label: panel.yLabel ?? '', categories: null, dropped: countDropped(all, ys) };
-  const empty = !all.some((v) => usable(ys, v));
+  const y: Axis = { scale: ys, domain: yDomain, ticks: axisTicks(ys, yDomain, { target: yTarget }), label: panel.yLabel ?? '', categories: null, dropped: offAxisCount(ys, all) };
+  const empty = !all.some((v) => onAxis(ys, v));
   return { panel, x, y, empty, colorbar: null, notes: [] };
 }
 
@@ -387,11 +330,11 @@ function heatAxis(values: number[] | string[], scaleIn: AxisScale | undefined, l
   const scale = scaleOf(scaleIn);
   if (numeric) {
     const nums = values as number[];
-    const dropped = countDropped(nums, scale);
+    const dropped = offAxisCount(scale, nums);
     const edges = dropped === 0 ? cellEdges(nums, scale) : null;
     if (edges !== null) {
       const domain = validDomain(fixed, scale) ?? [Math.min(edges[0], edges[n]), Math.max(edges[0], edges[n])];
-      return { axis: { scale, domain, ticks: numericTicks({ scale, domain }, target), label, categories: null, dropped: 0 }, edges };
+      return { axis: { scale, domain, ticks: axisTicks(scale, domain, { target }), label, categories: null, dropped: 0 }, edges };
     }
   }
   // Categorical (labels, or numbers a log axis cannot place).
@@ -408,9 +351,7 @@ function heatmapModel(panel: HeatmapPanel, xTarget: number, yTarget: number, max
   const hy = heatAxis(ys, panel.yScale, panel.yLabel ?? '', panel.yDomain, yTarget, maxYCats);
   const vals: number[] = [];
   for (const row of h?.values ?? []) for (const v of row ?? []) if (finite(v)) vals.push(v);
-  const fixed = validDomain(h?.colorScale?.domain, 'linear');
-  const e = extent(vals);
-  const domain = fixed ?? (e === null ? ([0, 1] as [number, number]) : widenDegenerate(e[0], e[1]));
+  const domain = axisDomain(vals, { fixed: h?.colorScale?.domain, nice: false });
   return {
     panel,
     x: hx.axis,
@@ -422,7 +363,7 @@ function heatmapModel(panel: HeatmapPanel, xTarget: number, yTarget: number, max
   };
 }
 
-function ridgesModel(panel: RidgesPanel, xTarget: number): PanelModel {
+function ridgesModel(panel: RidgesPanel): PanelModel {
   const xs = scaleOf(panel.xScale);
   const ridges = panel.ridges ?? [];
   const overlap = finite(panel.overlap) && panel.overlap > 0 ? panel.overlap : 1.6;
@@ -433,11 +374,11 @@ function ridgesModel(panel: RidgesPanel, xTarget: number): PanelModel {
     if (!finite(r.lo) || !finite(r.hi) || n === 0) continue;
     for (let k = 0; k <= n; k++) {
       const edge = r.lo + ((r.hi - r.lo) * k) / n;
-      if (usable(xs, edge)) xVals.push(edge);
+      if (onAxis(xs, edge)) xVals.push(edge);
       else if (k < n) droppedBins++;
     }
   }
-  const xDomain = numericDomain(panel.xDomain, xs, extent(xVals), false, xTarget);
+  const xDomain = axisDomain(xVals, { scale: xs, fixed: panel.xDomain, nice: false });
   const n = ridges.length;
   const ticks: Tick[] = ridges.map((r, i) => ({ value: n - 1 - i, label: { text: String(r.label) } }));
   ticks.reverse();
@@ -459,7 +400,7 @@ function buildModel(panel: FigurePanel, xTarget: number, yTarget: number, plotH:
     case 'heatmap':
       return heatmapModel(panel, xTarget, yTarget, Math.max(2, Math.floor(plotH / (fs * 1.2))));
     case 'ridges':
-      return ridgesModel(panel, xTarget);
+      return ridgesModel(panel);
     default:
       return linesModel({ kind: 'lines', xLabel: '', yLabel: '', series: [] }, xTarget, yTarget);
   }
@@ -506,12 +447,12 @@ function drawLines(ctx: Ctx, panel: LinesPanel, legend: Map<string, LegendEntry>
         lower = [];
       };
       for (const b of s.band) {
-        if (!usable(xScale, b.x) || !finite(b.lo) || !usable(yScale, b.hi)) {
+        if (!onAxis(xScale, b.x) || !finite(b.lo) || !onAxis(yScale, b.hi)) {
           flush();
           continue;
         }
         const px = sx(b.x);
-        const lo = yScale === 'log' && b.lo <= 0 ? yBottom : sy(b.lo);
+        const lo = onAxis(yScale, b.lo) ? sy(b.lo) : yBottom;
         upper.push([px, sy(b.hi)]);
         lower.push([px, lo]);
       }
@@ -521,7 +462,7 @@ function drawLines(ctx: Ctx, panel: LinesPanel, legend: Map<string, LegendEntry>
     const segments: [number, number][][] = [];
     let seg: [number, number][] = [];
     for (const p of s.points ?? []) {
-      if (!usable(xScale, p.x) || !usable(yScale, p.y)) {
+      if (!onAxis(xScale, p.x) || !onAxis(yScale, p.y)) {
         if (seg.length > 0) segments.push(seg);
         seg = [];
         continue;
@@ -564,7 +505,7 @@ function drawLines(ctx: Ctx, panel: LinesPanel, legend: Map<string, LegendEntry>
   return [...bands, ...thin, ...thick, ...marks];
 }
 
-function drawBars(ctx: Ctx, panel: BarsPanel, legend: Map<string, LegendEntry>, sx: Scale, sy: Scale, yAxis: Axis, plot: Rect): string[] {
+function drawBars(ctx: Ctx, panel: BarsPanel, legend: Map<string, LegendEntry>, sx: Scale, sy: Scale, yAxis: Axis): string[] {
   const out: string[] = [];
   const cats = panel.bars ?? [];
   const maxGroups = Math.max(1, ...cats.map((c) => c.groups?.length ?? 0));
@@ -574,14 +515,14 @@ function drawBars(ctx: Ctx, panel: BarsPanel, legend: Map<string, LegendEntry>, 
   const [d0, d1] = yAxis.domain;
   const baseValue = yAxis.scale === 'log' ? d0 : Math.min(Math.max(0, d0), d1);
   const base = sy(baseValue);
-  const yOf = (v: number): number => (yAxis.scale === 'log' && v <= 0 ? plot.y + plot.h : sy(v));
+  const yOf = (v: number): number => sy(floorOnLog(yAxis, v));
   cats.forEach((c, i) => {
     (c.groups ?? []).forEach((g, j) => {
       const entry = legend.get(String(g.name));
       const color = isColor(g.color) ? g.color : (entry?.color ?? THIN_FALLBACK);
       const x0 = sx(i) + (slot - inner) / 2 + j * barW;
       const pad = barW * 0.06;
-      if (usable(yAxis.scale, g.value)) {
+      if (onAxis(yAxis.scale, g.value)) {
         const yv = sy(g.value);
         const r = { x: x0 + pad, y: Math.min(yv, base), width: Math.max(0, barW - 2 * pad), height: Math.abs(base - yv) };
         const outline = ctx.grayscale ? { stroke: AXIS, 'stroke-width': ctx.lw * 0.4 } : {};
@@ -589,10 +530,10 @@ function drawBars(ctx: Ctx, panel: BarsPanel, legend: Map<string, LegendEntry>, 
         if (entry?.patternId) out.push(el('rect', { ...r, fill: `url(#${entry.patternId})`, stroke: 'none' }));
       }
       const hasLo = finite(g.lo);
-      const hasHi = finite(g.hi) && usable(yAxis.scale, g.hi);
+      const hasHi = finite(g.hi) && onAxis(yAxis.scale, g.hi);
       if (hasLo || hasHi) {
         const cx = x0 + barW / 2;
-        const ref = usable(yAxis.scale, g.value) ? sy(g.value) : NaN;
+        const ref = onAxis(yAxis.scale, g.value) ? sy(g.value) : NaN;
         const ylo = hasLo ? yOf(g.lo as number) : ref;
         const yhi = hasHi ? sy(g.hi as number) : ref;
         if (Number.isFinite(ylo) && Number.isFinite(yhi)) {
@@ -667,7 +608,7 @@ function drawRidges(ctx: Ctx, panel: RidgesPanel, sx: Scale, sy: Scale, xScale: 
     for (let k = 0; k < m; k++) {
       const a = r.lo + ((r.hi - r.lo) * k) / m;
       const b = r.lo + ((r.hi - r.lo) * (k + 1)) / m;
-      if (!usable(xScale, a) || !usable(xScale, b)) continue;
+      if (!onAxis(xScale, a) || !onAxis(xScale, b)) continue;
       const c = finite(counts[k]) && max > 0 ? (counts[k] / max) * overlap : 0;
       if (pts.length === 0) pts.push([sx(a), sy(base)]);
       pts.push([sx(a), sy(base + c)], [sx(b), sy(base + c)]);
@@ -901,7 +842,7 @@ export function renderFigureSvg(spec: FigureSpec): string {
   const colorbarW = fs * 0.8;
   const rightMargins = models.map((m) => {
     if (m.colorbar === null) return columns > 1 ? fs * 1.6 : fs * 1.0;
-    const cbTicks = linearTicks(m.colorbar.domain[0], m.colorbar.domain[1], Math.max(2, Math.min(6, Math.round((cellH - topM - fs * 3) / (fs * 3)))));
+    const cbTicks = axisTicks('linear', m.colorbar.domain, { target: Math.max(2, Math.min(6, Math.round((cellH - topM - fs * 3) / (fs * 3)))) });
     m.colorbar.ticks = cbTicks;
     const lw = Math.max(0, ...cbTicks.map((t) => labelWidth(t.label as TickLabel, tickFs, ctx.family)));
     return fs * 0.8 + colorbarW + tickLen + labelGap + lw + (m.colorbar.label.trim() !== '' ? fs * 0.45 + fs * 1.05 : 0) + fs * 0.3;
@@ -914,7 +855,7 @@ export function renderFigureSvg(spec: FigureSpec): string {
     if (m.x.categories === null) {
       let target = Math.max(2, Math.min(10, Math.round(plotW / (fs * 5.5))));
       for (let attempt = 0; attempt < 4; attempt++) {
-        m.x.ticks = numericTicks(m.x, target);
+        m.x.ticks = axisTicks(m.x.scale, m.x.domain, { target });
         const labelled = m.x.ticks.filter((t) => t.label !== null);
         const widest = Math.max(0, ...labelled.map((t) => labelWidth(t.label as TickLabel, tickFs, ctx.family)));
         const spacing = labelled.length > 1 ? plotW / (labelled.length - 1) : plotW;
@@ -1018,7 +959,7 @@ function drawPanel(ctx: Ctx, L: PanelLayout, legend: Map<string, LegendEntry>, k
   // Data, clipped to the plot area (lines may bleed by a line width so edge values stay whole).
   let content: string[] = [];
   if (panel.kind === 'lines') content = drawLines(ctx, panel, legend, sx, sy, m.x.scale, m.y.scale, plot.y + plot.h + lw);
-  else if (panel.kind === 'bars') content = drawBars(ctx, panel, legend, sx, sy, m.y, plot);
+  else if (panel.kind === 'bars') content = drawBars(ctx, panel, legend, sx, sy, m.y);
   else if (panel.kind === 'heatmap' && m.heat !== undefined && m.colorbar !== null) content = drawHeatmap(panel, m.heat, m.colorbar.domain, sx, sy);
   else if (panel.kind === 'ridges') content = drawRidges(ctx, panel, sx, sy, m.x.scale);
   if (content.length > 0) out.push(el('g', { class: 'data', 'clip-path': clip(ctx, plot, panel.kind === 'heatmap' ? 0 : lw * 1.5) }, content));

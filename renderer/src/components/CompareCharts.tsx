@@ -11,7 +11,8 @@ import { colorScale } from '../../../shared/figure/colormap.js';
 import { themeColor } from '../../../shared/figure/palette.js';
 import { linearTicks, type Tick, type TickLabel } from '../../../shared/figure/ticks.js';
 import { useResolvedTheme } from '../app/theme.js';
-import { barRows, lineRows, ridgePanels, type AxisModel, type BarRow, type LineRow } from '../lib/compare.js';
+import type { AxisModel } from '../../../shared/figure/axis.js';
+import { barRows, lineRows, ridgePanels, type BarRow, type LineRow } from '../lib/compare.js';
 import { formatNumber, formatPercent } from '../lib/format.js';
 import { chartColors, type ChartColors } from './Charts.js';
 

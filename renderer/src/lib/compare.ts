@@ -19,7 +19,7 @@ import {
   type TableColumn,
 } from '../../../shared/analysis/index.js';
 import { VARIANT_KEY } from '../../../shared/config.js';
-import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick } from '../../../shared/figure/ticks.js';
+import { axisModel, floorOnLog, onAxis, type AxisModel } from '../../../shared/figure/axis.js';
 
 // ---------- The spec in the address: #/compare?exp=1,2&runs=3&group=variant&band=se… ----------
 
@@ -356,55 +356,6 @@ export function summaryTable(model: ComparisonModel, spec: ComparisonSpec): Summ
   return { fields, metrics, stats, rows, columns };
 }
 
-// ---------- Axes ----------
-
-export interface AxisModel {
-  scale: 'linear' | 'log';
-  domain: [number, number];
-  /** Tick positions; minor (unlabelled) ticks have a null label. */
-  ticks: Tick[];
-}
-
-/** A numeric axis over the plotted values: linear (nice-rounded) or log (whole decades, positive values only). */
-export function axisModel(
-  values: readonly number[],
-  log: boolean,
-  options: { target?: number; integer?: boolean; includeZero?: boolean; fixed?: [number, number]; /** Round the ends to nice values (default); x axes span the data exactly, as in the figure. */ nice?: boolean } = {},
-): AxisModel {
-  const nice = options.nice ?? true;
-  const target = options.target ?? 5;
-  const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (log) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of finite) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const domain = lo < hi && !nice ? ([lo, hi] as [number, number]) : lo <= hi ? niceLogDomain(lo, hi) : ([1, 10] as [number, number]);
-    return { scale: 'log', domain, ticks: logTicks(domain[0], domain[1], target) };
-  }
-  let lo = options.includeZero ? 0 : Infinity;
-  let hi = options.includeZero ? 0 : -Infinity;
-  for (const v of finite) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (!(lo <= hi)) [lo, hi] = [0, 1];
-  // Nothing but zeros (no unit ever died in this layer): show 0 at the bottom, not a range around it.
-  if (options.includeZero && lo === 0 && hi === 0) hi = 1;
-  let domain: [number, number];
-  if (options.fixed) domain = options.fixed;
-  else if (options.integer || !nice) domain = widenDegenerate(lo, hi);
-  else domain = niceLinearDomain(lo, hi, target);
-  let ticks = linearTicks(domain[0], domain[1], target);
-  if (options.integer) {
-    ticks = ticks.filter((t) => Number.isInteger(t.value)).map((t) => ({ value: t.value, label: { text: String(t.value) } }));
-    if (ticks.length < 2) ticks = [domain[0], domain[1]].filter(Number.isInteger).map((v) => ({ value: v, label: { text: String(v) } }));
-  }
-  return { scale: 'linear', domain, ticks };
-}
-
 // ---------- Line panels as recharts rows ----------
 
 /**
@@ -453,14 +404,14 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
       nonFinite++;
       return false;
     }
-    if (logY && v <= 0) {
+    if (!onAxis(logY ? 'log' : 'linear', v)) {
       droppedY++;
       return false;
     }
     return true;
   };
   const usableX = (x: number): boolean => {
-    if (logX && !(x > 0)) {
+    if (logX && !onAxis('log', x)) {
       droppedX++;
       return false;
     }
@@ -498,12 +449,12 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
     });
   });
   const rows = [...byX.values()].sort((a, b) => (a.x as number) - (b.x as number));
-  const x = axisModel(xValues, logX, { integer: options.integerX && !logX, target: 6, nice: false });
-  const y = axisModel(yValues, logY, { includeZero: !logY && options.fraction, target: 5 });
+  const x = axisModel(xValues, { scale: logX ? 'log' : 'linear', integer: options.integerX, target: 6, nice: false });
+  const y = axisModel(yValues, { scale: logY ? 'log' : 'linear', includeZero: options.fraction, target: 5 });
   // A band's lower edge at or below 0 sits on the bottom of a log axis.
   if (logY) {
     for (const r of rows) {
-      for (const [k, v] of Object.entries(r)) if (k.startsWith('b') && Array.isArray(v) && !(v[0] > 0)) r[k] = [y.domain[0], v[1]];
+      for (const [k, v] of Object.entries(r)) if (k.startsWith('b') && Array.isArray(v) && !(v[0] > 0)) r[k] = [floorOnLog(y, v[0]), v[1]];
     }
   }
   return {
@@ -564,14 +515,14 @@ export function barRows(panel: BarPanelData, options: { logY: boolean; band: Ban
     });
     return r;
   });
-  const y = axisModel(values, logY, { includeZero: !logY, target: 5 });
+  const y = axisModel(values, { scale: logY ? 'log' : 'linear', includeZero: true, target: 5 });
   if (logY) {
     // Error bars reaching 0 or below end at the bottom of the log axis.
     for (const r of rows) {
       panelGroupsIndex(panel).forEach((i) => {
         const e = r[`e${i}`];
         const v = r[`v${i}`];
-        if (Array.isArray(e) && typeof v === 'number' && !(v - e[0] > 0)) r[`e${i}`] = [v - y.domain[0], e[1]];
+        if (Array.isArray(e) && typeof v === 'number' && !(v - e[0] > 0)) r[`e${i}`] = [v - floorOnLog(y, v - e[0]), e[1]];
       });
     }
   }

@@ -6,8 +6,8 @@ import { buildComparison, chartData, type ComparedRun, type LinePanelData } from
 import { sortByColumn } from '../../../shared/analysis/index.js';
 import { validateExperiment } from '../../../shared/config.js';
 import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
+import { axisModel } from '../../../shared/figure/axis.js';
 import {
-  axisModel,
   barRows,
   base64ToBytes,
   compareHref,
@@ -306,9 +306,9 @@ describe('chart rows', () => {
   });
 
   it('axes: an all-zero fraction shows [0, 1], not a range around 0', () => {
-    expect(axisModel([0, 0, 0], false, { includeZero: true }).domain).toEqual([0, 1]);
-    expect(axisModel([], true).domain).toEqual([1, 10]);
-    expect(axisModel([0.02, 0.4], true).domain).toEqual([0.01, 1]);
+    expect(axisModel([0, 0, 0], { includeZero: true }).domain).toEqual([0, 1]);
+    expect(axisModel([], { scale: 'log' }).domain).toEqual([1, 10]);
+    expect(axisModel([0.02, 0.4], { scale: 'log' }).domain).toEqual([0.01, 1]);
   });
 
   it('bars: means and error-bar offsets per layer; log y drops zero bars', () => {
