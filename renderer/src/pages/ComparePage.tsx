@@ -13,8 +13,16 @@ import { FIGURE_PRESETS, figurePixelSize, figureSize, renderFigureSvg } from '..
 import { FINAL_STATUSES } from '../../../shared/metrics.js';
 import { useAsync, useLab } from '../app/context.js';
 import { navigate } from '../app/router.js';
-import { Segmented } from '../components/Charts.js';
-import { BarsView, ChartFrame, ChartLegend, ChartNotes, DivergenceBadge, GroupSwatch, HeatmapView, LinesView, RidgesView, type LegendGroup } from '../components/CompareCharts.js';
+import { BarsView } from '../charts/BarsView.js';
+import { ChartFrame } from '../charts/ChartFrame.js';
+import { ChartLegend, type LegendGroup } from '../charts/ChartLegend.js';
+import { ChartNotes } from '../charts/ChartNotes.js';
+import { DivergenceBadge } from '../charts/DivergenceBadge.js';
+import { GroupSwatch } from '../charts/GroupSwatch.js';
+import { HeatmapView } from '../charts/HeatmapView.js';
+import { LinesView } from '../charts/LinesView.js';
+import { RidgesView } from '../charts/RidgesView.js';
+import { Segmented } from '../ui/Segmented.js';
 import { Icon } from '../components/Icon.js';
 import { ConfirmDialog, Dialog, EmptyState, ErrorBox, IconButton, InlineEdit, Popover, Spinner } from '../components/ui.js';
 import {

@@ -7,8 +7,8 @@ import { sortByColumn } from '../../../shared/analysis/index.js';
 import { validateExperiment } from '../../../shared/config.js';
 import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import { axisModel } from '../../../shared/figure/axis.js';
+import { barRows, lineRows, ridgePanels } from '../../../renderer/src/charts/rows.js';
 import {
-  barRows,
   base64ToBytes,
   compareHref,
   dataUrlBase64,
@@ -19,11 +19,9 @@ import {
   groupByChoices,
   hasSelection,
   importSummaryText,
-  lineRows,
   paramsToSpec,
   patchSpec,
   readExportOptions,
-  ridgePanels,
   specToParams,
   statLabel,
   summaryTable,
