@@ -6,7 +6,7 @@ import type { BarChartData } from '../../../shared/charts.js';
 import { themeColor } from '../../../shared/figure/palette.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { AxisNotes } from './AxisNotes.js';
-import { majorValues, tickLabelMap, tickRenderer } from './AxisTick.js';
+import { majorValues, numericAxisProps } from './AxisTick.js';
 import { BandTooltip } from './BandTooltip.js';
 import { chartColors } from './colors.js';
 import { barRows, type BarRow } from './rows.js';
@@ -21,7 +21,6 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
     <>
       <div className={`panel-grid panels-${Math.min(chart.panels.length, 4)}`}>
         {shaped.map(({ panel, rows, y, empty, fraction }, pi) => {
-          const yLabels = tickLabelMap(y);
           return (
             <div className="compare-panel" key={`${panel.title}-${pi}`} data-panel={pi}>
               <div className="panel-head">
@@ -38,17 +37,7 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
                     <BarChart key={panel.groups.map((g) => g.groupKey).join('\n')} data={rows} margin={{ top: 6, right: 10, bottom: 26, left: 4 }} barCategoryGap="16%" barGap={1}>
                       <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" vertical={false} horizontalValues={majorValues(y.ticks)} />
                       <XAxis dataKey="category" type="category" stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11.5 }} interval={0} label={{ value: chart.xLabel, position: 'insideBottom', offset: -18, fill: colors.text, fontSize: 12 }} />
-                      <YAxis
-                        type="number"
-                        scale={y.scale}
-                        domain={y.domain}
-                        ticks={y.ticks.map((t) => t.value)}
-                        interval={0}
-                        allowDataOverflow
-                        width={50}
-                        stroke={colors.axis}
-                        tick={tickRenderer(yLabels, colors, 'y')}
-                      />
+                      <YAxis {...numericAxisProps(y, colors, 'y')} width={50} />
                       <Tooltip
                         isAnimationActive={false}
                         cursor={{ fill: colors.grid, fillOpacity: 0.45 }}

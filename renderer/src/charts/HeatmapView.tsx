@@ -2,7 +2,7 @@
 import { useId, useState } from 'react';
 import type { HeatmapChartData } from '../../../shared/charts.js';
 import { colorScale } from '../../../shared/figure/colormap.js';
-import { linearTicks } from '../../../shared/figure/ticks.js';
+import { axisTicks } from '../../../shared/figure/axis.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { formatPercent } from '../lib/format.js';
 import { chartColors } from './colors.js';
@@ -27,9 +27,10 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
   const ch = plotH / rows;
   const e0 = chart.epochs[0];
   const e1 = chart.epochs[cols - 1];
-  const epochTicks = linearTicks(e0, Math.max(e1, e0 + 1), Math.max(2, Math.min(10, Math.floor(plotW / 60))))
+  // Whole epochs that have a column (a column is an epoch, not a position on a number line).
+  const epochTicks = axisTicks('linear', [e0, Math.max(e1, e0 + 1)], { integer: true, target: Math.max(2, Math.min(10, Math.floor(plotW / 60))) })
     .map((t) => t.value)
-    .filter((v) => Number.isInteger(v) && chart.epochs.includes(v));
+    .filter((v) => chart.epochs.includes(v));
   const cellX = (c: number) => HEAT_MARGIN.left + c * cw;
   const cellY = (r: number) => HEAT_MARGIN.top + (rows - 1 - r) * ch;
   const barX = HEAT_MARGIN.left + plotW + 16;
@@ -37,7 +38,7 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
   const hoveredN = hover ? chart.counts[hover.layer]?.[hover.epoch] : undefined;
   const [d0, d1] = chart.domain;
   const scaleT = (v: number) => (v - d0) / (d1 - d0 || 1);
-  const barTicks = linearTicks(d0, d1, 5).filter((t) => t.label !== null && t.value >= d0 - 1e-12 && t.value <= d1 + 1e-12);
+  const barTicks = axisTicks('linear', chart.domain, { target: 5, percent: true });
   return (
     <div className="heatmap" ref={ref} style={{ height }}>
       {width > 0 && (
@@ -95,7 +96,7 @@ export function HeatmapView({ chart }: { chart: HeatmapChartData }) {
             <g key={t.value} className="colorbar-tick">
               <line x1={barX + 12} x2={barX + 16} y1={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} y2={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} stroke={colors.axis} />
               <text x={barX + 18} y={HEAT_MARGIN.top + plotH * (1 - scaleT(t.value))} dy="0.34em" fill={colors.text} fontSize={11}>
-                {formatPercent(t.value, d1 - d0 < 0.1 ? 1 : 0)}
+                {t.label?.text}
               </text>
             </g>
           ))}

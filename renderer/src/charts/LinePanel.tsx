@@ -5,9 +5,9 @@ import type { LineGroupSeries } from '../../../shared/charts.js';
 import { themeColor } from '../../../shared/figure/palette.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { formatNumber } from '../lib/format.js';
-import { majorValues, tickLabelMap, tickRenderer } from './AxisTick.js';
+import { majorValues, numericAxisProps } from './AxisTick.js';
 import { BandTooltip } from './BandTooltip.js';
-import { chartColors } from './colors.js';
+import { chartColors, groupStroke } from './colors.js';
 import { lineRows, type LineRow } from './rows.js';
 
 /** One line panel: group means over translucent bands, individual runs thin, on the shared axis model. */
@@ -38,8 +38,6 @@ export function LinePanel({
   );
   const timeAxis = spec.xAxis === 'time';
   const showBand = spec.band !== 'none';
-  const xLabels = useMemo(() => tickLabelMap(shaped.x), [shaped.x]);
-  const yLabels = useMemo(() => tickLabelMap(shaped.y), [shaped.y]);
   const dots = shaped.rows.length <= 24;
   return (
     <div className="compare-panel" data-panel={panelIndex}>
@@ -57,29 +55,8 @@ export function LinePanel({
             {/* Keyed by the groups: recharts orders series by when they were first drawn, so a new set of groups gets a new chart. */}
             <ComposedChart key={series.map((s) => s.groupKey).join('\n')} data={shaped.rows} margin={{ top: 6, right: 14, bottom: 26, left: 4 }}>
               <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" horizontalValues={majorValues(shaped.y.ticks)} verticalValues={majorValues(shaped.x.ticks)} />
-              <XAxis
-                dataKey="x"
-                type="number"
-                scale={shaped.x.scale}
-                domain={shaped.x.domain}
-                ticks={shaped.x.ticks.map((t) => t.value)}
-                interval={0}
-                allowDataOverflow
-                stroke={colors.axis}
-                tick={tickRenderer(xLabels, colors, 'x')}
-                label={{ value: xLabel, position: 'insideBottom', offset: -18, fill: colors.text, fontSize: 12 }}
-              />
-              <YAxis
-                type="number"
-                scale={shaped.y.scale}
-                domain={shaped.y.domain}
-                ticks={shaped.y.ticks.map((t) => t.value)}
-                interval={0}
-                allowDataOverflow
-                width={50}
-                stroke={colors.axis}
-                tick={tickRenderer(yLabels, colors, 'y')}
-              />
+              <XAxis dataKey="x" {...numericAxisProps(shaped.x, colors, 'x')} label={{ value: xLabel, position: 'insideBottom', offset: -18, fill: colors.text, fontSize: 12 }} />
+              <YAxis {...numericAxisProps(shaped.y, colors, 'y')} width={50} />
               <Tooltip
                 isAnimationActive={false}
                 cursor={{ stroke: colors.axis, strokeDasharray: '3 3' }}
@@ -112,10 +89,9 @@ export function LinePanel({
                     key={`run-${s.groupKey}-${run.runId}`}
                     dataKey={`r${i}_${j}`}
                     type="linear"
-                    stroke={themeColor(s.color, dark)}
+                    {...groupStroke(s, dark)}
                     strokeOpacity={0.45}
                     strokeWidth={1}
-                    strokeDasharray={s.dash || undefined}
                     dot={false}
                     activeDot={false}
                     isAnimationActive={false}
@@ -131,9 +107,8 @@ export function LinePanel({
                   dataKey={`m${i}`}
                   name={s.name}
                   type="linear"
-                  stroke={themeColor(s.color, dark)}
+                  {...groupStroke(s, dark)}
                   strokeWidth={2.2}
-                  strokeDasharray={s.dash || undefined}
                   dot={dots ? { r: 2.4, strokeWidth: 0, fill: themeColor(s.color, dark) } : false}
                   activeDot={{ r: 4 }}
                   isAnimationActive={false}

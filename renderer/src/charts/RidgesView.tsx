@@ -2,9 +2,9 @@ import { useMemo } from 'react';
 import { Area, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RidgesChartData } from '../../../shared/charts.js';
 import { themeColor } from '../../../shared/figure/palette.js';
-import { linearTicks } from '../../../shared/figure/ticks.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { formatNumber, formatPercent } from '../lib/format.js';
+import { numericAxisProps } from './AxisTick.js';
 import { chartColors } from './colors.js';
 import { ridgePanels } from './rows.js';
 
@@ -15,7 +15,6 @@ export function RidgesView({ chart, color, dash }: { chart: RidgesChartData; col
   const shaped = useMemo(() => ridgePanels(chart), [chart]);
   if (shaped.panels.length === 0) return <p className="chart-empty">No histograms measured for this layer yet.</p>;
   const c = themeColor(color, dark);
-  const xTicks = linearTicks(shaped.domain[0], shaped.domain[1], 4).map((t) => t.value);
   return (
     <>
       <div className="ridge-grid">
@@ -28,19 +27,8 @@ export function RidgesView({ chart, color, dash }: { chart: RidgesChartData; col
             <div className="chart-body" style={{ height: 132 }}>
               <ResponsiveContainer width="100%" height="100%">
                 <ComposedChart data={p.steps} margin={{ top: 16, right: 8, bottom: 2, left: 4 }}>
-                  <ReferenceArea x1={shaped.domain[0]} x2={0} fill={colors.axis} fillOpacity={0.12} stroke="none" ifOverflow="hidden" />
-                  <XAxis
-                    dataKey="z"
-                    type="number"
-                    domain={shaped.domain}
-                    ticks={xTicks}
-                    interval={0}
-                    allowDataOverflow
-                    stroke={colors.axis}
-                    tick={{ fill: colors.text, fontSize: 10.5 }}
-                    tickFormatter={(v: number) => formatNumber(v, 2)}
-                    height={18}
-                  />
+                  <ReferenceArea x1={shaped.x.domain[0]} x2={0} fill={colors.axis} fillOpacity={0.12} stroke="none" ifOverflow="hidden" />
+                  <XAxis dataKey="z" {...numericAxisProps(shaped.x, colors, 'x', 10.5)} height={18} />
                   <YAxis type="number" hide domain={[0, Math.max(p.peak * 1.08, 1e-9)]} />
                   <Area type="stepAfter" dataKey="share" stroke={c} strokeWidth={1.5} strokeDasharray={dash || undefined} fill={c} fillOpacity={0.3} isAnimationActive={false} activeDot={false} />
                   <ReferenceLine x={0} stroke={colors.text} strokeWidth={1.2} label={{ value: 'z = 0', position: 'top', fill: colors.text, fontSize: 10.5 }} />

@@ -194,15 +194,14 @@ export interface RidgeStep {
 }
 
 export interface RidgePanels {
-  /** Shared z range of all the panels. */
-  domain: [number, number];
+  /** The z axis all the panels share: it spans every histogram and z = 0. */
+  x: AxisModel;
   panels: { epoch: number; steps: RidgeStep[]; total: number; negativeShare: number; peak: number }[];
 }
 
 /** The histograms as step outlines over a shared z range, in shares of each histogram's total. */
 export function ridgePanels(chart: RidgesChartData): RidgePanels {
-  let lo = Infinity;
-  let hi = -Infinity;
+  const ends: number[] = [0];
   const panels = chart.ridges.map((r) => {
     const total = r.counts.reduce((s, c) => s + c, 0);
     const width = (r.hi - r.lo) / Math.max(1, r.counts.length);
@@ -215,10 +214,8 @@ export function ridgePanels(chart: RidgesChartData): RidgePanels {
       if (z1 <= 0) negative += c;
       else if (z0 < 0) negative += (c * (0 - z0)) / width;
     });
-    if (Number.isFinite(r.lo)) lo = Math.min(lo, r.lo);
-    if (Number.isFinite(r.hi)) hi = Math.max(hi, r.hi);
+    ends.push(r.lo, r.hi);
     return { epoch: r.epoch, steps, total, negativeShare: total > 0 ? negative / total : 0, peak: Math.max(0, ...steps.map((s) => s.share)) };
   });
-  const domain: [number, number] = lo < hi ? [Math.min(lo, 0), Math.max(hi, 0)] : [-1, 1];
-  return { domain, panels };
+  return { x: axisModel(ends, { nice: false, target: 4 }), panels };
 }

@@ -331,7 +331,7 @@ describe('chart rows', () => {
     const ridges = chartData(model, 'histograms', spec);
     if (ridges.kind !== 'ridges') throw new Error('expected ridges');
     const shaped = ridgePanels(ridges);
-    expect(shaped.domain).toEqual([-2, 2]);
+    expect(shaped.x.domain).toEqual([-2, 2]);
     expect(shaped.panels).toHaveLength(3);
     const first = shaped.panels[0];
     expect(first.steps.map((s) => s.z)).toEqual([-2, -1, 0, 1, 2]);
