@@ -32,7 +32,7 @@ export function linesModel(panel: LinesPanel, xTarget: number, yTarget: number):
     }
   }
   const xDomain = axisDomain(xVals, { scale: xs, fixed: panel.xDomain, nice: false });
-  const yDomain = axisDomain(yVals, { scale: ys, fixed: panel.yDomain, target: yTarget });
+  const yDomain = axisDomain(yVals, { scale: ys, fixed: panel.yDomain, target: yTarget, includeZero: panel.yFromZero === true });
   const x: Axis = { scale: xs, domain: xDomain, ticks: [], label: panel.xLabel ?? '', categories: null, dropped: droppedX };
   const y: Axis = { scale: ys, domain: yDomain, ticks: axisTicks(ys, yDomain, { target: yTarget }), label: panel.yLabel ?? '', categories: null, dropped: droppedY };
   return { panel, x, y, empty: xVals.length === 0, colorbar: null };

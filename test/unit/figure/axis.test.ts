@@ -92,4 +92,18 @@ describe('figures use the same axis as the screen', () => {
     const screen = axisModel([0, 0, 0, 0], { includeZero: true });
     expect(tickLabels).toEqual(labels(axisTicks('linear', screen.domain, { target: tickLabels.length - 1 })));
   });
+
+  it('a lines panel from zero (a fraction) starts at 0, and one whose values are all 0 reads 0 to 1', () => {
+    const panel = (ys: number[]): FigureSpec => ({
+      title: 'Dead',
+      preset: 'single-column',
+      panels: [{ kind: 'lines', xLabel: 'Epoch', yLabel: 'Dead fraction', yFromZero: true, series: [{ name: 'ReLU', points: ys.map((y, x) => ({ x, y })) }] }],
+    });
+    const yLabels = (svg: string) => [...svg.matchAll(/<text class="tick-label"[^>]*text-anchor="end"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    const zeros = yLabels(renderFigureSvg(panel([0, 0, 0])));
+    expect(zeros[0]).toBe('0');
+    expect(zeros[zeros.length - 1]).toBe('1.0');
+    const high = yLabels(renderFigureSvg(panel([0.3, 0.45, 0.6])));
+    expect(high[0]).toBe('0');
+  });
 });
