@@ -10,6 +10,7 @@ import type { LegendEntry } from './legend.js';
 import { drawLines, linesModel } from './lines.js';
 import { makeScale, type PanelLayout, type PanelModel, type TickSizes } from './model.js';
 import { drawRidges, ridgesModel } from './ridges.js';
+import { fallbackWidthFactor, measureText } from './text.js';
 import type { TickLabel } from './ticks.js';
 import type { FigurePanel } from './types.js';
 import { el, num } from './xml.js';
@@ -108,7 +109,16 @@ export function drawPanel(ctx: Ctx, L: PanelLayout, legend: Map<string, LegendEn
     const ly = plot.y + plot.h / 2;
     out.push(text(lx, ly, m.y.label, { size: fs, anchor: 'middle', rotate: -90, cls: 'axis-label y-label' }));
   }
-  if (panel.title !== undefined && panel.title.trim() !== '') out.push(text(plot.x + plot.w / 2, L.cell.y + fs * 1.05, panel.title, { size: fs, anchor: 'middle', weight: 'bold', cls: 'panel-title' }));
+  if (panel.title !== undefined && panel.title.trim() !== '') {
+    // Centred over the plot but kept inside the panel's cell, clear of its neighbours' titles: shifted,
+    // and smaller when wider than the cell.
+    const room = L.cell.w - fs * 0.8;
+    const planned = measureText(panel.title, fs, ctx.family, true) * fallbackWidthFactor(ctx.family);
+    const size = planned > room ? (fs * room) / planned : fs;
+    const half = (planned * size) / fs / 2;
+    const x = Math.min(Math.max(plot.x + plot.w / 2, L.cell.x + fs * 0.4 + half), L.cell.x + L.cell.w - fs * 0.4 - half);
+    out.push(text(x, L.cell.y + fs * 1.05, panel.title, { size, anchor: 'middle', weight: 'bold', cls: 'panel-title' }));
+  }
 
   if (m.colorbar !== null && panel.kind === 'heatmap') out.push(drawColorbar(ctx, L, panel, m.colorbar, k));
   return el('g', { class: 'panel', 'data-kind': panel.kind }, out);
