@@ -2,7 +2,13 @@
 import type { ChartData, ComparisonModel } from '../../../shared/charts.js';
 import { divergenceLabel } from '../../../shared/charts.js';
 import type { ChartKind, ComparisonSpec } from '../../../shared/compare.js';
-import { BarsView, ChartFrame, ChartLegend, ChartNotes, HeatmapView, LinesView, RidgesView, type LegendGroup } from '../components/CompareCharts.js';
+import { BarsView } from '../charts/BarsView.js';
+import { ChartFrame } from '../charts/ChartFrame.js';
+import { ChartLegend, type LegendGroup } from '../charts/ChartLegend.js';
+import { ChartNotes } from '../charts/ChartNotes.js';
+import { HeatmapView } from '../charts/HeatmapView.js';
+import { LinesView } from '../charts/LinesView.js';
+import { RidgesView } from '../charts/RidgesView.js';
 import type { ExportOptions } from './export-options.js';
 import { ExportMenu } from './ExportMenu.js';
 import { FocusNote } from './FocusNote.js';

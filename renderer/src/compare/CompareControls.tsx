@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ComparedRun, ComparisonModel } from '../../../shared/charts.js';
 import { BAND_KINDS, type ComparisonSpec } from '../../../shared/compare.js';
-import { Segmented } from '../components/Charts.js';
+import { Segmented } from '../ui/Segmented.js';
 import { Popover } from '../ui/Popover.js';
 import { groupByChoices, groupByLabel } from './group-by.js';
 import { BAND_HELP, BAND_OPTIONS, DIVERGED_OPTIONS, X_AXIS_OPTIONS } from './layout.js';

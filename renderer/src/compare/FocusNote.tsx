@@ -1,6 +1,6 @@
 /** Which group the heatmap and the histograms show (the focus group). */
 import type { ComparisonModel } from '../../../shared/charts.js';
-import { GroupSwatch } from '../components/CompareCharts.js';
+import { GroupSwatch } from '../charts/GroupSwatch.js';
 
 export function FocusNote({ model, extra }: { model: ComparisonModel; extra?: string }) {
   const g = model.focus;

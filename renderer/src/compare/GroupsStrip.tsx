@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { divergenceLabel, type ComparisonModel } from '../../../shared/charts.js';
 import type { ComparisonSpec } from '../../../shared/compare.js';
-import { DivergenceBadge, GroupSwatch } from '../components/CompareCharts.js';
+import { DivergenceBadge } from '../charts/DivergenceBadge.js';
+import { GroupSwatch } from '../charts/GroupSwatch.js';
 import { plural } from '../ui/format.js';
 import { IconButton } from '../ui/IconButton.js';
 import { InlineEdit } from '../ui/InlineEdit.js';

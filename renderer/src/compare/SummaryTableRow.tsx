@@ -1,5 +1,5 @@
 /** One group in the groups table. */
-import { GroupSwatch } from '../components/CompareCharts.js';
+import { GroupSwatch } from '../charts/GroupSwatch.js';
 import { statCell, type SummaryRow, type SummaryTable } from './summary.js';
 
 export function SummaryTableRow({ row, table }: { row: SummaryRow; table: SummaryTable }) {

@@ -2,7 +2,8 @@
 import { useDeferredValue } from 'react';
 import { layerWidths } from '../../../shared/config.js';
 import { useLab, useRunSeries } from '../app/context.js';
-import { DeadChart, LossChart } from '../components/Charts.js';
+import { DeadChart } from '../charts/DeadChart.js';
+import { LossChart } from '../charts/LossChart.js';
 import { Icon } from '../ui/Icon.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { ProgressBar } from '../ui/ProgressBar.js';

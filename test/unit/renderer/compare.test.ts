@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonSpecSchema } from '../../../shared/compare.js';
 import { buildComparison, chartData, type LinePanelData } from '../../../shared/charts.js';
-import { axisModel, barRows, lineRows, ridgePanels } from '../../../renderer/src/lib/compare.js';
+import { axisModel } from '../../../shared/figure/axis.js';
+import { barRows, lineRows, ridgePanels } from '../../../renderer/src/charts/rows.js';
 import { runs } from './compare-fixtures.js';
 
 describe('chart rows', () => {
@@ -45,9 +46,9 @@ describe('chart rows', () => {
   });
 
   it('axes: an all-zero fraction shows [0, 1], not a range around 0', () => {
-    expect(axisModel([0, 0, 0], false, { includeZero: true }).domain).toEqual([0, 1]);
-    expect(axisModel([], true).domain).toEqual([1, 10]);
-    expect(axisModel([0.02, 0.4], true).domain).toEqual([0.01, 1]);
+    expect(axisModel([0, 0, 0], { includeZero: true }).domain).toEqual([0, 1]);
+    expect(axisModel([], { scale: 'log' }).domain).toEqual([1, 10]);
+    expect(axisModel([0.02, 0.4], { scale: 'log' }).domain).toEqual([0.01, 1]);
   });
 
   it('bars: means and error-bar offsets per layer; log y drops zero bars', () => {
@@ -72,7 +73,7 @@ describe('chart rows', () => {
     const ridges = chartData(model, 'histograms', spec);
     if (ridges.kind !== 'ridges') throw new Error('expected ridges');
     const shaped = ridgePanels(ridges);
-    expect(shaped.domain).toEqual([-2, 2]);
+    expect(shaped.x.domain).toEqual([-2, 2]);
     expect(shaped.panels).toHaveLength(3);
     const first = shaped.panels[0];
     expect(first.steps.map((s) => s.z)).toEqual([-2, -1, 0, 1, 2]);

@@ -1,61 +1,12 @@
 /**
- * The compare charts' data as rows for recharts (pure, no DOM): axes over the plotted values, line and
- * bar panels of `chartData` as rows (log axes drop non-positive values and count them, like the
- * exported figure does), histograms as step outlines. The numbers themselves always come from
- * shared/charts.ts. Chart code: it belongs with the chart components (charts/).
+ * `chartData` output (shared/charts.ts) shaped into the rows the recharts components draw, with the
+ * axes from the shared axis model (shared/figure/axis.ts): on a log axis, values that cannot be placed
+ * are left out and counted, and bands reaching 0 end at the bottom of the axis, as in the exported
+ * figure. Pure logic (no DOM, no React).
  */
 import type { BandKind } from '../../../shared/compare.js';
 import type { BarPanelData, LinePanelData, RidgesChartData } from '../../../shared/charts.js';
-import { linearTicks, logTicks, niceLinearDomain, niceLogDomain, widenDegenerate, type Tick } from '../../../shared/figure/ticks.js';
-
-// ---------- Axes ----------
-
-export interface AxisModel {
-  scale: 'linear' | 'log';
-  domain: [number, number];
-  /** Tick positions; minor (unlabelled) ticks have a null label. */
-  ticks: Tick[];
-}
-
-/** A numeric axis over the plotted values: linear (nice-rounded) or log (whole decades, positive values only). */
-export function axisModel(
-  values: readonly number[],
-  log: boolean,
-  options: { target?: number; integer?: boolean; includeZero?: boolean; fixed?: [number, number]; /** Round the ends to nice values (default); x axes span the data exactly, as in the figure. */ nice?: boolean } = {},
-): AxisModel {
-  const nice = options.nice ?? true;
-  const target = options.target ?? 5;
-  const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (log) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of finite) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const domain = lo < hi && !nice ? ([lo, hi] as [number, number]) : lo <= hi ? niceLogDomain(lo, hi) : ([1, 10] as [number, number]);
-    return { scale: 'log', domain, ticks: logTicks(domain[0], domain[1], target) };
-  }
-  let lo = options.includeZero ? 0 : Infinity;
-  let hi = options.includeZero ? 0 : -Infinity;
-  for (const v of finite) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (!(lo <= hi)) [lo, hi] = [0, 1];
-  // Nothing but zeros (no unit ever died in this layer): show 0 at the bottom, not a range around it.
-  if (options.includeZero && lo === 0 && hi === 0) hi = 1;
-  let domain: [number, number];
-  if (options.fixed) domain = options.fixed;
-  else if (options.integer || !nice) domain = widenDegenerate(lo, hi);
-  else domain = niceLinearDomain(lo, hi, target);
-  let ticks = linearTicks(domain[0], domain[1], target);
-  if (options.integer) {
-    ticks = ticks.filter((t) => Number.isInteger(t.value)).map((t) => ({ value: t.value, label: { text: String(t.value) } }));
-    if (ticks.length < 2) ticks = [domain[0], domain[1]].filter(Number.isInteger).map((v) => ({ value: v, label: { text: String(v) } }));
-  }
-  return { scale: 'linear', domain, ticks };
-}
+import { axisModel, floorOnLog, onAxis, type AxisModel } from '../../../shared/figure/axis.js';
 
 // ---------- Line panels as recharts rows ----------
 
@@ -105,14 +56,14 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
       nonFinite++;
       return false;
     }
-    if (logY && v <= 0) {
+    if (!onAxis(logY ? 'log' : 'linear', v)) {
       droppedY++;
       return false;
     }
     return true;
   };
   const usableX = (x: number): boolean => {
-    if (logX && !(x > 0)) {
+    if (logX && !onAxis('log', x)) {
       droppedX++;
       return false;
     }
@@ -150,12 +101,12 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
     });
   });
   const rows = [...byX.values()].sort((a, b) => (a.x as number) - (b.x as number));
-  const x = axisModel(xValues, logX, { integer: options.integerX && !logX, target: 6, nice: false });
-  const y = axisModel(yValues, logY, { includeZero: !logY && options.fraction, target: 5 });
+  const x = axisModel(xValues, { scale: logX ? 'log' : 'linear', integer: options.integerX, target: 6, nice: false });
+  const y = axisModel(yValues, { scale: logY ? 'log' : 'linear', includeZero: options.fraction, target: 5 });
   // A band's lower edge at or below 0 sits on the bottom of a log axis.
   if (logY) {
     for (const r of rows) {
-      for (const [k, v] of Object.entries(r)) if (k.startsWith('b') && Array.isArray(v) && !(v[0] > 0)) r[k] = [y.domain[0], v[1]];
+      for (const [k, v] of Object.entries(r)) if (k.startsWith('b') && Array.isArray(v) && !(v[0] > 0)) r[k] = [floorOnLog(y, v[0]), v[1]];
     }
   }
   return {
@@ -216,14 +167,14 @@ export function barRows(panel: BarPanelData, options: { logY: boolean; band: Ban
     });
     return r;
   });
-  const y = axisModel(values, logY, { includeZero: !logY, target: 5 });
+  const y = axisModel(values, { scale: logY ? 'log' : 'linear', includeZero: true, target: 5 });
   if (logY) {
     // Error bars reaching 0 or below end at the bottom of the log axis.
     for (const r of rows) {
       panelGroupsIndex(panel).forEach((i) => {
         const e = r[`e${i}`];
         const v = r[`v${i}`];
-        if (Array.isArray(e) && typeof v === 'number' && !(v - e[0] > 0)) r[`e${i}`] = [v - y.domain[0], e[1]];
+        if (Array.isArray(e) && typeof v === 'number' && !(v - e[0] > 0)) r[`e${i}`] = [v - floorOnLog(y, v - e[0]), e[1]];
       });
     }
   }
@@ -243,15 +194,14 @@ export interface RidgeStep {
 }
 
 export interface RidgePanels {
-  /** Shared z range of all the panels. */
-  domain: [number, number];
+  /** The z axis all the panels share: it spans every histogram and z = 0. */
+  x: AxisModel;
   panels: { epoch: number; steps: RidgeStep[]; total: number; negativeShare: number; peak: number }[];
 }
 
 /** The histograms as step outlines over a shared z range, in shares of each histogram's total. */
 export function ridgePanels(chart: RidgesChartData): RidgePanels {
-  let lo = Infinity;
-  let hi = -Infinity;
+  const ends: number[] = [0];
   const panels = chart.ridges.map((r) => {
     const total = r.counts.reduce((s, c) => s + c, 0);
     const width = (r.hi - r.lo) / Math.max(1, r.counts.length);
@@ -264,10 +214,8 @@ export function ridgePanels(chart: RidgesChartData): RidgePanels {
       if (z1 <= 0) negative += c;
       else if (z0 < 0) negative += (c * (0 - z0)) / width;
     });
-    if (Number.isFinite(r.lo)) lo = Math.min(lo, r.lo);
-    if (Number.isFinite(r.hi)) hi = Math.max(hi, r.hi);
+    ends.push(r.lo, r.hi);
     return { epoch: r.epoch, steps, total, negativeShare: total > 0 ? negative / total : 0, peak: Math.max(0, ...steps.map((s) => s.share)) };
   });
-  const domain: [number, number] = lo < hi ? [Math.min(lo, 0), Math.max(hi, 0)] : [-1, 1];
-  return { domain, panels };
+  return { x: axisModel(ends, { nice: false, target: 4 }), panels };
 }
