@@ -305,6 +305,31 @@ export function importBundle(store: LabStore, data: Uint8Array, options: ImportO
   return store.importBundle(data, options);
 }
 
+/** One bundle to import, read only when its turn comes, and its name for messages (its file). */
+export interface BundleSource {
+  name: string;
+  read: () => Uint8Array;
+}
+
+/**
+ * Imports several bundles in one transaction (`relu-lab merge`): all of them or, when one is
+ * refused, none; the BundleError names the source. (The same as `store.importBundles`.)
+ */
+export function readBundles(db: Database.Database, sources: readonly BundleSource[], options: ImportOptions = {}): BundleImportResult[] {
+  return db
+    .transaction(() =>
+      sources.map((source) => {
+        try {
+          return readBundle(db, source.read(), options);
+        } catch (error) {
+          if (error instanceof BundleError) throw new BundleError(error.reason, `${source.name}: ${error.message}`, { cause: error });
+          throw error;
+        }
+      }),
+    )
+    .immediate();
+}
+
 /** importBundle, on the store's connection. */
 export function readBundle(db: Database.Database, data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
   // The header first, outside the transaction: a foreign or too new file never takes the write lock.

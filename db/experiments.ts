@@ -115,7 +115,7 @@ export class ExperimentRepository {
       const uid = input.uid ?? newExperimentUid();
       const existing = this.stmt.experimentByUid.get(uid);
       if (existing !== undefined) {
-        throw new ConflictError(`this database already holds experiment ${existing} with uid ${uid}: train another shard or attempt into a fresh database`);
+        throw new ConflictError(`this database already holds experiment ${existing} with uid ${uid} (a shard of it was trained here before): give each shard, and each new attempt, a fresh database`);
       }
       const experimentId = Number(
         this.stmt.insertExperiment.run(

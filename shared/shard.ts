@@ -7,6 +7,7 @@
  * i mod N = K - 1. Shards differ by at most one run, and a sweep whose later values cost more
  * (wider networks, more epochs) spreads over every shard instead of landing on the last one.
  */
+import { ValidationError } from './errors.js';
 import { describeValue, formatPath } from './issues.js';
 
 export interface Shard {
@@ -24,7 +25,7 @@ export const K8S_INDEX_VAR = 'JOB_COMPLETION_INDEX';
 export const SHARD_COUNT_VAR = 'RELU_LAB_SHARD_COUNT';
 
 /** A `--shard` value that cannot be used: the message names the option and the rule. */
-export class ShardError extends Error {
+export class ShardError extends ValidationError {
   constructor(message: string) {
     super(`--shard: ${message}`);
     this.name = 'ShardError';

@@ -14,6 +14,7 @@ import { exportCommand } from './commands/export.js';
 import { figureCommand } from './commands/figure.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
+import { mergeCommand } from './commands/merge.js';
 import { presetsCommand } from './commands/presets.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => number | Promise<n
   compare: compareCommand,
   figure: figureCommand,
   import: importCommand,
+  merge: mergeCommand,
   presets: presetsCommand,
   serve: serveCommand,
 };

@@ -1,7 +1,9 @@
 /**
  * `relu-lab run CONFIG.json | --preset NAME`: validates the design (exit 2, nothing stored), stores
  * it, trains its runs on worker threads with progress on stderr, and prints the runs table (or
- * `--json`). Ctrl-C or SIGTERM cancels cleanly; a second one quits at once.
+ * `--json`). Ctrl-C or SIGTERM cancels cleanly; a second one quits at once. `--shard K/N|auto`
+ * trains one slice of the runs (a cluster array task), `--bundle-out FILE` leaves the experiment as a
+ * bundle to merge (docs/cluster.md).
  */
 import path from 'node:path';
 import { dataProblemIssue, formatIssues, parseAssignment, plainDataProblem, withValueAt, type ConfigIssue } from '../../../shared/config.js';
@@ -9,12 +11,14 @@ import { InvalidConfigError } from '../../../shared/errors.js';
 import { findPreset, PRESETS } from '../../../shared/presets.js';
 import type { LabStore } from '../../../db/store.js';
 import { CsvFileError, readRegularFile } from '../../engine/csv.js';
-import { prepareExperiment, startExperiment, type PreparedExperiment } from '../../lab/operations.js';
+import { exportExperimentsBundle, prepareExperiment, startExperiment, type PreparedExperiment } from '../../lab/operations.js';
+import { shardLabel, shardRunIndices } from '../../../shared/shard.js';
 import { TrainingPool, defaultWorkerCount } from '../../lab/pool.js';
 import { parseArgs, UsageError } from '../args.js';
 import { CliError, help, openStore, type CliIo } from '../context.js';
 import { jsonText, sweepLabel, terminalSafe } from '../format.js';
-import { backendOption, workersOption } from '../options.js';
+import { backendOption, shardPlacementOptions, workersOption } from '../options.js';
+import { checkOutput, writeFileAtomic } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 import { nonFinite, runReport, runsTable } from '../run-report.js';
 
@@ -63,9 +67,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     json: {},
     preset: { value: true },
     name: { value: true },
+    shard: { value: true },
+    'experiment-uid': { value: true },
+    'bundle-out': { value: true },
     help: {},
   });
   if (help(options, io)) return 0;
+  const placement = shardPlacementOptions(options, process.env);
+  const bundleOut = options['bundle-out'];
+  if (bundleOut !== undefined) {
+    if (typeof bundleOut !== 'string' || bundleOut === '' || bundleOut === '-') throw new UsageError('--bundle-out: must name a file (the bundle is binary; standard output carries the runs table)');
+    checkOutput(bundleOut, io);
+  }
   let raw: unknown;
   let source: string;
   if (typeof options.preset === 'string') {
@@ -103,7 +116,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   for (const warning of design.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
   const store = openStore(options.db);
   const pool = new TrainingPool(store, { workers, backend, baseDir });
-  const progress = new ProgressReporter(io, design.runs.length);
+  const shard = placement?.shard;
+  const progress = new ProgressReporter(io, shard ? shardRunIndices(design.runs.length, shard).length : design.runs.length);
   pool.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
   pool.on('problem', (e) => progress.line(`relu-lab: ${terminalSafe(e.message)}`));
   pool.on('run-status', (e) => {
@@ -113,8 +127,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       progress.finish(e.runId, `run ${e.runId} (${run ? sweepLabel(run) : '-'}, seed ${run?.seed}) ${e.status}${e.error ? `: ${terminalSafe(e.error)}` : ''}`);
     }
   });
-  const { experimentId, runIds } = startExperiment(store, pool, design);
-  progress.line(`experiment ${experimentId} "${terminalSafe(design.config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
+  const { experimentId, runIds } = startExperiment(store, pool, design, placement);
+  const slice = shard ? ` (shard ${shardLabel(shard)} of its ${design.runs.length}${runIds.length > 0 ? `: runs ${runIds.join(', ')}` : ''})` : '';
+  progress.line(`experiment ${experimentId} "${terminalSafe(design.config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'}${slice} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
 
   // Ctrl-C and SIGTERM (a service manager, `kill`, a container stopping) cancel cleanly: runs stop
   // after the current batch and are stored as cancelled. A second signal quits at once.
@@ -140,6 +155,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const finished = store.listRuns({ experimentId });
+  // A cancelled shard leaves no bundle: merging its cancelled runs would keep a rerun from adding them.
+  if (typeof bundleOut === 'string' && interrupts === 0) {
+    const { data } = exportExperimentsBundle(store, [experimentId]);
+    writeFileAtomic(bundleOut, data);
+    io.stderr.write(`wrote bundle of experiment ${experimentId} (${finished.length} run${finished.length === 1 ? '' : 's'}) to ${terminalSafe(bundleOut)}\n`);
+  }
   if (options.json) {
     io.stdout.write(`${jsonText(runReport(store, experimentId, finished), nonFinite)}\n`);
   } else {
