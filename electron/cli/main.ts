@@ -9,6 +9,7 @@ import { UsageError } from './args.js';
 import { CliError, openedDatabase, type CliIo } from './context.js';
 import { terminalSafe } from './format.js';
 import { HELP } from './help.js';
+import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { figureCommand } from './commands/figure.js';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => number | Promise<n
   figure: figureCommand,
   import: importCommand,
   merge: mergeCommand,
+  cluster: clusterCommand,
   presets: presetsCommand,
   serve: serveCommand,
 };

@@ -120,19 +120,27 @@ function databaseAsBundle(file: string): Uint8Array {
  * ids their index gives them (db/uids.ts), so the inputs may come in any order.
  */
 export function mergeLabFiles(out: LabStore, files: readonly string[]): MergedInput[] {
-  const outFile = path.resolve(out.file);
-  const kinds = files.map((file) => {
-    if (path.resolve(file) === outFile) throw new BundleError('conflict', `${file}: is the database merged into; give it only as OUT`);
-    const start = fileStart(file);
-    if (start.equals(SQLITE_MAGIC)) return 'database' as const;
-    if (start.subarray(0, 2).equals(GZIP_MAGIC)) return 'bundle' as const;
-    throw new BundleError('not-a-bundle', `${file}: is neither a ReLU Lab database nor a bundle`);
-  });
+  const kinds = mergeInputKinds(out.file, files);
   const sources: BundleSource[] = files.map((file, i) => ({
     name: file,
     read: () => (kinds[i] === 'database' ? databaseAsBundle(file) : fs.readFileSync(file)),
   }));
   return out.importBundles(sources).map((result, i) => ({ ...result, file: files[i], kind: kinds[i] }));
+}
+
+/**
+ * What each input of a merge into `outFile` is, read from its first bytes; a missing file, one that
+ * is neither, or `outFile` itself is refused (BundleError naming it). Checked before `outFile` is opened.
+ */
+export function mergeInputKinds(outFile: string, files: readonly string[]): MergedInput['kind'][] {
+  const outPath = path.resolve(outFile);
+  return files.map((file) => {
+    if (path.resolve(file) === outPath) throw new BundleError('conflict', `${file}: is the database merged into; give it only as OUT`);
+    const start = fileStart(file);
+    if (start.equals(SQLITE_MAGIC)) return 'database';
+    if (start.subarray(0, 2).equals(GZIP_MAGIC)) return 'bundle';
+    throw new BundleError('not-a-bundle', `${file}: is neither a ReLU Lab database nor a bundle`);
+  });
 }
 
 /** The training backends of an experiment's runs when they are more than one (numbers are reproducible per backend). */

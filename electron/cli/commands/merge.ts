@@ -2,9 +2,10 @@
  * `relu-lab merge OUT.sqlite INPUT…`: lab databases and bundles (the shards of a cluster run) into one
  * database, in one transaction. Each experiment merged says how many of its runs are there.
  */
+import fs from 'node:fs';
 import { countRuns } from '../../../shared/config.js';
 import { BundleError } from '../../../db/bundle.js';
-import { mergeLabFiles, mixedBackends, requireExperiment } from '../../lab/operations.js';
+import { mergeInputKinds, mergeLabFiles, mixedBackends, requireExperiment } from '../../lab/operations.js';
 import { parseArgs, UsageError } from '../args.js';
 import { CliError, help, openStore, type CliIo } from '../context.js';
 import { jsonText, terminalSafe } from '../format.js';
@@ -16,14 +17,26 @@ export function mergeCommand(argv: string[], io: CliIo): number {
   if (help(options, io)) return 0;
   if (positionals.length < 2) throw new UsageError('merge needs OUT.sqlite and at least one INPUT (a lab database or a bundle)');
   const [out, ...inputs] = positionals;
+  const refused = (err: BundleError) => new CliError(`merge refused, ${terminalSafe(out)} left as it was: ${err.message}`, 1);
+  try {
+    mergeInputKinds(out, inputs);
+  } catch (err) {
+    throw err instanceof BundleError ? refused(err) : err;
+  }
+  const isNew = !fs.existsSync(out);
   const store = openStore(out);
   try {
     let merged;
     try {
       merged = mergeLabFiles(store, inputs);
     } catch (err) {
-      if (err instanceof BundleError) throw new CliError(`merge refused, ${terminalSafe(out)} left as it was: ${err.message}`, 1);
-      throw err;
+      if (!(err instanceof BundleError)) throw err;
+      // A database this merge created holds nothing: it goes, as if never made.
+      if (isNew) {
+        store.close();
+        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${out}${suffix}`, { force: true });
+      }
+      throw refused(err);
     }
     const experimentIds = [...new Set(merged.flatMap((m) => m.experimentIds))];
     const experiments = experimentIds.map((id) => {
