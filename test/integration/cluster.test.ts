@@ -4,46 +4,22 @@
  * line merges into one experiment; the Kubernetes manifest parses as YAML into an Indexed Job.
  * Also the refusals of `--shard`, `--experiment-uid`, `--bundle-out`, `--shards` and `merge`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main.js';
 import { LabStore } from '../../db/store.js';
+import { cliInProcess, ROOT, runProcess, type ProcessResult } from './processes.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 // js-yaml ships no types: only loadAll is used.
 const yaml = createRequire(import.meta.url)('js-yaml') as { loadAll(text: string): unknown[] };
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += String(chunk);
-    done();
-  }
-}
+const cli = cliInProcess;
 
-/** The command in this process (what does not train). */
-async function cli(args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-function bash(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [script, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function bash(script: string, args: string[], env: Record<string, string>): Promise<ProcessResult> {
+  return runProcess('bash', [script, ...args], { cwd: dir, env: { ...process.env, ...env } });
 }
 
 let dir: string;
