@@ -8,9 +8,10 @@
  * size their shape says. Each rule names the field and what it got. No SQL here: the rows are the
  * SQL parameters bundle.ts inserts.
  */
-import { layerWidths, parseExperimentConfig, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
+import { layerWidths, parseExperimentConfig, runCount, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
 import { listFields, realFields, type MetricScope } from '../shared/metric-fields.js';
 import { RUN_STATUSES } from '../shared/metrics.js';
+import { firstDifference } from '../shared/shard.js';
 import type { SqlRow } from './sql.js';
 
 
@@ -128,6 +129,23 @@ export function checkExperiment(row: SqlRow): void {
   tags(row, 'tags_json');
   timestamp(row, 'created_at');
   timestamp(row, 'updated_at');
+}
+
+/** How many runs an experiment's config expands to; null when it is not a valid config. */
+export function expandedRunCount(configJson: string): number | null {
+  const parsed = parseExperimentConfig(JSON.parse(configJson));
+  return parsed.ok ? runCount(parsed.config).total : null;
+}
+
+/**
+ * Where an incoming experiment's config differs from the one stored under the same uid (`path: stored
+ * vs incoming`), or null when they are the same design. Valid configs are compared as validated
+ * (defaults filled in), so spelling a default out is no difference.
+ */
+export function experimentConfigDifference(storedJson: string, incomingJson: string): string | null {
+  const [stored, incoming] = [JSON.parse(storedJson) as unknown, JSON.parse(incomingJson) as unknown];
+  const [a, b] = [parseExperimentConfig(stored), parseExperimentConfig(incoming)];
+  return a.ok && b.ok ? firstDifference(a.config, b.config) : firstDifference(stored, incoming);
 }
 
 /** Checks a run row and returns what its epochs and artifacts must match. */

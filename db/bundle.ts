@@ -50,11 +50,23 @@ import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleImportResult } from '../share
 import type { MetricScope } from '../shared/metric-fields.js';
 import { BundleError, BundleWriter, DEFAULT_MAX_CONTENT_BYTES, damaged, describe, openBundle } from './bundle-container.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
-import { RowProblem, checkArtifacts, checkEpoch, checkExperiment, checkLayer, checkRun, expectedLayers, type RunShape } from './bundle-check.js';
+import {
+  RowProblem,
+  checkArtifacts,
+  checkEpoch,
+  checkExperiment,
+  checkLayer,
+  checkRun,
+  expandedRunCount,
+  experimentConfigDifference,
+  expectedLayers,
+  type RunShape,
+} from './bundle-check.js';
 import { metricColumnClasses, type ColumnClass } from './metric-columns.js';
 import { APP_NAME } from './paths.js';
 import type { SqlRow } from './sql.js';
 import type { LabStore } from './store.js';
+import { reserveRunIds, runIdAt, runIdBase } from './uids.js';
 
 export { BUNDLE_FORMAT, BUNDLE_VERSION } from '../shared/bundle.js';
 export type { BundleErrorReason, BundleHeader, BundleImportResult } from '../shared/bundle.js';
@@ -293,18 +305,49 @@ export function importBundle(store: LabStore, data: Uint8Array, options: ImportO
   return store.importBundle(data, options);
 }
 
+/** One bundle to import, read only when its turn comes, and its name for messages (its file). */
+export interface BundleSource {
+  name: string;
+  read: () => Uint8Array;
+}
+
+/**
+ * Imports several bundles in one transaction (`relu-lab merge`): all of them or, when one is
+ * refused, none; the BundleError names the source. (The same as `store.importBundles`.)
+ */
+export function readBundles(db: Database.Database, sources: readonly BundleSource[], options: ImportOptions = {}): BundleImportResult[] {
+  return db
+    .transaction(() =>
+      sources.map((source) => {
+        try {
+          return readBundle(db, source.read(), options);
+        } catch (error) {
+          if (error instanceof BundleError) throw new BundleError(error.reason, `${source.name}: ${error.message}`, { cause: error });
+          throw error;
+        }
+      }),
+    )
+    .immediate();
+}
+
 /** importBundle, on the store's connection. */
 export function readBundle(db: Database.Database, data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
   // The header first, outside the transaction: a foreign or too new file never takes the write lock.
   const { records } = openBundle(data, options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES);
 
   const stmt = {
-    experimentByUid: db.prepare<[string], number>(`SELECT id FROM experiments WHERE uid = ?`).pluck(),
+    experimentByUid: db.prepare<[string], { id: number; config_json: string; created_at: string; updated_at: string }>(
+      `SELECT id, config_json, created_at, updated_at FROM experiments WHERE uid = ?`,
+    ),
+    // Shards of one experiment arrive in any order: the earliest creation and the latest change win.
+    widenExperimentTimes: db.prepare<[string, string, number]>(
+      `UPDATE experiments SET created_at = MIN(created_at, ?), updated_at = MAX(updated_at, ?) WHERE id = ?`,
+    ),
     runByUid: db.prepare<[string], number>(`SELECT 1 FROM runs WHERE uid = ?`).pluck(),
     runAtIndex: db.prepare<[number, number], string>(`SELECT uid FROM runs WHERE experiment_id = ? AND run_index = ?`).pluck(),
     insertExperiment: db.prepare(`INSERT INTO experiments (${names(EXPERIMENT_COLUMNS)}) VALUES (${params(EXPERIMENT_COLUMNS)})`),
     insertRun: db.prepare(
-      `INSERT INTO runs (experiment_id, ${names(RUN_COLUMNS)}) VALUES (@experiment_id, ${params(RUN_COLUMNS)})`,
+      `INSERT INTO runs (id, experiment_id, ${names(RUN_COLUMNS)}) VALUES (@id, @experiment_id, ${params(RUN_COLUMNS)})`,
     ),
     insertEpoch: db.prepare(`INSERT INTO epoch_metrics (run_id, ${names(EPOCH_COLUMNS)}) VALUES (@run_id, ${params(EPOCH_COLUMNS)})`),
     insertLayer: db.prepare(
@@ -318,6 +361,8 @@ export function readBundle(db: Database.Database, data: Uint8Array, options: Imp
   const result: BundleImportResult = { experiments: 0, runs: 0, skipped: 0, experimentIds: [] };
   /** Experiment uid → local id (added or already there). */
   const experiments = new Map<string, number>();
+  /** Local experiment id → where its runs' ids start (null: none reserved yet) and how many runs its config expands to. */
+  const idBlocks = new Map<number, { base: number | null; total: number }>();
   /** Run uid → the run added (local id, what its records must match), or null when it was already there (its records are skipped). */
   const runs = new Map<string, { id: number; shape: RunShape } | null>();
 
@@ -333,16 +378,27 @@ export function readBundle(db: Database.Database, data: Uint8Array, options: Imp
     const uid = uidOf(record, 'uid', where);
     if (experiments.has(uid)) throw damaged(`${where}: experiment ${uid} appears twice`);
     const existing = stmt.experimentByUid.get(uid);
+    const row = decodeRow(EXPERIMENT_COLUMNS, record, where);
+    checkExperiment(row);
+    const configJson = row.config_json as string;
     let id: number;
     if (existing !== undefined) {
-      id = existing;
+      const difference = experimentConfigDifference(existing.config_json, configJson);
+      if (difference !== null) {
+        throw new BundleError(
+          'conflict',
+          `experiment ${uid} is already here (experiment ${existing.id}) with another config: ${difference} (here vs in the bundle); ` +
+            'shards of one experiment must be started from the same config',
+        );
+      }
+      id = existing.id;
+      stmt.widenExperimentTimes.run(row.created_at as string, row.updated_at as string, id);
       result.skipped++;
     } else {
-      const row = decodeRow(EXPERIMENT_COLUMNS, record, where);
-      checkExperiment(row);
       id = Number(stmt.insertExperiment.run(row).lastInsertRowid);
       result.experiments++;
     }
+    idBlocks.set(id, { base: runIdBase(db, id), total: expandedRunCount(configJson) ?? 0 });
     experiments.set(uid, id);
     result.experimentIds.push(id);
   };
@@ -377,7 +433,11 @@ export function readBundle(db: Database.Database, data: Uint8Array, options: Imp
         `cannot import run ${uid}: experiment ${experimentId} already has a different run (${taken}) at index ${row.run_index}`,
       );
     }
-    runs.set(uid, { id: Number(stmt.insertRun.run({ ...row, experiment_id: experimentId }).lastInsertRowid), shape });
+    // Run i takes id base + i: the shards of one experiment land where one machine puts its runs.
+    const block = idBlocks.get(experimentId)!;
+    if (block.base === null && block.total > 0) block.base = reserveRunIds(db, block.total);
+    const runId = runIdAt(db, block.base, row.run_index as number, block.total);
+    runs.set(uid, { id: Number(stmt.insertRun.run({ ...row, id: runId, experiment_id: experimentId }).lastInsertRowid), shape });
     result.runs++;
   };
 

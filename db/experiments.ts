@@ -1,17 +1,22 @@
 /** Experiments: creating one with its queued runs, listing, editing and deleting them. */
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { RunSpec } from '../shared/config.js';
 import type { ExperimentSummary, RunStatus } from '../shared/metrics.js';
 import type { RunLeases } from './leases.js';
 import { now, prepare, toJson } from './sql.js';
+import { newExperimentUid, reserveRunIds, runUid } from './uids.js';
 
 /** What createExperiment takes: `config` is stored exactly as given, `runs` as validated. */
 export interface NewExperiment {
   name: string;
   config: unknown;
+  /** The runs to store: all the config expands to, or one shard's slice of them. */
   runs: RunSpec[];
+  /** How many runs the config expands to (default: `runs.length`): run i gets id base + i. */
+  totalRuns?: number;
+  /** The experiment's uid (default: a random one); every shard of one experiment gives the same. */
+  uid?: string;
   tags?: string[];
   notes?: string;
 }
@@ -64,9 +69,10 @@ function prepareStatements(db: Database.Database) {
     ),
     insertRun: prepare(
       db,
-      `INSERT INTO runs (uid, experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at, owner_id)
-       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      `INSERT INTO runs (id, uid, experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at, owner_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
     ),
+    experimentByUid: prepare<[string], number>(db, `SELECT id FROM experiments WHERE uid = ?`).pluck(),
     experiments: prepare<[], ExperimentRow>(db, `SELECT * FROM experiments ORDER BY created_at DESC, id DESC`),
     experiment: prepare<[number], ExperimentRow>(db, `SELECT * FROM experiments WHERE id = ?`),
     statusCountsAll: prepare<[], { experiment_id: number; status: RunStatus; n: number }>(
@@ -106,9 +112,14 @@ export class ExperimentRepository {
     this.stmt = prepareStatements(db);
     this.createTx = db.transaction((input: NewExperiment) => {
       const at = now();
+      const uid = input.uid ?? newExperimentUid();
+      const existing = this.stmt.experimentByUid.get(uid);
+      if (existing !== undefined) {
+        throw new ConflictError(`this database already holds experiment ${existing} with uid ${uid} (a shard of it was trained here before): give each shard, and each new attempt, a fresh database`);
+      }
       const experimentId = Number(
         this.stmt.insertExperiment.run(
-          randomUUID(),
+          uid,
           input.name,
           toJson(input.config, 'the experiment config'),
           input.notes ?? '',
@@ -117,10 +128,13 @@ export class ExperimentRepository {
           at,
         ).lastInsertRowid,
       );
+      // Ids by index: a shard's runs keep the ids they have when the whole experiment is stored.
+      const base = reserveRunIds(this.db, input.totalRuns ?? input.runs.length);
       const runIds = input.runs.map((spec) =>
         Number(
           this.stmt.insertRun.run(
-            randomUUID(),
+            base + spec.index,
+            runUid(uid, spec.index),
             experimentId,
             spec.index,
             spec.seed,
@@ -139,7 +153,10 @@ export class ExperimentRepository {
     });
   }
 
-  /** The experiment and its runs (queued, owned by this process) in one transaction. */
+  /**
+   * The experiment and its runs (queued, owned by this process) in one transaction. Refused
+   * (ConflictError) when an experiment with that uid is already here.
+   */
   create(input: NewExperiment): { experimentId: number; runIds: number[] } {
     return this.createTx(input);
   }

@@ -17,7 +17,7 @@ import type {
   RunSummary,
 } from '../shared/metrics.js';
 import { ArtifactRepository } from './artifacts.js';
-import { readBundle, writeBundle, type ExportOptions, type ImportOptions } from './bundle.js';
+import { readBundle, readBundles, writeBundle, type BundleSource, type ExportOptions, type ImportOptions } from './bundle.js';
 import { ComparisonRepository } from './comparisons.js';
 import { ExperimentRepository, type NewExperiment } from './experiments.js';
 import { RunLeases, leaseDurationMs, type StoreProblemListener } from './leases.js';
@@ -281,6 +281,11 @@ export class LabStore {
   /** Imports a bundle in one transaction; a foreign, damaged or too new one is refused (BundleError), changing nothing. */
   importBundle(data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
     return readBundle(this.db, data, options);
+  }
+
+  /** Imports several bundles in one transaction: all, or none when one is refused (its BundleError names it). */
+  importBundles(sources: readonly BundleSource[], options: ImportOptions = {}): BundleImportResult[] {
+    return readBundles(this.db, sources, options);
   }
 
   // -------------------------------------------------------------------------------------------

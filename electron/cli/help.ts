@@ -13,6 +13,16 @@ Usage:
   relu-lab export EXPERIMENT_ID[,ID…] --format bundle --out FILE
                                          experiments as one bundle another ReLU Lab imports
   relu-lab import BUNDLE                 import a bundle (importing twice adds nothing)
+  relu-lab run CONFIG.json --shard K/N|auto [--experiment-uid UUID] [--bundle-out FILE] [options]
+                                         train slice K of N of the runs (one task of a cluster's
+                                         array job), see docs/cluster.md
+  relu-lab merge OUT.sqlite INPUT…       lab databases and bundles (e.g. shards) into one database
+  relu-lab cluster slurm CONFIG.json --shards N [--project DIR] [--output DIR] [--cpus N]
+                   [--time T] [--partition P] [--memory M] [--node PATH] [--out FILE]
+                                         print an sbatch array script that trains the shards
+  relu-lab cluster k8s CONFIG.json --shards N --image IMAGE [--parallelism P] [--cpus N]
+                   [--memory M] [--volume-claim NAME] [--project DIR] [--out FILE]
+                                         print a Kubernetes Indexed Job manifest that does
   relu-lab compare save NAME --experiment ID [--run ID] [--group-by FIELD] [--band std|se|ci95|none]
                    [--layer N|mean|all] [--show-runs] [--x-axis epoch|time] [--log-x] [--log-y]
                    [--smoothing W] [--at-epoch N] [--diverged include|exclude] [--hide GROUP]
@@ -40,6 +50,13 @@ Options:
   --set path=value          override one config field, e.g. --set training.epochs=5 (repeatable)
   --json                    machine-readable output on stdout
   --name TEXT               experiment name (overrides the config's)
+  --shard K/N|auto          run: only the runs i with i mod N = K - 1 (K from 1); auto reads
+                            SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT,
+                            or JOB_COMPLETION_INDEX + 1 of RELU_LAB_SHARD_COUNT (Kubernetes)
+  --experiment-uid UUID     run, cluster: the uid the shards share (default for --shard: derived
+                            from the validated config; cluster writes a fresh one)
+  --bundle-out FILE         run: also write the experiment as a bundle when it ends
+  --shards N                cluster: how many array tasks (at most one per run)
   --port P                  serve: port on 127.0.0.1 (default 0: a free port)
   --token T                 serve: a fixed API token (16+ characters of A-Z a-z 0-9 . _ ~ -), so
                             bookmarks survive a restart; default: webToken of settings.json, else

@@ -9,11 +9,13 @@ import { UsageError } from './args.js';
 import { CliError, openedDatabase, type CliIo } from './context.js';
 import { terminalSafe } from './format.js';
 import { HELP } from './help.js';
+import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { exportCommand } from './commands/export.js';
 import { figureCommand } from './commands/figure.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
+import { mergeCommand } from './commands/merge.js';
 import { presetsCommand } from './commands/presets.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -29,6 +31,8 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => number | Promise<n
   compare: compareCommand,
   figure: figureCommand,
   import: importCommand,
+  merge: mergeCommand,
+  cluster: clusterCommand,
   presets: presetsCommand,
   serve: serveCommand,
 };

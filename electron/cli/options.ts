@@ -1,5 +1,8 @@
 /** Option values several commands read the same way, each refused with a UsageError naming the option. */
 import { BACKENDS, type BackendChoice } from '../../shared/config.js';
+import { parseShard } from '../../shared/shard.js';
+import { isUuid } from '../../db/uids.js';
+import type { ShardPlacement } from '../lab/operations.js';
 import { workerCountProblem } from '../lab/pool.js';
 import { UsageError, wholeNumber } from './args.js';
 
@@ -53,4 +56,20 @@ export function workersOption(value: unknown): number | undefined {
   const problem = workerCountProblem('--workers', workers);
   if (problem) throw new UsageError(problem);
   return workers;
+}
+
+/**
+ * `--shard K/N|auto` and `--experiment-uid UUID` of `run`: where its runs go, or undefined for a
+ * plain run (a random experiment uid, every run).
+ */
+export function shardPlacementOptions(options: Record<string, unknown>, env: NodeJS.ProcessEnv): ShardPlacement | undefined {
+  const { shard, 'experiment-uid': uid } = options;
+  if (shard === undefined && uid === undefined) return undefined;
+  if (uid !== undefined && (typeof uid !== 'string' || !isUuid(uid.toLowerCase()))) {
+    throw new UsageError(`--experiment-uid: must be a UUID such as 3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b, got ${JSON.stringify(uid)}`);
+  }
+  return {
+    uid: typeof uid === 'string' ? uid.toLowerCase() : undefined,
+    shard: typeof shard === 'string' ? parseShard(shard, env) : undefined,
+  };
 }

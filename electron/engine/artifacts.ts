@@ -11,7 +11,9 @@ import { BN_EPSILON, BN_MOMENTUM, type Network } from './model.js';
 /** The equivalent tf.LayersModel, with the network's current weights. Caller disposes it. */
 export function toLayersModel(net: Network, task: 'classification' | 'regression'): tf.Sequential {
   const { config } = net;
-  const model = tf.sequential();
+  // A fixed name: TF.js would number it by how many models this process built before, so the same run
+  // would store other bytes depending on what its worker trained first.
+  const model = tf.sequential({ name: 'relu_lab_model' });
   // Weights per layer, in each layer's own order (model.weights lists trainable ones first).
   const weights = new Map<tf.layers.Layer, tf.Tensor[]>();
   const add = (layer: tf.layers.Layer, values: tf.Tensor[] = []) => {

@@ -4,12 +4,16 @@
  * fail with the typed errors of shared/errors.ts; presentation (tables, progress, exit codes) stays
  * in the CLI, transport (argument checks, live events) in the service.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { slug } from '../../shared/slug.js';
+import { shardSlice, type Shard } from '../../shared/shard.js';
 import { validateExperiment, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
-import { ConflictError, InvalidConfigError, NotFoundError } from '../../shared/errors.js';
+import { ConflictError, InvalidConfigError, NotFoundError, firstLine } from '../../shared/errors.js';
 import type { ExperimentSummary, RunSummary } from '../../shared/metrics.js';
-import { ExperimentBusyError, type LabStore } from '../../db/store.js';
-import { exportBundle } from '../../db/bundle.js';
+import { ExperimentBusyError, LabStore } from '../../db/store.js';
+import { BundleError, exportBundle, type BundleImportResult, type BundleSource } from '../../db/bundle.js';
+import { experimentUidForConfig } from '../../db/uids.js';
 import { preflightExperiment, type PreflightOptions } from './preflight.js';
 import type { TrainingPool } from './pool.js';
 
@@ -35,11 +39,114 @@ export async function prepareExperiment(raw: unknown, machine: PreflightOptions)
   return { raw, config: validation.config, runs: validation.runs, warnings: preflight.warnings };
 }
 
-/** Stores a prepared experiment with its runs and queues them on the training pool. */
-export function startExperiment(store: LabStore, pool: TrainingPool, design: PreparedExperiment): { experimentId: number; runIds: number[] } {
-  const created = store.createExperiment({ name: design.config.name, config: design.raw, runs: design.runs });
+/** Where a sharded experiment's runs go: one slice of them, under the uid every shard shares. */
+export interface ShardPlacement {
+  /** Default: derived from the validated config (shardExperimentUid). */
+  uid?: string;
+  /** Default: all runs (1/1). */
+  shard?: Shard;
+}
+
+/**
+ * The uid the shards of a design share: the one given, else one derived from the validated config
+ * (defaults filled in), so shards started from the same design agree without talking to each other.
+ */
+export function shardExperimentUid(design: PreparedExperiment, given?: string): string {
+  return given ?? experimentUidForConfig(design.config);
+}
+
+/**
+ * Stores a prepared experiment with its runs and queues them on the training pool. With a placement,
+ * only its shard's runs are stored, under the shared uid, each run with the id and uid it has when
+ * the whole experiment is stored in a fresh database.
+ */
+export function startExperiment(
+  store: LabStore,
+  pool: TrainingPool,
+  design: PreparedExperiment,
+  placement?: ShardPlacement,
+): { experimentId: number; runIds: number[] } {
+  const created = store.createExperiment({
+    name: design.config.name,
+    config: design.raw,
+    runs: placement?.shard ? shardSlice(design.runs, placement.shard) : design.runs,
+    totalRuns: design.runs.length,
+    uid: placement ? shardExperimentUid(design, placement.uid) : undefined,
+  });
   pool.enqueueExperiment(created.experimentId);
   return created;
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+
+/** One input of a merge: a lab database (all its experiments) or a bundle. */
+export interface MergedInput extends BundleImportResult {
+  file: string;
+  kind: 'database' | 'bundle';
+}
+
+function fileStart(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BundleError('not-a-bundle', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : firstLine(err)}`);
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new BundleError('not-a-bundle', `${file}: is not a regular file`);
+    const start = Buffer.alloc(SQLITE_MAGIC.length);
+    return start.subarray(0, fs.readSync(fd, start, 0, start.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Every experiment of a lab database as one bundle, read without writing to it. */
+function databaseAsBundle(file: string): Uint8Array {
+  const input = LabStore.open(file, { mustExist: true, readonly: true });
+  try {
+    return input.exportBundle(input.listExperiments().map((e) => e.id).reverse());
+  } finally {
+    input.close();
+  }
+}
+
+/**
+ * Merges lab databases and bundles (e.g. the shards of one experiment) into `out`, in one
+ * transaction: every input, or nothing when one is refused (the error names it). Experiments and
+ * runs already in `out` (by uid) are skipped, so merging a shard twice adds nothing; runs take the
+ * ids their index gives them (db/uids.ts), so the inputs may come in any order.
+ */
+export function mergeLabFiles(out: LabStore, files: readonly string[]): MergedInput[] {
+  const kinds = mergeInputKinds(out.file, files);
+  const sources: BundleSource[] = files.map((file, i) => ({
+    name: file,
+    read: () => (kinds[i] === 'database' ? databaseAsBundle(file) : fs.readFileSync(file)),
+  }));
+  return out.importBundles(sources).map((result, i) => ({ ...result, file: files[i], kind: kinds[i] }));
+}
+
+/**
+ * What each input of a merge into `outFile` is, read from its first bytes; a missing file, one that
+ * is neither, or `outFile` itself is refused (BundleError naming it). Checked before `outFile` is opened.
+ */
+export function mergeInputKinds(outFile: string, files: readonly string[]): MergedInput['kind'][] {
+  const outPath = path.resolve(outFile);
+  return files.map((file) => {
+    if (path.resolve(file) === outPath) throw new BundleError('conflict', `${file}: is the database merged into; give it only as OUT`);
+    const start = fileStart(file);
+    if (start.equals(SQLITE_MAGIC)) return 'database';
+    if (start.subarray(0, 2).equals(GZIP_MAGIC)) return 'bundle';
+    throw new BundleError('not-a-bundle', `${file}: is neither a ReLU Lab database nor a bundle`);
+  });
+}
+
+/** The training backends of an experiment's runs when they are more than one (numbers are reproducible per backend). */
+export function mixedBackends(store: LabStore, experimentId: number): string[] {
+  const backends = new Set(store.listRuns({ experimentId }).map((r) => r.backend ?? 'none'));
+  return backends.size > 1 ? [...backends].sort() : [];
 }
 
 export function requireExperiment(store: LabStore, id: number): ExperimentSummary {

@@ -1,97 +1,49 @@
 /**
  * `relu-lab run CONFIG.json | --preset NAME`: validates the design (exit 2, nothing stored), stores
  * it, trains its runs on worker threads with progress on stderr, and prints the runs table (or
- * `--json`). Ctrl-C or SIGTERM cancels cleanly; a second one quits at once.
+ * `--json`). Ctrl-C or SIGTERM cancels cleanly; a second one quits at once. `--shard K/N|auto`
+ * trains one slice of the runs (a cluster array task), `--bundle-out FILE` leaves the experiment as a
+ * bundle to merge (docs/cluster.md).
  */
-import path from 'node:path';
-import { dataProblemIssue, formatIssues, parseAssignment, plainDataProblem, withValueAt, type ConfigIssue } from '../../../shared/config.js';
 import { InvalidConfigError } from '../../../shared/errors.js';
-import { findPreset, PRESETS } from '../../../shared/presets.js';
 import type { LabStore } from '../../../db/store.js';
-import { CsvFileError, readRegularFile } from '../../engine/csv.js';
-import { prepareExperiment, startExperiment, type PreparedExperiment } from '../../lab/operations.js';
+import { exportExperimentsBundle, prepareExperiment, startExperiment, type PreparedExperiment } from '../../lab/operations.js';
+import { shardLabel, shardRunIndices } from '../../../shared/shard.js';
 import { TrainingPool, defaultWorkerCount } from '../../lab/pool.js';
 import { parseArgs, UsageError } from '../args.js';
+import { designInput, invalidConfig, DESIGN_OPTIONS } from '../config-input.js';
 import { CliError, help, openStore, type CliIo } from '../context.js';
 import { jsonText, sweepLabel, terminalSafe } from '../format.js';
-import { backendOption, workersOption } from '../options.js';
+import { backendOption, shardPlacementOptions, workersOption } from '../options.js';
+import { checkOutput, writeFileAtomic } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 import { nonFinite, runReport, runsTable } from '../run-report.js';
-
-function readConfigFile(file: string): unknown {
-  let text: string;
-  try {
-    // A regular file only (a FIFO or /dev/zero would hang or never end), of sane size.
-    text = readRegularFile(file, 64 * 1024 * 1024, undefined, 'config files').toString('utf8');
-  } catch (err) {
-    if (err instanceof CsvFileError) throw new UsageError(`cannot read ${file}: ${err.problem === 'does not exist' ? 'no such file' : `it ${err.problem}`}`);
-    throw err;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new UsageError(`${file} is not valid JSON: ${jsonProblem(text, err)}`);
-    throw err;
-  }
-}
-
-/** Where JSON.parse failed, without the text V8 quotes in its message (the file may not be a config at all). */
-function jsonProblem(text: string, err: unknown): string {
-  const message = (err as Error).message;
-  const at = /\bposition (\d+)/.exec(message);
-  if (at) {
-    const before = text.slice(0, Number(at[1]));
-    const line = before.split('\n').length;
-    return `unexpected text at line ${line}, column ${Number(at[1]) - before.lastIndexOf('\n')}`;
-  }
-  if (/unexpected end/i.test(message)) return 'the text ends before the JSON does';
-  return 'unexpected text (it does not read as JSON)';
-}
-
-function invalidConfig(io: CliIo, source: string, issues: ConfigIssue[]): 2 {
-  const lines = formatIssues(issues).split('\n').map((line) => `  ${terminalSafe(line)}`);
-  io.stderr.write(`relu-lab: invalid experiment config (${terminalSafe(source)}):\n${lines.join('\n')}\n`);
-  return 2;
-}
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const { positionals, options } = parseArgs(argv, {
     db: { value: true },
     backend: { value: true },
     workers: { value: true },
-    set: { value: true, repeat: true },
+    ...DESIGN_OPTIONS,
     json: {},
-    preset: { value: true },
-    name: { value: true },
+    shard: { value: true },
+    'experiment-uid': { value: true },
+    'bundle-out': { value: true },
     help: {},
   });
   if (help(options, io)) return 0;
-  let raw: unknown;
-  let source: string;
-  if (typeof options.preset === 'string') {
-    if (positionals.length > 0) throw new UsageError('give either CONFIG.json or --preset NAME, not both');
-    const preset = findPreset(options.preset);
-    if (!preset) throw new UsageError(`--preset: no preset named ${JSON.stringify(options.preset)} (presets: ${PRESETS.map((p) => p.name).join(', ')})`);
-    raw = JSON.parse(JSON.stringify(preset.config));
-    source = `preset ${preset.name}`;
-  } else {
-    if (positionals.length !== 1) throw new UsageError('run needs one CONFIG.json file (or --preset NAME)');
-    raw = readConfigFile(positionals[0]);
-    source = positionals[0];
-    // Before anything recursive (--set copies the config) touches what the file holds.
-    const problem = plainDataProblem(raw);
-    if (problem) return invalidConfig(io, source, [dataProblemIssue(problem)]);
+  const placement = shardPlacementOptions(options, process.env);
+  const bundleOut = options['bundle-out'];
+  if (bundleOut !== undefined) {
+    if (typeof bundleOut !== 'string' || bundleOut === '' || bundleOut === '-') throw new UsageError('--bundle-out: must name a file (the bundle is binary; standard output carries the runs table)');
+    checkOutput(bundleOut, io);
   }
-  for (const assignment of (options.set as string[] | undefined) ?? []) {
-    const parsed = parseAssignment(assignment);
-    if ('error' in parsed) throw new UsageError(parsed.error);
-    raw = withValueAt(raw, parsed.path, parsed.value);
-  }
-  if (typeof options.name === 'string') raw = withValueAt(raw, 'name', options.name);
+  const input = designInput('run', positionals, options);
+  if ('issues' in input) return invalidConfig(io, input.source, input.issues);
+  const { raw, source, baseDir } = input;
   const backend = backendOption(options.backend) ?? 'auto';
   const workers = workersOption(options.workers) ?? defaultWorkerCount();
 
-  const baseDir = typeof options.preset === 'string' ? process.cwd() : path.dirname(path.resolve(positionals[0]));
   let design: PreparedExperiment;
   try {
     // Against this machine too (data files, memory), before anything is stored.
@@ -103,7 +55,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   for (const warning of design.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
   const store = openStore(options.db);
   const pool = new TrainingPool(store, { workers, backend, baseDir });
-  const progress = new ProgressReporter(io, design.runs.length);
+  const shard = placement?.shard;
+  const progress = new ProgressReporter(io, shard ? shardRunIndices(design.runs.length, shard).length : design.runs.length);
   pool.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
   pool.on('problem', (e) => progress.line(`relu-lab: ${terminalSafe(e.message)}`));
   pool.on('run-status', (e) => {
@@ -113,8 +66,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       progress.finish(e.runId, `run ${e.runId} (${run ? sweepLabel(run) : '-'}, seed ${run?.seed}) ${e.status}${e.error ? `: ${terminalSafe(e.error)}` : ''}`);
     }
   });
-  const { experimentId, runIds } = startExperiment(store, pool, design);
-  progress.line(`experiment ${experimentId} "${terminalSafe(design.config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
+  const { experimentId, runIds } = startExperiment(store, pool, design, placement);
+  const slice = shard ? ` (shard ${shardLabel(shard)} of its ${design.runs.length}${runIds.length > 0 ? `: runs ${runIds.join(', ')}` : ''})` : '';
+  progress.line(`experiment ${experimentId} "${terminalSafe(design.config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'}${slice} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
 
   // Ctrl-C and SIGTERM (a service manager, `kill`, a container stopping) cancel cleanly: runs stop
   // after the current batch and are stored as cancelled. A second signal quits at once.
@@ -140,6 +94,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const finished = store.listRuns({ experimentId });
+  // A cancelled shard leaves no bundle: merging its cancelled runs would keep a rerun from adding them.
+  if (typeof bundleOut === 'string' && interrupts === 0) {
+    const { data } = exportExperimentsBundle(store, [experimentId]);
+    writeFileAtomic(bundleOut, data);
+    io.stderr.write(`wrote bundle of experiment ${experimentId} (${finished.length} run${finished.length === 1 ? '' : 's'}) to ${terminalSafe(bundleOut)}\n`);
+  }
   if (options.json) {
     io.stdout.write(`${jsonText(runReport(store, experimentId, finished), nonFinite)}\n`);
   } else {

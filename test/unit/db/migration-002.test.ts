@@ -151,13 +151,16 @@ describe('migration 2 (uids, saved comparisons)', () => {
     });
   });
 
-  it('gives new experiments and runs a fresh UUID v4 each', () => {
+  it('gives new experiments a fresh UUID v4 each, and their runs UUIDs derived from it (v5)', () => {
     const store = openStore();
     const a = store.createExperiment({ name: 'a', config: {}, runs: sampleRuns() });
     const b = store.createExperiment({ name: 'b', config: {}, runs: sampleRuns() });
-    const uids = withConnection(store, (db) => db.prepare(`SELECT uid FROM experiments UNION ALL SELECT uid FROM runs`).pluck().all() as string[]);
+    const experimentUids = withConnection(store, (db) => db.prepare(`SELECT uid FROM experiments`).pluck().all() as string[]);
+    const runUids = withConnection(store, (db) => db.prepare(`SELECT uid FROM runs`).pluck().all() as string[]);
+    const uids = [...experimentUids, ...runUids];
     expect(uids).toHaveLength(2 + a.runIds.length + b.runIds.length);
-    for (const uid of uids) expect(uid).toMatch(UUID_V4);
+    for (const uid of experimentUids) expect(uid).toMatch(UUID_V4);
+    for (const uid of runUids) expect(uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(uids).size).toBe(uids.length);
     // Updates keep them.
     store.updateExperiment(a.experimentId, { name: 'renamed', tags: ['x'] });
