@@ -37,7 +37,7 @@ describe('runs-table filter', () => {
     ['final dead > 0.2 and lr', 'filter clause 2 "lr": expected an operator (= != < <= > >=) after the column name'],
     ['final dead > fast', 'filter clause 1 "final dead > fast": final dead holds numbers, so the value must be a number, got "fast"'],
     ['lr <= fast', 'filter clause 1 "lr <= fast": training.learningRate holds numbers, so the value must be a number, got "fast"'],
-    ['activation > relu', 'filter clause 1 "activation > relu": > compares numbers, got "relu" (use = or != for text)'],
+    ['variant > relu', 'filter clause 1 "variant > relu": > compares numbers, got "relu" (use = or != for text)'],
     ['status = done', 'filter clause 1 "status = done": status is one of queued, running, completed, diverged, failed, cancelled, interrupted, got "done"'],
     ['final dead > 0.2 or lr < 1', 'filter clause 1 "final dead > 0.2": expected "and" before "or" (clauses are joined with and)'],
     ['final dead > 0.2 and', 'filter: nothing after the last "and"'],
