@@ -12,7 +12,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { LabStore } from '../db/store.js';
 import { describeRunTable, queryRunTable, sweepChartOf } from '../electron/lab/operations.js';
 import { seedRunsTable } from './runs-table-seed.js';
@@ -72,17 +71,9 @@ try {
     sweepParallelAllRuns: time(() => sweepChartOf(store, { view: 'parallel', colorBy: 'activation' })).ms,
   };
   result.filteredTotal = queryRunTable(store, { filter: 'final dead > 0.2', limit: 1 }).total;
+  // The alternative: the same summary from the metric tables on every request, sorted for one page.
+  result.sqlAggregateSortFinalDeadMs = time(() => store.recomputeTopFinalDead(100), 3).ms;
   store.close();
-  // The alternative: the same summary (mean over layers of the dead fraction, last epoch and extremes)
-  // from the metric tables on every request, sorted for one page.
-  const db = new Database(file, { readonly: true });
-  const aggregate = db.prepare(`
-    WITH per_epoch AS (SELECT run_id, epoch, AVG(dead_fraction) AS dead FROM layer_metrics GROUP BY run_id, epoch),
-         last AS (SELECT run_id, MAX(epoch) AS epoch, MIN(dead) AS min_dead, MAX(dead) AS max_dead FROM per_epoch GROUP BY run_id)
-    SELECT l.run_id, p.dead AS final_dead, l.min_dead, l.max_dead FROM last l JOIN per_epoch p ON p.run_id = l.run_id AND p.epoch = l.epoch
-    ORDER BY final_dead DESC LIMIT 100`);
-  result.sqlAggregateSortFinalDeadMs = time(() => aggregate.all(), 3).ms;
-  db.close();
 } finally {
   if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -5,7 +5,7 @@
  * folds into it, a rewritten or earlier epoch recomputes it from the run's rows.
  */
 import type Database from 'better-sqlite3';
-import { fieldValue, IGNORED_FIELDS, runFields } from '../shared/analysis/fields.js';
+import { IGNORED_FIELDS, runFields } from '../shared/analysis/fields.js';
 import type { EpochMetrics } from '../shared/metrics.js';
 import { realFields } from '../shared/metric-fields.js';
 import type { FilterClause } from '../shared/run-filter.js';
@@ -146,6 +146,16 @@ function prepareStatements(db: Database.Database) {
     ).pluck(),
     runCount: prepare<[], { n: number; maxId: number | null }>(db, `SELECT COUNT(*) AS n, MAX(id) AS maxId FROM runs`),
     distinctSetups: prepare<[], { sweep_json: string; config_json: string }>(db, `SELECT DISTINCT sweep_json, config_json FROM runs`),
+    // The summary's dead fractions computed from the metric tables, reading every epoch of every run
+    // (what a page would cost without stored summaries); NaN layers make an epoch's mean NULL.
+    recomputed: prepare<[number], { run_id: number; final_dead: number | null; min_dead: number | null; max_dead: number | null }>(
+      db,
+      `WITH per_epoch AS (SELECT run_id, epoch, CASE WHEN COUNT(dead_fraction) = COUNT(*) THEN AVG(dead_fraction) END AS dead
+                          FROM layer_metrics GROUP BY run_id, epoch),
+            last AS (SELECT run_id, MAX(epoch) AS epoch, MIN(dead) AS min_dead, MAX(dead) AS max_dead FROM per_epoch GROUP BY run_id)
+       SELECT l.run_id, p.dead AS final_dead, l.min_dead, l.max_dead FROM last l JOIN per_epoch p ON p.run_id = l.run_id AND p.epoch = l.epoch
+       ORDER BY p.dead IS NULL, p.dead DESC, l.run_id LIMIT ?`,
+    ),
     extent: prepare<[], { layers: number | null; epoch: number | null }>(db, `SELECT MAX(layers) AS layers, MAX(epoch) AS epoch FROM run_summaries`),
   };
 }
@@ -230,6 +240,15 @@ export class RunSummaryRepository {
     return fields;
   }
 
+  /**
+   * The runs with the largest final mean dead fraction, computed from the metric tables instead of the
+   * summaries (every epoch of every run is read): the check that the summaries agree, and the
+   * benchmark's measure of what sorting a page would cost without them.
+   */
+  recomputeTopFinalDead(limit: number): { runId: number; finalDead: number | null; minDead: number | null; maxDead: number | null }[] {
+    return this.stmt.recomputed.all(limit).map((r) => ({ runId: r.run_id, finalDead: r.final_dead, minDead: r.min_dead, maxDead: r.max_dead }));
+  }
+
   /** The most hidden layers and the latest epoch of any summarized run. */
   extent(): { layers: number; maxEpoch: number; runs: number } {
     const e = this.stmt.extent.get() as { layers: number | null; epoch: number | null };
@@ -250,7 +269,7 @@ export class RunSummaryRepository {
         where.push(`${e.sql} ${c.op} ?`);
         params.push(...e.params, typeof c.value === 'boolean' ? Number(c.value) : c.value);
       }
-      const from = `FROM runs r JOIN experiments x ON x.id = r.experiment_id LEFT JOIN run_summaries s ON s.run_id = r.id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+      const from = `FROM runs r LEFT JOIN run_summaries s ON s.run_id = r.id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
       const total = (prepare<SqlValue[], number>(this.db, `SELECT COUNT(*) ${from}`).pluck().get(...params) ?? 0) as number;
       let order = 'r.id';
       const orderParams: SqlValue[] = [];
@@ -260,14 +279,24 @@ export class RunSummaryRepository {
         orderParams.push(...e.params, ...e.params);
       }
       const limit = q.limit === null ? '' : ` LIMIT ${Math.floor(q.limit)} OFFSET ${Math.floor(q.offset)}`;
-      const sql = `SELECT r.id, r.experiment_id, x.name AS experiment_name, r.status, r.seed, r.sweep_json, r.config_json, s.* ${from} ORDER BY ${order}${limit}`;
-      const rows = prepare<SqlValue[], Row>(this.db, sql).all(...params, ...orderParams);
-      return { rows: this.cells(rows, q.columns, q.atEpoch), total };
+      // Ids first, so sorting never carries the runs' configs; then the page's rows by id.
+      const ids = prepare<SqlValue[], number>(this.db, `SELECT r.id ${from} ORDER BY ${order}${limit}`).pluck().all(...params, ...orderParams);
+      const fields = q.columns.filter((c): c is Extract<ColumnRef, { kind: 'field' }> => c.kind === 'field');
+      const fieldSql = fields.map((_, i) => `, COALESCE(r.sweep_json -> ?, r.config_json -> ?) AS field_${i}`).join('');
+      const sql = `SELECT r.id, r.experiment_id, x.name AS experiment_name, r.status, r.seed${fieldSql}, s.*
+                   FROM runs r JOIN experiments x ON x.id = r.experiment_id LEFT JOIN run_summaries s ON s.run_id = r.id
+                   WHERE r.id IN (SELECT value FROM json_each(?))`;
+      const byId = new Map<number, Row>();
+      for (const row of prepare<SqlValue[], Row>(this.db, sql).all(...fields.flatMap((f) => [sweepPath(f.path), configPath(f.path)]), JSON.stringify(ids))) {
+        byId.set(row.id as number, row);
+      }
+      const rows = ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
+      return { rows: this.cells(rows, q.columns, fields, q.atEpoch), total };
     }).deferred();
   }
 
   /** The rows' cells for `columns`, reading per-layer values only for these rows. */
-  private cells(rows: Row[], columns: readonly ColumnRef[], atEpoch: number | null): RunTableRow[] {
+  private cells(rows: Row[], columns: readonly ColumnRef[], fields: readonly Extract<ColumnRef, { kind: 'field' }>[], atEpoch: number | null): RunTableRow[] {
     const ids = JSON.stringify(rows.map((r) => r.id));
     const needLayers = columns.some((c) => c.kind === 'dead' && c.layer !== null && c.metric !== 'dead at epoch');
     const needAt = atEpoch !== null && columns.some((c) => c.kind === 'dead' && c.metric === 'dead at epoch');
@@ -291,15 +320,16 @@ export class RunSummaryRepository {
     return rows.map((row) => {
       const id = row.id as number;
       const summary = row.epoch === null ? null : summaryFromRows(row, (layers.get(id) ?? []).filter(Boolean));
-      const run = { seed: row.seed as number, sweep: JSON.parse(row.sweep_json as string) as Record<string, unknown>, config: JSON.parse(row.config_json as string) as object };
       const cells: Record<string, RunCell> = {};
-      for (const c of columns) cells[columnId(c)] = cellOf(c, row, summary, run, at.get(id) ?? null);
+      for (const c of columns) cells[columnId(c)] = cellOf(c, row, summary, at.get(id) ?? null);
+      // A field's value comes as its JSON text (absent: NULL).
+      fields.forEach((f, i) => (cells[columnId(f)] = row[`field_${i}`] === null ? null : cellValue(JSON.parse(row[`field_${i}`] as string))));
       return { id, experimentId: row.experiment_id as number, experimentName: row.experiment_name as string, cells };
     });
   }
 }
 
-function cellOf(c: ColumnRef, row: Row, s: RunMetricSummary | null, run: { seed: number; sweep: Record<string, unknown>; config: object }, at: number[] | null): RunCell {
+function cellOf(c: ColumnRef, row: Row, s: RunMetricSummary | null, at: number[] | null): RunCell {
   switch (c.kind) {
     case 'run':
       if (c.id === 'run') return row.id as number;
@@ -323,7 +353,8 @@ function cellOf(c: ColumnRef, row: Row, s: RunMetricSummary | null, run: { seed:
       return s?.layer[c.layer]?.[key] ?? null;
     }
     case 'field':
-      return cellValue(fieldValue(run, c.path));
+      // Read by the query itself (its JSON text), see page().
+      return null;
   }
 }
 

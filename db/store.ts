@@ -287,6 +287,11 @@ export class LabStore {
     return this.summaries.varyingFields();
   }
 
+  /** See RunSummaryRepository.recomputeTopFinalDead (slow: reads every epoch of every run). */
+  recomputeTopFinalDead(limit: number): ReturnType<RunSummaryRepository['recomputeTopFinalDead']> {
+    return this.summaries.recomputeTopFinalDead(limit);
+  }
+
   /** The most hidden layers and the latest epoch of any run, and how many runs there are. */
   runTableExtent(): { layers: number; maxEpoch: number; runs: number } {
     return this.summaries.extent();

@@ -11,7 +11,7 @@
  * The same parser runs in the page (errors as you type) and in the lab (which refuses what does not
  * parse, naming the clause and the rule). Pure TypeScript.
  */
-import { isNumericColumn, resolveColumn, columnId, type ColumnRef } from './run-table.js';
+import { isNumericColumn, resolveColumn, columnId, type ColumnRef, type RunTableField } from './run-table.js';
 
 export const FILTER_OPS = ['=', '!=', '<', '<=', '>', '>='] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
@@ -125,4 +125,9 @@ export function parseRunFilter(text: string, fields: readonly string[] = [], num
     }
   }
   return { ok: true, clauses };
+}
+
+/** Parses a filter against the fields a runs table offers (their paths, and which hold numbers). */
+export function parseFilterFor(text: string, offered: readonly RunTableField[]): FilterParse {
+  return parseRunFilter(text, offered.map((f) => f.path), new Set(offered.filter((f) => f.numeric).map((f) => f.path)));
 }

@@ -7,7 +7,7 @@
 import { slug } from '../../shared/slug.js';
 import { validateExperiment, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { ConflictError, InvalidConfigError, NotFoundError, ValidationError } from '../../shared/errors.js';
-import { parseRunFilter, type FilterClause } from '../../shared/run-filter.js';
+import { parseFilterFor, type FilterClause } from '../../shared/run-filter.js';
 import { columnId, resolveColumn, runTableQuerySchema, type ColumnRef, type RunTableInfo, type RunTablePage, type RunTableQueryInput } from '../../shared/run-table.js';
 import { sweepChart, sweepCsv, sweepFigure, sweepRequestSchema, type SweepChart, type SweepFigureOptions, type SweepRequestInput } from '../../shared/sweep.js';
 import type { FigureFormat } from '../../shared/api.js';
@@ -129,12 +129,11 @@ export function describeRunTable(store: LabStore): RunTableInfo {
 }
 
 /** A filter parsed against the fields the table offers; a clause that does not parse is a ValidationError naming it. */
-function parseFilterFor(store: LabStore, filter: string): { clauses: FilterClause[]; fields: string[] } {
+function parsedFilter(store: LabStore, filter: string): { clauses: FilterClause[]; fields: string[] } {
   const offered = store.runTableFields();
-  const fields = offered.map((f) => f.path);
-  const parsed = parseRunFilter(filter, fields, new Set(offered.filter((f) => f.numeric).map((f) => f.path)));
+  const parsed = parseFilterFor(filter, offered);
   if (!parsed.ok) throw new ValidationError(parsed.message);
-  return { clauses: parsed.clauses, fields };
+  return { clauses: parsed.clauses, fields: offered.map((f) => f.path) };
 }
 
 /** A column by the name a query gives (`what` names it in the error), refused when it is none. */
@@ -149,7 +148,7 @@ function columnOf(name: string, fields: readonly string[], what: string, atEpoch
 export function queryRunTable(store: LabStore, input: RunTableQueryInput): RunTablePage {
   const started = performance.now();
   const query = runTableQuerySchema.parse(input);
-  const { clauses, fields } = parseFilterFor(store, query.filter);
+  const { clauses, fields } = parsedFilter(store, query.filter);
   for (const c of clauses) columnOf(columnId(c.column), fields, `filter clause "${c.text}"`, query.atEpoch);
   const columns = query.columns.map((name, i) => columnOf(name, fields, `columns[${i}]`, query.atEpoch));
   const sort = query.sort === null ? null : { column: columnOf(query.sort.column, fields, 'sort.column', query.atEpoch), direction: query.sort.direction };
@@ -160,7 +159,7 @@ export function queryRunTable(store: LabStore, input: RunTableQueryInput): RunTa
 /** The chart of a sweep view over the runs a filter keeps (every one of them, none dropped silently). */
 export function sweepChartOf(store: LabStore, input: SweepRequestInput): SweepChart {
   const request = sweepRequestSchema.parse(input);
-  const { clauses, fields: offered } = parseFilterFor(store, request.filter);
+  const { clauses, fields: offered } = parsedFilter(store, request.filter);
   const numeric = store.runTableFields().filter((f) => f.numeric).map((f) => f.path);
   const metric = columnOf(request.metric, offered, 'metric', request.atEpoch);
   if (metric.kind !== 'dead' && metric.kind !== 'metric') throw new ValidationError(`metric: ${JSON.stringify(request.metric)} is not a summary metric (e.g. final dead, max dead L1, final loss)`);

@@ -25,7 +25,10 @@ export function scatterModel(panel: ScatterPanel, yTarget: number): PanelModel {
       if (!finite(p.x) || !finite(p.y)) continue;
       if (!onAxis(xs, p.x)) droppedX++;
       if (!onAxis(ys, p.y)) droppedY++;
-      if (onAxis(xs, p.x) && onAxis(ys, p.y)) xVals.push(p.x), yVals.push(p.y);
+      if (onAxis(xs, p.x) && onAxis(ys, p.y)) {
+        xVals.push(p.x);
+        yVals.push(p.y);
+      }
     }
     for (const m of g.means ?? []) for (const v of [m.y, m.lo, m.hi]) if (onAxis(xs, m.x) && onAxis(ys, v)) yVals.push(v);
   }

@@ -50,6 +50,19 @@ describe('the runs table', () => {
     return { store, ids };
   }
 
+  it('stored summaries agree with the same values computed from the metric tables', () => {
+    const { store } = seeded();
+    const recomputed = store.recomputeTopFinalDead(1000);
+    expect(recomputed).toHaveLength(120);
+    for (const r of recomputed) {
+      const s = store.getRunSummary(r.runId);
+      expect(r.finalDead).not.toBeNull();
+      expect(s?.finalDead).toBeCloseTo(r.finalDead as number, 12);
+      if (r.minDead !== null) expect(s?.minDead).toBeCloseTo(r.minDead, 12);
+      if (r.maxDead !== null) expect(s?.maxDead).toBeCloseTo(r.maxDead, 12);
+    }
+  });
+
   it('offers the fields that vary and the most layers and epochs', () => {
     const { store } = seeded();
     const info = describeRunTable(store);
