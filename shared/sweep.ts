@@ -30,7 +30,7 @@ export const sweepRequestSchema = z.strictObject({
   x: column.nullable().default(null),
   /** The field whose values colour the runs (null: one colour). */
   colorBy: column.nullable().default(null),
-  /** Parallel coordinates: the fields, one axis each (default: every field that varies, up to 8). */
+  /** Parallel coordinates: the fields, one axis each (default: every field that varies, up to 8, the colour's too). */
   axes: z.array(column).max(12).default([]),
   /** The epoch of a `dead at epoch` metric. */
   atEpoch: z.int().min(0).max(1_000_000).nullable().default(null),
@@ -241,7 +241,8 @@ export function sweepFigure(chart: SweepChart, options: SweepFigureOptions): Fig
           xLabel: '',
           yLabel: '',
           axes: chart.axes.map((a) => ({ label: shortFieldName(a.label), categories: a.categories ?? undefined, scale: a.log ? 'log' : 'linear' })),
-          lines: chart.lines.map((l) => ({ name: chart.groups[l.group].name, color: chart.groups[l.group].color, values: l.values, dashed: l.diverged })),
+          // By group, so the legend lists the groups in their order.
+          lines: [...chart.lines].sort((a, b) => a.group - b.group).map((l) => ({ name: chart.groups[l.group].name, color: chart.groups[l.group].color, values: l.values, dashed: l.diverged })),
         };
   return growForNotes({
     title: options.title ?? chart.title,

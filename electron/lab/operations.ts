@@ -171,7 +171,7 @@ export function sweepChartOf(store: LabStore, input: SweepRequestInput): SweepCh
     if (ref.kind !== 'field') throw new ValidationError(`x: ${JSON.stringify(x)} is not a config field`);
     fields = [ref.path];
   } else {
-    const axes = request.axes.length > 0 ? request.axes : offered.filter((f) => f !== request.colorBy).slice(0, 8);
+    const axes = request.axes.length > 0 ? request.axes : offered.slice(0, 8);
     fields = axes.map((a, i) => {
       const ref = columnOf(a, offered, `axes[${i}]`, null);
       if (ref.kind !== 'field') throw new ValidationError(`axes[${i}]: ${JSON.stringify(a)} is not a config field`);

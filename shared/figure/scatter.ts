@@ -1,7 +1,7 @@
 /**
  * Scatter panels of a figure: one dot per item (a run), groups side by side at a shared x, and per x
- * value the group's mean joined by a line, its band as an error bar and, when there are few, the n it
- * rests on written above it. Pure TypeScript.
+ * value the group's mean joined by a line, its band as an error bar and, when it differs between
+ * means and there are few, the n it rests on written above it. Pure TypeScript.
  */
 import { axisDomain, axisTicks, onAxis } from './axis.js';
 import { finite, isColor, MUTED, text, THIN_FALLBACK, type Ctx } from './draw.js';
@@ -10,8 +10,20 @@ import { scaleOf, type Axis, type PanelModel, type Scale } from './model.js';
 import type { AxisScale, ScatterPanel } from './types.js';
 import { el, num, pathData } from './xml.js';
 
-/** Means labelled with their n when the panel has at most this many. */
+/** Means labelled with their n (when it varies) when the panel has at most this many. */
 const MAX_N_LABELS = 40;
+
+/** The data's x range widened by 6 % on each side (in log space on a log axis), so dots at its ends stay whole. */
+function padded([lo, hi]: [number, number], scale: AxisScale, fixed: boolean): [number, number] {
+  if (fixed) return [lo, hi];
+  if (scale === 'log') {
+    const [a, b] = [Math.log10(lo), Math.log10(hi)];
+    const pad = Math.max(0.06 * (b - a), 0.05);
+    return [10 ** (a - pad), 10 ** (b + pad)];
+  }
+  const pad = hi > lo ? 0.06 * (hi - lo) : Math.max(Math.abs(lo) * 0.1, 0.5);
+  return [lo - pad, hi + pad];
+}
 
 export function scatterModel(panel: ScatterPanel, yTarget: number): PanelModel {
   const xs = scaleOf(panel.xScale);
@@ -32,7 +44,7 @@ export function scatterModel(panel: ScatterPanel, yTarget: number): PanelModel {
     }
     for (const m of g.means ?? []) for (const v of [m.y, m.lo, m.hi]) if (onAxis(xs, m.x) && onAxis(ys, v)) yVals.push(v);
   }
-  const xDomain = axisDomain(xVals, { scale: xs, fixed: panel.xDomain });
+  const xDomain = padded(axisDomain(xVals, { scale: xs, fixed: panel.xDomain, nice: false }), xs, panel.xDomain !== undefined);
   const yDomain = axisDomain(yVals, { scale: ys, fixed: panel.yDomain, target: yTarget, includeZero: panel.yFromZero === true });
   const x: Axis = { scale: xs, domain: xDomain, ticks: [], label: panel.xLabel ?? '', categories: null, dropped: droppedX };
   const y: Axis = { scale: ys, domain: yDomain, ticks: axisTicks(ys, yDomain, { target: yTarget }), label: panel.yLabel ?? '', categories: null, dropped: droppedY };
@@ -47,7 +59,9 @@ export function drawScatter(ctx: Ctx, panel: ScatterPanel, legend: Map<string, L
   const r = ctx.lw * 1.5;
   // Groups side by side at one x, so their dots and means do not hide each other.
   const step = r * 2.6;
-  const labelN = groups.reduce((s, g) => s + (g.means?.length ?? 0), 0) <= MAX_N_LABELS;
+  // n is written at each mean only when it differs between them (a figure's notes say a common n once).
+  const ns = new Set(groups.flatMap((g) => (g.means ?? []).map((m) => m.n)));
+  const labelN = ns.size > 1 && groups.reduce((s, g) => s + (g.means?.length ?? 0), 0) <= MAX_N_LABELS;
   groups.forEach((g, gi) => {
     const entry = legend.get(String(g.name));
     const color = isColor(g.color) ? g.color : (entry?.color ?? THIN_FALLBACK);

@@ -117,8 +117,8 @@ export function SweepPage({ params }: { params: URLSearchParams }) {
           <fieldset className="axes-choice">
             <legend>Axes</legend>
             {fields.map((f) => {
-              const on = request.axes.length === 0 ? f.path !== request.colorBy : request.axes.includes(f.path);
-              const current = request.axes.length === 0 ? fields.map((g) => g.path).filter((p) => p !== request.colorBy) : request.axes;
+              const current = request.axes.length === 0 ? fields.map((g) => g.path).slice(0, 8) : request.axes;
+              const on = current.includes(f.path);
               return (
                 <label key={f.path} className="check">
                   <input type="checkbox" checked={on} onChange={(e) => set({ ...request, axes: e.target.checked ? [...current, f.path] : current.filter((p) => p !== f.path) })} /> {f.path}
