@@ -137,12 +137,12 @@ function prepareStatements(db: Database.Database) {
     writeLayerSummary: prepare<SqlValue[]>(db, `INSERT INTO run_layer_summaries (run_id, layer, ${LAYER_REALS.join(', ')}, nan_mask) VALUES (?, ?, ?, ?, ?, ?)`),
     runEpochs: prepare<[number], Row>(db, `SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
     runDead: prepare<[number], Row>(db, `SELECT epoch, layer, dead_fraction, nan_mask FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
-    // Runs whose summary is missing or behind their last epoch (an older file, a bundle import).
+    // Runs whose summary is missing or behind their last epoch (an older file, a bundle import):
+    // runs.epochs_done is the last epoch, so only runs without a summary look at their epochs.
     stale: prepare<[], number>(
       db,
-      `SELECT e.run_id FROM (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics GROUP BY run_id) e
-       LEFT JOIN run_summaries s ON s.run_id = e.run_id
-       WHERE s.run_id IS NULL OR s.epoch != e.epoch`,
+      `SELECT r.id FROM runs r LEFT JOIN run_summaries s ON s.run_id = r.id
+       WHERE (s.run_id IS NULL AND EXISTS (SELECT 1 FROM epoch_metrics e WHERE e.run_id = r.id)) OR s.epoch != r.epochs_done`,
     ).pluck(),
     runCount: prepare<[], { n: number; maxId: number | null }>(db, `SELECT COUNT(*) AS n, MAX(id) AS maxId FROM runs`),
     distinctSetups: prepare<[], { sweep_json: string; config_json: string }>(db, `SELECT DISTINCT sweep_json, config_json FROM runs`),
