@@ -7,6 +7,7 @@
 import { validateExperiment } from '../shared/config.js';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
 import type { LabStore } from '../db/store.js';
+import { Rng } from '../electron/engine/rng.js';
 
 export interface SeedOptions {
   runs: number;
@@ -21,18 +22,6 @@ export const SEED_LEARNING_RATES = [0.001, 0.01, 0.1, 0.3, 1] as const;
 const SEEDS_PER_SETUP = 5;
 /** Runs per experiment: activations × learning rates × seeds. */
 export const RUNS_PER_EXPERIMENT = SEED_ACTIVATIONS.length * SEED_LEARNING_RATES.length * SEEDS_PER_SETUP;
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PRONENESS: Record<(typeof SEED_ACTIVATIONS)[number], number> = { relu: 1, prelu: 0.45, elu: 0.25, leaky_relu: 0.15 };
 
@@ -75,7 +64,8 @@ export function seedRunsTable(store: LabStore, options: SeedOptions): number[] {
       const spec = runs[i];
       const activation = spec.config.model.activation as (typeof SEED_ACTIVATIONS)[number];
       const lr = spec.config.training.learningRate;
-      const rand = random(runId * 7919 + 17);
+      const rng = new Rng(runId, 'runs-table');
+      const rand = () => rng.next();
       const risk = PRONENESS[activation] * Math.min(1, Math.log10(lr * 1000) / 3);
       const divergesAt = lr >= 1 && rand() < 0.6 * PRONENESS[activation] ? 1 + Math.floor(rand() * options.epochs) : null;
       let loss = 1.4;

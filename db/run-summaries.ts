@@ -145,7 +145,11 @@ function prepareStatements(db: Database.Database) {
        WHERE (s.run_id IS NULL AND EXISTS (SELECT 1 FROM epoch_metrics e WHERE e.run_id = r.id)) OR s.epoch != r.epochs_done`,
     ).pluck(),
     runCount: prepare<[], { n: number; maxId: number | null }>(db, `SELECT COUNT(*) AS n, MAX(id) AS maxId FROM runs`),
-    distinctSetups: prepare<[], { sweep_json: string; config_json: string }>(db, `SELECT DISTINCT sweep_json, config_json FROM runs`),
+    // One run per setup: runs of an experiment with the same sweep values differ only by seed.
+    distinctSetups: prepare<[], { sweep_json: string; config_json: string }>(
+      db,
+      `SELECT sweep_json, config_json FROM runs WHERE id IN (SELECT MIN(id) FROM runs GROUP BY experiment_id, sweep_json)`,
+    ),
     // The summary's dead fractions computed from the metric tables, reading every epoch of every run
     // (what a page would cost without stored summaries); NaN layers make an epoch's mean NULL.
     recomputed: prepare<[number], { run_id: number; final_dead: number | null; min_dead: number | null; max_dead: number | null }>(

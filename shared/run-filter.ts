@@ -131,3 +131,9 @@ export function parseRunFilter(text: string, fields: readonly string[] = [], num
 export function parseFilterFor(text: string, offered: readonly RunTableField[]): FilterParse {
   return parseRunFilter(text, offered.map((f) => f.path), new Set(offered.filter((f) => f.numeric).map((f) => f.path)));
 }
+
+/** What is wrong with a filter for these fields (the message naming the clause and the rule), or null. */
+export function filterProblem(text: string, offered: readonly RunTableField[]): string | null {
+  const parsed = parseFilterFor(text, offered);
+  return parsed.ok ? null : parsed.message;
+}

@@ -63,7 +63,7 @@ export function drawParallel(ctx: Ctx, panel: ParallelPanel, legend: Map<string,
     });
     paths.set(key, entry);
   }
-  const opacity = Math.min(0.8, Math.max(0.06, 25 / Math.max(1, lines.length)));
+  const opacity = Math.min(0.8, Math.max(0.05, 60 / Math.max(1, lines.length)));
   const out = [...paths.values()].map((p) =>
     el('path', { class: 'run-line', d: p.d, fill: 'none', stroke: p.color, 'stroke-width': ctx.lw * 0.6, 'stroke-opacity': opacity, 'stroke-dasharray': p.dashed ? scaledDash('4 3', ctx.lw * 0.6) : undefined, 'stroke-linejoin': 'round' }),
   );

@@ -4,7 +4,7 @@
  * a selection to compare. Its state lives in the page address.
  */
 import { useCallback, useMemo, useState } from 'react';
-import { parseFilterFor } from '../../../shared/run-filter.js';
+import { filterProblem } from '../../../shared/run-filter.js';
 import { defaultColumns } from '../../../shared/run-table.js';
 import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
 import { navigate } from '../app/router.js';
@@ -36,10 +36,7 @@ export function RunsPage({ params }: { params: URLSearchParams }) {
   const page = useAsync(async () => (info.data ? client.queryRunTable(tableQuery(state, columns)) : null), [client, info.data, state, columns]);
   const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
   const select = useCallback((ids: readonly number[], on: boolean) => setSelected((prev) => withMembers(prev, ids, on)), []);
-  const check = useCallback((text: string) => {
-    const parsed = parseFilterFor(text, info.data?.fields ?? []);
-    return parsed.ok ? null : parsed.message;
-  }, [info.data]);
+  const check = useCallback((text: string) => filterProblem(text, info.data?.fields ?? []), [info.data]);
   const apply = useCallback((filter: string) => setState({ ...state, filter, page: 0 }), [setState, state]);
 
   const data = page.data ?? null;

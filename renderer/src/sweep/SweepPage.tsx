@@ -4,7 +4,7 @@
  * swept fields. The picture is the exported figure itself (the same spec, drawn in the page).
  */
 import { useCallback, useMemo } from 'react';
-import { parseFilterFor } from '../../../shared/run-filter.js';
+import { filterProblem } from '../../../shared/run-filter.js';
 import { metricColumns, columnId } from '../../../shared/run-table.js';
 import { renderFigureSvg, svgPhysicalSize } from '../../../shared/figure/index.js';
 import { sweepFigure, type SweepRequest } from '../../../shared/sweep.js';
@@ -36,10 +36,7 @@ export function SweepPage({ params }: { params: URLSearchParams }) {
   useThrottledReload(version, reload, 3000);
   const fields = info.data?.fields ?? [];
   const numeric = fields.filter((f) => f.numeric);
-  const check = useCallback((text: string) => {
-    const parsed = parseFilterFor(text, info.data?.fields ?? []);
-    return parsed.ok ? null : parsed.message;
-  }, [info.data]);
+  const check = useCallback((text: string) => filterProblem(text, info.data?.fields ?? []), [info.data]);
   const svg = useMemo(() => (chart.data ? renderFigureSvg(sweepFigure(chart.data, { preset: 'screen' })) : null), [chart.data]);
   const size = svg ? svgPhysicalSize(svg) : null;
   const tableHref = request.filter.trim() === '' ? '#/runs' : `#/runs?${new URLSearchParams({ filter: request.filter })}`;
