@@ -7,6 +7,7 @@ import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
 import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
 import { KEY_COLUMNS, decodeLists, decodeReals, encodeRow, metricColumns } from './metric-columns.js';
 import type { RunRepository } from './runs.js';
+import type { RunSummaryRepository } from './run-summaries.js';
 import { prepare, type SqlValue } from './sql.js';
 
 /** One hidden layer of one run at one epoch, without the per-unit data (for charts). */
@@ -114,6 +115,7 @@ export class MetricsRepository {
   constructor(
     private readonly db: Database.Database,
     private readonly runs: RunRepository,
+    private readonly summaries: RunSummaryRepository,
   ) {
     this.stmt = prepareStatements(db);
     this.recordTx = db.transaction((runId: number, metrics: EpochMetrics) => {
@@ -127,12 +129,13 @@ export class MetricsRepository {
         this.stmt.insertLayer.run(...encodeRow('layer', keys, layer, layer.units, `${where}, layer ${layer.layer}`));
       }
       this.stmt.updateEpochsDone.run(runId, runId);
+      this.summaries.record(runId, metrics);
     });
   }
 
   /**
    * Records one measurement point in a single transaction (epoch row, its layers, the run's
-   * epochs_done), so a process killed mid-run loses at most the epoch in flight. Recording the same
+   * epochs_done and summary), so a process killed mid-run loses at most the epoch in flight. Recording the same
    * epoch again replaces it.
    */
   record(runId: number, metrics: EpochMetrics): void {

@@ -24,6 +24,8 @@ import { RunLeases, leaseDurationMs, type StoreProblemListener } from './leases.
 import { MetricsRepository, type EpochSeriesRow, type LastEpochRow, type LayerSeriesRow } from './metrics.js';
 import { openLabDatabase, type OpenOptions } from './open.js';
 import { RunRepository } from './runs.js';
+import { RunSummaryRepository, type RunMetricSummary } from './run-summaries.js';
+import type { RunTableField, RunTableRow } from '../shared/run-table.js';
 import { isBusyError, withBusyTimeout } from './sql.js';
 
 export { DatabaseTooNewError, LATEST_SCHEMA_VERSION } from './migrations/index.js';
@@ -38,6 +40,7 @@ export {
   type StoreProblemListener,
 } from './leases.js';
 export type { EpochSeriesRow, LastEpochRow, LayerSeriesRow } from './metrics.js';
+export type { RunMetricSummary } from './run-summaries.js';
 export { DatabaseRefusedError, type DatabaseRefusal, type OpenOptions } from './open.js';
 export { isBusyError, isDatabaseError, isFullError } from './sql.js';
 
@@ -53,6 +56,7 @@ export class LabStore {
   private readonly experiments: ExperimentRepository;
   private readonly runs: RunRepository;
   private readonly metrics: MetricsRepository;
+  private readonly summaries: RunSummaryRepository;
   private readonly artifacts: ArtifactRepository;
   private readonly comparisons: ComparisonRepository;
 
@@ -70,7 +74,8 @@ export class LabStore {
     this.leaseMs = leaseMs;
     this.experiments = new ExperimentRepository(db, this.leases);
     this.runs = new RunRepository(db, this.leases);
-    this.metrics = new MetricsRepository(db, this.runs);
+    this.summaries = new RunSummaryRepository(db);
+    this.metrics = new MetricsRepository(db, this.runs, this.summaries);
     this.artifacts = new ArtifactRepository(db, this.runs);
     this.comparisons = new ComparisonRepository(db);
   }
@@ -90,6 +95,12 @@ export class LabStore {
         try {
           // Not worth waiting long for: the check runs again on the next open.
           store.withBusyTimeout(250, () => store.markOrphanedRunsInterrupted());
+        } catch (error) {
+          if (!isBusyError(error)) throw error;
+        }
+        try {
+          // Runs of a file written before summaries existed (schema 3) get theirs now, once.
+          store.withBusyTimeout(250, () => store.summaries.refreshStale());
         } catch (error) {
           if (!isBusyError(error)) throw error;
         }
@@ -259,6 +270,34 @@ export class LabStore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Run summaries and the runs table (run-summaries.ts)
+
+  /** A run's summary metrics (final, smallest, largest dead fraction, losses …), null before its first epoch. */
+  getRunSummary(runId: number): RunMetricSummary | null {
+    return this.summaries.get(runId);
+  }
+
+  /** See RunSummaryRepository.page: one page of the runs table (or every matching run when `limit` is null). */
+  queryRunTable(query: Parameters<RunSummaryRepository['page']>[0]): { rows: RunTableRow[]; total: number } {
+    return this.summaries.page(query);
+  }
+
+  /** The config fields whose values differ between the runs, with their values. */
+  runTableFields(): RunTableField[] {
+    return this.summaries.varyingFields();
+  }
+
+  /** See RunSummaryRepository.recomputeTopFinalDead (slow: reads every epoch of every run). */
+  recomputeTopFinalDead(limit: number): ReturnType<RunSummaryRepository['recomputeTopFinalDead']> {
+    return this.summaries.recomputeTopFinalDead(limit);
+  }
+
+  /** The most hidden layers and the latest epoch of any run, and how many runs there are. */
+  runTableExtent(): { layers: number; maxEpoch: number; runs: number } {
+    return this.summaries.extent();
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Artifacts (artifacts.ts)
 
   saveArtifacts(runId: number, artifacts: RunArtifacts): void {
@@ -280,7 +319,10 @@ export class LabStore {
 
   /** Imports a bundle in one transaction; a foreign, damaged or too new one is refused (BundleError), changing nothing. */
   importBundle(data: Uint8Array, options: ImportOptions = {}): BundleImportResult {
-    return readBundle(this.db, data, options);
+    const result = readBundle(this.db, data, options);
+    // The bundle's epochs are written as rows: their runs are summarized from them.
+    this.summaries.refreshStale();
+    return result;
   }
 
   /** Imports several bundles in one transaction: all, or none when one is refused (its BundleError names it). */

@@ -32,6 +32,10 @@ const OPERATIONS: { readonly [K in ApiOperation]: true } = {
   renderChart: true,
   exportBundle: true,
   importBundle: true,
+  describeRunTable: true,
+  queryRunTable: true,
+  getSweepChart: true,
+  renderSweep: true,
 };
 
 export const API_OPERATIONS = Object.keys(OPERATIONS) as ApiOperation[];

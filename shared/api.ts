@@ -13,6 +13,8 @@ import { CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecI
 import type { ComparedRun } from './charts.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from './figure/types.js';
 import type { ExperimentProgress } from './progress.js';
+import { runTableQuerySchema, type RunTableInfo, type RunTablePage, type RunTableQueryInput } from './run-table.js';
+import { sweepRequestSchema, type SweepChart, type SweepRequestInput } from './sweep.js';
 
 // ---------- Data carried over the API (plain JSON-able shapes, typed arrays as number lists) ----------
 
@@ -265,6 +267,15 @@ export interface LabApi {
   exportBundle(experimentIds: number[]): Promise<FileData>;
   /** Imports a bundle (base64); importing the same bundle twice adds nothing. */
   importBundle(base64: string): Promise<BundleImportSummary>;
+
+  /** What the runs table offers: the config fields that vary between runs, the most layers and epochs. */
+  describeRunTable(): Promise<RunTableInfo>;
+  /** One page of the runs table across experiments: filtered, sorted and paged in the lab. */
+  queryRunTable(query: RunTableQueryInput): Promise<RunTablePage>;
+  /** A sweep view (scatter or parallel coordinates) over the runs a filter keeps. */
+  getSweepChart(request: SweepRequestInput): Promise<SweepChart>;
+  /** A sweep view as SVG, PDF, PNG (at `dpi`) or the CSV of exactly what it plots. */
+  renderSweep(request: SweepRequestInput, format: FigureFormat, options: FigureRequestOptions): Promise<FileData>;
 }
 
 export type ApiOperation = keyof LabApi;
@@ -336,6 +347,10 @@ export const apiArgSchemas = {
   exportBundle: z.tuple([z.array(id).min(1).max(10_000)]),
   // ~300 MB of bundle at most through one call.
   importBundle: z.tuple([z.string().min(1).max(400_000_000)]),
+  describeRunTable: z.tuple([]),
+  queryRunTable: z.tuple([runTableQuerySchema]),
+  getSweepChart: z.tuple([sweepRequestSchema]),
+  renderSweep: z.tuple([sweepRequestSchema, z.enum(FIGURE_FORMATS), figureOptions]),
 } satisfies { [K in ApiOperation]: z.ZodType };
 
 // The operation list itself is declared once, in the zod-free shared/api-operations.ts.

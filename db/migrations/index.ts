@@ -6,12 +6,14 @@ import type { Database } from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './001-initial.js';
 import { updateToSchemaVersion2 } from './002-uids-comparisons.js';
 import { updateToSchemaVersion3 } from './003-run-leases.js';
+import { updateToSchemaVersion4 } from './004-run-summaries.js';
 
 /** Index i holds the migration to schema version i + 1. Append only. */
 export const MIGRATIONS: readonly ((db: Database) => void)[] = [
   updateToSchemaVersion1,
   updateToSchemaVersion2,
   updateToSchemaVersion3,
+  updateToSchemaVersion4,
 ];
 
 /** The highest schema version this build knows. */

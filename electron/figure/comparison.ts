@@ -8,10 +8,9 @@ import type { FigureFormat } from '../../shared/api.js';
 import { ValidationError } from '../../shared/errors.js';
 import { parseComparisonSpec, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
 import { buildComparison, chartData, chartToCsv, chartToFigure, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
-import { figurePixelSize, renderFigureSvg, svgPhysicalSize } from '../../shared/figure/index.js';
 import { declaredPositions, declaredValues } from '../../shared/analysis/grouping.js';
 import { epochToDto } from '../lab/dto.js';
-import { svgToPdf, svgToPng } from './convert.js';
+import { figureFile, type RenderedChart } from './file.js';
 
 /**
  * The runs a comparison holds: its explicit runs plus every run of its experiments, each once, with
@@ -44,20 +43,7 @@ export function loadComparedRuns(store: LabStore, spec: ComparisonSpec): Compare
   }));
 }
 
-export interface RenderedChart {
-  format: FigureFormat;
-  mimeType: string;
-  data: Buffer;
-  /** Pixel size for PNG, physical size for SVG/PDF. */
-  size: { width: number; height: number; unit: 'px' | 'in' } | null;
-}
-
-export const MIME_TYPES: Record<FigureFormat, string> = {
-  svg: 'image/svg+xml',
-  pdf: 'application/pdf',
-  png: 'image/png',
-  csv: 'text/csv',
-};
+export { MIME_TYPES, type RenderedChart } from './file.js';
 
 /** Renders one chart of a comparison in one format. */
 export function renderComparisonChart(
@@ -72,17 +58,5 @@ export function renderComparisonChart(
   if (runs.length === 0) throw new ValidationError('the comparison holds no runs');
   const model = buildComparison(runs, spec);
   const data = chartData(model, chart, spec);
-  if (format === 'csv') return { format, mimeType: MIME_TYPES.csv, data: Buffer.from(chartToCsv(data), 'utf8'), size: null };
-  const figure = chartToFigure(data, spec, options);
-  const svg = renderFigureSvg(figure);
-  const physical = svgPhysicalSize(svg);
-  if (format === 'svg') {
-    return { format, mimeType: MIME_TYPES.svg, data: Buffer.from(svg, 'utf8'), size: physical ? { width: physical.widthIn, height: physical.heightIn, unit: 'in' } : null };
-  }
-  if (format === 'pdf') {
-    return { format, mimeType: MIME_TYPES.pdf, data: svgToPdf(svg, { title: figure.title }), size: physical ? { width: physical.widthIn, height: physical.heightIn, unit: 'in' } : null };
-  }
-  const dpi = options.dpi ?? 300;
-  const px = figurePixelSize(figure, dpi);
-  return { format, mimeType: MIME_TYPES.png, data: svgToPng(svg, { dpi }), size: { width: px.width, height: px.height, unit: 'px' } };
+  return figureFile(format, () => chartToFigure(data, spec, options), () => chartToCsv(data), options.dpi);
 }

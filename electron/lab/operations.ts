@@ -9,7 +9,12 @@ import path from 'node:path';
 import { slug } from '../../shared/slug.js';
 import { shardSlice, type Shard } from '../../shared/shard.js';
 import { validateExperiment, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
-import { ConflictError, InvalidConfigError, NotFoundError, firstLine } from '../../shared/errors.js';
+import { ConflictError, InvalidConfigError, NotFoundError, ValidationError, firstLine } from '../../shared/errors.js';
+import { parseFilterFor, type FilterClause } from '../../shared/run-filter.js';
+import { columnId, resolveColumn, runTableQuerySchema, type ColumnRef, type RunTableInfo, type RunTablePage, type RunTableQueryInput } from '../../shared/run-table.js';
+import { sweepChart, sweepCsv, sweepFigure, sweepRequestSchema, type SweepChart, type SweepFigureOptions, type SweepRequestInput } from '../../shared/sweep.js';
+import type { FigureFormat } from '../../shared/api.js';
+import { figureFile, type RenderedChart } from '../figure/file.js';
 import type { ExperimentSummary, RunSummary } from '../../shared/metrics.js';
 import { ExperimentBusyError, LabStore } from '../../db/store.js';
 import { BundleError, exportBundle, type BundleImportResult, type BundleSource } from '../../db/bundle.js';
@@ -218,4 +223,97 @@ export function deleteStoppedExperiment(store: LabStore, id: number): void {
         '(e.g. the relu-lab command line); cancel them there or wait until they finish',
     );
   }
+}
+
+// ---------- The runs table and the sweep views ----------
+
+/** What the runs table offers: the config fields that vary (with their values), the most layers and epochs. */
+export function describeRunTable(store: LabStore): RunTableInfo {
+  const started = performance.now();
+  const fields = store.runTableFields();
+  const extent = store.runTableExtent();
+  return { fields, layers: extent.layers, maxEpoch: extent.maxEpoch, runs: extent.runs, ms: performance.now() - started };
+}
+
+/** A filter parsed against the fields the table offers; a clause that does not parse is a ValidationError naming it. */
+function parsedFilter(store: LabStore, filter: string): { clauses: FilterClause[]; fields: string[] } {
+  const offered = store.runTableFields();
+  const parsed = parseFilterFor(filter, offered);
+  if (!parsed.ok) throw new ValidationError(parsed.message);
+  return { clauses: parsed.clauses, fields: offered.map((f) => f.path) };
+}
+
+/** A column by the name a query gives (`what` names it in the error), refused when it is none. */
+function columnOf(name: string, fields: readonly string[], what: string, atEpoch: number | null): ColumnRef {
+  const ref = resolveColumn(name, fields);
+  if (ref === null) throw new ValidationError(`${what}: unknown column ${JSON.stringify(name)}`);
+  if (ref.kind === 'dead' && ref.metric === 'dead at epoch' && atEpoch === null) throw new ValidationError(`${what}: ${columnId(ref)} needs atEpoch, the epoch it is read at`);
+  return ref;
+}
+
+/** One page of the runs table: the runs the filter keeps, sorted, with the cells of the asked columns. */
+export function queryRunTable(store: LabStore, input: RunTableQueryInput): RunTablePage {
+  const started = performance.now();
+  const query = runTableQuerySchema.parse(input);
+  const { clauses, fields } = parsedFilter(store, query.filter);
+  for (const c of clauses) columnOf(columnId(c.column), fields, `filter clause "${c.text}"`, query.atEpoch);
+  const columns = query.columns.map((name, i) => columnOf(name, fields, `columns[${i}]`, query.atEpoch));
+  const sort = query.sort === null ? null : { column: columnOf(query.sort.column, fields, 'sort.column', query.atEpoch), direction: query.sort.direction };
+  const { rows, total } = store.queryRunTable({ clauses, sort, columns, atEpoch: query.atEpoch, offset: query.offset, limit: query.limit });
+  return { rows, total, all: store.runTableExtent().runs, offset: query.offset, columns: columns.map(columnId), ms: performance.now() - started };
+}
+
+/** The chart of a sweep view over the runs a filter keeps (every one of them, none dropped silently). */
+export function sweepChartOf(store: LabStore, input: SweepRequestInput): SweepChart {
+  const request = sweepRequestSchema.parse(input);
+  const { clauses, fields: offered } = parsedFilter(store, request.filter);
+  const numeric = store.runTableFields().filter((f) => f.numeric).map((f) => f.path);
+  const metric = columnOf(request.metric, offered, 'metric', request.atEpoch);
+  if (metric.kind !== 'dead' && metric.kind !== 'metric') throw new ValidationError(`metric: ${JSON.stringify(request.metric)} is not a summary metric (e.g. final dead, max dead L1, final loss)`);
+  let fields: string[];
+  if (request.view === 'scatter') {
+    const x = request.x ?? numeric[0];
+    if (x === undefined) throw new ValidationError('x: no numeric field varies between these runs; choose one');
+    const ref = columnOf(x, offered, 'x', null);
+    if (ref.kind !== 'field') throw new ValidationError(`x: ${JSON.stringify(x)} is not a config field`);
+    fields = [ref.path];
+  } else {
+    const axes = request.axes.length > 0 ? request.axes : offered.slice(0, 8);
+    fields = axes.map((a, i) => {
+      const ref = columnOf(a, offered, `axes[${i}]`, null);
+      if (ref.kind !== 'field') throw new ValidationError(`axes[${i}]: ${JSON.stringify(a)} is not a config field`);
+      return ref.path;
+    });
+    if (fields.length === 0) throw new ValidationError('axes: no field varies between these runs; choose some');
+  }
+  if (request.colorBy !== null) {
+    const ref = columnOf(request.colorBy, offered, 'colorBy', null);
+    if (ref.kind !== 'field') throw new ValidationError(`colorBy: ${JSON.stringify(request.colorBy)} is not a config field`);
+    fields.push(ref.path);
+  }
+  const columns: ColumnRef[] = [...fields.map((path): ColumnRef => ({ kind: 'field', path })), metric, { kind: 'run', id: 'diverged' }];
+  const { rows } = store.queryRunTable({ clauses, sort: null, columns, atEpoch: request.atEpoch, offset: 0, limit: null });
+  const metricId = columnId(metric);
+  const runs = rows.map((r) => ({
+    runId: r.id,
+    diverged: r.cells.diverged === true,
+    values: fields.map((f) => r.cells[f] ?? null),
+    y: typeof r.cells[metricId] === 'number' ? (r.cells[metricId] as number) : null,
+  }));
+  const metricLabel = metric.kind === 'dead' && metric.metric === 'dead at epoch' ? `${metricId.replace('dead at epoch', `dead at epoch ${request.atEpoch}`)}` : metricId;
+  return sweepChart({
+    request: { ...request, x: request.view === 'scatter' ? fields[0] : request.x, axes: request.view === 'parallel' ? fields.slice(0, fields.length - (request.colorBy === null ? 0 : 1)) : request.axes },
+    fields,
+    runs,
+    filteredOut: store.runTableExtent().runs - runs.length,
+    metricLabel,
+    yFraction: metric.kind === 'dead' || metric.id === 'final accuracy' || metric.id === 'final val accuracy',
+  });
+}
+
+/** A sweep view as a file (SVG, PDF, PNG at `dpi`, or the CSV of what it plots), with a name to suggest. */
+export function renderSweepFile(store: LabStore, request: SweepRequestInput, format: FigureFormat, options: SweepFigureOptions & { dpi?: number }): { file: RenderedChart; suggestedName: string } {
+  const chart = sweepChartOf(store, request);
+  const file = figureFile(format, () => sweepFigure(chart, options), () => sweepCsv(chart), options.dpi);
+  return { file, suggestedName: `sweep-${chart.view}.${format}` };
 }

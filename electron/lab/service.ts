@@ -37,7 +37,9 @@ import { LabStore, isBusyError } from '../../db/store.js';
 import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem } from './pool.js';
 import { LiveEvents, type LabEventListener } from './live.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
-import { cancelExperimentRuns, deleteStoppedExperiment, exportExperimentsBundle, prepareExperiment, requireExperiment, requireRun, runsStopped, startExperiment, type PreparedExperiment } from './operations.js';
+import { cancelExperimentRuns, deleteStoppedExperiment, describeRunTable, exportExperimentsBundle, prepareExperiment, queryRunTable, renderSweepFile, requireExperiment, requireRun, runsStopped, startExperiment, sweepChartOf, type PreparedExperiment } from './operations.js';
+import type { SweepChart, SweepRequestInput } from '../../shared/sweep.js';
+import type { RunTableInfo, RunTablePage, RunTableQueryInput } from '../../shared/run-table.js';
 import { apiErrorOf } from './api-errors.js';
 import { DatasetError } from '../engine/datasets/index.js';
 import type { QuickCheckOptions } from '../engine/quick-check.js';
@@ -379,6 +381,23 @@ export class LabService implements LabApi {
     const result = importBundle(this.store, data);
     this.live.emit({ type: 'experiments-changed' });
     return result;
+  }
+
+  async describeRunTable(): Promise<RunTableInfo> {
+    return describeRunTable(this.store);
+  }
+
+  async queryRunTable(query: RunTableQueryInput): Promise<RunTablePage> {
+    return queryRunTable(this.store, query);
+  }
+
+  async getSweepChart(request: SweepRequestInput): Promise<SweepChart> {
+    return sweepChartOf(this.store, request);
+  }
+
+  async renderSweep(request: SweepRequestInput, format: FigureFormat, options: FigureRequestOptions): Promise<FileData> {
+    const { file, suggestedName } = renderSweepFile(this.store, request, format, options);
+    return { mimeType: file.mimeType, base64: file.data.toString('base64'), suggestedName, size: file.size };
   }
 
   updateSettings(patch: Partial<Settings>): Promise<Settings> {

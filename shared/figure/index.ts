@@ -6,6 +6,7 @@
 export * from './types.js';
 export { FIGURE_PRESETS, CSS_PX_PER_IN, PT_PER_IN, figureSize, figurePixelSize, panelGrid, pixelSizeAt, svgPhysicalSize } from './layout.js';
 export { figureNotesHeight, renderFigureSvg } from './render.js';
+export { growForNotes } from './notes.js';
 export { FONT_STACKS, fallbackWidthFactor, measureText, resolveFontFamily, type FontStackName } from './text.js';
 export { GROUP_COLORS, GROUP_DASHES, slotStyle, themeColor, darkThemeColor, type GroupStyle } from './palette.js';
 export { colorScale, colorScaleRgb, lightness, parseHexColor } from './colormap.js';

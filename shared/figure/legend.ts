@@ -56,6 +56,10 @@ export function collectLegend(spec: FigureSpec, ctx: Ctx): Map<string, LegendEnt
       }
     } else if (panel.kind === 'bars') {
       for (const c of panel.bars ?? []) for (const g of c.groups ?? []) add(String(g.name), 'patch', g.color, undefined, undefined, false);
+    } else if (panel.kind === 'scatter') {
+      for (const g of panel.groups ?? []) add(String(g.name), 'line', g.color, '', 0, (g.means ?? []).some((m) => finite(m.lo) && finite(m.hi)));
+    } else if (panel.kind === 'parallel') {
+      for (const l of panel.lines ?? []) if (!entries.has(String(l.name))) add(String(l.name), 'line', l.color, '', undefined, false);
     }
   }
   for (const e of entries.values()) {

@@ -3,7 +3,7 @@
  * without data) and the spec's own notes, wrapped to the figure's width under the panels.
  * Pure TypeScript.
  */
-import { baseFontSize, figureSize } from './layout.js';
+import { baseFontSize, CSS_PX_PER_IN, figureSize, PT_PER_IN } from './layout.js';
 import { blankCells } from './heatmap.js';
 import type { PanelModel } from './model.js';
 import { resolveFontFamily, wrapText } from './text.js';
@@ -48,4 +48,17 @@ export function notesHeight(lines: number, fs: number): number {
 export function figureNotesHeight(spec: FigureSpec, notes: readonly string[]): number {
   const fs = baseFontSize(spec);
   return notesHeight(wrapNotes(notes, figureSize(spec).widthPt, fs, resolveFontFamily(spec.fontFamily)).length, fs);
+}
+
+/**
+ * The figure made taller by what its notes take, so they never squeeze its plots; rounded up to what
+ * the SVG writes (1/100 in, whole px), so a PNG's size is exactly `figurePixelSize`'s.
+ */
+export function growForNotes(figure: FigureSpec): FigureSpec {
+  const notes = figure.notes ?? [];
+  const extraPt = figureNotesHeight({ ...figure, notes: [] }, notes);
+  if (extraPt <= 0) return figure;
+  const size = figureSize(figure);
+  const height = size.unit === 'in' ? Math.ceil((size.height + extraPt / PT_PER_IN) * 100) / 100 : Math.ceil(size.height + (extraPt / PT_PER_IN) * CSS_PX_PER_IN);
+  return { ...figure, height };
 }

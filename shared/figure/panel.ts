@@ -1,7 +1,7 @@
 /**
  * A figure panel of any kind: its model (axes from the shared axis model) and its frame (grid,
  * reference lines, axes, labels, title) around the data its kind draws (lines.ts, bars.ts,
- * heatmap.ts, ridges.ts). Pure TypeScript.
+ * heatmap.ts, ridges.ts, scatter.ts, parallel.ts). Pure TypeScript.
  */
 import { barsModel, drawBars } from './bars.js';
 import { AXIS, clip, finite, GRID, insideRange, labelWidth, MUTED, text, type Ctx } from './draw.js';
@@ -9,7 +9,9 @@ import { drawColorbar, drawHeatmap, heatmapModel } from './heatmap.js';
 import type { LegendEntry } from './legend.js';
 import { drawLines, linesModel } from './lines.js';
 import { makeScale, type PanelLayout, type PanelModel, type TickSizes } from './model.js';
+import { drawParallel, parallelModel } from './parallel.js';
 import { drawRidges, ridgesModel } from './ridges.js';
+import { drawScatter, scatterModel } from './scatter.js';
 import { fallbackWidthFactor, measureText } from './text.js';
 import type { TickLabel } from './ticks.js';
 import type { FigurePanel } from './types.js';
@@ -26,6 +28,10 @@ export function buildModel(panel: FigurePanel, xTarget: number, yTarget: number,
       return heatmapModel(panel, xTarget, yTarget, Math.max(2, Math.floor(plotH / (fs * 1.2))));
     case 'ridges':
       return ridgesModel(panel);
+    case 'scatter':
+      return scatterModel(panel, yTarget);
+    case 'parallel':
+      return parallelModel(panel);
     default:
       return linesModel({ kind: 'lines', xLabel: '', yLabel: '', series: [] }, xTarget, yTarget);
   }
@@ -55,7 +61,11 @@ export function drawPanel(ctx: Ctx, L: PanelLayout, legend: Map<string, LegendEn
   else if (panel.kind === 'bars') content = drawBars(ctx, panel, legend, sx, sy, m.y);
   else if (panel.kind === 'heatmap' && m.cells !== undefined && m.colorbar !== null) content = drawHeatmap(panel, m.cells, m.colorbar.domain, sx, sy);
   else if (panel.kind === 'ridges') content = drawRidges(ctx, panel, sx, sy, m.x.scale);
-  if (content.length > 0) out.push(el('g', { class: 'data', 'clip-path': clip(ctx, plot, panel.kind === 'heatmap' ? 0 : lw * 1.5) }, content));
+  else if (panel.kind === 'scatter') content = drawScatter(ctx, panel, legend, sx, sy, m.x.scale, m.y.scale);
+  else if (panel.kind === 'parallel') content = drawParallel(ctx, panel, legend, sx, sy, plot.h);
+  // Dots and axis labels may reach past the plot's edge by their size.
+  const bleed = panel.kind === 'heatmap' ? 0 : panel.kind === 'scatter' || panel.kind === 'parallel' ? fs * 1.5 : lw * 1.5;
+  if (content.length > 0) out.push(el('g', { class: 'data', 'clip-path': clip(ctx, plot, bleed) }, content));
   if (m.empty) out.push(text(plot.x + plot.w / 2, plot.y + plot.h / 2 + fs * 0.35, 'No data', { size: fs, anchor: 'middle', fill: MUTED, cls: 'no-data' }));
 
   // Reference lines
@@ -75,7 +85,8 @@ export function drawPanel(ctx: Ctx, L: PanelLayout, legend: Map<string, LegendEn
   // Axes: left and bottom spines, outward ticks.
   const axis: string[] = [];
   const bottom = plot.y + plot.h;
-  axis.push(el('path', { class: 'spine', d: `M${num(plot.x)} ${num(plot.y)}L${num(plot.x)} ${num(bottom)}L${num(plot.x + plot.w)} ${num(bottom)}`, stroke: AXIS, 'stroke-width': lw * 0.6, fill: 'none', 'stroke-linecap': 'square' }));
+  // Parallel coordinates draw an axis per field instead.
+  if (panel.kind !== 'parallel') axis.push(el('path', { class: 'spine', d: `M${num(plot.x)} ${num(plot.y)}L${num(plot.x)} ${num(bottom)}L${num(plot.x + plot.w)} ${num(bottom)}`, stroke: AXIS, 'stroke-width': lw * 0.6, fill: 'none', 'stroke-linecap': 'square' }));
   let td = '';
   const xLabels: string[] = [];
   for (const t of m.x.ticks) {

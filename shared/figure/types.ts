@@ -132,7 +132,45 @@ export interface RidgesPanel extends PanelBase {
   normalize?: 'each' | 'global';
 }
 
-export type FigurePanel = LinesPanel | BarsPanel | HeatmapPanel | RidgesPanel;
+export interface ScatterGroup {
+  /** Legend label. */
+  name: string;
+  color?: string;
+  /** One dot per run; `open`: drawn as a ring (e.g. a run that diverged). */
+  points: { x: number; y: MaybeNumber; open?: boolean }[];
+  /** The mean per x value, its band [lo, hi] and the runs it rests on (written above it when few). */
+  means?: { x: number; y: MaybeNumber; lo?: MaybeNumber; hi?: MaybeNumber; n: number }[];
+}
+
+export interface ScatterPanel extends PanelBase {
+  kind: 'scatter';
+  groups: ScatterGroup[];
+}
+
+export interface ParallelAxisSpec {
+  label: string;
+  /** A categorical axis: its labels bottom to top; values name one of them. */
+  categories?: string[];
+  scale?: AxisScale;
+}
+
+export interface ParallelLine {
+  /** Legend label (lines of one name share an entry). */
+  name: string;
+  color?: string;
+  /** One value per axis; null: no value there (the line stops). */
+  values: (number | string | null)[];
+  dashed?: boolean;
+}
+
+/** Parallel coordinates: one vertical axis per field, one polyline per item across them. */
+export interface ParallelPanel extends PanelBase {
+  kind: 'parallel';
+  axes: ParallelAxisSpec[];
+  lines: ParallelLine[];
+}
+
+export type FigurePanel = LinesPanel | BarsPanel | HeatmapPanel | RidgesPanel | ScatterPanel | ParallelPanel;
 export type PanelKind = FigurePanel['kind'];
 
 export interface FigureSpec {

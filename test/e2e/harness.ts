@@ -40,10 +40,10 @@ export interface WebApp {
 }
 
 /** Builds the renderer, starts `relu-lab serve` on a fresh database and opens a Chromium page. */
-export async function startWebApp(options: { name: string; workers: number; page?: BrowserContextOptions }): Promise<WebApp> {
+export async function startWebApp(options: { name: string; workers: number; page?: BrowserContextOptions; /** An existing database to serve (default: a fresh one). */ dbFile?: string }): Promise<WebApp> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `relu-lab-e2e-${options.name}-`));
-  const dbFile = path.join(tmp, 'lab.sqlite');
+  const dbFile = options.dbFile ?? path.join(tmp, 'lab.sqlite');
   // Test the renderer as it is now, not a stale build.
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
 

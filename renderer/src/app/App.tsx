@@ -11,6 +11,8 @@ import { ExperimentPage } from '../experiments/ExperimentPage.js';
 import { ExperimentsPage } from '../experiments/ExperimentsPage.js';
 import { experimentCsvFile } from '../experiments/metrics-csv.js';
 import { QueuePage } from '../queue/QueuePage.js';
+import { RunsPage } from '../runs/RunsPage.js';
+import { SweepPage } from '../sweep/SweepPage.js';
 import { SettingsPage } from '../settings/SettingsPage.js';
 import { saveFile } from './lab-actions.js';
 import { LabContext, useAsync, type Lab, type ToastKind } from './context.js';
@@ -29,6 +31,7 @@ interface Toast {
 const NAV: { href: string; label: string; icon: IconName; match: (r: Route) => boolean }[] = [
   { href: '#/experiments', label: 'Experiments', icon: 'list', match: (r) => r.page === 'experiments' || r.page === 'experiment' },
   { href: '#/designer', label: 'Designer', icon: 'flask', match: (r) => r.page === 'designer' },
+  { href: '#/runs', label: 'Runs', icon: 'database', match: (r) => r.page === 'runs' || r.page === 'sweep' },
   { href: '#/compare', label: 'Compare', icon: 'compare', match: (r) => r.page === 'compare' },
   { href: '#/queue', label: 'Queue', icon: 'queue', match: (r) => r.page === 'queue' },
   { href: '#/settings', label: 'Settings', icon: 'settings', match: (r) => r.page === 'settings' },
@@ -120,6 +123,8 @@ export function App({ client }: { client: RendererClient }) {
       experiment: 'Experiment',
       designer: 'Designer',
       compare: 'Compare',
+      runs: 'Runs',
+      sweep: 'Sweep views',
       queue: 'Queue',
       settings: 'Settings',
       'not-found': 'Not found',
@@ -154,6 +159,12 @@ export function App({ client }: { client: RendererClient }) {
         break;
       case 'compare':
         page = <ComparePage params={route.params} />;
+        break;
+      case 'runs':
+        page = <RunsPage params={route.params} />;
+        break;
+      case 'sweep':
+        page = <SweepPage params={route.params} />;
         break;
       case 'queue':
         page = <QueuePage />;

@@ -5,6 +5,8 @@
  *   #/experiments/12/runs/34          … with run 34's live view
  *   #/designer                        the Designer (?from=12 edit a copy, ?preset=name, ?new=1, ?import=1)
  *   #/compare?exp=1&group=variant…    the Compare view (the comparison spec in the query, see compare/url.ts)
+ *   #/runs?filter=…&sort=…            every run in one table (filter, sort, columns, page: see runs/table-state.ts)
+ *   #/sweep?view=scatter&x=…          sweep views over the runs a filter keeps (see sweep/sweep-state.ts)
  *   #/queue                           queue and progress
  *   #/settings                        settings and about
  */
@@ -14,6 +16,8 @@ export type Route =
   | { page: 'experiment'; id: number; runId: number | null }
   | { page: 'designer'; params: URLSearchParams }
   | { page: 'compare'; params: URLSearchParams }
+  | { page: 'runs'; params: URLSearchParams }
+  | { page: 'sweep'; params: URLSearchParams }
   | { page: 'queue' }
   | { page: 'settings' }
   | { page: 'not-found'; hash: string };
@@ -42,6 +46,12 @@ export function parseHash(hash: string): Route {
     case 'compare':
       if (parts.length === 1) return { page: 'compare', params: new URLSearchParams(query) };
       break;
+    case 'runs':
+      if (parts.length === 1) return { page: 'runs', params: new URLSearchParams(query) };
+      break;
+    case 'sweep':
+      if (parts.length === 1) return { page: 'sweep', params: new URLSearchParams(query) };
+      break;
     case 'queue':
       if (parts.length === 1) return { page: 'queue' };
       break;
@@ -65,6 +75,11 @@ export function routeHref(route: Route): string {
     case 'compare': {
       const q = route.params.toString();
       return q ? `#/compare?${q}` : '#/compare';
+    }
+    case 'runs':
+    case 'sweep': {
+      const q = route.params.toString();
+      return q ? `#/${route.page}?${q}` : `#/${route.page}`;
     }
     case 'queue':
       return '#/queue';

@@ -64,9 +64,8 @@ describe('migration 3 (run leases)', () => {
       const before = Object.fromEntries(TABLES.map((t) => [t, rows(db, t)]));
       expect(before.runs).toHaveLength(4);
 
-      expect(migrate(db)).toBe(2);
+      expect(migrate(db, 3)).toBe(2);
       expect(db.pragma('user_version', { simple: true })).toBe(3);
-      expect(LATEST_SCHEMA_VERSION).toBe(3);
 
       for (const table of TABLES) {
         const after = rows(db, table);
@@ -103,7 +102,7 @@ describe('migration 3 (run leases)', () => {
     const file = versionTwoFile();
     const store = LabStore.open(file);
     try {
-      expect(sqlValue(store, 'PRAGMA user_version')).toBe(3);
+      expect(sqlValue(store, 'PRAGMA user_version')).toBe(LATEST_SCHEMA_VERSION);
       expect(store.listRuns().map((r) => [r.status, r.error])).toEqual([
         ['completed', null],
         ['interrupted', ORPHANED_RUN_ERROR],

@@ -63,6 +63,10 @@ const MALFORMED: Record<ApiOperation, unknown[][]> = {
   ],
   exportBundle: [[], [[]], [['x']], [[0]], [1]],
   importBundle: [[], [''], [5], [null]],
+  describeRunTable: [[{}]],
+  queryRunTable: [[], [null], [{ limit: 0 }], [{ limit: 501 }], [{ offset: -1 }], [{ sort: { column: 'run', direction: 'up' } }], [{ columns: 'run' }], [{ extra: 1 }]],
+  getSweepChart: [[], [{ view: 'pie' }], [{ band: 'wide' }], [{ axes: 'lr' }], [{ atEpoch: -1 }]],
+  renderSweep: [[{}], [{}, 'gif', { preset: 'screen' }], [{ view: 'bars' }, 'svg', { preset: 'screen' }], [{}, 'png', { preset: 'screen', dpi: 5 }]],
 };
 
 describe('LabService.handle: validation', () => {

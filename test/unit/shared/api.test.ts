@@ -92,6 +92,10 @@ describe('apiArgSchemas', () => {
       renderChart: [{ runIds: [1] }, 'dead-fraction', 'png', { preset: 'single-column', dpi: 300, grayscaleSafe: true }],
       exportBundle: [[1, 2]],
       importBundle: ['H4sI'],
+      describeRunTable: [],
+      queryRunTable: [{ offset: 100, limit: 500, filter: 'final dead > 0.2', sort: { column: 'final dead', direction: 'desc' }, columns: ['run', 'lr'], atEpoch: 3 }],
+      getSweepChart: [{ view: 'scatter', filter: 'activation = relu', metric: 'final dead L2', x: 'lr', colorBy: 'activation', band: 'se', logX: true }],
+      renderSweep: [{ view: 'parallel', axes: ['lr', 'model.activation'] }, 'pdf', { preset: 'double-column' }],
     };
     for (const op of API_OPERATIONS) {
       const result = apiArgSchemas[op].safeParse(ok[op]);
