@@ -9,7 +9,7 @@ import { chartColors } from '../charts/colors.js';
 import { useWidth } from '../charts/useWidth.js';
 import { formatPercent } from '../ui/format.js';
 import { CsvButton } from './CsvButton.js';
-import { deadMaskCsv, deadMaskGrid, maskCaption, spanIndex, type DeadMaskGrid } from './dead-mask.js';
+import { deadMaskCsv, deadMaskGrid, maskCaption, mostDeadLayer, spanIndex, type DeadMaskGrid } from './dead-mask.js';
 import { LayerSelect } from './LayerSelect.js';
 
 const MARGIN = { left: 52, right: 12, top: 6, bottom: 38 };
@@ -41,7 +41,7 @@ function gridImage(grid: DeadMaskGrid): string | null {
 
 export function DeadMaskCard({ runId, epochs, layers }: { runId: number; epochs: readonly EpochMetricsDto[]; layers: number }) {
   const colors = chartColors(useResolvedTheme() === 'dark');
-  const [layer, setLayer] = useState(0);
+  const [layer, setLayer] = useState(() => mostDeadLayer(epochs));
   const shownLayer = Math.min(layer, Math.max(0, layers - 1));
   const grid = useMemo(() => deadMaskGrid(epochs, shownLayer), [epochs, shownLayer]);
   const image = useMemo(() => gridImage(grid), [grid]);

@@ -79,7 +79,7 @@ export const RunLineChart = memo(function RunLineChart({ runId, chart, epochsTot
           <AxisNotes droppedX={0} droppedY={shaped.droppedY} nonFinite={shaped.nonFinite} what="value" />
         </>
       )}
-      <p className="chart-axis-caption">{chart.description}</p>
+      {chart.empty === null && <p className="chart-axis-caption">{chart.description}</p>}
     </figure>
   );
 });

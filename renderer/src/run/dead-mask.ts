@@ -117,3 +117,17 @@ export function maskCaption(grid: DeadMaskGrid): string {
   }
   return parts.join(' ');
 }
+
+/** The layer to show first: the one with the largest dead fraction at the last measurement (the first layer on ties or without data). */
+export function mostDeadLayer(epochs: readonly Pick<EpochMetricsDto, 'epoch' | 'layers'>[]): number {
+  const last = epochs.reduce<Pick<EpochMetricsDto, 'epoch' | 'layers'> | null>((m, e) => (m === null || e.epoch > m.epoch ? e : m), null);
+  let best = 0;
+  let most = -Infinity;
+  for (const l of last?.layers ?? []) {
+    if (Number.isFinite(l.deadFraction) && l.deadFraction > most) {
+      most = l.deadFraction;
+      best = l.layer;
+    }
+  }
+  return best;
+}
