@@ -41,8 +41,10 @@ function gridImage(grid: DeadMaskGrid): string | null {
 
 export function DeadMaskCard({ runId, epochs, layers }: { runId: number; epochs: readonly EpochMetricsDto[]; layers: number }) {
   const colors = chartColors(useResolvedTheme() === 'dark');
-  const [layer, setLayer] = useState(() => mostDeadLayer(epochs));
-  const shownLayer = Math.min(layer, Math.max(0, layers - 1));
+  // Until a layer is picked, the one whose units died most (it can change while the run trains).
+  const [picked, setLayer] = useState<number | null>(null);
+  const fallback = useMemo(() => mostDeadLayer(epochs), [epochs]);
+  const shownLayer = Math.min(picked ?? fallback, Math.max(0, layers - 1));
   const grid = useMemo(() => deadMaskGrid(epochs, shownLayer), [epochs, shownLayer]);
   const image = useMemo(() => gridImage(grid), [grid]);
   const [ref, width] = useWidth<HTMLDivElement>();

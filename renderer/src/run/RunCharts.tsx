@@ -60,7 +60,7 @@ export function RunCharts({ run, epochs, layers, divergedAt }: { run: RunRow; ep
     preActMean: <HistogramsCard run={run} epochs={epochs} layers={layers} />,
   };
   return (
-    <div className="charts run-charts">
+    <div className="charts run-charts" data-epochs={epochs.length}>
       {charts.map((chart) => (
         <Fragment key={chart.id}>
           <RunLineChart runId={run.id} chart={chart} epochsTotal={run.epochsTotal} divergedAt={divergedAt} />

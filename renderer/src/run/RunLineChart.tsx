@@ -21,7 +21,7 @@ export const RunLineChart = memo(function RunLineChart({ runId, chart, epochsTot
   const format = (v: number) => (chart.fraction ? formatPercent(v, 1) : formatNumber(v, 5));
   const dots = shaped.rows.length <= 30;
   return (
-    <figure className="chart-card run-chart" data-chart={chart.id} data-lines={chart.empty ? 0 : chart.lines.length} aria-label={chart.title}>
+    <figure className="chart-card run-chart" data-chart={chart.id} data-lines={chart.empty ? 0 : chart.lines.length} data-scale={shaped.y.scale} aria-label={chart.title}>
       <figcaption className="chart-head">
         <h3>{chart.title}</h3>
         <div className="chart-controls">

@@ -118,15 +118,16 @@ export function maskCaption(grid: DeadMaskGrid): string {
   return parts.join(' ');
 }
 
-/** The layer to show first: the one with the largest dead fraction at the last measurement (the first layer on ties or without data). */
-export function mostDeadLayer(epochs: readonly Pick<EpochMetricsDto, 'epoch' | 'layers'>[]): number {
-  const last = epochs.reduce<Pick<EpochMetricsDto, 'epoch' | 'layers'> | null>((m, e) => (m === null || e.epoch > m.epoch ? e : m), null);
+/** The layer to show first: the one whose dead fraction peaked highest at any measurement (the first layer on ties or without data). */
+export function mostDeadLayer(epochs: readonly Pick<EpochMetricsDto, 'layers'>[]): number {
   let best = 0;
   let most = -Infinity;
-  for (const l of last?.layers ?? []) {
-    if (Number.isFinite(l.deadFraction) && l.deadFraction > most) {
-      most = l.deadFraction;
-      best = l.layer;
+  for (const e of epochs) {
+    for (const l of e.layers) {
+      if (Number.isFinite(l.deadFraction) && (l.deadFraction > most || (l.deadFraction === most && l.layer < best))) {
+        most = l.deadFraction;
+        best = l.layer;
+      }
     }
   }
   return best;

@@ -49,7 +49,7 @@ function epochs(n: number, o: EpochOptions = {}): EpochMetricsDto[] {
       return {
         layer: l,
         units,
-        deadFraction: mask.reduce((s, m) => s + m, 0) / units,
+        deadFraction: mask.reduce<number>((s, m) => s + m, 0) / units,
         activeProbability: 0.5,
         dormantFraction: 0,
         gradNorm: 0.1 * (l + 1),
@@ -218,6 +218,10 @@ describe('dead units over epochs', () => {
     expect(csv).toHaveLength(1 + 16);
     expect(csv[6]).toBe('41,2,2,2,1,1,1');
     expect(mostDeadLayer(list)).toBe(1);
+    // The peak counts, not the last epoch: layer 1 lost half its units once, layer 2 a quarter to the end.
+    const peaks = epochs(3, { dead: (e, l, u) => (l === 0 ? e === 1 && u < 2 : u === 0) });
+    expect(mostDeadLayer(peaks)).toBe(0);
+    expect(mostDeadLayer([])).toBe(0);
   });
 
   it('a long run of a wide layer is binned, and a unit dead for one epoch still tints its cell', () => {
