@@ -3,6 +3,7 @@ import { memo, useMemo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useResolvedTheme } from '../app/theme.js';
 import { AxisNotes } from '../charts/AxisNotes.js';
+import { ChartFrame } from '../charts/ChartFrame.js';
 import { majorValues, numericAxisProps } from '../charts/AxisTick.js';
 import { chartColors, seriesStyle, tooltipStyle } from '../charts/colors.js';
 import { DivergedLine } from '../charts/DivergedLine.js';
@@ -21,23 +22,26 @@ export const RunLineChart = memo(function RunLineChart({ runId, chart, epochsTot
   const format = (v: number) => (chart.fraction ? formatPercent(v, 1) : formatNumber(v, 5));
   const dots = shaped.rows.length <= 30;
   return (
-    <figure className="chart-card run-chart" data-chart={chart.id} data-lines={chart.empty ? 0 : chart.lines.length} data-scale={shaped.y.scale} aria-label={chart.title}>
-      <figcaption className="chart-head">
-        <h3>{chart.title}</h3>
-        <div className="chart-controls">
+    <ChartFrame
+      title={chart.title}
+      id={chart.id}
+      className="run-chart"
+      actions={
+        <>
           {shaped.logOffered && (
             <label className="check-inline">
               <input type="checkbox" checked={useLog} onChange={(e) => setLog(e.target.checked)} /> log scale
             </label>
           )}
           <CsvButton fileName={`run-${runId}-${chart.id}.csv`} what={chart.title} csv={() => runChartCsv(runId, chart)} />
-        </div>
-      </figcaption>
+        </>
+      }
+    >
       {chart.empty !== null ? (
         <p className="chart-empty run-chart-empty">{chart.empty}</p>
       ) : (
         <>
-          <div className="chart-body" style={{ height: CHART_HEIGHT }}>
+          <div className="chart-body" data-scale={shaped.y.scale} style={{ height: CHART_HEIGHT }}>
             <ResponsiveContainer width="100%" height="100%">
               <ComposedChart data={shaped.rows} margin={{ top: 8, right: 16, bottom: 22, left: 8 }}>
                 <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" horizontalValues={majorValues(shaped.y.ticks)} verticalValues={majorValues(shaped.x.ticks)} />
@@ -80,6 +84,6 @@ export const RunLineChart = memo(function RunLineChart({ runId, chart, epochsTot
         </>
       )}
       {chart.empty === null && <p className="chart-axis-caption">{chart.description}</p>}
-    </figure>
+    </ChartFrame>
   );
 });
