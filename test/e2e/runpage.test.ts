@@ -4,7 +4,7 @@
  * the wasm backend), opens the first run's page while it is queued or training and watches its charts
  * grow without a reload, then checks every chart draws one line per hidden layer (or training and
  * validation), the PReLU run draws its slopes while the ReLU run says why it has none, the gradient
- * norm's log axis, CSV downloads that hold the stored numbers, the configuration copied as JSON, the
+ * norm's log axis, CSV downloads that hold the stored numbers and an SVG figure, the configuration copied as JSON, the
  * links to the experiment and to the Compare view, and a missing run. Screenshots (light and dark) go to
  * test-results/screenshots/runpage-*.png.
  *
@@ -48,13 +48,17 @@ describe.skipIf(!HAVE_CHROMIUM)('run page: relu-lab serve in Chromium', () => {
     await page.getByRole('heading', { name: new RegExp(`^Run ${runId} `), level: 1 }).waitFor();
   }
 
-  async function downloadCsv(chartId: string): Promise<string[][]> {
-    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), chart(chartId).getByRole('button', { name: /as CSV$/ }).click()]);
+  /** Clicks a chart's CSV or SVG button and returns the downloaded file's text. */
+  async function download(chartId: string, format: 'CSV' | 'SVG'): Promise<string> {
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), chart(chartId).getByRole('button', { name: new RegExp(`as ${format}$`) }).click()]);
     const file = path.join(app.tmp, 'downloads', d.suggestedFilename());
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await d.saveAs(file);
-    return fs
-      .readFileSync(file, 'utf8')
+    return fs.readFileSync(file, 'utf8');
+  }
+
+  async function downloadCsv(chartId: string): Promise<string[][]> {
+    return (await download(chartId, 'CSV'))
       .trim()
       .split('\n')
       .map((line) => line.split(','));
@@ -155,6 +159,9 @@ describe.skipIf(!HAVE_CHROMIUM)('run page: relu-lab serve in Chromium', () => {
       const want = stored.find((e) => e.epoch === Number(epoch))!.layers[Number(layer) - 1].gradNorm;
       expect(Number(value)).toBe(want);
     }
+    const svg = await download('gradNorm', 'SVG');
+    expect(svg).toMatch(/<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    for (const text of ['Gradient norm per layer', `Run ${relu.id} · ReLU · seed 1`, 'layer 3', 'Epoch']) expect(svg).toContain(text);
   });
 
   it('a PReLU run draws its mean slope per layer, the mean of its stored per-unit slopes', async () => {

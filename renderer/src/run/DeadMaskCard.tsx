@@ -8,7 +8,7 @@ import { ChartFrame } from '../charts/ChartFrame.js';
 import { chartColors } from '../charts/colors.js';
 import { useWidth } from '../charts/useWidth.js';
 import { formatPercent } from '../ui/format.js';
-import { CsvButton } from './CsvButton.js';
+import { ExportButton } from './ExportButton.js';
 import { deadMaskCsv, deadMaskGrid, maskCaption, mostDeadLayer, spanIndex, type DeadMaskGrid } from './dead-mask.js';
 import { LayerSelect } from './LayerSelect.js';
 
@@ -69,7 +69,7 @@ export function DeadMaskCard({ runId, epochs, layers }: { runId: number; epochs:
       actions={
         <>
           <LayerSelect layers={layers} value={shownLayer} onChange={setLayer} label="Layer of the dead units" />
-          <CsvButton fileName={`run-${runId}-dead-units-layer-${shownLayer + 1}.csv`} what="the dead units" csv={() => deadMaskCsv(runId, grid)} />
+          <ExportButton format="csv" fileName={`run-${runId}-dead-units-layer-${shownLayer + 1}.csv`} what="the dead units" contents={() => deadMaskCsv(runId, grid)} />
         </>
       }
     >

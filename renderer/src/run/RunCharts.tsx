@@ -10,17 +10,18 @@ import { slotStyle } from '../../../shared/figure/palette.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { HeatmapView } from '../charts/HeatmapView.js';
 import { RidgesView } from '../charts/RidgesView.js';
-import { CsvButton } from './CsvButton.js';
+import { ExportButton } from './ExportButton.js';
 import { DeadMaskCard } from './DeadMaskCard.js';
 import { runDeadHeatmap, runHistograms } from './compare-charts.js';
 import { LayerSelect } from './LayerSelect.js';
 import { RunLineChart } from './RunLineChart.js';
 import { runCharts } from './series.js';
+import { runSubtitle } from './identity.js';
 
 function DeadHeatmapCard({ run, epochs }: { run: RunRow; epochs: readonly EpochMetricsDto[] }) {
   const chart = useMemo(() => runDeadHeatmap(run, epochs), [run, epochs]);
   return (
-    <ChartFrame title="Dead fraction by layer and epoch" id="dead-heatmap" className="run-chart" actions={<CsvButton fileName={`run-${run.id}-dead-heatmap.csv`} what="the dead-fraction heatmap" csv={() => chartToCsv(chart)} />}>
+    <ChartFrame title="Dead fraction by layer and epoch" id="dead-heatmap" className="run-chart" actions={<ExportButton format="csv" fileName={`run-${run.id}-dead-heatmap.csv`} what="the dead-fraction heatmap" contents={() => chartToCsv(chart)} />}>
       <HeatmapView chart={chart} />
       <p className="chart-axis-caption">{chart.notes.filter((n) => !n.startsWith('n = ')).join(' ')}</p>
     </ChartFrame>
@@ -39,7 +40,7 @@ function HistogramsCard({ run, epochs, layers }: { run: RunRow; epochs: readonly
       actions={
         <>
           <LayerSelect layers={layers} value={chart.layer} onChange={setLayer} label="Layer of the histograms" />
-          <CsvButton fileName={`run-${run.id}-histograms-layer-${chart.layer + 1}.csv`} what="the pre-activation histograms" csv={() => chartToCsv(chart)} />
+          <ExportButton format="csv" fileName={`run-${run.id}-histograms-layer-${chart.layer + 1}.csv`} what="the pre-activation histograms" contents={() => chartToCsv(chart)} />
         </>
       }
     >
@@ -63,7 +64,7 @@ export function RunCharts({ run, epochs, layers, divergedAt }: { run: RunRow; ep
     <div className="charts run-charts" data-epochs={epochs.length}>
       {charts.map((chart) => (
         <Fragment key={chart.id}>
-          <RunLineChart runId={run.id} chart={chart} epochsTotal={run.epochsTotal} divergedAt={divergedAt} />
+          <RunLineChart runId={run.id} subtitle={runSubtitle(run)} chart={chart} epochsTotal={run.epochsTotal} divergedAt={divergedAt} />
           {after[chart.id]}
         </Fragment>
       ))}

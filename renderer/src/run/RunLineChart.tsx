@@ -1,6 +1,7 @@
 /** One line chart of the run page: a metric per layer (or training vs validation) over epochs, an optional ± band, log axis, CSV. */
 import { memo, useMemo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { renderFigureSvg } from '../../../shared/figure/render.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { AxisNotes } from '../charts/AxisNotes.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
@@ -9,11 +10,25 @@ import { chartColors, seriesStyle, tooltipStyle } from '../charts/colors.js';
 import { DivergedLine } from '../charts/DivergedLine.js';
 import { CHART_HEIGHT } from '../charts/live.js';
 import { formatNumber, formatPercent } from '../ui/format.js';
-import { CsvButton } from './CsvButton.js';
+import { ExportButton } from './ExportButton.js';
+import { runChartFigure } from './figure.js';
 import { bandKey, runChartCsv, runChartRows } from './rows.js';
 import type { RunChart } from './series.js';
 
-export const RunLineChart = memo(function RunLineChart({ runId, chart, epochsTotal, divergedAt }: { runId: number; chart: RunChart; epochsTotal: number; divergedAt: number | null }) {
+export const RunLineChart = memo(function RunLineChart({
+  runId,
+  subtitle,
+  chart,
+  epochsTotal,
+  divergedAt,
+}: {
+  runId: number;
+  /** Names the run in an exported figure. */
+  subtitle: string;
+  chart: RunChart;
+  epochsTotal: number;
+  divergedAt: number | null;
+}) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
   const [log, setLog] = useState(false);
@@ -33,7 +48,10 @@ export const RunLineChart = memo(function RunLineChart({ runId, chart, epochsTot
               <input type="checkbox" checked={useLog} onChange={(e) => setLog(e.target.checked)} /> log scale
             </label>
           )}
-          <CsvButton fileName={`run-${runId}-${chart.id}.csv`} what={chart.title} csv={() => runChartCsv(runId, chart)} />
+          <ExportButton format="csv" fileName={`run-${runId}-${chart.id}.csv`} what={chart.title} contents={() => runChartCsv(runId, chart)} />
+          {chart.empty === null && (
+            <ExportButton format="svg" fileName={`run-${runId}-${chart.id}.svg`} what={chart.title} contents={() => renderFigureSvg(runChartFigure(chart, { subtitle, log: useLog }))} />
+          )}
         </>
       }
     >

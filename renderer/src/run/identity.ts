@@ -8,7 +8,7 @@ import { layerWidths, type RunConfig } from '../../../shared/config.js';
 import type { RunStatus } from '../../../shared/metrics.js';
 import { compareHref } from '../compare/url.js';
 import { ordinal, sweepHeader } from '../experiments/rows.js';
-import { formatDateTime, formatDuration, formatNumber, formatValue, plural } from '../ui/format.js';
+import { formatDateTime, formatDuration, formatNumber, formatValue, plural, sweepLabel } from '../ui/format.js';
 
 export interface RunFact {
   label: string;
@@ -63,6 +63,12 @@ export function runFacts(
     });
   }
   return facts;
+}
+
+/** The run in a few words, for a figure's subtitle: "Run 41 · PReLU, learningRate=0.1 · seed 7 · Mitigations". */
+export function runSubtitle(run: Pick<RunRow, 'id' | 'sweep' | 'seed' | 'experimentName'>): string {
+  const sweep = Object.keys(run.sweep).length > 0 ? ` · ${sweepLabel(run.sweep)}` : '';
+  return `Run ${run.id}${sweep} · seed ${run.seed} · ${run.experimentName}`;
 }
 
 /** Sums of the training and probe time over a run's stored epochs. */

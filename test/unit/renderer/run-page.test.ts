@@ -7,7 +7,9 @@ import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import { paramsToSpec } from '../../../renderer/src/compare/url.js';
 import { runDeadHeatmap, runHistograms } from '../../../renderer/src/run/compare-charts.js';
 import { deadMaskCsv, deadMaskGrid, maskCaption, mostDeadLayer, spanIndex } from '../../../renderer/src/run/dead-mask.js';
-import { configSummary, measuredTime, runFacts, siblingLinks, versionsText } from '../../../renderer/src/run/identity.js';
+import { runChartFigure } from '../../../renderer/src/run/figure.js';
+import { configSummary, measuredTime, runFacts, runSubtitle, siblingLinks, versionsText } from '../../../renderer/src/run/identity.js';
+import { renderFigureSvg } from '../../../shared/figure/render.js';
 import { runChartCsv, runChartRows } from '../../../renderer/src/run/rows.js';
 import { layerCount, runCharts } from '../../../renderer/src/run/series.js';
 import { LIVE_MAX_POINTS } from '../../../renderer/src/charts/live.js';
@@ -194,6 +196,32 @@ describe('run chart rows and CSV', () => {
     expect(pre[4]).toBe('41,preActMean,layer 2,2,0,preActMean,0.1,preActStd,-0.4,0.6');
     const relu = runChartCsv(41, charts.find((c) => c.id === 'preluAlphaMean')!).trim().split('\n');
     expect(relu[1]).toBe('41,preluAlphaMean,layer 1,1,0,preluAlphaMean,');
+  });
+});
+
+describe('a run chart as a figure', () => {
+  it('the same lines, colours, band and scale as on screen, the run named under the title', () => {
+    const charts = runCharts(epochs(4, { layers: 3, at: (e) => (e === 2 ? { valLoss: NaN } : {}) }));
+    const subtitle = runSubtitle(runRow());
+    expect(subtitle).toBe('Run 41 · PReLU, learningRate=0.1 · seed 7 · Mitigations');
+    const grad = runChartFigure(charts.find((c) => c.id === 'gradNorm')!, { subtitle, log: true });
+    const panel = grad.panels[0];
+    expect(panel).toMatchObject({ kind: 'lines', xLabel: 'Epoch', yLabel: 'Gradient norm', yScale: 'log', yFromZero: true });
+    if (panel.kind !== 'lines') throw new Error('a lines panel');
+    expect(panel.series.map((l) => [l.name, l.color, l.dash])).toEqual([
+      ['layer 1', '#0072B2', ''],
+      ['layer 2', '#D55E00', ''],
+      ['layer 3', '#009E73', ''],
+    ]);
+    const loss = runChartFigure(charts[0], { subtitle, log: false }).panels[0];
+    if (loss.kind !== 'lines') throw new Error('a lines panel');
+    expect(loss.series[1].points[2]).toEqual({ x: 2, y: null });
+    const pre = runChartFigure(charts.find((c) => c.id === 'preActMean')!, { subtitle, log: false }).panels[0];
+    if (pre.kind !== 'lines') throw new Error('a lines panel');
+    expect(pre.series[0].band?.[0]).toEqual({ x: 0, lo: expect.closeTo(-0.6, 12), hi: expect.closeTo(0.4, 12) });
+    const svg = renderFigureSvg(grad);
+    expect(svg).toMatch(/^(<\?xml[^>]*>\s*)?<svg /);
+    for (const text of ['Gradient norm per layer', 'Run 41 · PReLU, learningRate=0.1 · seed 7 · Mitigations', 'layer 3', 'Epoch']) expect(svg).toContain(text);
   });
 });
 
