@@ -19,6 +19,7 @@ import { RunCharts } from './RunCharts.js';
 import { RunConfigCard } from './RunConfigCard.js';
 import { RunIdentity } from './RunIdentity.js';
 import { siblingLinks } from './identity.js';
+import { useThrottledValue } from './useThrottledValue.js';
 
 const NO_EPOCHS: readonly EpochMetricsDto[] = [];
 
@@ -32,8 +33,8 @@ export function RunPage({ id }: { id: number }) {
   const siblings = useAsync(() => (experimentId === null ? Promise.resolve([]) : client.listRuns({ experimentId })), [client, experimentId]);
   const live = useLive((s) => s.runs.get(id));
   const series = useRunSeries(id, { full: true });
-  // Charts redraw at low priority: the page stays responsive while epochs stream in.
-  const epochs = useDeferredValue(series.epochs ?? NO_EPOCHS);
+  // Charts redraw at most twice a second, at low priority: the page stays responsive while epochs stream in.
+  const epochs = useDeferredValue(useThrottledValue(series.epochs ?? NO_EPOCHS, 500));
   const slim = useMemo(() => epochs.map(slimEpoch), [epochs]);
 
   if (fetched.error && !run) {

@@ -80,13 +80,34 @@ function emptyReason(lines: readonly RunLine[], fields: readonly MetricField[]):
   return `No values for this run. ${describe(fields)}`;
 }
 
+/**
+ * A measurement's series values, computed once per measurement object: the live page redraws as
+ * epochs stream in, and the measurements already shown do not change (a derived mean over a wide
+ * layer's slopes is not recomputed at every epoch).
+ */
+const valueCache = new WeakMap<object, Map<string, number | null>>();
+
+function value(target: object, field: MetricField): number | null {
+  let values = valueCache.get(target);
+  if (!values) valueCache.set(target, (values = new Map()));
+  let v = values.get(field.key);
+  if (v === undefined) values.set(field.key, (v = seriesValue(target, field)));
+  return v;
+}
+
+/** Layer `layer`'s measurements in an epoch (layers are stored in order, so usually at their index). */
+function layerOf(epoch: EpochMetricsDto, layer: number): EpochMetricsDto['layers'][number] | undefined {
+  const at = epoch.layers[layer];
+  return at?.layer === layer ? at : epoch.layers.find((x) => x.layer === layer);
+}
+
 function epochChart(id: string, title: string, fields: readonly MetricField[], epochs: readonly EpochMetricsDto[]): RunChart {
   const lines: RunLine[] = fields.map((f) => ({
     key: f.key,
     label: f.label,
     layer: null,
     field: f.key,
-    points: epochs.map((e) => ({ epoch: e.epoch, value: seriesValue(e, f) })),
+    points: epochs.map((e) => ({ epoch: e.epoch, value: value(e, f) })),
   }));
   const unit = fields[0].unit;
   return {
@@ -111,12 +132,12 @@ function layerChart(field: MetricField, bandField: MetricField | null, epochs: r
     layer,
     field: field.key,
     points: epochs.map((e) => {
-      const l = e.layers.find((x) => x.layer === layer);
-      const value = l ? seriesValue(l, field) : null;
-      if (!bandField) return { epoch: e.epoch, value };
-      const spread = l ? seriesValue(l, bandField) : null;
-      const band = value !== null && spread !== null && Number.isFinite(value) && Number.isFinite(spread);
-      return { epoch: e.epoch, value, lo: band ? value - spread : null, hi: band ? value + spread : null };
+      const l = layerOf(e, layer);
+      const v = l ? value(l, field) : null;
+      if (!bandField) return { epoch: e.epoch, value: v };
+      const spread = l ? value(l, bandField) : null;
+      const band = v !== null && spread !== null && Number.isFinite(v) && Number.isFinite(spread);
+      return { epoch: e.epoch, value: v, lo: band ? v - spread : null, hi: band ? v + spread : null };
     }),
   }));
   const fields = bandField ? [field, bandField] : [field];
