@@ -6,16 +6,16 @@
  * its mean. Pure logic (no DOM, no React).
  */
 import type { EpochMetricsDto } from '../../../shared/api.js';
-import { EPOCH_FIELDS, LAYER_FIELDS, seriesValue, type MetricField } from '../../../shared/metric-fields.js';
+import { EPOCH_FIELDS, LAYER_FIELDS, seriesValue, type EpochSeriesKey, type LayerSeriesKey, type MetricField } from '../../../shared/metric-fields.js';
 
 /** Epoch fields drawn in one chart: a training value and its validation counterpart. */
-const EPOCH_PAIRS: readonly { id: string; title: string; keys: readonly string[] }[] = [
+const EPOCH_PAIRS: readonly { id: string; title: string; keys: readonly EpochSeriesKey[] }[] = [
   { id: 'loss', title: 'Loss', keys: ['trainLoss', 'valLoss'] },
   { id: 'accuracy', title: 'Accuracy', keys: ['trainAccuracy', 'valAccuracy'] },
 ];
 
 /** Layer fields drawn as the ± band around another field's line (mean → its standard deviation). */
-const BAND_OF: Readonly<Record<string, string>> = { preActMean: 'preActStd' };
+const BAND_OF: Readonly<Partial<Record<string, LayerSeriesKey>>> = { preActMean: 'preActStd' } satisfies Partial<Record<LayerSeriesKey, LayerSeriesKey>>;
 
 const UNIT_NAMES: Readonly<Record<string, string>> = { s: 'seconds', ms: 'milliseconds', count: 'count' };
 
@@ -180,7 +180,7 @@ export function runCharts(epochs: readonly EpochMetricsDto[], layers = layerCoun
     fields.forEach((f) => paired.add(f.key));
     charts.push(epochChart(pair.id, pair.title, fields, sorted));
   }
-  const bands = new Set(Object.values(BAND_OF));
+  const bands = new Set<string | undefined>(Object.values(BAND_OF));
   for (const field of layerFields) {
     if (bands.has(field.key)) continue;
     const bandKey = BAND_OF[field.key];
