@@ -28,6 +28,8 @@ export type MetricKind = 'real' | 'bin-counts' | 'unit-mask' | 'unit-values' | '
 export interface MetricField {
   /** The property in `EpochMetrics` / `LayerMetrics` (a dotted key is nested: `histogram.lo`), and the name in exports. */
   key: string;
+  /** A short name for legends, axes and headings ("Gradient norm"). */
+  label: string;
   /** The column in `epoch_metrics` / `layer_metrics`; null for derived fields. */
   column: string | null;
   scope: MetricScope;
@@ -62,81 +64,81 @@ const NON_NEGATIVE = [0, Infinity] as const;
 export const METRIC_FIELDS = [
   // ---- per epoch (epoch_metrics): nan_mask bits 0–6
   {
-    key: 'trainLoss', column: 'train_loss', scope: 'epoch', kind: 'real', nullable: false, unit: '', series: true, live: true,
+    key: 'trainLoss', label: 'Training loss', column: 'train_loss', scope: 'epoch', kind: 'real', nullable: false, unit: '', series: true, live: true,
     description: 'mean training loss over the epoch\'s batches (epoch 0: the initial network on the training split)',
   },
   {
-    key: 'trainAccuracy', column: 'train_accuracy', scope: 'epoch', kind: 'real', nullable: true, unit: 'fraction', range: FRACTION, series: true, live: true,
+    key: 'trainAccuracy', label: 'Training accuracy', column: 'train_accuracy', scope: 'epoch', kind: 'real', nullable: true, unit: 'fraction', range: FRACTION, series: true, live: true,
     description: 'training accuracy over the same batches (classification only)',
   },
   {
-    key: 'valLoss', column: 'val_loss', scope: 'epoch', kind: 'real', nullable: true, unit: '', series: true, live: true,
+    key: 'valLoss', label: 'Validation loss', column: 'val_loss', scope: 'epoch', kind: 'real', nullable: true, unit: '', series: true, live: true,
     description: 'loss on the validation split after the epoch, in inference mode (none without a validation split)',
   },
   {
-    key: 'valAccuracy', column: 'val_accuracy', scope: 'epoch', kind: 'real', nullable: true, unit: 'fraction', range: FRACTION, series: true, live: true,
+    key: 'valAccuracy', label: 'Validation accuracy', column: 'val_accuracy', scope: 'epoch', kind: 'real', nullable: true, unit: 'fraction', range: FRACTION, series: true, live: true,
     description: 'accuracy on the validation split after the epoch (classification with a validation split only)',
   },
   {
-    key: 'seconds', column: 'seconds', scope: 'epoch', kind: 'real', nullable: false, unit: 's', range: NON_NEGATIVE, series: true,
+    key: 'seconds', label: 'Epoch training time', column: 'seconds', scope: 'epoch', kind: 'real', nullable: false, unit: 's', range: NON_NEGATIVE, series: true,
     description: 'wall time of the epoch\'s training (0 at epoch 0)',
   },
   {
-    key: 'elapsedSeconds', column: 'elapsed_seconds', scope: 'epoch', kind: 'real', nullable: false, unit: 's', range: NON_NEGATIVE, series: true, live: true,
+    key: 'elapsedSeconds', label: 'Time since the start', column: 'elapsed_seconds', scope: 'epoch', kind: 'real', nullable: false, unit: 's', range: NON_NEGATIVE, series: true, live: true,
     description: 'wall time since the run started, measurements included',
   },
   {
-    key: 'probeMs', column: 'probe_ms', scope: 'epoch', kind: 'real', nullable: false, unit: 'ms', range: NON_NEGATIVE, series: true,
+    key: 'probeMs', label: 'Probe time', column: 'probe_ms', scope: 'epoch', kind: 'real', nullable: false, unit: 'ms', range: NON_NEGATIVE, series: true,
     description: 'wall time of the probe measurement',
   },
 
   // ---- per hidden layer (layer_metrics): nan_mask bits 0–7, then the per-unit and per-bin data
   {
-    key: 'deadFraction', column: 'dead_fraction', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true, live: 'dead',
+    key: 'deadFraction', label: 'Dead fraction', column: 'dead_fraction', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true, live: 'dead',
     description: 'units whose pre-activation is ≤ 0 on every probe input, divided by the layer\'s units',
   },
   {
-    key: 'activeProbability', column: 'active_probability', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true,
+    key: 'activeProbability', label: 'Active probability', column: 'active_probability', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true,
     description: 'mean over units and probe inputs of [pre-activation > 0]',
   },
   {
-    key: 'dormantFraction', column: 'dormant_fraction', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true, live: 'dormant',
+    key: 'dormantFraction', label: 'Dormant fraction', column: 'dormant_fraction', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true, live: 'dormant',
     description: 'units whose normalized mean |activation| over the probe set is ≤ τ (ReDo), divided by the layer\'s units',
   },
   {
-    key: 'gradNorm', column: 'grad_norm', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
+    key: 'gradNorm', label: 'Gradient norm', column: 'grad_norm', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
     description: 'L2 norm of the loss gradient with respect to the layer\'s kernel, on the probe set (null: no gradient at all)',
   },
   {
-    key: 'preActMean', column: 'pre_act_mean', scope: 'layer', kind: 'real', nullable: false, unit: '', series: true,
+    key: 'preActMean', label: 'Pre-activation mean', column: 'pre_act_mean', scope: 'layer', kind: 'real', nullable: false, unit: '', series: true,
     description: 'mean of the pre-activations over units and probe inputs',
   },
   {
-    key: 'preActStd', column: 'pre_act_std', scope: 'layer', kind: 'real', nullable: false, unit: '', range: NON_NEGATIVE, series: true,
+    key: 'preActStd', label: 'Pre-activation std', column: 'pre_act_std', scope: 'layer', kind: 'real', nullable: false, unit: '', range: NON_NEGATIVE, series: true,
     description: 'standard deviation of the pre-activations over units and probe inputs',
   },
   {
-    key: 'histogram.lo', column: 'hist_lo', scope: 'layer', kind: 'real', nullable: false, unit: '',
+    key: 'histogram.lo', label: 'Histogram low end', column: 'hist_lo', scope: 'layer', kind: 'real', nullable: false, unit: '',
     description: 'lower end of the pre-activation histogram (the smallest finite pre-activation)',
   },
   {
-    key: 'histogram.hi', column: 'hist_hi', scope: 'layer', kind: 'real', nullable: false, unit: '',
+    key: 'histogram.hi', label: 'Histogram high end', column: 'hist_hi', scope: 'layer', kind: 'real', nullable: false, unit: '',
     description: 'upper end of the pre-activation histogram (the largest finite pre-activation)',
   },
   {
-    key: 'histogram.counts', column: 'hist_counts', scope: 'layer', kind: 'bin-counts', nullable: false, unit: 'count',
+    key: 'histogram.counts', label: 'Pre-activation histogram', column: 'hist_counts', scope: 'layer', kind: 'bin-counts', nullable: false, unit: 'count',
     description: 'pre-activations per bin, `probe.histogramBins` equal bins over [lo, hi]',
   },
   {
-    key: 'deadMask', column: 'dead_mask', scope: 'layer', kind: 'unit-mask', nullable: false, unit: '',
+    key: 'deadMask', label: 'Dead units', column: 'dead_mask', scope: 'layer', kind: 'unit-mask', nullable: false, unit: '',
     description: 'per unit, 1 when the unit is dead (for revival analysis)',
   },
   {
-    key: 'preluAlphas', column: 'prelu_alphas', scope: 'layer', kind: 'unit-values', nullable: true, unit: '',
+    key: 'preluAlphas', label: 'PReLU slopes', column: 'prelu_alphas', scope: 'layer', kind: 'unit-values', nullable: true, unit: '',
     description: 'the learned PReLU slopes, per unit (PReLU only)',
   },
   {
-    key: 'preluAlphaMean', column: null, scope: 'layer', kind: 'derived', nullable: true, unit: '', series: true, from: 'preluAlphas', derive: meanOrNull,
+    key: 'preluAlphaMean', label: 'Mean PReLU slope', column: null, scope: 'layer', kind: 'derived', nullable: true, unit: '', series: true, from: 'preluAlphas', derive: meanOrNull,
     description: 'mean learned PReLU slope of the layer (PReLU only)',
   },
 ] as const satisfies readonly MetricField[];

@@ -13,6 +13,7 @@ import { experimentCsvFile } from '../experiments/metrics-csv.js';
 import { QueuePage } from '../queue/QueuePage.js';
 import { RunsPage } from '../runs/RunsPage.js';
 import { SweepPage } from '../sweep/SweepPage.js';
+import { RunPage } from '../run/RunPage.js';
 import { SettingsPage } from '../settings/SettingsPage.js';
 import { saveFile } from './lab-actions.js';
 import { LabContext, useAsync, type Lab, type ToastKind } from './context.js';
@@ -29,7 +30,7 @@ interface Toast {
 }
 
 const NAV: { href: string; label: string; icon: IconName; match: (r: Route) => boolean }[] = [
-  { href: '#/experiments', label: 'Experiments', icon: 'list', match: (r) => r.page === 'experiments' || r.page === 'experiment' },
+  { href: '#/experiments', label: 'Experiments', icon: 'list', match: (r) => r.page === 'experiments' || r.page === 'experiment' || r.page === 'run' },
   { href: '#/designer', label: 'Designer', icon: 'flask', match: (r) => r.page === 'designer' },
   { href: '#/runs', label: 'Runs', icon: 'database', match: (r) => r.page === 'runs' || r.page === 'sweep' },
   { href: '#/compare', label: 'Compare', icon: 'compare', match: (r) => r.page === 'compare' },
@@ -102,7 +103,7 @@ export function App({ client }: { client: RendererClient }) {
 
   // Move focus to the page heading on navigation (screen readers announce the new page).
   const mainRef = useRef<HTMLElement>(null);
-  const pageKey = route.page === 'experiment' ? `experiment-${route.id}` : route.page;
+  const pageKey = route.page === 'experiment' || route.page === 'run' ? `${route.page}-${route.id}` : route.page;
   const firstRender = useRef(true);
   useEffect(() => {
     if (firstRender.current) {
@@ -121,6 +122,7 @@ export function App({ client }: { client: RendererClient }) {
     const titles: Record<Route['page'], string> = {
       experiments: 'Experiments',
       experiment: 'Experiment',
+      run: 'Run',
       designer: 'Designer',
       compare: 'Compare',
       runs: 'Runs',
@@ -153,6 +155,9 @@ export function App({ client }: { client: RendererClient }) {
         break;
       case 'experiment':
         page = <ExperimentPage key={route.id} id={route.id} runId={route.runId} />;
+        break;
+      case 'run':
+        page = <RunPage key={route.id} id={route.id} />;
         break;
       case 'designer':
         page = <DesignerPage params={route.params} workers={settings?.workers ?? 1} />;

@@ -26,13 +26,14 @@ export function useLive<T>(selector: (snapshot: LiveSnapshot) => T): T {
 
 const EMPTY_SERIES: SeriesState = { status: 'loading', points: [] };
 
-/** The full, live metric series of a run (loaded on first use, kept updated from events). */
-export function useRunSeries(runId: number | null): SeriesState {
+/** The full, live metric series of a run (loaded on first use, kept updated from events); `full`: every measurement whole too. */
+export function useRunSeries(runId: number | null, options: { full?: boolean } = {}): SeriesState {
   const { live } = useLab();
+  const full = options.full === true;
   useEffect(() => {
     if (runId === null) return;
-    return live.watch(runId);
-  }, [live, runId]);
+    return live.watch(runId, { full });
+  }, [live, runId, full]);
   return useLive((s) => (runId === null ? EMPTY_SERIES : (s.series.get(runId) ?? EMPTY_SERIES)));
 }
 

@@ -26,6 +26,8 @@ export interface RunLive {
 export interface SeriesState {
   status: 'loading' | 'ready' | 'error';
   points: readonly SlimEpoch[];
+  /** Every measurement in full (histograms, masks, slopes), kept only while a view watches the run with `full`. */
+  epochs?: readonly EpochMetricsDto[];
   error?: string;
 }
 
@@ -47,8 +49,8 @@ export function slimEpoch(m: EpochMetricsDto): SlimEpoch {
 }
 
 /** Merges two epoch lists by epoch number (later list wins on ties), sorted. */
-export function mergeEpochs(a: readonly SlimEpoch[], b: readonly SlimEpoch[]): SlimEpoch[] {
-  const byEpoch = new Map<number, SlimEpoch>();
+export function mergeEpochs<T extends { epoch: number }>(a: readonly T[], b: readonly T[]): T[] {
+  const byEpoch = new Map<number, T>();
   for (const p of a) byEpoch.set(p.epoch, p);
   for (const p of b) byEpoch.set(p.epoch, p);
   return [...byEpoch.values()].sort((x, y) => x.epoch - y.epoch);
@@ -68,6 +70,8 @@ export class LiveStore {
   private pending: LabEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly watchers = new Map<number, number>();
+  /** Watchers that need every measurement in full (a run's own page), per run. */
+  private readonly fullWatchers = new Map<number, number>();
   private readonly flushMs: number;
   private unsubscribe: (() => void) | null = null;
 
@@ -126,6 +130,7 @@ export class LiveStore {
     let runs: Map<number, RunLive> | null = null;
     let series: Map<number, SeriesState> | null = null;
     const appended = new Map<number, SlimEpoch[]>();
+    const appendedFull = new Map<number, EpochMetricsDto[]>();
     let { experimentsVersion, runsVersion, settings } = this.snapshot;
     let resync = false;
     const run = (id: number): RunLive => {
@@ -142,6 +147,11 @@ export class LiveStore {
             const list = appended.get(event.runId) ?? [];
             list.push(slim);
             appended.set(event.runId, list);
+          }
+          if (this.fullWatchers.has(event.runId)) {
+            const list = appendedFull.get(event.runId) ?? [];
+            list.push(event.metrics);
+            appendedFull.set(event.runId, list);
           }
           break;
         }
@@ -176,7 +186,8 @@ export class LiveStore {
     for (const [runId, points] of appended) {
       series ??= new Map(this.snapshot.series);
       const prev = series.get(runId) ?? { status: 'loading' as const, points: [] };
-      series.set(runId, { ...prev, points: mergeEpochs(prev.points, points) });
+      const full = appendedFull.get(runId);
+      series.set(runId, { ...prev, points: mergeEpochs(prev.points, points), ...(full ? { epochs: mergeEpochs(prev.epochs ?? [], full) } : {}) });
     }
     this.snapshot = {
       runs: runs ?? this.snapshot.runs,
@@ -196,11 +207,16 @@ export class LiveStore {
     this.notify();
   }
 
-  /** Keeps the full series of a run loaded and live while watched; returns the unwatch function. */
-  watch(runId: number): () => void {
+  /**
+   * Keeps the full series of a run loaded and live while watched (`full`: every measurement whole, in
+   * `epochs`, not only the slim points); returns the unwatch function.
+   */
+  watch(runId: number, options: { full?: boolean } = {}): () => void {
     const count = this.watchers.get(runId) ?? 0;
     this.watchers.set(runId, count + 1);
-    if (count === 0) {
+    const fullCount = this.fullWatchers.get(runId) ?? 0;
+    if (options.full) this.fullWatchers.set(runId, fullCount + 1);
+    if (count === 0 || (options.full && fullCount === 0)) {
       this.setSeries(runId, { status: 'loading', points: this.snapshot.series.get(runId)?.points ?? [] });
       void this.load(runId);
     }
@@ -208,9 +224,15 @@ export class LiveStore {
     return () => {
       if (done) return;
       done = true;
+      const fullLeft = options.full ? (this.fullWatchers.get(runId) ?? 1) - 1 : null;
+      if (fullLeft !== null && fullLeft > 0) this.fullWatchers.set(runId, fullLeft);
+      else if (fullLeft === 0) this.fullWatchers.delete(runId);
       const n = (this.watchers.get(runId) ?? 1) - 1;
       if (n > 0) {
         this.watchers.set(runId, n);
+        // Nobody needs the full measurements any more: keep only the slim points.
+        const kept = this.snapshot.series.get(runId);
+        if (fullLeft === 0 && kept?.epochs) this.setSeries(runId, { status: kept.status, points: kept.points, ...(kept.error === undefined ? {} : { error: kept.error }) });
         return;
       }
       this.watchers.delete(runId);
@@ -226,8 +248,9 @@ export class LiveStore {
     try {
       const metrics = await this.client.getRunMetrics(runId);
       if (!this.watchers.has(runId)) return;
-      const current = this.snapshot.series.get(runId)?.points ?? [];
-      const points = mergeEpochs(metrics.map(slimEpoch), current);
+      const current = this.snapshot.series.get(runId);
+      const points = mergeEpochs(metrics.map(slimEpoch), current?.points ?? []);
+      const epochs = this.fullWatchers.has(runId) ? { epochs: mergeEpochs(metrics, current?.epochs ?? []) } : {};
       // The run's latest measurement is what the charts end with, so tables and charts agree.
       const newest = points[points.length - 1];
       const known = this.snapshot.runs.get(runId);
@@ -236,7 +259,7 @@ export class LiveStore {
         runs.set(runId, { ...known, last: newest });
         this.snapshot = { ...this.snapshot, runs };
       }
-      this.setSeries(runId, { status: 'ready', points });
+      this.setSeries(runId, { status: 'ready', points, ...epochs });
     } catch (err) {
       if (!this.watchers.has(runId)) return;
       this.setSeries(runId, { status: 'error', points: this.snapshot.series.get(runId)?.points ?? [], error: (err as Error).message });

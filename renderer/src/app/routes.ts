@@ -3,6 +3,7 @@
  *   #/experiments                     history
  *   #/experiments/12                  an experiment and its runs
  *   #/experiments/12/runs/34          … with run 34's live view
+ *   #/runs/34                         run 34's own page: identity, config, every chart
  *   #/designer                        the Designer (?from=12 edit a copy, ?preset=name, ?new=1, ?import=1)
  *   #/compare?exp=1&group=variant…    the Compare view (the comparison spec in the query, see compare/url.ts)
  *   #/runs?filter=…&sort=…            every run in one table (filter, sort, columns, page: see runs/table-state.ts)
@@ -14,6 +15,7 @@
 export type Route =
   | { page: 'experiments' }
   | { page: 'experiment'; id: number; runId: number | null }
+  | { page: 'run'; id: number }
   | { page: 'designer'; params: URLSearchParams }
   | { page: 'compare'; params: URLSearchParams }
   | { page: 'runs'; params: URLSearchParams }
@@ -40,14 +42,17 @@ export function parseHash(hash: string): Route {
       }
       break;
     }
+    case 'runs': {
+      if (parts.length === 1) return { page: 'runs', params: new URLSearchParams(query) };
+      const id = positive(parts[1]);
+      if (parts.length === 2 && id !== null) return { page: 'run', id };
+      break;
+    }
     case 'designer':
       if (parts.length === 1) return { page: 'designer', params: new URLSearchParams(query) };
       break;
     case 'compare':
       if (parts.length === 1) return { page: 'compare', params: new URLSearchParams(query) };
-      break;
-    case 'runs':
-      if (parts.length === 1) return { page: 'runs', params: new URLSearchParams(query) };
       break;
     case 'sweep':
       if (parts.length === 1) return { page: 'sweep', params: new URLSearchParams(query) };
@@ -68,6 +73,8 @@ export function routeHref(route: Route): string {
       return '#/experiments';
     case 'experiment':
       return route.runId === null ? `#/experiments/${route.id}` : `#/experiments/${route.id}/runs/${route.runId}`;
+    case 'run':
+      return `#/runs/${route.id}`;
     case 'designer': {
       const q = route.params.toString();
       return q ? `#/designer?${q}` : '#/designer';

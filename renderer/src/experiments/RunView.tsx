@@ -41,15 +41,20 @@ export function RunView({ shown }: { shown: ShownRun }) {
             {run.finishedAt && <span className="muted">· finished {formatDateTime(run.finishedAt)}</span>}
           </div>
         </div>
-        {cancellable && (
-          <button
-            type="button"
-            className="btn btn-warn"
-            onClick={() => void cancelRun(lab, run.id, `Cancelling run ${run.id}`)}
-          >
-            <Icon name="stop" /> Cancel run
-          </button>
-        )}
+        <div className="page-actions">
+          <a className="btn" href={`#/runs/${run.id}`} title="Identity, configuration and every chart of this run">
+            Open the run page
+          </a>
+          {cancellable && (
+            <button
+              type="button"
+              className="btn btn-warn"
+              onClick={() => void cancelRun(lab, run.id, `Cancelling run ${run.id}`)}
+            >
+              <Icon name="stop" /> Cancel run
+            </button>
+          )}
+        </div>
       </header>
 
       <ProgressBar

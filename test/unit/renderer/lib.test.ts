@@ -237,6 +237,33 @@ describe('live store', () => {
     expect(store.getSnapshot().series.has(7)).toBe(false);
   });
 
+  it('a full watch keeps every measurement whole (stored and live) until its watcher leaves', async () => {
+    const { store, send, resolve, client } = setup([metrics(0, [0]), metrics(1, [0.5])]);
+    const offSlim = store.watch(7);
+    resolve();
+    await vi.waitFor(() => expect(store.getSnapshot().series.get(7)?.status).toBe('ready'));
+    expect(store.getSnapshot().series.get(7)?.epochs).toBeUndefined();
+    // A full watcher joining a slim one loads the measurements whole.
+    const offFull = store.watch(7, { full: true });
+    expect(client.getRunMetrics).toHaveBeenCalledTimes(2);
+    resolve();
+    await vi.waitFor(() => expect(store.getSnapshot().series.get(7)?.epochs).toHaveLength(2));
+    const live = metrics(2, [0.75]);
+    live.layers[0].histogram = { lo: -1, hi: 1, counts: [3, 1] };
+    send({ type: 'epoch', runId: 7, experimentId: 1, metrics: live });
+    send({ type: 'epoch', runId: 8, experimentId: 1, metrics: metrics(0, [1]) });
+    store.flush();
+    const series = store.getSnapshot().series.get(7)!;
+    expect(series.epochs?.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    expect(series.epochs?.[2].layers[0].histogram.counts).toEqual([3, 1]);
+    expect(series.points.map((p) => p.epoch)).toEqual([0, 1, 2]);
+    offFull();
+    expect(store.getSnapshot().series.get(7)?.epochs).toBeUndefined();
+    expect(store.getSnapshot().series.get(7)?.points).toHaveLength(3);
+    offSlim();
+    expect(store.getSnapshot().series.has(7)).toBe(false);
+  });
+
   it('menu events go straight to menu listeners', () => {
     const { store, send } = setup();
     const actions: string[] = [];
