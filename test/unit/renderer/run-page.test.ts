@@ -312,7 +312,7 @@ describe('the run’s identity and links', () => {
     expect(routeHref({ page: 'run', id: 41 })).toBe('#/runs/41');
     expect(parseHash('#/runs/0').page).toBe('not-found');
     expect(parseHash('#/runs/41/x').page).toBe('not-found');
-    expect(parseHash('#/runs').page).toBe('not-found');
+    expect(parseHash('#/runs').page).toBe('runs');
   });
 });
 
