@@ -1,15 +1,28 @@
 /**
- * One training loop for one run. Observation (the probe, logging, cancel, divergence) plugs in
- * through hooks; the probe is measured at epoch 0 (before any update) and after every epoch.
+ * The training loop. Observation (the probe, logging, cancel, divergence) plugs in through hooks; the
+ * probe is measured at epoch 0 (before any update) and after every epoch.
+ *
+ * One loop serves one run (`Trainer`) and runs that share an architecture (`RunGroup` with `stacked`):
+ * their weights are stacked along a leading axis and every step, probe and evaluation is one batched
+ * computation for all of them. Each run of a stack keeps its own seed, data, batch order, probe set,
+ * learning rate and result; a run that diverges or is cancelled leaves the stack at once (the others'
+ * tensors are narrowed to the runs left), and nothing is ever summed across runs.
+ *
+ * Each step is the hand-written forward and backward pass of mlp.ts (no gradient tape), with the
+ * batch's rows copied from the run's own arrays (one upload per batch, no gather or slice of a large
+ * tensor: the wasm backend copies a whole tensor to slice it).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../shared/config.js';
+import { layerWidths } from '../../shared/config.js';
 import type { EpochMetrics, LayerMetrics, RunArtifacts } from '../../shared/metrics.js';
 import type { Dataset } from './types.js';
 import { Rng } from './rng.js';
-import { buildNetwork, disposeNetwork, forward, trainableVariables, updateMovingStatistics, type Network } from './model.js';
+import { initialValues, networkFromValues, networkValues, trainableVariables, type Network } from './model.js';
+import { backwardPass, correctCount, forwardPass, lossAndGradient, movingStatistics, updateRule, type Grads, type PerRun, type UpdateRule } from './mlp.js';
+import { ParameterUpdate } from './optimizer.js';
 import { l2norm, measureLayer } from './probe.js';
-import { exportArtifacts } from './artifacts.js';
+import { ArtifactLayout } from './artifacts.js';
 
 export type RunOutcome = 'completed' | 'diverged' | 'cancelled';
 
@@ -30,288 +43,527 @@ export interface TrainResult {
   artifacts: RunArtifacts;
 }
 
+/** One run of a group: its config, seed and data (already loaded). */
+export interface GroupMember {
+  config: RunConfig;
+  seed: number;
+  data: Dataset;
+}
+
 /** Rows per chunk when evaluating a whole split, to bound memory on large data sets. */
 const EVAL_CHUNK = 4096;
+/** A stack evaluates at most this many values (runs × rows × widest layer) at once. */
+const EVAL_CHUNK_VALUES = 1 << 22;
 
-export class Trainer {
-  readonly net: Network;
-  private readonly optimizer: tf.Optimizer;
-  private readonly xTrain: tf.Tensor2D;
-  private readonly yTrain: tf.Tensor;
-  private readonly xVal: tf.Tensor2D | null;
-  private readonly yVal: tf.Tensor | null;
+/**
+ * Why these runs cannot train as one stack (null when they can): they must share the network's
+ * shape and kind (layer widths, activation and its slope, batch norm), the optimizer, batch size,
+ * epochs and probe, and their data must have the same shape. Seeds, learning rates, momentum,
+ * initializations and data values may differ.
+ */
+export function stackProblem(members: GroupMember[]): string | null {
+  const [first, ...rest] = members;
+  if (!first) return 'no runs';
+  const shape = (m: GroupMember) =>
+    JSON.stringify({
+      widths: layerWidths(m.config.model),
+      activation: m.config.model.activation,
+      leakyAlpha: m.config.model.activation === 'leaky_relu' ? m.config.model.leakyAlpha : null,
+      batchNorm: m.config.model.batchNorm,
+      optimizer: m.config.training.optimizer,
+      batchSize: m.config.training.batchSize,
+      epochs: m.config.training.epochs,
+      probe: m.config.probe,
+      data: [m.data.task, m.data.inputSize, m.data.outputSize, m.data.nTrain, m.data.nVal],
+    });
+  const expected = shape(first);
+  for (const m of rest) if (shape(m) !== expected) return `run with seed ${m.seed} differs from run with seed ${first.seed} in ${expected} vs ${shape(m)}`;
+  return null;
+}
+
+/** A run's state inside its group. */
+interface MemberState extends GroupMember {
+  readonly index: number;
+  hooks: TrainHooks;
+  readonly shuffleRng: Rng;
   readonly probeIndices: number[];
-  private readonly probeX: tf.Tensor2D;
-  private readonly probeY: tf.Tensor;
-  private readonly shuffleRng: Rng;
+  readonly probeInputs: Float32Array;
+  readonly probeTargets: Float32Array;
+  readonly epochs: EpochMetrics[];
+  result: TrainResult | null;
+  /** This epoch's batch order. */
+  order: Int32Array;
+  lossSum: number;
+  correctSum: number;
+}
+
+/**
+ * Runs trained together. `stacked` false: exactly one run, trained on its own network (the variables
+ * of `net` are the run's, as tests and the artifacts expect). `stacked` true: any number of runs that
+ * pass `stackProblem`.
+ */
+export class RunGroup {
+  readonly net: Network;
+  readonly members: readonly MemberState[];
+  readonly stacked: boolean;
+  private active: MemberState[];
   private readonly classification: boolean;
-  private trainable: tf.Variable[] | null = null;
+  private readonly rule: UpdateRule;
+  private readonly update: ParameterUpdate;
+  private layout: ArtifactLayout | null = null;
+  /** Per-run learning rate, −learning rate and momentum (numbers for one run, S×1×1 for a stack). */
+  private learningRate: PerRun = 0;
+  private negLearningRate: PerRun = 0;
+  private momentum: PerRun = 0;
+  private probeX: tf.Tensor | null = null;
+  private probeY: tf.Tensor | null = null;
+  private trainable: tf.Variable[];
+
+  constructor(members: GroupMember[], options: { stacked: boolean }) {
+    if (!options.stacked && members.length !== 1) throw new Error('an unstacked group trains exactly one run');
+    const problem = stackProblem(members);
+    if (problem) throw new Error(`these runs cannot train as one stack: ${problem}`);
+    this.stacked = options.stacked;
+    const first = members[0];
+    this.classification = first.data.task === 'classification';
+    this.members = members.map((m, index) => {
+      const probeIndices = new Rng(m.seed, 'probe').sample(m.data.nTrain, Math.min(m.config.probe.samples, m.data.nTrain));
+      const { x, y } = rowsOf(m.data, 'train', Int32Array.from(probeIndices), 0, probeIndices.length);
+      return {
+        ...m,
+        index,
+        hooks: {},
+        shuffleRng: new Rng(m.seed, 'shuffle'),
+        probeIndices,
+        probeInputs: x,
+        probeTargets: y,
+        epochs: [],
+        result: null,
+        order: new Int32Array(0),
+        lossSum: 0,
+        correctSum: 0,
+      };
+    });
+    this.active = [...this.members];
+    const { inputSize, outputSize } = first.data;
+    this.net = networkFromValues(
+      members.map((m) => initialValues(m.config.model, inputSize, outputSize, m.seed)),
+      this.stacked,
+    );
+    this.trainable = trainableVariables(this.net);
+    this.rule = updateRule(first.config.training.optimizer, tf.backend().epsilon());
+    this.update = new ParameterUpdate(this.rule, this.trainable, this.stacked);
+    this.setRunTensors();
+  }
+
+  /** The per-run tensors of the runs in the stack (rebuilt when runs leave it). */
+  private setRunTensors(): void {
+    tf.dispose([this.probeX, this.probeY].filter((t): t is tf.Tensor => t !== null));
+    for (const v of [this.learningRate, this.negLearningRate, this.momentum]) if (typeof v !== 'number') v.dispose();
+    this.learningRate = this.negLearningRate = this.momentum = 0;
+    this.probeX = this.probeY = null;
+    const runs = this.active;
+    if (runs.length === 0) return;
+    const perRun = (pick: (m: MemberState) => number): PerRun =>
+      this.stacked ? tf.tensor3d(runs.map(pick), [runs.length, 1, 1]) : pick(runs[0]);
+    this.learningRate = perRun((m) => m.config.training.learningRate);
+    this.negLearningRate = perRun((m) => -m.config.training.learningRate);
+    this.momentum = perRun((m) => m.config.training.momentum);
+    const p = runs[0].probeIndices.length;
+    this.probeX = this.batchTensor(runs.map((m) => m.probeInputs), p, runs[0].data.inputSize);
+    this.probeY = this.batchTensor(runs.map((m) => m.probeTargets), p, runs[0].data.outputSize);
+  }
+
+  /** Rows of every run in the stack as one tensor (rows × width, or S × rows × width). */
+  private batchTensor(parts: Float32Array[], rows: number, width: number): tf.Tensor {
+    if (!this.stacked) return tf.tensor2d(parts[0], [rows, width]);
+    const all = new Float32Array(parts.length * rows * width);
+    parts.forEach((part, i) => all.set(part, i * rows * width));
+    return tf.tensor3d(all, [parts.length, rows, width]);
+  }
+
+  /** Drops the runs that finished from the stack. */
+  private narrow(): void {
+    const left = this.active.filter((m) => m.result === null);
+    if (left.length === this.active.length) return;
+    if (this.stacked && left.length > 0) {
+      const positions = tf.tensor1d(
+        left.map((m) => this.active.indexOf(m)),
+        'int32',
+      );
+      const replace = (v: tf.Variable | null): tf.Variable | null => {
+        if (!v) return null;
+        const kept = tf.tidy(() => tf.gather(v, positions));
+        const next = tf.variable(kept, v.trainable);
+        kept.dispose();
+        v.dispose();
+        return next;
+      };
+      for (const h of this.net.hidden) {
+        h.kernel = replace(h.kernel)!;
+        h.bias = replace(h.bias)!;
+        h.gamma = replace(h.gamma);
+        h.beta = replace(h.beta);
+        h.movingMean = replace(h.movingMean);
+        h.movingVariance = replace(h.movingVariance);
+        h.preluAlpha = replace(h.preluAlpha);
+      }
+      this.net.outKernel = replace(this.net.outKernel)!;
+      this.net.outBias = replace(this.net.outBias)!;
+      this.net.stack = left.length;
+      this.trainable = trainableVariables(this.net);
+      this.update.keepRuns(positions);
+      positions.dispose();
+    }
+    this.active = left;
+    this.setRunTensors();
+  }
+
+  /** Every run's result so far; a run still training has none. */
+  results(): (TrainResult | null)[] {
+    return this.members.map((m) => m.result);
+  }
+
+  /** Loss and accuracy of each run in the stack on a whole split (inference mode). */
+  evaluate(split: 'train' | 'val'): { loss: number; accuracy: number | null }[] {
+    const runs = this.active;
+    const first = runs[0].data;
+    const n = split === 'train' ? first.nTrain : first.nVal;
+    const widest = Math.max(first.inputSize, first.outputSize, ...this.net.hidden.map((h) => h.units));
+    const chunk = Math.max(1, Math.min(EVAL_CHUNK, Math.floor(EVAL_CHUNK_VALUES / (runs.length * widest))));
+    const lossSum = new Float64Array(runs.length);
+    const correct = new Float64Array(runs.length);
+    for (let start = 0; start < n; start += chunk) {
+      const size = Math.min(chunk, n - start);
+      const rows = runs.map((m) => rowsOf(m.data, split, null, start, size));
+      const x = this.batchTensor(rows.map((r) => r.x), size, first.inputSize);
+      const y = this.batchTensor(rows.map((r) => r.y), size, first.outputSize);
+      const [l, c] = tf.tidy(() => {
+        const output = forwardPass(this.net, x, false, false).output;
+        const { loss } = lossAndGradient(output, y, first.task, null);
+        return [tf.mul(loss, size), this.classification ? correctCount(output, y) : tf.zerosLike(loss)];
+      });
+      const lv = l.dataSync();
+      const cv = c.dataSync();
+      for (let i = 0; i < runs.length; i++) {
+        lossSum[i] += lv[i];
+        correct[i] += cv[i];
+      }
+      tf.dispose([x, y, l, c]);
+    }
+    return runs.map((_, i) => ({ loss: lossSum[i] / n, accuracy: this.classification ? correct[i] / n : null }));
+  }
+
+  /**
+   * The probe measurement of every hidden layer of each run in the stack: one forward pass over the
+   * probe set gives the pre-activations and activations, one backward pass the kernels' gradients
+   * (batch norm in inference mode), and each layer's values are read back in one piece.
+   */
+  measure(): LayerMetrics[][] {
+    const runs = this.active;
+    const { probe } = runs[0].config;
+    const n = runs[0].probeIndices.length;
+    const s = runs.length;
+    const layerValues = tf.tidy(() => {
+      const pass = forwardPass(this.net, this.probeX!, false, true);
+      const { dOutput } = lossAndGradient(pass.output, this.probeY!, runs[0].data.task, 1);
+      const grads = backwardPass(this.net, pass, dOutput!, false, true);
+      const flat = (t: tf.Tensor) => (this.stacked ? tf.reshape(t, [s, -1]) : tf.reshape(t, [-1]));
+      return this.net.hidden.map((h, l) => {
+        const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
+        if (h.preluAlpha) parts.push(h.preluAlpha);
+        return tf.concat(parts.map(flat), this.stacked ? 1 : 0);
+      });
+    });
+    const perRun: LayerMetrics[][] = runs.map(() => []);
+    this.net.hidden.forEach((h, l) => {
+      const all = layerValues[l].dataSync() as Float32Array;
+      layerValues[l].dispose();
+      const units = h.units;
+      const values = n * units;
+      const kernelSize = (l === 0 ? runs[0].data.inputSize : this.net.hidden[l - 1].units) * units;
+      const each = all.length / s;
+      runs.forEach((_, i) => {
+        const row = all.subarray(i * each, (i + 1) * each);
+        const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
+        perRun[i].push(
+          measureLayer({
+            layer: l,
+            n,
+            units,
+            preActs: row.subarray(0, values),
+            acts: row.subarray(values, 2 * values),
+            dormantThreshold: probe.dormantThreshold,
+            histogramBins: probe.histogramBins,
+            // A NaN or infinite gradient is reported as NaN.
+            gradNorm: Number.isFinite(norm) ? norm : NaN,
+            preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
+          }),
+        );
+      });
+    });
+    return perRun;
+  }
+
+  /**
+   * One optimizer step of every run in the stack on its rows `start`…`start + size` of this epoch's
+   * order (batch norm in training mode, its moving statistics updated). Returns each run's batch
+   * loss (before the step) and correct count.
+   */
+  private step(start: number, size: number): { loss: Float32Array; correct: Float32Array | null } {
+    const runs = this.active;
+    const first = runs[0].data;
+    const rows = runs.map((m) => rowsOf(m.data, 'train', m.order, start, size));
+    const x = this.batchTensor(rows.map((r) => r.x), size, first.inputSize);
+    const y = this.batchTensor(rows.map((r) => r.y), size, first.outputSize);
+    const [lossT, correctT] = tf.tidy(() => {
+      const pass = forwardPass(this.net, x, true, false);
+      const scale = this.rule.foldsLearningRate ? this.negLearningRate : 1;
+      const { loss, dOutput } = lossAndGradient(pass.output, y, first.task, scale);
+      const correct = this.classification ? correctCount(pass.output, y) : null;
+      const grads = backwardPass(this.net, pass, dOutput!, true);
+      this.update.apply(this.trainable, gradientList(this.net, grads), this.learningRate, this.momentum);
+      this.net.hidden.forEach((layer, l) => {
+        if (!layer.movingMean || !layer.movingVariance) return;
+        const next = movingStatistics(layer, pass.layers[l], size);
+        layer.movingMean.assign(next.mean);
+        layer.movingVariance.assign(next.variance);
+      });
+      return correct ? [loss, correct] : [loss];
+    });
+    const loss = lossT.dataSync() as Float32Array;
+    const correct = correctT ? (correctT.dataSync() as Float32Array) : null;
+    tf.dispose([x, y, lossT, ...(correctT ? [correctT] : [])]);
+    return { loss, correct };
+  }
+
+  /** Ends runs (in the stack) with their artifacts from the current weights. */
+  private finish(ends: { member: MemberState; status: RunOutcome; reason: string | null }[]): void {
+    if (ends.length === 0) return;
+    const values = networkValues(this.net);
+    const { config, data } = this.members[0];
+    this.layout ??= new ArtifactLayout(config.model, data.inputSize, data.outputSize, data.task);
+    for (const { member, status, reason } of ends) {
+      const position = this.active.indexOf(member);
+      const artifacts = this.layout.write(values[position], member.probeIndices, member.probeInputs);
+      member.result = { status, reason, epochs: member.epochs, artifacts };
+    }
+  }
+
+  /** Cancels the runs whose hook says so; true when none is left. */
+  private cancelRequested(): boolean {
+    this.finish(this.active.filter((m) => m.hooks.shouldStop?.()).map((member) => ({ member, status: 'cancelled' as const, reason: null })));
+    this.narrow();
+    return this.active.length === 0;
+  }
+
+  /** Measures each run in the stack and reports it; runs whose measurement is not finite end diverged. */
+  private record(epoch: number, train: { loss: number; accuracy: number | null }[], seconds: number, started: number): void {
+    const runs = this.active;
+    const t0 = performance.now();
+    const layers = this.measure();
+    const probeMs = performance.now() - t0;
+    const val = runs[0].data.nVal > 0 ? this.evaluate('val') : null;
+    const ends: Parameters<RunGroup['finish']>[0] = [];
+    runs.forEach((member, i) => {
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: train[i].loss,
+        trainAccuracy: train[i].accuracy,
+        valLoss: val ? val[i].loss : null,
+        valAccuracy: val ? val[i].accuracy : null,
+        seconds,
+        elapsedSeconds: (performance.now() - started) / 1000,
+        probeMs,
+        layers: layers[i],
+      };
+      member.epochs.push(metrics);
+      member.hooks.onEpoch?.(metrics);
+      // The last step of an epoch can overflow the weights although every batch loss was finite.
+      const broken = nonFiniteLayer(metrics);
+      if (broken !== null) ends.push({ member, status: 'diverged', reason: nonFiniteReason(broken, epoch) });
+      else if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) ends.push({ member, status: 'diverged', reason: `loss is ${metrics.trainLoss} at initialization` });
+      else if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) {
+        ends.push({ member, status: 'diverged', reason: `validation loss became ${metrics.valLoss} after epoch ${epoch}` });
+      }
+    });
+    this.finish(ends);
+    this.narrow();
+  }
+
+  /**
+   * Runs the whole schedule, with each run's hooks (`hooks[i]` for `members[i]`). Never throws for
+   * divergence: that is a result. Returns each run's result, in member order.
+   */
+  run(hooks: TrainHooks[] = []): TrainResult[] {
+    this.members.forEach((m, i) => (m.hooks = hooks[i] ?? {}));
+    const started = performance.now();
+    const { training } = this.members[0].config;
+    const n = this.members[0].data.nTrain;
+    const batchSize = Math.min(training.batchSize, n);
+    const batchesPerEpoch = Math.ceil(n / batchSize);
+    train: {
+      if (this.cancelRequested()) break train;
+      this.record(0, this.evaluate('train'), 0, started);
+      if (this.active.length === 0) break train;
+      for (let epoch = 1; epoch <= training.epochs; epoch++) {
+        const t0 = performance.now();
+        for (const m of this.active) {
+          m.order = m.shuffleRng.permutation(n);
+          m.lossSum = 0;
+          m.correctSum = 0;
+        }
+        for (let b = 0; b < batchesPerEpoch; b++) {
+          if (this.cancelRequested()) break train;
+          const start = b * batchSize;
+          const size = Math.min(batchSize, n - start);
+          const { loss, correct } = this.step(start, size);
+          const ends: Parameters<RunGroup['finish']>[0] = [];
+          this.active.forEach((m, i) => {
+            if (correct) m.correctSum += correct[i];
+            if (!Number.isFinite(loss[i])) {
+              // Keep what was measured so far; the diverged epoch itself is not a measurement point.
+              ends.push({ member: m, status: 'diverged', reason: `loss became ${loss[i]} in epoch ${epoch}, batch ${b + 1}` });
+              return;
+            }
+            m.lossSum += loss[i] * size;
+            m.hooks.onProgress?.((epoch - 1 + (b + 1) / batchesPerEpoch) / training.epochs);
+          });
+          this.finish(ends);
+          this.narrow();
+          if (this.active.length === 0) break train;
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        if (this.cancelRequested()) break train;
+        const train = this.active.map((m) => ({ loss: m.lossSum / n, accuracy: this.classification ? m.correctSum / n : null }));
+        this.record(epoch, train, seconds, started);
+        if (this.active.length === 0) break train;
+      }
+      this.finish(this.active.map((member) => ({ member, status: 'completed' as const, reason: null })));
+      this.narrow();
+    }
+    return this.members.map((m) => m.result!);
+  }
+
+  /**
+   * A short trial for the divergence check (one run): up to `steps` optimizer steps over shuffled
+   * batches, no measurements. Stops at the first non-finite batch loss, or when `shouldStop` says so.
+   */
+  trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+    const member = this.active[0];
+    const n = member.data.nTrain;
+    const batchSize = Math.min(member.config.training.batchSize, n);
+    let done = 0;
+    let lastLoss = NaN;
+    while (done < steps) {
+      member.order = member.shuffleRng.permutation(n);
+      for (let start = 0; start < n && done < steps; start += batchSize) {
+        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
+        const { loss } = this.step(start, Math.min(batchSize, n - start));
+        done++;
+        lastLoss = loss[0];
+        if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
+      }
+    }
+    return { steps: done, divergedAtStep: null, lastLoss };
+  }
+
+  dispose(): void {
+    this.active = [];
+    this.setRunTensors();
+    for (const v of trainableVariables(this.net)) v.dispose();
+    for (const h of this.net.hidden) tf.dispose([h.movingMean, h.movingVariance].filter((t): t is tf.Variable => t !== null));
+    this.update.dispose();
+  }
+}
+
+/** The gradients in the order of trainableVariables(net). */
+function gradientList(net: Network, grads: Grads): tf.Tensor[] {
+  const list: tf.Tensor[] = [];
+  net.hidden.forEach((h, l) => {
+    const g = grads.hidden[l];
+    list.push(g.kernel, g.bias!);
+    if (h.gamma && h.beta) list.push(g.gamma!, g.beta!);
+    if (h.preluAlpha) list.push(g.preluAlpha!);
+  });
+  list.push(grads.outKernel, grads.outBias!);
+  return list;
+}
+
+/**
+ * Rows of a split as row-major arrays: inputs, and targets (one-hot for classification). `order`
+ * picks rows `order[start…start + size)`; null takes rows `start…start + size` in place.
+ */
+function rowsOf(data: Dataset, split: 'train' | 'val', order: Int32Array | null, start: number, size: number): { x: Float32Array; y: Float32Array } {
+  const xs = split === 'train' ? data.xTrain : data.xVal;
+  const ys = split === 'train' ? data.yTrain : data.yVal;
+  const k = data.inputSize;
+  const o = data.outputSize;
+  const x = new Float32Array(size * k);
+  const y = new Float32Array(size * o);
+  const classification = data.task === 'classification';
+  for (let i = 0; i < size; i++) {
+    const r = order ? order[start + i] : start + i;
+    x.set(xs.subarray(r * k, (r + 1) * k), i * k);
+    if (classification) y[i * o + ys[r]] = 1;
+    else y.set(ys.subarray(r * o, (r + 1) * o), i * o);
+  }
+  return { x, y };
+}
+
+/** The first hidden layer whose pre-activations were not finite at this measurement (its deadFraction is NaN). */
+export function nonFiniteLayer(metrics: EpochMetrics): number | null {
+  const layer = metrics.layers.find((l) => Number.isNaN(l.deadFraction));
+  return layer ? layer.layer : null;
+}
+
+export function nonFiniteReason(layer: number, epoch: number): string {
+  const when = epoch === 0 ? 'at initialization (epoch 0)' : `after epoch ${epoch}`;
+  return `the pre-activations of layer ${layer + 1} became NaN or ±Infinity ${when}`;
+}
+
+/** One run's training (the interface the lab, the quick check and the tests use). */
+export class Trainer {
+  private readonly group: RunGroup;
 
   constructor(
     readonly config: RunConfig,
     readonly seed: number,
     readonly data: Dataset,
   ) {
-    this.classification = data.task === 'classification';
-    this.net = buildNetwork(config.model, data.inputSize, data.outputSize, seed);
-    this.optimizer = makeOptimizer(config.training);
-    this.xTrain = tf.tensor2d(data.xTrain, [data.nTrain, data.inputSize]);
-    this.yTrain = this.targets(data.yTrain, data.nTrain);
-    this.xVal = data.nVal > 0 ? tf.tensor2d(data.xVal, [data.nVal, data.inputSize]) : null;
-    this.yVal = data.nVal > 0 ? this.targets(data.yVal, data.nVal) : null;
-    this.probeIndices = new Rng(seed, 'probe').sample(data.nTrain, Math.min(config.probe.samples, data.nTrain));
-    const idx = tf.tensor1d(this.probeIndices, 'int32');
-    this.probeX = tf.gather(this.xTrain, idx);
-    this.probeY = tf.gather(this.yTrain, idx);
-    idx.dispose();
-    this.shuffleRng = new Rng(seed, 'shuffle');
+    this.group = new RunGroup([{ config, seed, data }], { stacked: false });
   }
 
-  private targets(y: Float32Array, n: number): tf.Tensor {
-    if (this.classification) {
-      return tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(y), 'int32'), this.data.outputSize).toFloat());
-    }
-    return tf.tensor2d(y, [n, this.data.outputSize]);
+  /** The run's network: its variables are the weights being trained. */
+  get net(): Network {
+    return this.group.net;
   }
 
-  private loss(output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
-    if (this.classification) return tf.losses.softmaxCrossEntropy(y, output) as tf.Scalar;
-    return tf.mean(tf.square(tf.sub(output, y))) as tf.Scalar;
-  }
-
-  private correct(output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
-    return tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), tf.argMax(y, 1)), 'float32')) as tf.Scalar;
-  }
-
-  /** Loss and accuracy of a whole split in inference mode. */
-  evaluate(x: tf.Tensor2D, y: tf.Tensor): { loss: number; accuracy: number | null } {
-    const n = x.shape[0];
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const size = Math.min(EVAL_CHUNK, n - start);
-      const [l, c] = tf.tidy(() => {
-        const xb = tf.slice(x, [start, 0], [size, -1]);
-        const yb = tf.slice(y, [start, 0], [size, -1]);
-        const out = forward(this.net, xb, false).output;
-        return [tf.mul(this.loss(out, yb), size), this.classification ? this.correct(out, yb) : tf.scalar(0)];
-      });
-      lossSum += (l.dataSync() as Float32Array)[0];
-      correct += (c.dataSync() as Float32Array)[0];
-      l.dispose();
-      c.dispose();
-    }
-    return { loss: lossSum / n, accuracy: this.classification ? correct / n : null };
+  get probeIndices(): number[] {
+    return this.group.members[0].probeIndices;
   }
 
   /** Probe measurement of every hidden layer (pre-activations, activations, gradient norms). */
   measure(): LayerMetrics[] {
-    const { probe } = this.config;
-    const kernels = this.net.hidden.map((h) => h.kernel);
-    // Gradient of the loss on the probe set w.r.t. each hidden kernel (batch norm in inference mode).
-    const { grads, value } = tf.variableGrads(() => this.loss(forward(this.net, this.probeX, false).output, this.probeY), kernels);
-    value.dispose();
-    // null only when there is no gradient at all; a NaN or infinite gradient is reported as NaN.
-    const gradNorms = this.net.hidden.map((h) => {
-      const g = grads[h.kernel.name];
-      if (!g) return null;
-      const norm = l2norm(g.dataSync());
-      return Number.isFinite(norm) ? norm : NaN;
-    });
-    tf.dispose(Object.values(grads));
-
-    const n = this.probeIndices.length;
-    const layers = this.net.hidden.length;
-    const outputs = tf.tidy(() => {
-      const f = forward(this.net, this.probeX, false);
-      return [...f.preActs, ...f.acts];
-    });
-    try {
-      return this.net.hidden.map((h, l) =>
-        measureLayer({
-          layer: l,
-          n,
-          units: h.units,
-          preActs: outputs[l].dataSync() as Float32Array,
-          acts: outputs[layers + l].dataSync() as Float32Array,
-          dormantThreshold: probe.dormantThreshold,
-          histogramBins: probe.histogramBins,
-          gradNorm: gradNorms[l],
-          preluAlphas: h.preluAlpha ? Float32Array.from(h.preluAlpha.dataSync()) : null,
-        }),
-      );
-    } finally {
-      tf.dispose(outputs);
-    }
+    return this.group.measure()[0];
   }
 
-  /**
-   * One optimizer step on the training rows `indices` (batch norm in training mode, its moving
-   * statistics updated). Returns the batch's mean loss (before the step) and its correct count.
-   */
-  private trainBatch(indices: Int32Array): { loss: number; correct: number } {
-    const size = indices.length;
-    const vars = this.vars;
-    const [lossT, correctT] = tf.tidy(() => {
-      const idx = tf.tensor1d(indices, 'int32');
-      const xb = tf.gather(this.xTrain, idx);
-      const yb = tf.gather(this.yTrain, idx);
-      // variableGrads frees everything its function creates except the loss: keep what we read later.
-      let stats: ReturnType<typeof forward>['batchStats'] = [];
-      let correct: tf.Scalar | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const f = forward(this.net, xb, true);
-        stats = f.batchStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
-        if (this.classification) correct = tf.keep(this.correct(f.output, yb));
-        return this.loss(f.output, yb);
-      }, vars);
-      this.optimizer.applyGradients(grads);
-      if (stats.length > 0) updateMovingStatistics(this.net, stats, size);
-      for (const s of stats) tf.dispose([s.mean, s.variance]);
-      return [value, correct ?? tf.scalar(0)];
-    });
-    const loss = lossT.dataSync()[0];
-    const correct = correctT.dataSync()[0];
-    lossT.dispose();
-    correctT.dispose();
-    return { loss, correct };
-  }
-
-  private get vars(): tf.Variable[] {
-    this.trainable ??= trainableVariables(this.net);
-    return this.trainable;
+  /** Loss and accuracy of a whole split in inference mode. */
+  evaluate(split: 'train' | 'val'): { loss: number; accuracy: number | null } {
+    return this.group.evaluate(split)[0];
   }
 
   /** Runs the whole schedule. Never throws for divergence: that is a result. */
   run(hooks: TrainHooks = {}): TrainResult {
-    const { training } = this.config;
-    const started = performance.now();
-    const epochs: EpochMetrics[] = [];
-    const elapsed = () => (performance.now() - started) / 1000;
-
-    const record = (epoch: number, trainLoss: number, trainAccuracy: number | null, seconds: number) => {
-      const t0 = performance.now();
-      const layers = this.measure();
-      const probeMs = performance.now() - t0;
-      const val = this.xVal && this.yVal ? this.evaluate(this.xVal, this.yVal) : null;
-      const metrics: EpochMetrics = {
-        epoch,
-        trainLoss,
-        trainAccuracy,
-        valLoss: val ? val.loss : null,
-        valAccuracy: val ? val.accuracy : null,
-        seconds,
-        elapsedSeconds: elapsed(),
-        probeMs,
-        layers,
-      };
-      epochs.push(metrics);
-      hooks.onEpoch?.(metrics);
-      return metrics;
-    };
-
-    if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
-    const init = this.evaluate(this.xTrain, this.yTrain);
-    const first = record(0, init.loss, init.accuracy, 0);
-    const brokenAtInit = nonFiniteLayer(first);
-    if (brokenAtInit !== null) return this.finish('diverged', nonFiniteReason(brokenAtInit, 0), epochs);
-    if (!Number.isFinite(init.loss)) {
-      return this.finish('diverged', `loss is ${init.loss} at initialization`, epochs);
-    }
-
-    const n = this.data.nTrain;
-    const batchSize = Math.min(training.batchSize, n);
-    const batchesPerEpoch = Math.ceil(n / batchSize);
-    for (let epoch = 1; epoch <= training.epochs; epoch++) {
-      const t0 = performance.now();
-      const order = this.shuffleRng.permutation(n);
-      let lossSum = 0;
-      let correctSum = 0;
-      for (let b = 0; b < batchesPerEpoch; b++) {
-        if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
-        const start = b * batchSize;
-        const size = Math.min(batchSize, n - start);
-        const batch = this.trainBatch(order.subarray(start, start + size));
-        correctSum += batch.correct;
-        if (!Number.isFinite(batch.loss)) {
-          // Keep what was measured so far; the diverged epoch itself is not a measurement point.
-          return this.finish('diverged', `loss became ${batch.loss} in epoch ${epoch}, batch ${b + 1}`, epochs);
-        }
-        lossSum += batch.loss * size;
-        hooks.onProgress?.((epoch - 1 + (b + 1) / batchesPerEpoch) / training.epochs);
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
-      const m = record(epoch, lossSum / n, this.classification ? correctSum / n : null, seconds);
-      // The last step of an epoch can overflow the weights although every batch loss was finite.
-      const broken = nonFiniteLayer(m);
-      if (broken !== null) return this.finish('diverged', nonFiniteReason(broken, epoch), epochs);
-      if (m.valLoss !== null && !Number.isFinite(m.valLoss)) {
-        return this.finish('diverged', `validation loss became ${m.valLoss} after epoch ${epoch}`, epochs);
-      }
-    }
-    return this.finish('completed', null, epochs);
+    return this.group.run([hooks])[0];
   }
 
-  /**
-   * A short trial for the divergence check: up to `steps` optimizer steps over shuffled batches (no
-   * measurements). Stops at the first non-finite batch loss, or when `shouldStop` says so.
-   */
   trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
-    const n = this.data.nTrain;
-    const batchSize = Math.min(this.config.training.batchSize, n);
-    let done = 0;
-    let lastLoss = NaN;
-    while (done < steps) {
-      const order = this.shuffleRng.permutation(n);
-      for (let start = 0; start < n && done < steps; start += batchSize) {
-        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
-        const batch = this.trainBatch(order.subarray(start, Math.min(start + batchSize, n)));
-        done++;
-        lastLoss = batch.loss;
-        if (!Number.isFinite(batch.loss)) return { steps: done, divergedAtStep: done, lastLoss };
-      }
-    }
-    return { steps: done, divergedAtStep: null, lastLoss };
-  }
-
-  private finish(status: RunOutcome, reason: string | null, epochs: EpochMetrics[]): TrainResult {
-    const artifacts = exportArtifacts(this.net, this.data.task, this.probeIndices, this.probeX);
-    return { status, reason, epochs, artifacts };
+    return this.group.trainSteps(steps, shouldStop);
   }
 
   dispose(): void {
-    disposeNetwork(this.net);
-    this.optimizer.dispose();
-    // TF.js' MomentumOptimizer.dispose() does not call SGDOptimizer's, so its learning-rate scalar `c` leaks.
-    if (this.optimizer instanceof tf.MomentumOptimizer) (this.optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
-    tf.dispose([this.xTrain, this.yTrain, this.probeX, this.probeY]);
-    if (this.xVal) this.xVal.dispose();
-    if (this.yVal) this.yVal.dispose();
-  }
-}
-
-/** The first hidden layer whose pre-activations were not finite at this measurement (its deadFraction is NaN). */
-function nonFiniteLayer(metrics: EpochMetrics): number | null {
-  const layer = metrics.layers.find((l) => Number.isNaN(l.deadFraction));
-  return layer ? layer.layer : null;
-}
-
-function nonFiniteReason(layer: number, epoch: number): string {
-  const when = epoch === 0 ? 'at initialization (epoch 0)' : `after epoch ${epoch}`;
-  return `the pre-activations of layer ${layer + 1} became NaN or ±Infinity ${when}`;
-}
-
-function makeOptimizer(t: RunConfig['training']): tf.Optimizer {
-  switch (t.optimizer) {
-    case 'sgd':
-      return tf.train.sgd(t.learningRate);
-    case 'momentum':
-      return tf.train.momentum(t.learningRate, t.momentum);
-    case 'adam':
-      return tf.train.adam(t.learningRate);
-    case 'rmsprop':
-      return tf.train.rmsprop(t.learningRate);
+    this.group.dispose();
   }
 }
 
