@@ -78,7 +78,7 @@ export type Theme = (typeof THEMES)[number];
 
 /**
  * The most training workers any machine may use. The lab caps them further at twice the machine's
- * cores (electron/lab/lab.ts, maxWorkerCount): more threads than that only compete for the cores.
+ * cores (electron/lab/pool.ts, maxWorkerCount): more threads than that only compete for the cores.
  */
 export const MAX_WORKERS = 64;
 

@@ -8,7 +8,7 @@ import { findPreset, PRESETS } from '../../shared/presets.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { DatabaseRefusedError, DatabaseTooNewError, LabStore, isDatabaseError } from '../../db/store.js';
 import { resolveDatabasePath } from '../../db/paths.js';
-import { Lab, defaultWorkerCount, workerCountProblem } from '../lab/lab.js';
+import { TrainingPool, defaultWorkerCount, workerCountProblem } from '../lab/pool.js';
 import { preflightExperiment } from '../lab/preflight.js';
 import { CsvFileError, readRegularFile } from '../engine/csv.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../lab/export.js';
@@ -255,14 +255,14 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (preflight.issues.length > 0) return invalidConfig(io, source, preflight.issues);
   for (const warning of preflight.warnings) io.stderr.write(`relu-lab: note: ${warning}\n`);
   const store = openStore(options.db);
-  const lab = new Lab(store, { workers, backend, baseDir });
+  const pool = new TrainingPool(store, { workers, backend, baseDir });
   const { experimentId, runIds } = store.createExperiment({ name: config.name, config: raw, runs });
   const progress = new ProgressReporter(io, runIds.length);
   progress.line(`experiment ${experimentId} "${terminalSafe(config.name)}": ${runIds.length} run${runIds.length === 1 ? '' : 's'} on ${workers} worker${workers === 1 ? '' : 's'}, database ${terminalSafe(store.file)}`);
 
-  lab.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
-  lab.on('problem', (e) => progress.line(`relu-lab: ${terminalSafe(e.message)}`));
-  lab.on('run-status', (e) => {
+  pool.on('progress', (e) => progress.update(e.runId, e.fraction, e.etaSeconds));
+  pool.on('problem', (e) => progress.line(`relu-lab: ${terminalSafe(e.message)}`));
+  pool.on('run-status', (e) => {
     if (e.status === 'running') progress.update(e.runId, 0, null);
     else if (e.status !== 'queued') {
       const run = store.getRun(e.runId);
@@ -277,7 +277,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     interrupts++;
     if (interrupts === 1) {
       progress.line('cancelling: stopping runs after the current batch (Ctrl-C again to quit at once)');
-      lab.cancelAll();
+      pool.cancelAll();
     } else {
       quitNow(store, runIds, signal);
     }
@@ -285,12 +285,12 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    lab.enqueueExperiment(experimentId);
-    await lab.idle();
+    pool.enqueueExperiment(experimentId);
+    await pool.idle();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await lab.close();
+    await pool.close();
     progress.done();
   }
 

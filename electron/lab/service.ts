@@ -1,5 +1,5 @@
 /**
- * The lab behind the API: every `LabApi` operation over a `LabStore` and a `Lab`, shared by both
+ * The lab behind the API: every `LabApi` operation over a `LabStore` and a `TrainingPool`, shared by both
  * carriers (Electron IPC and HTTP in web mode). `handle(operation, args)` is the one entry point a
  * carrier calls: it validates the operation and its arguments, runs it and always resolves to an
  * `ApiResult` (it never throws). Live events (run status, epochs, progress, changes) go to the
@@ -37,7 +37,7 @@ import { describeValue, formatIssue, validateExperiment, type ConfigIssue, type 
 import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
 import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
-import { DEFAULT_WORKER_ENTRY, Lab, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './lab.js';
+import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './pool.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
 import { preflightExperiment } from './preflight.js';
 import { DatasetError } from '../engine/datasets.js';
@@ -108,7 +108,7 @@ function readTfjsVersion(): string {
 
 export class LabService implements LabApi {
   private store: LabStore;
-  private lab: Lab;
+  private pool: TrainingPool;
   private readonly settings: SettingsFile;
   private readonly listeners = new Set<Listener>();
   private readonly active = new Map<number, ActiveInfo>();
@@ -134,7 +134,7 @@ export class LabService implements LabApi {
   ) {
     this.settings = settings;
     this.store = store;
-    this.lab = this.createLab(store);
+    this.pool = this.createPool(store);
     this.design = new DesignWorker(options.workerEntry ?? DEFAULT_WORKER_ENTRY);
     this.appVersion = options.appVersion ?? appPackage().version;
     this.tfjsVersion = readTfjsVersion();
@@ -221,9 +221,9 @@ export class LabService implements LabApi {
       clearInterval(this.orphanTimer);
       this.closing = (async () => {
         try {
-          await Promise.all([this.lab.close(), this.design.close()]);
+          await Promise.all([this.pool.close(), this.design.close()]);
         } finally {
-          this.lab.removeAllListeners();
+          this.pool.removeAllListeners();
           this.store.close();
           this.listeners.clear();
         }
@@ -271,7 +271,7 @@ export class LabService implements LabApi {
     const preflight = await this.preflight(validation.config, validation.runs);
     if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
     const { experimentId, runIds } = this.store.createExperiment({ name: validation.config.name, config, runs: validation.runs });
-    this.lab.enqueueExperiment(experimentId);
+    this.pool.enqueueExperiment(experimentId);
     this.experimentsChanged();
     return { experimentId, runIds, ...(preflight.warnings.length > 0 ? { warnings: preflight.warnings } : {}) };
   }
@@ -283,7 +283,7 @@ export class LabService implements LabApi {
     if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
     const { setups, skipped } = quickCheckSetups(validation.runs);
     try {
-      const result = await this.design.quickCheck(setups, this.lab.backend, this.baseDir, this.options.quickCheck);
+      const result = await this.design.quickCheck(setups, this.pool.backend, this.baseDir, this.options.quickCheck);
       return { ...result, unchecked: result.unchecked + skipped };
     } catch (err) {
       if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', this.closed ? 'the lab is shutting down' : 'checkDivergence: replaced by a newer check');
@@ -297,7 +297,7 @@ export class LabService implements LabApi {
     try {
       return await preflightExperiment(config, runs, {
         baseDir: this.baseDir,
-        workers: this.lab.workerCount,
+        workers: this.pool.workerCount,
         inspect: (dataset, seed) => this.design.inspect(dataset, seed, this.baseDir),
       });
     } catch (err) {
@@ -319,11 +319,11 @@ export class LabService implements LabApi {
 
   async deleteExperiment(id: number): Promise<void> {
     const store = this.store;
-    const lab = this.lab;
+    const pool = this.pool;
     if (!store.getExperiment(id)) throw notFound('experiment', id);
     const runIds = new Set(store.listRuns({ experimentId: id }).map((r) => r.id));
     this.cancelExperimentRuns(id);
-    await waitUntilStopped(lab, runIds);
+    await waitUntilStopped(pool, runIds);
     if (this.store !== store) throw new ApiError('conflict', 'the database was switched while the experiment was being deleted');
     if (!store.getExperiment(id)) throw notFound('experiment', id);
     // What is left is another process' (its lease is alive): refused, checked in the delete's own
@@ -372,8 +372,8 @@ export class LabService implements LabApi {
   async cancelRun(id: number): Promise<boolean> {
     const run = this.store.getRun(id);
     if (!run) throw notFound('run', id);
-    if (this.lab.cancelRun(id)) return true;
-    // Queued in the database but not in this lab's queue (e.g. by another process): cancel it there.
+    if (this.pool.cancelRun(id)) return true;
+    // Queued in the database but not in this process' training queue (e.g. by another process): cancel it there.
     if (run.status === 'queued' && this.store.cancelQueuedRuns([id]) > 0) {
       this.emit({ type: 'run-status', runId: id, experimentId: run.experimentId, status: 'cancelled', error: null });
       this.experimentsChanged();
@@ -383,14 +383,14 @@ export class LabService implements LabApi {
   }
 
   async getQueue(): Promise<QueueState> {
-    const active: QueueEntry[] = this.lab.activeRunIds().map((runId) => {
+    const active: QueueEntry[] = this.pool.activeRunIds().map((runId) => {
       const info = this.active.get(runId);
       if (info) return { runId, experimentId: info.experimentId, status: info.status, fraction: info.fraction, etaSeconds: info.etaSeconds };
       // Handed to a worker that has not reported back yet.
       const run = this.store.getRun(runId);
       return { runId, experimentId: run?.experimentId ?? 0, status: run?.status ?? 'queued', fraction: 0, etaSeconds: null };
     });
-    return { active, queuedRunIds: this.lab.queuedRunIds(), workers: this.lab.workerCount };
+    return { active, queuedRunIds: this.pool.queuedRunIds(), workers: this.pool.workerCount };
   }
 
   async getSettings(): Promise<Settings> {
@@ -465,8 +465,8 @@ export class LabService implements LabApi {
     if (patch.databaseFile !== undefined) {
       const file = path.resolve(patch.databaseFile);
       if (file !== path.resolve(this.store.file)) {
-        const training = this.lab.activeRunIds().length;
-        const queued = this.lab.queuedRunIds().length;
+        const training = this.pool.activeRunIds().length;
+        const queued = this.pool.queuedRunIds().length;
         if (training + queued > 0) {
           throw new ApiError(
             'conflict',
@@ -484,23 +484,23 @@ export class LabService implements LabApi {
       throw new ApiError('internal', `cannot save the settings to ${this.settings.file}: ${firstLine(err)}`);
     }
     if (newStore) {
-      const oldLab = this.lab;
+      const oldPool = this.pool;
       const oldStore = this.store;
       let done!: () => void;
       this.switching = new Promise<void>((resolve) => (done = resolve));
       try {
-        await oldLab.close();
+        await oldPool.close();
       } finally {
-        oldLab.removeAllListeners();
+        oldPool.removeAllListeners();
         oldStore.close();
         this.active.clear();
         this.store = newStore;
-        this.lab = this.createLab(newStore);
+        this.pool = this.createPool(newStore);
         this.switching = null;
         done();
       }
     } else {
-      this.lab.configure({ workers: next.workers, backend: next.defaultBackend });
+      this.pool.configure({ workers: next.workers, backend: next.defaultBackend });
     }
     const settings = this.currentSettings();
     this.emit({ type: 'settings-changed', settings });
@@ -524,20 +524,20 @@ export class LabService implements LabApi {
     }
   }
 
-  private createLab(store: LabStore): Lab {
+  private createPool(store: LabStore): TrainingPool {
     const settings = this.settings.get();
-    const lab = new Lab(store, {
+    const pool = new TrainingPool(store, {
       workers: settings.workers,
       backend: settings.defaultBackend,
       baseDir: this.options.baseDir,
       workerEntry: this.options.workerEntry,
       lockWaitMs: this.options.lockWaitMs,
     });
-    lab.on('problem', (e) => this.log(e.message));
-    lab.on('run-status', (e) => this.onRunStatus(e));
-    lab.on('epoch', (e) => this.onEpoch(e));
-    lab.on('progress', (e) => this.onProgress(e));
-    return lab;
+    pool.on('problem', (e) => this.log(e.message));
+    pool.on('run-status', (e) => this.onRunStatus(e));
+    pool.on('epoch', (e) => this.onEpoch(e));
+    pool.on('progress', (e) => this.onProgress(e));
+    return pool;
   }
 
   /** Runs of processes whose lease expired become interrupted, without waiting for a restart. */
@@ -552,12 +552,12 @@ export class LabService implements LabApi {
     }
   }
 
-  /** Cancels an experiment's runs in this lab, and its runs queued in the database by nobody here. */
+  /** Cancels an experiment's runs in this process' pool, and its runs queued in the database by nobody here. */
   private cancelExperimentRuns(id: number): number {
     const store = this.store;
-    const inLab = new Set([...this.lab.queuedRunIds(), ...this.lab.activeRunIds()]);
-    const cancelled = this.lab.cancelExperiment(id);
-    const stray = store.listRuns({ experimentId: id, statuses: ['queued'] }).filter((r) => !inLab.has(r.id));
+    const inPool = new Set([...this.pool.queuedRunIds(), ...this.pool.activeRunIds()]);
+    const cancelled = this.pool.cancelExperiment(id);
+    const stray = store.listRuns({ experimentId: id, statuses: ['queued'] }).filter((r) => !inPool.has(r.id));
     let extra = 0;
     if (stray.length > 0) {
       extra = store.cancelQueuedRuns(stray.map((r) => r.id));
@@ -626,18 +626,18 @@ function fail(error: ApiErrorData): ApiResult<never> {
   return { ok: false, error };
 }
 
-/** Resolves once none of `runIds` is training or queued in `lab` any more. */
-async function waitUntilStopped(lab: Lab, runIds: Set<number>): Promise<void> {
-  const busy = () => [...lab.activeRunIds(), ...lab.queuedRunIds()].some((id) => runIds.has(id));
+/** Resolves once none of `runIds` is training or queued in `pool` any more. */
+async function waitUntilStopped(pool: TrainingPool, runIds: Set<number>): Promise<void> {
+  const busy = () => [...pool.activeRunIds(), ...pool.queuedRunIds()].some((id) => runIds.has(id));
   while (busy()) {
     await new Promise<void>((resolve) => {
       const done = () => {
-        lab.off('run-status', done);
-        lab.off('idle', done);
+        pool.off('run-status', done);
+        pool.off('idle', done);
         resolve();
       };
-      lab.on('run-status', done);
-      lab.on('idle', done);
+      pool.on('run-status', done);
+      pool.on('idle', done);
     });
   }
 }

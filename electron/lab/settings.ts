@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { BACKENDS } from '../../shared/config.js';
 import { MAX_WORKERS, THEMES, type Settings } from '../../shared/api.js';
 import { APP_NAME, DATABASE_ENV_VAR, appDataFolder, defaultDatabasePath } from '../../db/paths.js';
-import { defaultWorkerCount, maxWorkerCount } from './lab.js';
+import { defaultWorkerCount, maxWorkerCount } from './pool.js';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
 /** Environment variable that overrides where the settings file lives (tests, portable setups). */

@@ -1,6 +1,6 @@
 /**
  * A training worker thread: picks its TF.js backend once, then trains the runs it is sent, one at a
- * time, reporting every measurement back to the lab. Runs never share state: each builds its own
+ * time, reporting every measurement back to the training pool. Runs never share state: each builds its own
  * network and frees it. The same code serves the design checks (a worker of its own): reading a
  * csv data set for its shape, and the divergence quick check.
  *
@@ -22,7 +22,7 @@ const send = (message: FromWorker | DesignReply) => port.postMessage(message);
 let backendReady: Promise<Awaited<ReturnType<typeof initBackend>>> | null = null;
 let backendChoice: BackendChoice | null = null;
 
-/** Progress messages at most this often (the lab only needs it for bars and ETAs). */
+/** Progress messages at most this often (the pool only needs it for bars and ETAs). */
 const PROGRESS_INTERVAL_MS = 250;
 
 function backend(choice: BackendChoice) {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabStore } from '../../db/store.js';
-import { maxWorkerCount } from '../../electron/lab/lab.js';
+import { maxWorkerCount } from '../../electron/lab/pool.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/relu-lab.mjs');

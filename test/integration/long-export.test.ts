@@ -13,7 +13,7 @@ import { validateExperiment } from '../../shared/config.js';
 import type { EpochMetrics, RunSummary } from '../../shared/metrics.js';
 import { EPOCH_METRICS, LAYER_METRICS } from '../../shared/long-format.js';
 import { LabStore } from '../../db/store.js';
-import { Lab } from '../../electron/lab/lab.js';
+import { TrainingPool } from '../../electron/lab/pool.js';
 import { epochToDto, runRows } from '../../electron/lab/dto.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../../electron/lab/export.js';
 import { metricsToCsv } from '../../renderer/src/lib/csv.js';
@@ -28,12 +28,12 @@ const common = { model: { hiddenLayers: 2, width: 4 }, training: { learningRate:
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-lab-export-'));
   store = LabStore.open(path.join(dir, 'lab.sqlite'));
-  const lab = new Lab(store, { workers: 1, backend: 'cpu' });
+  const pool = new TrainingPool(store, { workers: 1, backend: 'cpu' });
   const create = (config: Record<string, unknown>) => {
     const v = validateExperiment(config);
     if (!v.ok) throw new Error(JSON.stringify(v.issues));
     const { experimentId } = store.createExperiment({ name: String(config.name), config, runs: v.runs });
-    lab.enqueueExperiment(experimentId);
+    pool.enqueueExperiment(experimentId);
     return experimentId;
   };
   try {
@@ -47,9 +47,9 @@ beforeAll(async () => {
       model: { ...common.model, activation: 'prelu' },
       sweep: { 'dataset.inputScale': [1, 1e25] },
     });
-    await lab.idle();
+    await pool.idle();
   } finally {
-    await lab.close();
+    await pool.close();
   }
 }, 120_000);
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_OPERATIONS, type ApiOperation, type ApiResult, type EpochMetricsDto, type ExperimentDetail, type ExperimentRow, type QueueState, type RunRow, type Settings } from '../../../shared/api.js';
 import { LabStore, ORPHANED_RUN_ERROR } from '../../../db/store.js';
-import { maxWorkerCount } from '../../../electron/lab/lab.js';
+import { maxWorkerCount } from '../../../electron/lab/pool.js';
 import { LabService } from '../../../electron/lab/service.js';
 import { openService, tempDir, tinyConfig, waitForEvent, waitForRuns } from './helpers.js';
 

@@ -1,5 +1,5 @@
 /**
- * The Lab end to end: real worker threads, a real SQLite file in a temp folder; database faults
+ * The TrainingPool end to end: real worker threads, a real SQLite file in a temp folder; database faults
  * made for real (another connection holding the write lock, SQLite's max_page_count for a full
  * disk, an experiment deleted by another connection while its runs train).
  */
@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateExperiment } from '../../shared/config.js';
 import Database from 'better-sqlite3';
 import { LabStore } from '../../db/store.js';
-import { Lab, type ProblemEvent, type RunStatusEvent } from '../../electron/lab/lab.js';
+import { TrainingPool, type ProblemEvent, type RunStatusEvent } from '../../electron/lab/pool.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,10 +29,10 @@ function openStore(file: string): LabStore {
   return store;
 }
 
-function newLab(store: LabStore, options: ConstructorParameters<typeof Lab>[1] = {}): Lab {
-  const lab = new Lab(store, { workers: 2, ...options });
-  cleanups.push(() => lab.close());
-  return lab;
+function newPool(store: LabStore, options: ConstructorParameters<typeof TrainingPool>[1] = {}): TrainingPool {
+  const pool = new TrainingPool(store, { workers: 2, ...options });
+  cleanups.push(() => pool.close());
+  return pool;
 }
 
 /** Creates an experiment from a raw config; returns its id and run ids. */
@@ -42,7 +42,7 @@ function createExperiment(store: LabStore, raw: Record<string, unknown>): { expe
   return store.createExperiment({ name: result.config.name, config: raw, runs: result.runs });
 }
 
-describe('Lab with worker threads and SQLite', () => {
+describe('TrainingPool with worker threads and SQLite', () => {
   it('runs a small sweep: every epoch of every run stored, statuses and backend recorded', async () => {
     const store = openStore(path.join(tempDir(), 'lab.sqlite'));
     const epochs = 3;
@@ -56,13 +56,13 @@ describe('Lab with worker threads and SQLite', () => {
       sweep: { 'model.activation': ['relu', 'prelu'] },
     });
     expect(runIds).toHaveLength(4);
-    const lab = newLab(store, { backend: 'auto' });
+    const pool = newPool(store, { backend: 'auto' });
     const events: RunStatusEvent[] = [];
     let epochEvents = 0;
-    lab.on('run-status', (e) => events.push(e));
-    lab.on('epoch', () => epochEvents++);
-    expect(lab.enqueueExperiment(experimentId)).toEqual(runIds);
-    await lab.idle();
+    pool.on('run-status', (e) => events.push(e));
+    pool.on('epoch', () => epochEvents++);
+    expect(pool.enqueueExperiment(experimentId)).toEqual(runIds);
+    await pool.idle();
 
     expect(epochEvents).toBe(4 * (epochs + 1));
     const runs = store.listRuns({ experimentId });
@@ -111,9 +111,9 @@ describe('Lab with worker threads and SQLite', () => {
         { name: 'missing file', set: { 'dataset.path': 'missing.csv' } },
       ],
     });
-    const lab = newLab(store, { baseDir: dir, backend: 'cpu' });
-    lab.enqueueExperiment(experimentId);
-    await lab.idle();
+    const pool = newPool(store, { baseDir: dir, backend: 'cpu' });
+    pool.enqueueExperiment(experimentId);
+    await pool.idle();
 
     const runs = store.listRuns({ experimentId });
     expect(runs.map((r) => [r.sweep.variant, r.status])).toEqual([
@@ -143,12 +143,12 @@ describe('Lab with worker threads and SQLite', () => {
       probe: { samples: 64 },
       seeds: [1, 2, 3],
     });
-    const lab = newLab(store, { workers: 1, backend: 'wasm' });
-    const firstEpoch = new Promise<void>((resolve) => lab.on('epoch', (e) => e.metrics.epoch >= 1 && resolve()));
-    lab.enqueueExperiment(experimentId);
+    const pool = newPool(store, { workers: 1, backend: 'wasm' });
+    const firstEpoch = new Promise<void>((resolve) => pool.on('epoch', (e) => e.metrics.epoch >= 1 && resolve()));
+    pool.enqueueExperiment(experimentId);
     await firstEpoch;
-    expect(lab.cancelExperiment(experimentId)).toBe(3);
-    await lab.idle();
+    expect(pool.cancelExperiment(experimentId)).toBe(3);
+    await pool.idle();
 
     const runs = store.listRuns({ experimentId });
     expect(runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
@@ -184,27 +184,27 @@ function expectWholeEpochs(store: LabStore, runId: number, layers: number): numb
   return metrics.length;
 }
 
-describe('Lab: database faults fail one run, never the process', () => {
+describe('TrainingPool: database faults fail one run, never the process', () => {
   it('waits for a lock another connection holds past the busy timeout, without blocking the event loop, and loses nothing', async () => {
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const { experimentId, runIds } = createExperiment(store, shortEpochs('locked', 40, [1, 2]));
-    const lab = newLab(store, { workers: 2, backend: 'cpu' });
+    const pool = newPool(store, { workers: 2, backend: 'cpu' });
     const locker = new Database(file);
     cleanups.push(() => {
       locker.close();
     });
     let released = false;
-    lab.once('epoch', () => {
+    pool.once('epoch', () => {
       locker.exec('BEGIN IMMEDIATE');
-      // Released by a timer of this very process: only fires if the lab's writes yield while they wait.
+      // Released by a timer of this very process: only fires if the pool's writes yield while they wait.
       setTimeout(() => {
         locker.exec('COMMIT');
         released = true;
       }, 1500);
     });
-    lab.enqueueExperiment(experimentId);
-    await lab.idle();
+    pool.enqueueExperiment(experimentId);
+    await pool.idle();
 
     expect(released).toBe(true);
     for (const run of store.listRuns({ experimentId })) {
@@ -214,25 +214,25 @@ describe('Lab: database faults fail one run, never the process', () => {
     expect(runIds).toHaveLength(2);
   });
 
-  it('a lock held longer than the lab waits fails that run with the reason stored; the other runs complete', async () => {
+  it('a lock held longer than the pool waits fails that run with the reason stored; the other runs complete', async () => {
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const { experimentId, runIds } = createExperiment(store, shortEpochs('lock too long', 30, [1, 2, 3]));
-    const lab = newLab(store, { workers: 1, backend: 'cpu', lockWaitMs: 100 });
+    const pool = newPool(store, { workers: 1, backend: 'cpu', lockWaitMs: 100 });
     const locker = new Database(file);
     cleanups.push(() => {
       locker.close();
     });
     const problems: ProblemEvent[] = [];
-    lab.on('problem', (p) => problems.push(p));
-    lab.on('epoch', (e) => {
+    pool.on('problem', (p) => problems.push(p));
+    pool.on('epoch', (e) => {
       if (e.runId === runIds[0] && e.metrics.epoch === 2) {
         locker.exec('BEGIN IMMEDIATE');
         setTimeout(() => locker.exec('COMMIT'), 1500);
       }
     });
-    lab.enqueueExperiment(experimentId);
-    await lab.idle();
+    pool.enqueueExperiment(experimentId);
+    await pool.idle();
 
     const runs = store.listRuns({ experimentId });
     expect(runs[0].status).toBe('failed');
@@ -247,22 +247,22 @@ describe('Lab: database faults fail one run, never the process', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a full database (SQLITE_FULL) fails the run that could not store its epoch, says so once, and the lab goes on', async () => {
+  it('a full database (SQLITE_FULL) fails the run that could not store its epoch, says so once, and the pool goes on', async () => {
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const { experimentId, runIds } = createExperiment(store, shortEpochs('full disk', 60, [1, 2, 3]));
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     // A real SQLITE_FULL: the file may not grow by more than a few pages.
     store.db.pragma(`max_page_count = ${pages + 3}`);
-    const lab = newLab(store, { workers: 2, backend: 'cpu' });
+    const pool = newPool(store, { workers: 2, backend: 'cpu' });
     const problems: ProblemEvent[] = [];
-    lab.on('problem', (p) => {
+    pool.on('problem', (p) => {
       problems.push(p);
       // Space is freed after the first failure: the runs that follow can be stored again.
       if (problems.length === 1) setTimeout(() => store.db.pragma('max_page_count = 1073741823'), 0);
     });
-    lab.enqueueExperiment(experimentId);
-    await lab.idle();
+    pool.enqueueExperiment(experimentId);
+    await pool.idle();
 
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toBe(`the disk holding ${file} is full (SQLITE_FULL): runs that cannot store their measurements fail; free some space`);
@@ -278,27 +278,27 @@ describe('Lab: database faults fail one run, never the process', () => {
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
-  it('an experiment deleted by another process while its runs start or train is dropped; the lab goes on', async () => {
+  it('an experiment deleted by another process while its runs start or train is dropped; the pool goes on', async () => {
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const other = openStore(file);
     const starting = createExperiment(store, shortEpochs('deleted at start', 5, [1]));
     const training = createExperiment(store, shortEpochs('deleted mid-run', 2000, [1, 2]));
     const survivor = createExperiment(store, shortEpochs('survivor', 3, [1]));
-    const lab = newLab(store, { workers: 2, backend: 'cpu' });
+    const pool = newPool(store, { workers: 2, backend: 'cpu' });
     const events: RunStatusEvent[] = [];
-    lab.on('run-status', (e) => events.push(e));
-    lab.on('epoch', (e) => {
+    pool.on('run-status', (e) => events.push(e));
+    pool.on('epoch', (e) => {
       if (e.runId === training.runIds[0] && e.metrics.epoch === 3) {
         other.db.prepare('DELETE FROM experiments WHERE id = ?').run(training.experimentId);
       }
     });
-    lab.enqueueExperiment(starting.experimentId);
+    pool.enqueueExperiment(starting.experimentId);
     // Deleted after the run was handed to a worker, before the worker reports it started.
     other.db.prepare('DELETE FROM experiments WHERE id = ?').run(starting.experimentId);
-    lab.enqueueExperiment(training.experimentId);
-    lab.enqueueExperiment(survivor.experimentId);
-    await lab.idle();
+    pool.enqueueExperiment(training.experimentId);
+    pool.enqueueExperiment(survivor.experimentId);
+    await pool.idle();
 
     const final = (runId: number) => events.filter((e) => e.runId === runId && e.status !== 'running');
     expect(final(starting.runIds[0])).toEqual([

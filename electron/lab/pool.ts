@@ -1,5 +1,5 @@
 /**
- * The lab: a queue of runs trained by a pool of worker threads, with every measurement written to
+ * The training pool: a queue of runs trained by a pool of worker threads, with every measurement written to
  * the store as it arrives (one transaction per epoch). One run crashing or diverging never stops the
  * others; a crashed worker is replaced.
  *
@@ -23,7 +23,7 @@ import type { FromWorker, ToWorker } from './messages.js';
 /** The worker thread's entry point when running from source (it loads worker.ts through tsx). */
 export const DEFAULT_WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
-/** Default of LabOptions.lockWaitMs. */
+/** Default of TrainingPoolOptions.lockWaitMs. */
 export const DEFAULT_LOCK_WAIT_MS = 120_000;
 /** While closing, writes wait at most this long for a lock (a stop must not hang for minutes). */
 const CLOSING_LOCK_WAIT_MS = 5_000;
@@ -32,7 +32,7 @@ const ATTEMPT_BUSY_MS = 100;
 const FIRST_RETRY_DELAY_MS = 25;
 const MAX_RETRY_DELAY_MS = 1_000;
 
-export interface LabOptions {
+export interface TrainingPoolOptions {
   /** Concurrent training workers (default: cores − 1, at least 1; capped at maxWorkerCount()). */
   workers?: number;
   backend?: BackendChoice;
@@ -74,7 +74,7 @@ export interface ProblemEvent {
   runId: number | null;
 }
 
-export interface LabEvents {
+export interface TrainingPoolEvents {
   'run-status': [RunStatusEvent];
   epoch: [EpochEvent];
   progress: [ProgressEvent];
@@ -141,7 +141,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export class Lab extends EventEmitter<LabEvents> {
+export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   private workers: number;
   private backendChoice: BackendChoice;
   private readonly baseDir: string;
@@ -159,7 +159,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   constructor(
     private readonly store: LabStore,
-    options: LabOptions = {},
+    options: TrainingPoolOptions = {},
   ) {
     super();
     this.workers = clampWorkers(options.workers ?? defaultWorkerCount());
@@ -423,7 +423,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   /**
    * Runs `fn` (store calls) now, retrying with backoff while another process holds the lock: for up
-   * to lockWaitMs, or, for a run's final status (`untilClosed`), until the lab closes. On a failure
+   * to lockWaitMs, or, for a run's final status (`untilClosed`), until the pool closes. On a failure
    * for good, the run fails (or is dropped when it no longer exists) and undefined is returned;
    * never throws.
    */
@@ -459,7 +459,7 @@ export class Lab extends EventEmitter<LabEvents> {
       reason = `could not ${what}: ${this.store.file} stayed locked by another process for ${(waitedMs / 1000).toFixed(1)} s`;
     } else if (isFullError(error)) {
       reason = `could not ${what}: the disk holding ${this.store.file} is full`;
-      // Once for the lab's life: every run that fails for it says so itself.
+      // Once for the pool's life: every run that fails for it says so itself.
       if (!this.reported.has('full')) {
         this.reported.add('full');
         this.emit('problem', {
