@@ -19,7 +19,7 @@ import type { EpochMetrics, LayerMetrics, RunArtifacts } from '../../shared/metr
 import type { Dataset } from './types.js';
 import { Rng } from './rng.js';
 import { initialValues, networkFromValues, networkValues, trainableVariables, type Network } from './model.js';
-import { backwardPass, correctCount, forwardPass, lossAndGradient, movingStatistics, updateRule, type Grads, type PerRun, type UpdateRule } from './mlp.js';
+import { backwardPass, correctCount, forwardPass, lossAndGradient, movingStatistics, updateRule, type Grads, type NetTensors, type PerRun, type UpdateRule } from './mlp.js';
 import { ParameterUpdate } from './optimizer.js';
 import { l2norm, measureLayer } from './probe.js';
 import { ArtifactLayout } from './artifacts.js';
@@ -33,6 +33,8 @@ export interface TrainHooks {
   shouldStop?(): boolean;
   /** Called after every batch with the fraction of the run done (for progress bars). */
   onProgress?(fraction: number): void;
+  /** Called once when the run ends, with its result (runs of a stack end at different times). */
+  onEnd?(result: TrainResult): void;
 }
 
 export interface TrainResult {
@@ -52,8 +54,6 @@ export interface GroupMember {
 
 /** Rows per chunk when evaluating a whole split, to bound memory on large data sets. */
 const EVAL_CHUNK = 4096;
-/** A stack evaluates at most this many values (runs × rows × widest layer) at once. */
-const EVAL_CHUNK_VALUES = 1 << 22;
 
 /**
  * Why these runs cannot train as one stack (null when they can): they must share the network's
@@ -169,9 +169,11 @@ export class RunGroup {
     this.learningRate = perRun((m) => m.config.training.learningRate);
     this.negLearningRate = perRun((m) => -m.config.training.learningRate);
     this.momentum = perRun((m) => m.config.training.momentum);
-    const p = runs[0].probeIndices.length;
-    this.probeX = this.batchTensor(runs.map((m) => m.probeInputs), p, runs[0].data.inputSize);
-    this.probeY = this.batchTensor(runs.map((m) => m.probeTargets), p, runs[0].data.outputSize);
+    if (!this.stacked) {
+      const p = runs[0].probeIndices.length;
+      this.probeX = tf.tensor2d(runs[0].probeInputs, [p, runs[0].data.inputSize]);
+      this.probeY = tf.tensor2d(runs[0].probeTargets, [p, runs[0].data.outputSize]);
+    }
   }
 
   /** Rows of every run in the stack as one tensor (rows × width, or S × rows × width). */
@@ -224,34 +226,53 @@ export class RunGroup {
     return this.members.map((m) => m.result);
   }
 
+  /**
+   * The run at `position` of the stack as one run's tensors (its slices of the stacked variables), or
+   * the group's own variables when it is not stacked. Measurements use these: a measurement pass over
+   * many rows is faster as one run's products than as a stack's, and it gives the run exactly the
+   * numbers it would get alone.
+   */
+  private runNet(position: number): { net: NetTensors; release(): void } {
+    if (!this.stacked) return { net: this.net, release: () => undefined };
+    const made: tf.Tensor[] = [];
+    const take = (v: tf.Variable | null, vector: boolean): tf.Tensor | null => {
+      if (!v) return null;
+      const t = tf.tidy(() => {
+        const slice = tf.slice(v, [position, 0, 0], [1, -1, -1]);
+        // A copy, not a reshaped view: the wasm backend reads a fused product's bias rank from the data.
+        return tf.clone(vector ? tf.reshape(slice, [v.shape[2]!]) : tf.reshape(slice, [v.shape[1]!, v.shape[2]!]));
+      });
+      made.push(t);
+      return t;
+    };
+    const net: NetTensors = {
+      config: this.net.config,
+      hidden: this.net.hidden.map((h) => ({
+        units: h.units,
+        kernel: take(h.kernel, false)!,
+        bias: take(h.bias, true)!,
+        gamma: take(h.gamma, true),
+        beta: take(h.beta, true),
+        movingMean: take(h.movingMean, true),
+        movingVariance: take(h.movingVariance, true),
+        preluAlpha: take(h.preluAlpha, true),
+      })),
+      outKernel: take(this.net.outKernel, false)!,
+      outBias: take(this.net.outBias, true)!,
+    };
+    return { net, release: () => tf.dispose(made) };
+  }
+
   /** Loss and accuracy of each run in the stack on a whole split (inference mode). */
   evaluate(split: 'train' | 'val'): { loss: number; accuracy: number | null }[] {
-    const runs = this.active;
-    const first = runs[0].data;
-    const n = split === 'train' ? first.nTrain : first.nVal;
-    const widest = Math.max(first.inputSize, first.outputSize, ...this.net.hidden.map((h) => h.units));
-    const chunk = Math.max(1, Math.min(EVAL_CHUNK, Math.floor(EVAL_CHUNK_VALUES / (runs.length * widest))));
-    const lossSum = new Float64Array(runs.length);
-    const correct = new Float64Array(runs.length);
-    for (let start = 0; start < n; start += chunk) {
-      const size = Math.min(chunk, n - start);
-      const rows = runs.map((m) => rowsOf(m.data, split, null, start, size));
-      const x = this.batchTensor(rows.map((r) => r.x), size, first.inputSize);
-      const y = this.batchTensor(rows.map((r) => r.y), size, first.outputSize);
-      const [l, c] = tf.tidy(() => {
-        const output = forwardPass(this.net, x, false, false).output;
-        const { loss } = lossAndGradient(output, y, first.task, null);
-        return [tf.mul(loss, size), this.classification ? correctCount(output, y) : tf.zerosLike(loss)];
-      });
-      const lv = l.dataSync();
-      const cv = c.dataSync();
-      for (let i = 0; i < runs.length; i++) {
-        lossSum[i] += lv[i];
-        correct[i] += cv[i];
+    return this.active.map((member, position) => {
+      const { net, release } = this.runNet(position);
+      try {
+        return evaluateRun(net, member.data, split);
+      } finally {
+        release();
       }
-      tf.dispose([x, y, l, c]);
-    }
-    return runs.map((_, i) => ({ loss: lossSum[i] / n, accuracy: this.classification ? correct[i] / n : null }));
+    });
   }
 
   /**
@@ -260,49 +281,18 @@ export class RunGroup {
    * (batch norm in inference mode), and each layer's values are read back in one piece.
    */
   measure(): LayerMetrics[][] {
-    const runs = this.active;
-    const { probe } = runs[0].config;
-    const n = runs[0].probeIndices.length;
-    const s = runs.length;
-    const layerValues = tf.tidy(() => {
-      const pass = forwardPass(this.net, this.probeX!, false, true);
-      const { dOutput } = lossAndGradient(pass.output, this.probeY!, runs[0].data.task, 1);
-      const grads = backwardPass(this.net, pass, dOutput!, false, true);
-      const flat = (t: tf.Tensor) => (this.stacked ? tf.reshape(t, [s, -1]) : tf.reshape(t, [-1]));
-      return this.net.hidden.map((h, l) => {
-        const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
-        if (h.preluAlpha) parts.push(h.preluAlpha);
-        return tf.concat(parts.map(flat), this.stacked ? 1 : 0);
-      });
+    return this.active.map((member, position) => {
+      const { net, release } = this.runNet(position);
+      const own = !this.stacked && this.probeX && this.probeY;
+      const x = own ? this.probeX! : tf.tensor2d(member.probeInputs, [member.probeIndices.length, member.data.inputSize]);
+      const y = own ? this.probeY! : tf.tensor2d(member.probeTargets, [member.probeIndices.length, member.data.outputSize]);
+      try {
+        return probeRun(net, x, y, member);
+      } finally {
+        if (!own) tf.dispose([x, y]);
+        release();
+      }
     });
-    const perRun: LayerMetrics[][] = runs.map(() => []);
-    this.net.hidden.forEach((h, l) => {
-      const all = layerValues[l].dataSync() as Float32Array;
-      layerValues[l].dispose();
-      const units = h.units;
-      const values = n * units;
-      const kernelSize = (l === 0 ? runs[0].data.inputSize : this.net.hidden[l - 1].units) * units;
-      const each = all.length / s;
-      runs.forEach((_, i) => {
-        const row = all.subarray(i * each, (i + 1) * each);
-        const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
-        perRun[i].push(
-          measureLayer({
-            layer: l,
-            n,
-            units,
-            preActs: row.subarray(0, values),
-            acts: row.subarray(values, 2 * values),
-            dormantThreshold: probe.dormantThreshold,
-            histogramBins: probe.histogramBins,
-            // A NaN or infinite gradient is reported as NaN.
-            gradNorm: Number.isFinite(norm) ? norm : NaN,
-            preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
-          }),
-        );
-      });
-    });
-    return perRun;
   }
 
   /**
@@ -348,6 +338,7 @@ export class RunGroup {
       const artifacts = this.layout.write(values[position], member.probeIndices, member.probeInputs);
       member.result = { status, reason, epochs: member.epochs, artifacts };
     }
+    for (const { member } of ends) member.hooks.onEnd?.(member.result!);
   }
 
   /** Cancels the runs whose hook says so; true when none is left. */
@@ -475,6 +466,66 @@ export class RunGroup {
     for (const h of this.net.hidden) tf.dispose([h.movingMean, h.movingVariance].filter((t): t is tf.Variable => t !== null));
     this.update.dispose();
   }
+}
+
+/** One run's loss and accuracy on a whole split, in chunks of rows (inference mode). */
+function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'val'): { loss: number; accuracy: number | null } {
+  const n = split === 'train' ? data.nTrain : data.nVal;
+  const classification = data.task === 'classification';
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += EVAL_CHUNK) {
+    const size = Math.min(EVAL_CHUNK, n - start);
+    const rows = rowsOf(data, split, null, start, size);
+    const [l, c] = tf.tidy(() => {
+      const x = tf.tensor2d(rows.x, [size, data.inputSize]);
+      const y = tf.tensor2d(rows.y, [size, data.outputSize]);
+      const output = forwardPass(net, x, false, false).output;
+      const { loss } = lossAndGradient(output, y, data.task, null);
+      return [tf.mul(loss, size), classification ? correctCount(output, y) : tf.zerosLike(loss)];
+    });
+    lossSum += l.dataSync()[0];
+    correct += c.dataSync()[0];
+    tf.dispose([l, c]);
+  }
+  return { loss: lossSum / n, accuracy: classification ? correct / n : null };
+}
+
+/** One run's probe measurement (see RunGroup.measure). */
+function probeRun(net: NetTensors, x: tf.Tensor, y: tf.Tensor, member: MemberState): LayerMetrics[] {
+  const { probe } = member.config;
+  const n = member.probeIndices.length;
+  const layerValues = tf.tidy(() => {
+    const pass = forwardPass(net, x, false, true);
+    const { dOutput } = lossAndGradient(pass.output, y, member.data.task, 1);
+    const grads = backwardPass(net, pass, dOutput!, false, true);
+    const flat = (t: tf.Tensor) => tf.reshape(t, [-1]);
+    return net.hidden.map((h, l) => {
+      const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
+      if (h.preluAlpha) parts.push(h.preluAlpha);
+      return tf.concat(parts.map(flat));
+    });
+  });
+  return net.hidden.map((h, l) => {
+    const row = layerValues[l].dataSync() as Float32Array;
+    layerValues[l].dispose();
+    const units = h.units;
+    const values = n * units;
+    const kernelSize = (l === 0 ? member.data.inputSize : net.hidden[l - 1].units) * units;
+    const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
+    return measureLayer({
+      layer: l,
+      n,
+      units,
+      preActs: row.subarray(0, values),
+      acts: row.subarray(values, 2 * values),
+      dormantThreshold: probe.dormantThreshold,
+      histogramBins: probe.histogramBins,
+      // A NaN or infinite gradient is reported as NaN.
+      gradNorm: Number.isFinite(norm) ? norm : NaN,
+      preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
+    });
+  });
 }
 
 /** The gradients in the order of trainableVariables(net). */

@@ -3,6 +3,9 @@
  * the store as it arrives (one transaction per epoch). One run crashing or diverging never stops the
  * others; a crashed worker is replaced.
  *
+ * Queued runs of small networks that share an architecture (engine/batching.ts) go to one worker
+ * together and train batched; each still has its own messages, writes, cancel flag and status.
+ *
  * Database faults never escape a worker's message handler: each run's writes go through one queue,
  * in message order. A write that finds the database locked by another process is retried with
  * backoff (the event loop stays free meanwhile) for up to `lockWaitMs`; a write that still fails
@@ -16,7 +19,8 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { BackendChoice } from '../../shared/config.js';
 import { MAX_WORKERS } from '../../shared/api.js';
-import type { EpochMetrics, RunArtifacts, RunStatus } from '../../shared/metrics.js';
+import type { EpochMetrics, RunArtifacts, RunStatus, RunSummary } from '../../shared/metrics.js';
+import { batchKey, maxBatchRuns } from '../engine/batching.js';
 import { isBusyError, isFullError, type LabStore } from '../../db/store.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
@@ -42,6 +46,11 @@ export interface TrainingPoolOptions {
   workerEntry?: URL;
   /** How long a run's database write keeps retrying while another process holds the lock (default 120 s). */
   lockWaitMs?: number;
+  /**
+   * Hand runs that share a small network's architecture to one worker together, to train batched
+   * (engine/batching.ts); default true. False trains every run on its own.
+   */
+  batchRuns?: boolean;
 }
 
 export interface RunStatusEvent {
@@ -85,6 +94,8 @@ export interface TrainingPoolEvents {
 interface QueuedRun {
   runId: number;
   experimentId: number;
+  /** Runs with the same key may train batched, at most `max` together; null: alone. */
+  batch: { key: string; max: number } | null;
 }
 
 interface ActiveRun extends QueuedRun {
@@ -100,7 +111,8 @@ interface ActiveRun extends QueuedRun {
 
 interface Slot {
   worker: Worker;
-  run: ActiveRun | null;
+  /** The runs it was handed (one, or a batch) that have not settled yet; empty when it is free. */
+  runs: ActiveRun[];
 }
 
 type DoneMessage = Extract<FromWorker, { type: 'done' }>;
@@ -147,6 +159,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   private readonly baseDir: string;
   private readonly workerEntry: URL;
   private readonly lockWaitMs: number;
+  private readonly batchRuns: boolean;
   private readonly queue: QueuedRun[] = [];
   private readonly slots: Slot[] = [];
   /** Runs handed to a worker and not yet settled (final status stored, or given up on). */
@@ -167,6 +180,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     this.baseDir = options.baseDir ?? process.cwd();
     this.workerEntry = options.workerEntry ?? DEFAULT_WORKER_ENTRY;
     this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.batchRuns = options.batchRuns ?? true;
     this.offStoreProblems = store.onProblem((message) => this.problem(message, null));
   }
 
@@ -189,7 +203,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     if (options.backend !== undefined) this.backendChoice = options.backend;
     for (const slot of [...this.slots]) {
       if (this.slots.length <= this.workers) break;
-      if (!slot.run) this.retire(slot);
+      if (slot.runs.length === 0) this.retire(slot);
     }
     this.pump();
   }
@@ -203,7 +217,8 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   enqueueExperiment(experimentId: number): number[] {
     const known = new Set([...this.queuedRunIds(), ...this.activeRunIds()]);
     const runIds = this.store.ownQueuedRunIds(experimentId).filter((id) => !known.has(id));
-    for (const runId of runIds) this.queue.push({ runId, experimentId });
+    const batches = this.batchRuns ? this.batchesOf(experimentId, runIds) : new Map<number, QueuedRun['batch']>();
+    for (const runId of runIds) this.queue.push({ runId, experimentId, batch: batches.get(runId) ?? null });
     this.pump();
     return runIds;
   }
@@ -282,26 +297,57 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     this.slots.length = 0;
   }
 
+  /** Each run's batch key (engine/batching.ts), from the configs stored for them. */
+  private batchesOf(experimentId: number, runIds: number[]): Map<number, QueuedRun['batch']> {
+    const batches = new Map<number, QueuedRun['batch']>();
+    const wanted = new Set(runIds);
+    for (const run of this.store.listRuns({ experimentId })) {
+      if (!wanted.has(run.id)) continue;
+      const key = batchKey(run.config);
+      batches.set(run.id, key === null ? null : { key, max: maxBatchRuns(run.config) });
+    }
+    return batches;
+  }
+
   private pump(): void {
     if (this.closed) return;
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.run);
+      let slot = this.slots.find((s) => s.runs.length === 0);
       if (!slot) {
         if (this.slots.length >= this.workerCount) return;
         slot = this.spawn();
       }
-      const next = this.queue.shift()!;
-      this.start(slot, next);
+      this.start(slot, this.takeNext());
     }
+  }
+
+  /**
+   * The next queued run, with the queued runs that can train batched with it: as many as one batch
+   * may hold, but split evenly among the workers free now, so that none of them idles.
+   */
+  private takeNext(): QueuedRun[] {
+    const first = this.queue.shift()!;
+    const batch = first.batch;
+    if (!batch) return [first];
+    const same = (q: QueuedRun) => q.batch?.key === batch.key;
+    const waiting = 1 + this.queue.filter(same).length;
+    const free = this.slots.filter((s) => s.runs.length === 0).length + Math.max(0, this.workerCount - this.slots.length);
+    const size = Math.min(batch.max, Math.ceil(waiting / Math.max(1, free)));
+    const taken = [first];
+    for (let i = 0; i < this.queue.length && taken.length < size; ) {
+      if (same(this.queue[i])) taken.push(...this.queue.splice(i, 1));
+      else i++;
+    }
+    return taken;
   }
 
   private spawn(): Slot {
     const worker = new Worker(this.workerEntry);
-    const slot: Slot = { worker, run: null };
+    const slot: Slot = { worker, runs: [] };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (err) => this.onWorkerDeath(slot, `the training worker crashed: ${err.message}`));
     worker.on('exit', (code) => {
-      if (slot.run) this.onWorkerDeath(slot, `the training worker exited with code ${code}`);
+      if (slot.runs.length > 0) this.onWorkerDeath(slot, `the training worker exited with code ${code}`);
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
       this.pump();
@@ -310,38 +356,51 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     return slot;
   }
 
-  private start(slot: Slot, next: QueuedRun): void {
-    let run;
-    try {
-      run = this.store.isRunWaiting(next.runId) ? this.store.getRun(next.runId) : null;
-    } catch (error) {
-      this.problem(`run ${next.runId} could not be read from the database, so it was not started: ${messageOf(error)}`, next.runId);
-      run = null;
-    }
-    if (!run) {
+  private start(slot: Slot, next: QueuedRun[]): void {
+    const runs: { queued: QueuedRun; run: RunSummary }[] = [];
+    for (const queued of next) {
+      let run;
+      try {
+        run = this.store.isRunWaiting(queued.runId) ? this.store.getRun(queued.runId) : null;
+      } catch (error) {
+        this.problem(`run ${queued.runId} could not be read from the database, so it was not started: ${messageOf(error)}`, queued.runId);
+        run = null;
+      }
+      if (run) {
+        runs.push({ queued, run });
+        continue;
+      }
       // Cancelled or deleted by another process since it was queued.
-      this.emit('run-status', { runId: next.runId, experimentId: next.experimentId, status: 'cancelled', error: null, backend: null });
+      this.emit('run-status', { runId: queued.runId, experimentId: queued.experimentId, status: 'cancelled', error: null, backend: null });
+    }
+    if (runs.length === 0) {
       this.maybeIdle();
       return;
     }
-    const cancel = new SharedArrayBuffer(4);
-    const active: ActiveRun = {
-      ...next,
-      cancel: new Int32Array(cancel),
+    // One cancel flag per run.
+    const cancel = new SharedArrayBuffer(4 * runs.length);
+    slot.runs = runs.map(({ queued }, i) => ({
+      ...queued,
+      cancel: new Int32Array(cancel, 4 * i, 1),
       startedAt: Date.now(),
       writes: Promise.resolve(),
       failure: null,
       dropped: null,
+    }));
+    for (const active of slot.runs) this.running.add(active);
+    const message: ToWorker = {
+      type: 'train',
+      runs: runs.map(({ run }) => ({ runId: run.id, seed: run.seed, config: run.config })),
+      backend: this.backend,
+      baseDir: this.baseDir,
+      cancel,
     };
-    slot.run = active;
-    this.running.add(active);
-    const message: ToWorker = { type: 'run', runId: run.id, seed: run.seed, config: run.config, backend: this.backend, baseDir: this.baseDir, cancel };
     slot.worker.postMessage(message);
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
-    const active = slot.run;
-    if (!active || active.runId !== message.runId) return;
+    const active = slot.runs.find((run) => run.runId === message.runId);
+    if (!active) return;
     if (message.type === 'progress') {
       if (active.failure || active.dropped) return;
       const elapsed = (Date.now() - active.startedAt) / 1000;
@@ -350,7 +409,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
       return;
     }
     if (message.type === 'done') {
-      // The worker is free for the next run as soon as this one's writes are through.
+      // The worker is free for the next runs as soon as all of its runs' writes are through.
       this.settle(active, () => this.finish(active, message), () => this.freeSlot(slot, active));
       return;
     }
@@ -502,27 +561,28 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   }
 
   private freeSlot(slot: Slot, active: ActiveRun): void {
-    if (slot.run !== active) return;
-    slot.run = null;
-    // Fewer workers were asked for meanwhile (configure): this one stops.
-    if (this.slots.length > this.workers) this.retire(slot);
+    const i = slot.runs.indexOf(active);
+    if (i < 0) return;
+    slot.runs.splice(i, 1);
+    // Fewer workers were asked for meanwhile (configure): this one stops once its runs are through.
+    if (slot.runs.length === 0 && this.slots.length > this.workers) this.retire(slot);
   }
 
   private onWorkerDeath(slot: Slot, reason: string): void {
-    const active = slot.run;
-    slot.run = null;
+    const actives = slot.runs.filter((active) => this.running.has(active));
+    slot.runs = [];
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     void slot.worker.terminate();
-    if (active && this.running.has(active)) {
+    for (const active of actives) {
       const wasCancelled = Atomics.load(active.cancel, 0) === 1 && !active.failure;
       this.settle(
         active,
         () => this.finish(active, { status: wasCancelled ? 'cancelled' : 'failed', error: wasCancelled ? null : reason, artifacts: null }),
         () => undefined,
       );
-      return;
     }
+    if (actives.length > 0) return;
     this.pump();
     this.maybeIdle();
   }

@@ -218,7 +218,8 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const { experimentId, runIds } = createExperiment(store, shortEpochs('lock too long', 30, [1, 2, 3]));
-    const pool = newPool(store, { workers: 1, backend: 'cpu', lockWaitMs: 100 });
+    // One run at a time (not batched), so the lock meets one run's write.
+    const pool = newPool(store, { workers: 1, backend: 'cpu', lockWaitMs: 100, batchRuns: false });
     const locker = new Database(file);
     cleanups.push(() => {
       locker.close();
