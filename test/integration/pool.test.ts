@@ -255,7 +255,8 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     // A real SQLITE_FULL: the file may not grow by more than a few pages.
     store.db.pragma(`max_page_count = ${pages + 3}`);
-    const pool = newPool(store, { workers: 2, backend: 'cpu' });
+    // Runs not batched, so that the last one starts after the space is freed.
+    const pool = newPool(store, { workers: 2, backend: 'cpu', batchRuns: false });
     const problems: ProblemEvent[] = [];
     pool.on('problem', (p) => {
       problems.push(p);
