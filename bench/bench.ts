@@ -11,7 +11,7 @@
  *                 and the born-dead preset with 2,000 seeds per width, one run at a time against
  *                 batched. The one-at-a-time born-dead baseline trains `--born-dead-sample` seeds per
  *                 width (default 100) and is scaled to 2,000 (its cost per run is constant);
- *                 `--full-baseline` trains all 10,000.
+ *                 `--full-baseline` trains all 10,000 (`--born-dead-seeds N` uses N seeds per width).
  *   workers       a 16-run narrow sweep on one worker against two (runs not batched).
  *   memory        `--memory-epochs` (default 200) wide epochs: tensors and resident memory per epoch.
  *
@@ -42,7 +42,7 @@ const only = option('only', SECTIONS.join(',')).split(',') as Section[];
 const ROUNDS = Number(option('rounds', '5'));
 const SWEEP_EPOCHS = Number(option('sweep-epochs', '10'));
 const MEMORY_EPOCHS = Number(option('memory-epochs', '200'));
-const BORN_DEAD_SEEDS = 2000;
+const BORN_DEAD_SEEDS = Number(option('born-dead-seeds', '2000'));
 const BORN_DEAD_SAMPLE = Number(option('born-dead-sample', '100'));
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

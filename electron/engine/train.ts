@@ -281,6 +281,11 @@ export class RunGroup {
    * (batch norm in inference mode), and each layer's values are read back in one piece.
    */
   measure(): LayerMetrics[][] {
+    return this.measureWithLoss().map((m) => m.layers);
+  }
+
+  /** measure(), with each run's loss and accuracy on its probe set. */
+  private measureWithLoss(): ProbeResult[] {
     return this.active.map((member, position) => {
       const { net, release } = this.runNet(position);
       const own = !this.stacked && this.probeX && this.probeY;
@@ -348,12 +353,19 @@ export class RunGroup {
     return this.active.length === 0;
   }
 
-  /** Measures each run in the stack and reports it; runs whose measurement is not finite end diverged. */
-  private record(epoch: number, train: { loss: number; accuracy: number | null }[], seconds: number, started: number): void {
+  /**
+   * Measures each run in the stack and reports it; runs whose measurement is not finite end diverged.
+   * `train` null (epoch 0): the initial network's loss on the training split, which is the probe's
+   * own loss when the probe set is the whole training split (its rows in order).
+   */
+  private record(epoch: number, train: { loss: number; accuracy: number | null }[] | null, seconds: number, started: number): void {
     const runs = this.active;
     const t0 = performance.now();
-    const layers = this.measure();
+    const probed = this.measureWithLoss();
     const probeMs = performance.now() - t0;
+    const layers = probed.map((p) => p.layers);
+    const coversTraining = runs[0].probeIndices.length === runs[0].data.nTrain;
+    train ??= coversTraining ? probed.map((p) => ({ loss: p.loss, accuracy: this.classification ? p.accuracy : null })) : this.evaluate('train');
     const val = runs[0].data.nVal > 0 ? this.evaluate('val') : null;
     const ends: Parameters<RunGroup['finish']>[0] = [];
     runs.forEach((member, i) => {
@@ -395,7 +407,7 @@ export class RunGroup {
     const batchesPerEpoch = Math.ceil(n / batchSize);
     train: {
       if (this.cancelRequested()) break train;
-      this.record(0, this.evaluate('train'), 0, started);
+      this.record(0, null, 0, started);
       if (this.active.length === 0) break train;
       for (let epoch = 1; epoch <= training.epochs; epoch++) {
         const t0 = performance.now();
@@ -491,22 +503,36 @@ function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'val'): { 
   return { loss: lossSum / n, accuracy: classification ? correct / n : null };
 }
 
+interface ProbeResult {
+  layers: LayerMetrics[];
+  /** Mean loss and accuracy (0 for regression) on the probe set. */
+  loss: number;
+  accuracy: number;
+}
+
 /** One run's probe measurement (see RunGroup.measure). */
-function probeRun(net: NetTensors, x: tf.Tensor, y: tf.Tensor, member: MemberState): LayerMetrics[] {
+function probeRun(net: NetTensors, x: tf.Tensor, y: tf.Tensor, member: MemberState): ProbeResult {
   const { probe } = member.config;
   const n = member.probeIndices.length;
-  const layerValues = tf.tidy(() => {
+  const classification = member.data.task === 'classification';
+  const [summary, ...layerValues] = tf.tidy(() => {
     const pass = forwardPass(net, x, false, true);
-    const { dOutput } = lossAndGradient(pass.output, y, member.data.task, 1);
+    const { loss, dOutput } = lossAndGradient(pass.output, y, member.data.task, 1);
+    const correct = classification ? correctCount(pass.output, y) : tf.zerosLike(loss);
     const grads = backwardPass(net, pass, dOutput!, false, true);
     const flat = (t: tf.Tensor) => tf.reshape(t, [-1]);
-    return net.hidden.map((h, l) => {
-      const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
-      if (h.preluAlpha) parts.push(h.preluAlpha);
-      return tf.concat(parts.map(flat));
-    });
+    return [
+      tf.stack([loss, correct]),
+      ...net.hidden.map((h, l) => {
+        const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
+        if (h.preluAlpha) parts.push(h.preluAlpha);
+        return tf.concat(parts.map(flat));
+      }),
+    ];
   });
-  return net.hidden.map((h, l) => {
+  const [loss, correct] = summary.dataSync();
+  summary.dispose();
+  const layers = net.hidden.map((h, l) => {
     const row = layerValues[l].dataSync() as Float32Array;
     layerValues[l].dispose();
     const units = h.units;
@@ -526,6 +552,7 @@ function probeRun(net: NetTensors, x: tf.Tensor, y: tf.Tensor, member: MemberSta
       preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
     });
   });
+  return { layers, loss, accuracy: correct / n };
 }
 
 /** The gradients in the order of trainableVariables(net). */
