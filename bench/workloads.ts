@@ -1,7 +1,7 @@
 /** The benchmark's reference workloads: configs and data. */
 import { validateExperiment, type ExperimentConfigInput, type RunConfig } from '../shared/config.js';
 import { findPreset } from '../shared/presets.js';
-import { loadDataset } from '../electron/engine/datasets.js';
+import { loadDataset } from '../electron/engine/datasets/index.js';
 import { Rng } from '../electron/engine/rng.js';
 import type { Dataset } from '../electron/engine/types.js';
 

@@ -9,10 +9,10 @@
  * SQL parameters bundle.ts inserts.
  */
 import { layerWidths, parseExperimentConfig, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
+import { listFields, realFields, type MetricScope } from '../shared/metric-fields.js';
 import { RUN_STATUSES } from '../shared/metrics.js';
+import type { SqlRow } from './sql.js';
 
-type SqlValue = number | string | Buffer | null;
-type DbRow = Record<string, SqlValue>;
 
 /** A row that breaks a rule; bundle.ts reports it as a damaged bundle, with the record it is in. */
 export class RowProblem extends Error {}
@@ -44,7 +44,7 @@ function fail(field: string, rule: string, value: unknown): never {
   throw new RowProblem(`${field}: ${rule}, got ${show(value)}`);
 }
 
-function text(row: DbRow, field: string, { min = 0, max = MAX_TEXT, nullable = false } = {}): string | null {
+function text(row: SqlRow, field: string, { min = 0, max = MAX_TEXT, nullable = false } = {}): string | null {
   const value = row[field];
   if (value === null && nullable) return null;
   if (typeof value !== 'string') fail(field, 'must be text', value);
@@ -53,7 +53,7 @@ function text(row: DbRow, field: string, { min = 0, max = MAX_TEXT, nullable = f
 }
 
 /** `why` explains a fixed value (min === max), e.g. "the width of hidden layer 2". */
-function integer(row: DbRow, field: string, min: number, max: number, why?: string): number {
+function integer(row: SqlRow, field: string, min: number, max: number, why?: string): number {
   const value = row[field];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     fail(field, min === max ? `must be ${min}${why ? ` (${why})` : ''}` : `must be a whole number from ${min} to ${max}${why ? ` (${why})` : ''}`, value);
@@ -61,25 +61,25 @@ function integer(row: DbRow, field: string, min: number, max: number, why?: stri
   return value;
 }
 
-function timestamp(row: DbRow, field: string, nullable = false): void {
+function timestamp(row: SqlRow, field: string, nullable = false): void {
   const value = text(row, field, { min: 1, max: 40, nullable });
   if (value !== null && Number.isNaN(Date.parse(value))) fail(field, 'must be an ISO-8601 time', value);
 }
 
-function json(row: DbRow, field: string): unknown {
+function json(row: SqlRow, field: string): unknown {
   const value = row[field];
   if (typeof value !== 'string') fail(field, 'must be JSON text', value);
   return JSON.parse(value) as unknown;
 }
 
-function jsonObject(row: DbRow, field: string, nullable = false): Record<string, unknown> | null {
+function jsonObject(row: SqlRow, field: string, nullable = false): Record<string, unknown> | null {
   if (row[field] === null && nullable) return null;
   const value = json(row, field);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'must hold a JSON object', row[field]);
   return value as Record<string, unknown>;
 }
 
-function tags(row: DbRow, field: string): void {
+function tags(row: SqlRow, field: string): void {
   const value = json(row, field);
   const ok =
     Array.isArray(value) &&
@@ -88,7 +88,7 @@ function tags(row: DbRow, field: string): void {
   if (!ok) fail(field, `must hold a list of at most ${MAX_TAGS} tags of 1 to ${MAX_TAG} characters`, row[field]);
 }
 
-function blob(row: DbRow, field: string, bytes: number, what: string): Buffer {
+function blob(row: SqlRow, field: string, bytes: number, what: string): Buffer {
   const value = row[field];
   if (!Buffer.isBuffer(value)) fail(field, 'must be binary data', value);
   if (value.length !== bytes) fail(field, `must have ${bytes} bytes (${what})`, value);
@@ -105,7 +105,7 @@ interface RealColumn {
   range?: readonly [number, number];
 }
 
-function reals(row: DbRow, columns: readonly RealColumn[], maskBits: number): void {
+function reals(row: SqlRow, columns: readonly RealColumn[], maskBits: number): void {
   const mask = integer(row, 'nan_mask', 0, 2 ** maskBits - 1);
   columns.forEach(({ name, required, range }, bit) => {
     const value = row[name];
@@ -120,7 +120,7 @@ function reals(row: DbRow, columns: readonly RealColumn[], maskBits: number): vo
   });
 }
 
-export function checkExperiment(row: DbRow): void {
+export function checkExperiment(row: SqlRow): void {
   const name = text(row, 'name', { min: 1, max: MAX_NAME })!;
   if (name.trim().length === 0) fail('name', 'must not be blank', name);
   jsonObject(row, 'config_json');
@@ -131,7 +131,7 @@ export function checkExperiment(row: DbRow): void {
 }
 
 /** Checks a run row and returns what its epochs and artifacts must match. */
-export function checkRun(row: DbRow): RunShape {
+export function checkRun(row: SqlRow): RunShape {
   integer(row, 'run_index', 0, MAX_RUNS_PER_EXPERIMENT - 1);
   text(row, 'name', { min: 1, max: MAX_NAME, nullable: true });
   text(row, 'notes');
@@ -162,17 +162,14 @@ export function checkRun(row: DbRow): RunShape {
   };
 }
 
-const EPOCH_REALS: readonly RealColumn[] = [
-  { name: 'train_loss', required: true },
-  { name: 'train_accuracy', required: false, range: [0, 1] },
-  { name: 'val_loss', required: false },
-  { name: 'val_accuracy', required: false, range: [0, 1] },
-  { name: 'seconds', required: true, range: [0, Infinity] },
-  { name: 'elapsed_seconds', required: true, range: [0, Infinity] },
-  { name: 'probe_ms', required: true, range: [0, Infinity] },
-];
+/** The REAL columns of a metric table with their rules, in NaN-mask bit order. */
+function realColumnRules(scope: MetricScope): RealColumn[] {
+  return realFields(scope).map((f) => ({ name: f.column, required: !f.nullable, ...(f.range ? { range: f.range } : {}) }));
+}
 
-export function checkEpoch(row: DbRow, run: RunShape): void {
+const EPOCH_REALS = realColumnRules('epoch');
+
+export function checkEpoch(row: SqlRow, run: RunShape): void {
   integer(row, 'epoch', 0, run.epochsTotal, "the run's epochs");
   reals(row, EPOCH_REALS, EPOCH_REALS.length);
 }
@@ -182,32 +179,35 @@ export function expectedLayers(run: RunShape, count: number): void {
   if (count !== run.widths.length) fail('layers', `must hold one record per hidden layer (${run.widths.length})`, count);
 }
 
-const LAYER_REALS: readonly RealColumn[] = [
-  { name: 'dead_fraction', required: true, range: [0, 1] },
-  { name: 'active_probability', required: true, range: [0, 1] },
-  { name: 'dormant_fraction', required: true, range: [0, 1] },
-  { name: 'grad_norm', required: false, range: [0, Infinity] },
-  { name: 'pre_act_mean', required: true },
-  { name: 'pre_act_std', required: true, range: [0, Infinity] },
-  { name: 'hist_lo', required: true },
-  { name: 'hist_hi', required: true },
-];
+const LAYER_REALS = realColumnRules('layer');
 
 /** Layer `index` of an epoch (records come in layer order). */
-export function checkLayer(row: DbRow, run: RunShape, index: number): void {
+export function checkLayer(row: SqlRow, run: RunShape, index: number): void {
   integer(row, 'layer', index, index, 'layers come in order');
   const units = integer(row, 'units', run.widths[index], run.widths[index], `the width of hidden layer ${index + 1} in the run's config`);
   reals(row, LAYER_REALS, LAYER_REALS.length);
-  const counts = blob(row, 'hist_counts', 8 * run.histogramBins, `one float64 per bin, ${run.histogramBins} bins`);
-  for (let i = 0; i < run.histogramBins; i++) {
-    const c = counts.readDoubleLE(8 * i);
-    if (!(c >= 0 && c < Infinity)) fail(`hist_counts[${i}]`, 'must be a count (finite, >= 0)', c);
+  for (const { column, kind, nullable } of listFields('layer')) {
+    if (nullable && row[column] === null) continue;
+    switch (kind) {
+      case 'bin-counts': {
+        const counts = blob(row, column, 8 * run.histogramBins, `one float64 per bin, ${run.histogramBins} bins`);
+        for (let i = 0; i < run.histogramBins; i++) {
+          const c = counts.readDoubleLE(8 * i);
+          if (!(c >= 0 && c < Infinity)) fail(`${column}[${i}]`, 'must be a count (finite, >= 0)', c);
+        }
+        break;
+      }
+      case 'unit-mask':
+        blob(row, column, Math.ceil(units / 8), `one bit per unit, ${units} units`);
+        break;
+      case 'unit-values':
+        blob(row, column, 4 * units, `one float32 per unit, ${units} units`);
+        break;
+    }
   }
-  blob(row, 'dead_mask', Math.ceil(units / 8), `one bit per unit, ${units} units`);
-  if (row.prelu_alphas !== null) blob(row, 'prelu_alphas', 4 * units, `one float32 per unit, ${units} units`);
 }
 
-export function checkArtifacts(row: DbRow, run: RunShape): void {
+export function checkArtifacts(row: SqlRow, run: RunShape): void {
   jsonObject(row, 'model_topology_json');
   const specs = json(row, 'weight_specs_json');
   if (!Array.isArray(specs)) fail('weight_specs_json', 'must hold a list of weight specs', row.weight_specs_json);

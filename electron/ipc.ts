@@ -1,66 +1,13 @@
 /**
- * The IPC contract between the Electron main process and the preload: one channel per `LabApi`
- * operation (`lab:<operation>`), the event channel and the save-file channel. Free of Electron and
- * of zod, so the sandboxed preload bundle stays small.
+ * The main process's side of the IPC carrier, as plain functions it applies to what the page sends:
+ * save requests, file names, database switches, external links. The operation list, the channel
+ * names and the bridge's type are declared in shared/api-operations.ts. Free of Electron and of
+ * Node, so all of it is tested in plain Node.
  */
-import type { ApiArgs, ApiOperation, ApiResult, ApiReturn, LabEvent, SaveFileRequest, SaveFileResult } from '../shared/api.js';
+import type { SaveFileRequest } from '../shared/api.js';
 
-/** `path.resolve` for the one use here, without pulling Node's path module into the sandboxed preload's bundle. */
+/** `path.resolve` for the one use here, without pulling Node's path module into this file. */
 type Resolve = (file: string) => string;
-
-/** Every operation, spelled out so the preload does not pull in the argument schemas (checked against API_OPERATIONS by a test). */
-const OPERATION_SET: { [K in ApiOperation]: true } = {
-  getAppInfo: true,
-  listPresets: true,
-  listExperiments: true,
-  getExperiment: true,
-  createExperiment: true,
-  checkDivergence: true,
-  updateExperiment: true,
-  deleteExperiment: true,
-  cancelExperiment: true,
-  listRuns: true,
-  getRun: true,
-  getRunMetrics: true,
-  updateRun: true,
-  cancelRun: true,
-  getQueue: true,
-  getSettings: true,
-  updateSettings: true,
-  getComparedRuns: true,
-  listComparisons: true,
-  saveComparison: true,
-  deleteComparison: true,
-  renderChart: true,
-  exportBundle: true,
-  importBundle: true,
-};
-
-export const IPC_OPERATIONS = Object.keys(OPERATION_SET) as ApiOperation[];
-
-export type IpcChannel<K extends ApiOperation = ApiOperation> = `lab:${K}`;
-
-export function ipcChannel<K extends ApiOperation>(operation: K): IpcChannel<K> {
-  return `lab:${operation}`;
-}
-
-/** Main → renderer: every `LabEvent` (including `{ type: 'menu', action }`). */
-export const EVENT_CHANNEL = 'lab:event';
-/** Renderer → main: save a file through the native dialog. */
-export const SAVE_FILE_CHANNEL = 'lab:saveFile';
-
-export type BridgeOperations = {
-  [K in ApiOperation]: (...args: ApiArgs<K>) => Promise<ApiResult<ApiReturn<K>>>;
-};
-
-/**
- * What the preload exposes as `window.reluLab` (the renderer declares the same shape in
- * renderer/src/api/bridge.ts).
- */
-export interface LabBridge extends BridgeOperations {
-  onEvent(listener: (event: LabEvent) => void): () => void;
-  saveFile(request: SaveFileRequest): Promise<ApiResult<SaveFileResult>>;
-}
 
 /** Largest file the renderer may ask to save (bytes or characters). */
 export const MAX_SAVE_FILE_BYTES = 1024 * 1024 * 1024;

@@ -20,7 +20,8 @@ import { APP_NAME, defaultDatabasePath } from '../db/paths.js';
 import { LabService } from './lab/service.js';
 import { resolveStatic } from './server/static.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './server/http.js';
-import { EVENT_CHANNEL, IPC_OPERATIONS, SAVE_FILE_CHANNEL, externalLink, ipcChannel, requestedDatabaseFile, safeFileName, saveRequestProblem } from './ipc.js';
+import { API_OPERATIONS, EVENT_CHANNEL, SAVE_FILE_CHANNEL, ipcChannel } from '../shared/api-operations.js';
+import { externalLink, requestedDatabaseFile, safeFileName, saveRequestProblem } from './ipc.js';
 import { menuTemplate } from './menu.js';
 
 const SCHEME = 'relu-lab';
@@ -150,7 +151,7 @@ function registerIpc(lab: LabService): void {
     ok: false,
     error: { code: 'unauthorized', message: `${what}: only the app's own page may call the lab` },
   });
-  for (const operation of IPC_OPERATIONS) {
+  for (const operation of API_OPERATIONS) {
     ipcMain.handle(ipcChannel(operation), async (event, ...args: unknown[]) => {
       if (!isAppFrame(event)) return refused(operation);
       if (operation === 'updateSettings') {

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiOperation, LabEvent, SaveFileRequest } from '../shared/api.js';
-import { EVENT_CHANNEL, IPC_OPERATIONS, SAVE_FILE_CHANNEL, ipcChannel, type BridgeOperations, type LabBridge } from './ipc.js';
+import { API_OPERATIONS, EVENT_CHANNEL, SAVE_FILE_CHANNEL, ipcChannel, type BridgeOperations, type LabBridge } from '../shared/api-operations.js';
 
 function operation(name: ApiOperation) {
   const channel = ipcChannel(name);
@@ -15,7 +15,7 @@ function operation(name: ApiOperation) {
   return call;
 }
 
-const operations = Object.fromEntries(IPC_OPERATIONS.map((name) => [name, operation(name)])) as unknown as BridgeOperations;
+const operations = Object.fromEntries(API_OPERATIONS.map((name) => [name, operation(name)])) as unknown as BridgeOperations;
 
 const bridge: LabBridge = {
   ...operations,

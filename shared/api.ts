@@ -1,8 +1,9 @@
 /**
  * The API contract between the renderer and the main process, declared once. Every operation has a
  * typed signature (`LabApi`) and a schema for its arguments (`apiArgSchemas`), which the main process
- * uses to validate every payload whatever the carrier (Electron IPC or HTTP in web mode).
- * Pure TypeScript: no Node, no DOM.
+ * uses to validate every payload whatever the carrier (Electron IPC or HTTP in web mode). The list of
+ * operation names, the IPC channels and the preload bridge's type live in shared/api-operations.ts,
+ * which the preload can import without zod. Pure TypeScript: no Node, no DOM.
  */
 import { z } from 'zod';
 import { BACKENDS, type BackendChoice, type ConfigIssue, type RunConfig } from './config.js';
@@ -337,11 +338,8 @@ export const apiArgSchemas = {
   importBundle: z.tuple([z.string().min(1).max(400_000_000)]),
 } satisfies { [K in ApiOperation]: z.ZodType };
 
-export const API_OPERATIONS = Object.keys(apiArgSchemas) as ApiOperation[];
-
-export function isApiOperation(name: string): name is ApiOperation {
-  return Object.prototype.hasOwnProperty.call(apiArgSchemas, name);
-}
+// The operation list itself is declared once, in the zod-free shared/api-operations.ts.
+export { API_OPERATIONS, isApiOperation } from './api-operations.js';
 
 // ---------- Live events ----------
 

@@ -222,6 +222,9 @@ export interface RidgesChartData extends ChartBase {
 
 export type ChartData = LineChartData | BarChartData | HeatmapChartData | RidgesChartData;
 
+/** Charts of fractions in [0, 1]: their y axis starts at 0, on screen and in the exported figure. */
+export const FRACTION_CHARTS: ReadonlySet<ChartKind> = new Set(['dead-fraction', 'active-probability', 'dormant-fraction', 'accuracy']);
+
 export const CHART_TITLES: Record<ChartKind, string> = {
   'dead-fraction': 'Dead fraction',
   'final-dead-bars': 'Final dead fraction per layer',
@@ -601,6 +604,7 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
         yLabel: p.yLabel,
         xScale,
         yScale,
+        ...(FRACTION_CHARTS.has(chart.chart) ? { yFromZero: true } : {}),
         series: p.series.flatMap((s): LineSeries[] => [
           ...s.runs.map((r) => ({ name: `${s.name} run ${r.runId}`, color: s.color, dash: s.dash, thin: true, points: r.points.map((q) => ({ x: q.x, y: q.y })) })),
           {

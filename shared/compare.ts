@@ -3,6 +3,8 @@
  * database and reopened by the app and by `relu-lab figure`. Pure TypeScript.
  */
 import { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { formatIssue, zodIssues } from './issues.js';
 
 export const BAND_KINDS = ['none', 'std', 'se', 'ci95'] as const;
 export type BandKind = (typeof BAND_KINDS)[number];
@@ -62,6 +64,16 @@ export const comparisonSpecSchema = z.strictObject({
 
 export type ComparisonSpec = z.output<typeof comparisonSpecSchema>;
 export type ComparisonSpecInput = z.input<typeof comparisonSpecSchema>;
+
+/**
+ * A comparison spec checked against the schema, defaults filled in. Refused with a ValidationError
+ * naming every problem (`invalid comparison spec: smoothing: must be < 1, got 1`).
+ */
+export function parseComparisonSpec(input: unknown): ComparisonSpec {
+  const parsed = comparisonSpecSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(`invalid comparison spec: ${zodIssues(parsed.error.issues, input).map(formatIssue).join('; ')}`);
+  return parsed.data;
+}
 
 export interface SavedComparison {
   id: number;

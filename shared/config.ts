@@ -3,6 +3,10 @@
  * (main process, CLI, renderer forms, docs). Pure TypeScript, no Node, no DOM.
  */
 import { z } from 'zod';
+import { dedupeIssues, describeValue, formatPath, valueAt, zodIssues, type ConfigIssue } from './issues.js';
+
+// The wording of validation problems is shared with the API and comparisons (shared/issues.ts).
+export { describeValue, formatIssue, formatIssues, formatPath, TYPE_NAMES, type ConfigIssue } from './issues.js';
 
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'swish', 'tanh'] as const;
 export const INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
@@ -251,13 +255,6 @@ export type ProbeConfig = ExperimentConfig['probe'];
 export type RunConfig = Omit<ExperimentConfig, 'seeds' | 'sweep' | 'variants'>;
 export type SweepValue = unknown;
 
-/** One problem found in a config: where, and what rule it broke. */
-export interface ConfigIssue {
-  /** Dotted path of the field, e.g. `training.learningRate` or `sweep["model.width"][1]`. */
-  path: string;
-  message: string;
-}
-
 export type ValidationResult =
   | { ok: true; config: ExperimentConfig; runs: RunSpec[] }
   | { ok: false; issues: ConfigIssue[] };
@@ -269,153 +266,6 @@ export interface RunSpec {
   /** The sweep values of this run (dotted path → value), plus `variant` when the config has variants. */
   sweep: Record<string, SweepValue>;
   config: RunConfig;
-}
-
-export function formatIssue(issue: ConfigIssue): string {
-  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
-}
-
-export function formatIssues(issues: ConfigIssue[]): string {
-  return issues.map(formatIssue).join('\n');
-}
-
-/** Formats a zod-style path: `model.widths[2]`; keys that are not plain names are quoted: `sweep["model.width"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) out += `[${JSON.stringify(key)}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-
-/** A short, unambiguous rendering of a value given by the user. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value !== 'object') return `a ${typeof value}`;
-  try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return Array.isArray(value) ? 'a list' : 'an object';
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  } catch {
-    // Circular, too deep, or holding values JSON cannot write.
-    return Array.isArray(value) ? 'a list' : 'an object';
-  }
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = root;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key as string];
-  }
-  return cur;
-}
-
-/** How a validation message names an expected type. */
-export const TYPE_NAMES: Readonly<Record<string, string>> = {
-  number: 'a number',
-  int: 'a whole number',
-  string: 'a string',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'an object',
-  tuple: 'a list',
-  record: 'an object',
-  null: 'null',
-};
-
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'number' && !Number.isInteger(value)) return String(value);
-  return typeof value === 'object' ? 'an object' : describeValue(value);
-}
-
-interface ZodLikeIssue {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-  input?: unknown;
-  expected?: string;
-  origin?: string;
-  minimum?: number | bigint;
-  maximum?: number | bigint;
-  inclusive?: boolean;
-  values?: unknown[];
-  keys?: string[];
-  options?: unknown[];
-  errors?: ZodLikeIssue[][];
-  note?: string;
-}
-
-/** Turns one schema issue into a researcher-readable rule ("must be > 0, got -1"). */
-function toConfigIssue(issue: ZodLikeIssue, root: unknown): ConfigIssue {
-  const given = valueAt(root, issue.path);
-  const path = formatPath(issue.path);
-  switch (issue.code) {
-    case 'invalid_type': {
-      if (given === undefined) return { path, message: 'is required' };
-      const expected = TYPE_NAMES[issue.expected ?? ''] ?? issue.expected ?? 'another type';
-      return { path, message: `must be ${expected}, got ${typeOf(given)}` };
-    }
-    case 'too_small':
-    case 'too_big': {
-      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-      const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-      if (issue.origin === 'array' || issue.origin === 'set') {
-        const n = Array.isArray(given) ? given.length : 0;
-        const word = issue.code === 'too_small' ? 'at least' : 'at most';
-        return { path, message: `must have ${word} ${bound} entr${bound === 1 ? 'y' : 'ies'}, got ${n}` };
-      }
-      if (issue.origin === 'string') {
-        if (issue.code === 'too_small' && Number(bound) <= 1) return { path, message: 'must not be empty' };
-        const word = issue.code === 'too_small' ? 'at least' : 'at most';
-        return { path, message: `must be ${word} ${bound} characters long` };
-      }
-      return { path, message: `must be ${op} ${bound}, got ${describeValue(given)}` };
-    }
-    case 'invalid_value':
-      if (given === undefined) return { path, message: 'is required' };
-      return {
-        path,
-        message: `must be one of ${(issue.values ?? []).map((v) => String(v)).join(', ')}, got ${describeValue(given)}`,
-      };
-    case 'unrecognized_keys': {
-      const keys = issue.keys ?? [];
-      const where = path ? `${path}.` : '';
-      return {
-        path: keys.length === 1 ? `${where}${keys[0]}` : path,
-        message: keys.length === 1 ? 'is not a known field' : `unknown fields: ${keys.join(', ')}`,
-      };
-    }
-    case 'invalid_union': {
-      if (issue.note === 'No matching discriminator') {
-        return {
-          path,
-          message: `must be one of ${(issue.options ?? []).map(String).join(', ')}, got ${describeValue(given)}`,
-        };
-      }
-      // A union such as seeds (list or {from, count}): report the branch that matches the given shape.
-      if (given === undefined) return { path, message: 'is required' };
-      return { path, message: `has the wrong form: ${unionHint(issue.path, given)}` };
-    }
-    case 'custom':
-      return { path, message: given !== undefined && !issue.message.includes('got') ? `${issue.message}, got ${describeValue(given)}` : issue.message };
-    default:
-      return { path, message: `${issue.message}, got ${describeValue(given)}` };
-  }
-}
-
-function unionHint(path: PropertyKey[], given: unknown): string {
-  const field = path[path.length - 1];
-  if (field === 'seeds') return `expected a list of whole numbers or { "from": N, "count": N }, got ${describeValue(given)}`;
-  if (field === 'labelColumn') return `expected a column name or a 0-based column index, got ${describeValue(given)}`;
-  return `got ${describeValue(given)}`;
 }
 
 /** Where a value stops being plain data, and why. */
@@ -529,46 +379,9 @@ export function parseExperimentConfig(input: unknown): { ok: true; config: Exper
 function parsePlainConfig(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; issues: ConfigIssue[] } {
   const result = experimentSchema.safeParse(input);
   if (!result.success) {
-    return { ok: false, issues: dedupe(flattenUnion(result.error.issues as unknown as ZodLikeIssue[], input)) };
+    return { ok: false, issues: zodIssues(result.error.issues, input) };
   }
   return { ok: true, config: result.data };
-}
-
-/** For seeds given as a list, zod reports each branch: keep the list branch's precise issues. */
-function flattenUnion(issues: ZodLikeIssue[], root: unknown): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'invalid_union' && issue.errors && issue.note !== 'No matching discriminator') {
-      const given = valueAt(root, issue.path);
-      // Pick the branch that matches the shape the user wrote (list vs object).
-      const branch = issue.errors.find((errs) =>
-        errs.every((e) => !(e.code === 'invalid_type' && e.path.length === 0)),
-      );
-      if (branch && branch.length > 0 && given !== undefined && typeof given === 'object') {
-        for (const sub of branch) {
-          out.push(toConfigIssue({ ...sub, path: [...issue.path, ...sub.path] }, root));
-        }
-        continue;
-      }
-    }
-    if (issue.code === 'unrecognized_keys' && issue.path.length === 0 && (issue.keys?.length ?? 0) > 1) {
-      // Unknown top-level fields: one issue each, so every issue has a path.
-      for (const key of issue.keys!) out.push(toConfigIssue({ ...issue, keys: [key] }, root));
-      continue;
-    }
-    out.push(toConfigIssue(issue, root));
-  }
-  return out;
-}
-
-function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = formatIssue(i);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 export function expandSeeds(seeds: ExperimentConfig['seeds']): number[] {
@@ -687,7 +500,7 @@ export function validateExperiment(input: unknown): ValidationResult {
       checkAssignment(`variants[${v}].set[${JSON.stringify(path)}]`, path, value, null);
     }
   });
-  if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+  if (issues.length > 0) return { ok: false, issues: dedupeIssues(issues) };
 
   const seeds = expandSeeds(config.seeds);
   const combos = cartesian(sweepEntries);

@@ -12,6 +12,7 @@
  */
 import type { RunSummary } from './metrics.js';
 import { csvField, csvNumber } from './csv.js';
+import { EPOCH_SERIES_KEYS, LAYER_SERIES_KEYS, seriesFields, seriesValue, type SeriesEpoch } from './metric-fields.js';
 
 export interface LongRow {
   experimentId: number;
@@ -28,56 +29,29 @@ export interface LongRow {
   value: number | null;
 }
 
-export const EPOCH_METRICS = ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'seconds', 'elapsedSeconds', 'probeMs'] as const;
-export const LAYER_METRICS = ['deadFraction', 'activeProbability', 'dormantFraction', 'gradNorm', 'preActMean', 'preActStd', 'preluAlphaMean'] as const;
+/** The metrics of each epoch and of each layer, in the order they are written: the series fields of the metric table. */
+export const EPOCH_METRICS = EPOCH_SERIES_KEYS;
+export const LAYER_METRICS = LAYER_SERIES_KEYS;
 
 /** The part of an epoch's metrics the long format reads (stored `EpochMetrics` and API DTOs both fit). */
-export interface LongFormatEpoch {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number | null;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  seconds: number;
-  elapsedSeconds: number;
-  probeMs: number;
-  layers: readonly {
-    layer: number;
-    deadFraction: number;
-    activeProbability: number;
-    dormantFraction: number;
-    gradNorm: number | null;
-    preActMean: number;
-    preActStd: number;
-    preluAlphas: ArrayLike<number> | null;
-  }[];
-}
+export type LongFormatEpoch = SeriesEpoch;
 
 export interface LongFormatRun {
   run: Pick<RunSummary, 'id' | 'experimentId' | 'seed' | 'status' | 'sweep'>;
   epochs: readonly LongFormatEpoch[];
 }
 
-/** Mean learned PReLU slope of a layer, null when the layer has none. */
-function preluAlphaMean(alphas: ArrayLike<number> | null): number | null {
-  if (!alphas || alphas.length === 0) return null;
-  let s = 0;
-  for (let i = 0; i < alphas.length; i++) s += alphas[i];
-  return s / alphas.length;
-}
-
 /** All metrics of the runs, long format, in run / epoch / layer order. */
 export function longRows(runs: readonly LongFormatRun[]): LongRow[] {
   const rows: LongRow[] = [];
+  const epochFields = seriesFields('epoch');
+  const layerFields = seriesFields('layer');
   for (const { run, epochs } of runs) {
     const base = { experimentId: run.experimentId, runId: run.id, seed: run.seed, status: run.status, sweep: run.sweep };
     for (const epoch of epochs) {
-      for (const metric of EPOCH_METRICS) rows.push({ ...base, epoch: epoch.epoch, layer: null, metric, value: epoch[metric] });
+      for (const field of epochFields) rows.push({ ...base, epoch: epoch.epoch, layer: null, metric: field.key, value: seriesValue(epoch, field) });
       for (const layer of epoch.layers) {
-        for (const metric of LAYER_METRICS) {
-          const value = metric === 'preluAlphaMean' ? preluAlphaMean(layer.preluAlphas) : layer[metric];
-          rows.push({ ...base, epoch: epoch.epoch, layer: layer.layer, metric, value });
-        }
+        for (const field of layerFields) rows.push({ ...base, epoch: epoch.epoch, layer: layer.layer, metric: field.key, value: seriesValue(layer, field) });
       }
     }
   }

@@ -1,6 +1,8 @@
 /** A small, strict command-line parser: unknown options are errors, never silently ignored. */
+import { ValidationError } from '../../shared/errors.js';
 
-export class UsageError extends Error {}
+/** A problem with the command line itself (exit 2, as every ValidationError). */
+export class UsageError extends ValidationError {}
 
 export interface OptionSpec {
   /** Takes a value (`--db FILE`), else a flag (`--json`). */

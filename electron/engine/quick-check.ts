@@ -7,7 +7,7 @@
  */
 import type { RunConfig } from '../../shared/config.js';
 import type { DivergenceCheck, DivergenceSetupResult } from '../../shared/api.js';
-import { loadDataset, type LoadDatasetOptions } from './datasets.js';
+import { loadDataset, type LoadDatasetOptions } from './datasets/index.js';
 import { Trainer } from './train.js';
 import type { Dataset } from './types.js';
 

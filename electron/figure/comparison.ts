@@ -5,7 +5,8 @@
  */
 import type { LabStore } from '../../db/store.js';
 import type { FigureFormat } from '../../shared/api.js';
-import { comparisonSpecSchema, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
+import { ValidationError } from '../../shared/errors.js';
+import { parseComparisonSpec, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
 import { buildComparison, chartData, chartToCsv, chartToFigure, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
 import { figurePixelSize, renderFigureSvg, svgPhysicalSize } from '../../shared/figure/index.js';
 import { declaredPositions, declaredValues } from '../../shared/analysis/grouping.js';
@@ -66,9 +67,9 @@ export function renderComparisonChart(
   format: FigureFormat,
   options: FigureOptions & { dpi?: number },
 ): RenderedChart {
-  const spec = comparisonSpecSchema.parse(specInput);
+  const spec = parseComparisonSpec(specInput);
   const runs = loadComparedRuns(store, spec);
-  if (runs.length === 0) throw new Error('the comparison holds no runs');
+  if (runs.length === 0) throw new ValidationError('the comparison holds no runs');
   const model = buildComparison(runs, spec);
   const data = chartData(model, chart, spec);
   if (format === 'csv') return { format, mimeType: MIME_TYPES.csv, data: Buffer.from(chartToCsv(data), 'utf8'), size: null };

@@ -7,8 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import { describeValue, VARIANT_KEY, type BackendChoice, type DatasetConfig, type RunSpec } from '../../shared/config.js';
 import type { DivergenceCheck } from '../../shared/api.js';
+import { ConflictError } from '../../shared/errors.js';
 import type { DataShape } from '../../shared/resources.js';
-import { DatasetError } from '../engine/datasets.js';
+import { DatasetError } from '../engine/datasets/index.js';
 import { QUICK_CHECK_DEFAULTS, type QuickCheckOptions, type QuickCheckSetup } from '../engine/quick-check.js';
 import type { DesignFailure, DesignReply, DesignRequest } from './messages.js';
 
@@ -17,7 +18,7 @@ export const MAX_QUICK_CHECK_SETUPS = 6;
 const IDLE_MS = 60_000;
 
 /** A check that was stopped because a newer one replaced it, or the lab closed. */
-export class DesignCheckCancelled extends Error {
+export class DesignCheckCancelled extends ConflictError {
   constructor(message = 'cancelled') {
     super(message);
     this.name = 'DesignCheckCancelled';

@@ -1,40 +1,35 @@
 /**
  * The shapes the API carries (shared/api.ts), computed from the store: history rows, run rows and
- * epoch metrics with their typed arrays turned into number lists (JSON- and structured-clone-safe).
+ * epoch metrics (every field of the metric table) with their typed arrays turned into number lists
+ * (JSON- and structured-clone-safe).
  */
 import type { EpochMetricsDto, ExperimentRow, LayerMetricsDto, RunRow } from '../../shared/api.js';
 import type { EpochMetrics, ExperimentSummary, LayerMetrics, RunSummary } from '../../shared/metrics.js';
 import type { LabStore, LastEpochRow } from '../../db/store.js';
 import { experimentProgress } from '../../shared/progress.js';
+import { EPOCH_FIELDS, LAYER_FIELDS, readField, writeField, type MetricField } from '../../shared/metric-fields.js';
+
+/** A field's value as the API carries it: per-unit and per-bin lists as plain number lists. */
+function dtoValue(field: MetricField, value: unknown): unknown {
+  return field.kind === 'real' || value === null ? value : Array.from(value as ArrayLike<number>);
+}
+
+/** The stored fields of `source` (every field of the metric table but the derived ones), as the API carries them. */
+function fieldsToDto(fields: readonly MetricField[], source: object, dto: Record<string, unknown>): Record<string, unknown> {
+  for (const field of fields) {
+    if (field.kind !== 'derived') writeField(dto, field.key, dtoValue(field, readField(source, field.key)));
+  }
+  return dto;
+}
 
 export function layerToDto(layer: LayerMetrics): LayerMetricsDto {
-  return {
-    layer: layer.layer,
-    units: layer.units,
-    deadFraction: layer.deadFraction,
-    activeProbability: layer.activeProbability,
-    dormantFraction: layer.dormantFraction,
-    gradNorm: layer.gradNorm,
-    preActMean: layer.preActMean,
-    preActStd: layer.preActStd,
-    histogram: { lo: layer.histogram.lo, hi: layer.histogram.hi, counts: Array.from(layer.histogram.counts) },
-    deadMask: Array.from(layer.deadMask),
-    preluAlphas: layer.preluAlphas ? Array.from(layer.preluAlphas) : null,
-  };
+  return fieldsToDto(LAYER_FIELDS, layer, { layer: layer.layer, units: layer.units }) as unknown as LayerMetricsDto;
 }
 
 export function epochToDto(metrics: EpochMetrics): EpochMetricsDto {
-  return {
-    epoch: metrics.epoch,
-    trainLoss: metrics.trainLoss,
-    trainAccuracy: metrics.trainAccuracy,
-    valLoss: metrics.valLoss,
-    valAccuracy: metrics.valAccuracy,
-    seconds: metrics.seconds,
-    elapsedSeconds: metrics.elapsedSeconds,
-    probeMs: metrics.probeMs,
-    layers: metrics.layers.map(layerToDto),
-  };
+  const dto = fieldsToDto(EPOCH_FIELDS, metrics, { epoch: metrics.epoch });
+  dto.layers = metrics.layers.map(layerToDto);
+  return dto as unknown as EpochMetricsDto;
 }
 
 export function runToRow(run: RunSummary, experimentName: string, last: LastEpochRow | undefined): RunRow {

@@ -19,6 +19,7 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { BackendChoice } from '../../shared/config.js';
 import { MAX_WORKERS } from '../../shared/api.js';
+import { NotFoundError } from '../../shared/errors.js';
 import type { EpochMetrics, RunArtifacts, RunStatus, RunSummary } from '../../shared/metrics.js';
 import { batchKey, maxBatchRuns } from '../engine/batching.js';
 import { isBusyError, isFullError, type LabStore } from '../../db/store.js';
@@ -507,8 +508,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   }
 
   private writeFailed(active: ActiveRun, what: string, error: unknown, waitedMs: number): void {
-    const message = messageOf(error);
-    if (new RegExp(`\\brun ${active.runId} does not exist\\b`).test(message)) {
+    if (error instanceof NotFoundError && error.what === 'run' && error.id === active.runId) {
       this.drop(active, 'cancelled', 'deleted while it was training');
       return;
     }
@@ -527,7 +527,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
         });
       }
     } else {
-      reason = `could not ${what}: ${message}`;
+      reason = `could not ${what}: ${messageOf(error)}`;
     }
     active.failure = reason;
     // Stop the training: nothing it measures from now on could be stored.

@@ -6,12 +6,9 @@
  * are config issues (`dataset.path: …`, `model.width: …`), reported exactly like schema errors.
  */
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import { describeValue, VARIANT_KEY, type ConfigIssue, type DatasetConfig, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
 import { datasetShape, estimateRunMemory, formatBytes, type DataShape, type MemoryEstimate } from '../../shared/resources.js';
-import { DatasetError, loadDataset, MAX_DATASET_VALUES } from '../engine/datasets.js';
-
-const require = createRequire(import.meta.url);
+import { checkDatasetSize, checkDatasetSource, DatasetError, loadDataset } from '../engine/datasets/index.js';
 
 export interface MachineMemory {
   /** Physical memory, or the container's (cgroup) limit when that is lower. */
@@ -116,21 +113,10 @@ export async function preflightExperiment(config: ExperimentConfig, runs: readon
     const dataset = run.config.dataset;
     try {
       let shape = datasetShape(dataset);
-      if (dataset.kind === 'mnist') {
-        try {
-          require.resolve('mnist');
-        } catch {
-          throw new DatasetError('dataset.kind', 'the mnist package is not installed, so the bundled digits are missing');
-        }
-      }
+      checkDatasetSource(dataset, { baseDir: options.baseDir });
       if (!shape && dataset.kind === 'csv') shape = await inspect(dataset, run.seed);
       if (!shape) continue;
-      if (shape.samples * shape.inputs > MAX_DATASET_VALUES) {
-        throw new DatasetError(
-          dataset.kind === 'csv' ? 'dataset.path' : 'dataset.samples',
-          `${shape.samples} samples × ${shape.inputs} features = ${shape.samples * shape.inputs} values is too large (at most ${MAX_DATASET_VALUES}, 1 GiB of float32)`,
-        );
-      }
+      checkDatasetSize(shape.samples, shape.inputs, dataset.kind === 'csv' ? 'dataset.path' : 'dataset.samples');
       shapes.set(key, shape);
     } catch (err) {
       // Anything else (a crashed worker, a lab shutting down) is not a problem of the design.

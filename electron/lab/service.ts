@@ -11,7 +11,6 @@ import { createRequire } from 'node:module';
 import {
   ApiError,
   isApiOperation,
-  type ApiErrorData,
   type ApiResult,
   type AppInfo,
   type CreateExperimentResult,
@@ -20,7 +19,6 @@ import {
   type ExperimentPatch,
   type ExperimentRow,
   type LabApi,
-  type LabEvent,
   type QueueEntry,
   type QueueState,
   type RunFilter,
@@ -33,22 +31,24 @@ import {
   type BundleImportSummary,
   type DivergenceCheck,
 } from '../../shared/api.js';
-import { describeValue, formatIssue, validateExperiment, type ConfigIssue, type ExperimentConfig, type RunSpec } from '../../shared/config.js';
-import { FINAL_STATUSES, type RunStatus } from '../../shared/metrics.js';
+import { describeValue } from '../../shared/config.js';
 import { PRESETS, type Preset } from '../../shared/presets.js';
-import { ExperimentBusyError, LabStore, isBusyError } from '../../db/store.js';
-import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem, type EpochEvent, type ProgressEvent, type RunStatusEvent } from './pool.js';
+import { LabStore, isBusyError } from '../../db/store.js';
+import { DEFAULT_WORKER_ENTRY, TrainingPool, workerCountProblem } from './pool.js';
+import { LiveEvents, type LabEventListener } from './live.js';
 import { DesignCheckCancelled, DesignWorker, quickCheckSetups } from './design-worker.js';
-import { preflightExperiment } from './preflight.js';
-import { DatasetError } from '../engine/datasets.js';
+import { cancelExperimentRuns, deleteStoppedExperiment, exportExperimentsBundle, prepareExperiment, requireExperiment, requireRun, runsStopped, startExperiment, type PreparedExperiment } from './operations.js';
+import { apiErrorOf } from './api-errors.js';
+import { DatasetError } from '../engine/datasets/index.js';
 import type { QuickCheckOptions } from '../engine/quick-check.js';
 import { checkArgs } from './api-args.js';
 import { epochToDto, experimentRow, experimentRows, runRows } from './dto.js';
 import { SettingsFile } from './settings.js';
 import { appPackage } from '../app-root.js';
-import { comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
+import { parseComparisonSpec, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
 import type { ComparedRun } from '../../shared/charts.js';
-import { BundleError, exportBundle, importBundle } from '../../db/bundle.js';
+import { importBundle } from '../../db/bundle.js';
+import { ConflictError, InvalidConfigError, ValidationError, firstLine } from '../../shared/errors.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
 
 const require = createRequire(import.meta.url);
@@ -80,24 +80,6 @@ export interface LabServiceOptions {
   quickCheck?: Partial<Omit<QuickCheckOptions, 'shouldStop' | 'baseDir'>>;
 }
 
-type Listener = (event: LabEvent) => void;
-
-interface ActiveInfo {
-  experimentId: number;
-  status: RunStatus;
-  fraction: number;
-  etaSeconds: number | null;
-}
-
-function notFound(what: 'experiment' | 'run', id: number): ApiError {
-  return new ApiError('not_found', `${what} ${id} does not exist`);
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0];
-}
-
 function readTfjsVersion(): string {
   try {
     return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
@@ -110,11 +92,9 @@ export class LabService implements LabApi {
   private store: LabStore;
   private pool: TrainingPool;
   private readonly settings: SettingsFile;
-  private readonly listeners = new Set<Listener>();
-  private readonly active = new Map<number, ActiveInfo>();
+  private readonly live: LiveEvents;
   /** Serializes settings changes (a database switch must not interleave with another). */
   private settingsLock: Promise<unknown> = Promise.resolve();
-  private changePending = false;
   /** Set while the database is being switched: operations wait for the new one. */
   private switching: Promise<void> | null = null;
   private closed = false;
@@ -134,11 +114,12 @@ export class LabService implements LabApi {
   ) {
     this.settings = settings;
     this.store = store;
+    this.log = options.log ?? ((message) => process.stderr.write(`relu-lab: ${message}\n`));
+    this.live = new LiveEvents(this.log);
     this.pool = this.createPool(store);
     this.design = new DesignWorker(options.workerEntry ?? DEFAULT_WORKER_ENTRY);
     this.appVersion = options.appVersion ?? appPackage().version;
     this.tfjsVersion = readTfjsVersion();
-    this.log = options.log ?? ((message) => process.stderr.write(`relu-lab: ${message}\n`));
     if (settings.loadProblem) this.log(settings.loadProblem);
     this.orphanTimer = setInterval(() => this.markOrphans(), store.leaseMs);
     this.orphanTimer.unref();
@@ -175,31 +156,26 @@ export class LabService implements LabApi {
   /** Validates and runs one operation. Always resolves to an ApiResult, never throws. */
   async handle(operation: string, args: unknown): Promise<ApiResult<unknown>> {
     try {
-      if (typeof operation !== 'string' || !isApiOperation(operation)) {
-        return fail({ code: 'invalid_argument', message: `unknown operation ${describeValue(operation)}` });
-      }
+      if (typeof operation !== 'string' || !isApiOperation(operation)) throw new ValidationError(`unknown operation ${describeValue(operation)}`);
       const checked = checkArgs(operation, args);
-      if (!checked.ok) return fail({ code: 'invalid_argument', message: checked.message });
+      if (!checked.ok) throw new ValidationError(checked.message);
       while (this.switching) await this.switching;
-      if (this.closed) return fail({ code: 'conflict', message: 'the lab is shutting down' });
+      if (this.closed) throw new ConflictError('the lab is shutting down');
       const method = this[operation] as (...a: unknown[]) => Promise<unknown>;
       const value = await method.apply(this, checked.args);
       return { ok: true, value: value === undefined ? null : value };
     } catch (err) {
-      if (err instanceof ApiError) return fail(err.toData());
+      const expected = apiErrorOf(err);
+      if (expected) return { ok: false, error: expected };
       const message = firstLine(err);
-      if (/\b(experiment|run) \d+ does not exist\b/.test(message)) return fail({ code: 'not_found', message });
       this.log(`${String(operation)} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
-      return fail({ code: 'internal', message: `${String(operation)} failed: ${message}` });
+      return { ok: false, error: { code: 'internal', message: `${String(operation)} failed: ${message}` } };
     }
   }
 
   /** Live events; returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  subscribe(listener: LabEventListener): () => void {
+    return this.live.subscribe(listener);
   }
 
   /**
@@ -225,7 +201,7 @@ export class LabService implements LabApi {
         } finally {
           this.pool.removeAllListeners();
           this.store.close();
-          this.listeners.clear();
+          this.live.close();
         }
       })();
     }
@@ -259,49 +235,41 @@ export class LabService implements LabApi {
   }
 
   async getExperiment(id: number): Promise<ExperimentDetail> {
-    const experiment = this.store.getExperiment(id);
-    if (!experiment) throw notFound('experiment', id);
+    const experiment = requireExperiment(this.store, id);
     const runs = this.store.listRuns({ experimentId: id });
     return { experiment: experimentRow(this.store, experiment, runs), runs: runRows(this.store, runs) };
   }
 
   async createExperiment(config: unknown): Promise<CreateExperimentResult> {
-    const validation = validateExperiment(config);
-    if (!validation.ok) throw invalidConfig(validation.issues);
-    const preflight = await this.preflight(validation.config, validation.runs);
-    if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
-    const { experimentId, runIds } = this.store.createExperiment({ name: validation.config.name, config, runs: validation.runs });
-    this.pool.enqueueExperiment(experimentId);
-    this.experimentsChanged();
-    return { experimentId, runIds, ...(preflight.warnings.length > 0 ? { warnings: preflight.warnings } : {}) };
+    const design = await this.prepare(config);
+    const { experimentId, runIds } = startExperiment(this.store, this.pool, design);
+    this.live.experimentsChanged();
+    return { experimentId, runIds, ...(design.warnings.length > 0 ? { warnings: design.warnings } : {}) };
   }
 
   async checkDivergence(config: unknown): Promise<DivergenceCheck> {
-    const validation = validateExperiment(config);
-    if (!validation.ok) throw invalidConfig(validation.issues);
-    const preflight = await this.preflight(validation.config, validation.runs);
-    if (preflight.issues.length > 0) throw invalidConfig(preflight.issues);
-    const { setups, skipped } = quickCheckSetups(validation.runs);
+    const design = await this.prepare(config);
+    const { setups, skipped } = quickCheckSetups(design.runs);
     try {
       const result = await this.design.quickCheck(setups, this.pool.backend, this.baseDir, this.options.quickCheck);
       return { ...result, unchecked: result.unchecked + skipped };
     } catch (err) {
-      if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', this.closed ? 'the lab is shutting down' : 'checkDivergence: replaced by a newer check');
-      if (err instanceof DatasetError) throw invalidConfig([{ path: err.field, message: err.problem }]);
+      if (err instanceof DesignCheckCancelled) throw new ConflictError(this.closed ? 'the lab is shutting down' : 'checkDivergence: replaced by a newer check');
+      if (err instanceof DatasetError) throw new InvalidConfigError([{ path: err.field, message: err.problem }]);
       throw err;
     }
   }
 
-  /** The design against this machine: data sets readable (csv files read in the design worker), memory. */
-  private async preflight(config: ExperimentConfig, runs: RunSpec[]) {
+  /** A design validated and checked against this machine (csv files are read in the design worker). */
+  private async prepare(config: unknown): Promise<PreparedExperiment> {
     try {
-      return await preflightExperiment(config, runs, {
+      return await prepareExperiment(config, {
         baseDir: this.baseDir,
         workers: this.pool.workerCount,
         inspect: (dataset, seed) => this.design.inspect(dataset, seed, this.baseDir),
       });
     } catch (err) {
-      if (err instanceof DesignCheckCancelled) throw new ApiError('conflict', 'the lab is shutting down');
+      if (err instanceof DesignCheckCancelled) throw new ConflictError('the lab is shutting down');
       throw err;
     }
   }
@@ -311,39 +279,25 @@ export class LabService implements LabApi {
   }
 
   async updateExperiment(id: number, patch: ExperimentPatch): Promise<ExperimentRow> {
-    if (!this.store.getExperiment(id)) throw notFound('experiment', id);
+    requireExperiment(this.store, id);
     this.store.updateExperiment(id, patch);
-    this.experimentsChanged();
-    return experimentRow(this.store, this.store.getExperiment(id)!);
+    this.live.experimentsChanged();
+    return experimentRow(this.store, requireExperiment(this.store, id));
   }
 
   async deleteExperiment(id: number): Promise<void> {
-    const store = this.store;
-    const pool = this.pool;
-    if (!store.getExperiment(id)) throw notFound('experiment', id);
-    const runIds = new Set(store.listRuns({ experimentId: id }).map((r) => r.id));
+    const { store, pool } = this;
+    requireExperiment(store, id);
+    const runIds = store.listRuns({ experimentId: id }).map((r) => r.id);
     this.cancelExperimentRuns(id);
-    await waitUntilStopped(pool, runIds);
-    if (this.store !== store) throw new ApiError('conflict', 'the database was switched while the experiment was being deleted');
-    if (!store.getExperiment(id)) throw notFound('experiment', id);
-    // What is left is another process' (its lease is alive): refused, checked in the delete's own
-    // transaction so a run that process starts meanwhile is never deleted from under it.
-    try {
-      store.deleteExperiment(id);
-    } catch (err) {
-      if (!(err instanceof ExperimentBusyError)) throw err;
-      const n = err.running + err.queued;
-      throw new ApiError(
-        'conflict',
-        `experiment ${id} has ${n} run${n === 1 ? '' : 's'} ${err.running > 0 ? 'training' : 'queued'} in another process ` +
-          '(e.g. the relu-lab command line); cancel them there or wait until they finish',
-      );
-    }
-    this.experimentsChanged();
+    await runsStopped(pool, runIds);
+    if (this.store !== store) throw new ConflictError('the database was switched while the experiment was being deleted');
+    deleteStoppedExperiment(store, id);
+    this.live.experimentsChanged();
   }
 
   async cancelExperiment(id: number): Promise<number> {
-    if (!this.store.getExperiment(id)) throw notFound('experiment', id);
+    requireExperiment(this.store, id);
     return this.cancelExperimentRuns(id);
   }
 
@@ -352,31 +306,28 @@ export class LabService implements LabApi {
   }
 
   async getRun(id: number): Promise<RunRow> {
-    const run = this.store.getRun(id);
-    if (!run) throw notFound('run', id);
-    return runRows(this.store, [run])[0];
+    return runRows(this.store, [requireRun(this.store, id)])[0];
   }
 
   async getRunMetrics(id: number): Promise<EpochMetricsDto[]> {
-    if (!this.store.getRun(id)) throw notFound('run', id);
+    requireRun(this.store, id);
     return this.store.getRunMetrics(id).map(epochToDto);
   }
 
   async updateRun(id: number, patch: RunPatch): Promise<RunRow> {
-    if (!this.store.getRun(id)) throw notFound('run', id);
+    requireRun(this.store, id);
     this.store.updateRun(id, patch);
-    this.experimentsChanged();
+    this.live.experimentsChanged();
     return this.getRun(id);
   }
 
   async cancelRun(id: number): Promise<boolean> {
-    const run = this.store.getRun(id);
-    if (!run) throw notFound('run', id);
+    const run = requireRun(this.store, id);
     if (this.pool.cancelRun(id)) return true;
     // Queued in the database but not in this process' training queue (e.g. by another process): cancel it there.
     if (run.status === 'queued' && this.store.cancelQueuedRuns([id]) > 0) {
-      this.emit({ type: 'run-status', runId: id, experimentId: run.experimentId, status: 'cancelled', error: null });
-      this.experimentsChanged();
+      this.live.emit({ type: 'run-status', runId: id, experimentId: run.experimentId, status: 'cancelled', error: null });
+      this.live.experimentsChanged();
       return true;
     }
     return false;
@@ -384,8 +335,8 @@ export class LabService implements LabApi {
 
   async getQueue(): Promise<QueueState> {
     const active: QueueEntry[] = this.pool.activeRunIds().map((runId) => {
-      const info = this.active.get(runId);
-      if (info) return { runId, experimentId: info.experimentId, status: info.status, fraction: info.fraction, etaSeconds: info.etaSeconds };
+      const report = this.live.lastReport(runId);
+      if (report) return report;
       // Handed to a worker that has not reported back yet.
       const run = this.store.getRun(runId);
       return { runId, experimentId: run?.experimentId ?? 0, status: run?.status ?? 'queued', fraction: 0, etaSeconds: null };
@@ -398,7 +349,7 @@ export class LabService implements LabApi {
   }
 
   async getComparedRuns(spec: ComparisonSpecInput): Promise<ComparedRun[]> {
-    return loadComparedRuns(this.store, comparisonSpecSchema.parse(spec));
+    return loadComparedRuns(this.store, parseComparisonSpec(spec));
   }
 
   async listComparisons(): Promise<SavedComparison[]> {
@@ -410,39 +361,24 @@ export class LabService implements LabApi {
   }
 
   async deleteComparison(id: number): Promise<void> {
-    if (!this.store.getComparison(id)) throw new ApiError('not_found', `comparison ${id} does not exist`);
     this.store.deleteComparison(id);
   }
 
   async renderChart(spec: ComparisonSpecInput, chart: ChartKind, format: FigureFormat, options: FigureRequestOptions): Promise<FileData> {
-    let rendered;
-    try {
-      rendered = renderComparisonChart(this.store, spec, chart, format, options);
-    } catch (err) {
-      if (firstLine(err) === 'the comparison holds no runs') throw new ApiError('invalid_argument', 'the comparison holds no runs');
-      throw err;
-    }
+    const rendered = renderComparisonChart(this.store, spec, chart, format, options);
     return { mimeType: rendered.mimeType, base64: rendered.data.toString('base64'), suggestedName: `${chart}.${format}`, size: rendered.size };
   }
 
   async exportBundle(experimentIds: number[]): Promise<FileData> {
-    for (const id of experimentIds) if (!this.store.getExperiment(id)) throw new ApiError('not_found', `experiment ${id} does not exist`);
-    const data = exportBundle(this.store, experimentIds, { appVersion: this.appVersion });
-    const first = this.store.getExperiment(experimentIds[0]);
-    const slug = experimentIds.length === 1 && first ? first.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'experiment' : `${experimentIds.length}-experiments`;
-    return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName: `${slug}.relulab`, size: null };
+    const { data, suggestedName } = exportExperimentsBundle(this.store, experimentIds, this.appVersion);
+    return { mimeType: 'application/gzip', base64: data.toString('base64'), suggestedName, size: null };
   }
 
   async importBundle(base64: string): Promise<BundleImportSummary> {
     const data = Buffer.from(base64, 'base64');
-    try {
-      const result = importBundle(this.store, data);
-      this.emit({ type: 'experiments-changed' });
-      return result;
-    } catch (err) {
-      if (err instanceof BundleError) throw new ApiError('invalid_argument', err.message);
-      throw err;
-    }
+    const result = importBundle(this.store, data);
+    this.live.emit({ type: 'experiments-changed' });
+    return result;
   }
 
   updateSettings(patch: Partial<Settings>): Promise<Settings> {
@@ -458,9 +394,9 @@ export class LabService implements LabApi {
   }
 
   private async applySettings(patch: Partial<Settings>): Promise<Settings> {
-    if (this.closed) throw new ApiError('conflict', 'the lab is shutting down');
+    if (this.closed) throw new ConflictError('the lab is shutting down');
     const workersProblem = patch.workers === undefined ? null : workerCountProblem('argument 1 field workers', patch.workers);
-    if (workersProblem) throw new ApiError('invalid_argument', `updateSettings: ${workersProblem}`);
+    if (workersProblem) throw new ValidationError(`updateSettings: ${workersProblem}`);
     let newStore: LabStore | null = null;
     if (patch.databaseFile !== undefined) {
       const file = path.resolve(patch.databaseFile);
@@ -468,8 +404,7 @@ export class LabService implements LabApi {
         const training = this.pool.activeRunIds().length;
         const queued = this.pool.queuedRunIds().length;
         if (training + queued > 0) {
-          throw new ApiError(
-            'conflict',
+          throw new ConflictError(
             `cannot switch databases while runs are training (${training} training, ${queued} queued); cancel them or wait until they finish`,
           );
         }
@@ -493,7 +428,7 @@ export class LabService implements LabApi {
       } finally {
         oldPool.removeAllListeners();
         oldStore.close();
-        this.active.clear();
+        this.live.forgetRuns();
         this.store = newStore;
         this.pool = this.createPool(newStore);
         this.switching = null;
@@ -503,8 +438,8 @@ export class LabService implements LabApi {
       this.pool.configure({ workers: next.workers, backend: next.defaultBackend });
     }
     const settings = this.currentSettings();
-    this.emit({ type: 'settings-changed', settings });
-    if (newStore) this.experimentsChanged();
+    this.live.emit({ type: 'settings-changed', settings });
+    if (newStore) this.live.experimentsChanged();
     return settings;
   }
 
@@ -516,11 +451,11 @@ export class LabService implements LabApi {
     } catch {
       // Does not exist yet: it is created.
     }
-    if (stat?.isDirectory()) throw new ApiError('invalid_argument', `updateSettings: databaseFile ${file} is a folder, not a database file`);
+    if (stat?.isDirectory()) throw new ValidationError(`updateSettings: databaseFile ${file} is a folder, not a database file`);
     try {
       return LabStore.open(file, { nativeBinding: this.options.nativeBinding, leaseMs: this.options.leaseMs });
     } catch (err) {
-      throw new ApiError('invalid_argument', `updateSettings: cannot open ${file} as a lab database: ${firstLine(err)}`);
+      throw new ValidationError(`updateSettings: cannot open ${file} as a lab database: ${firstLine(err)}`);
     }
   }
 
@@ -533,10 +468,7 @@ export class LabService implements LabApi {
       workerEntry: this.options.workerEntry,
       lockWaitMs: this.options.lockWaitMs,
     });
-    pool.on('problem', (e) => this.log(e.message));
-    pool.on('run-status', (e) => this.onRunStatus(e));
-    pool.on('epoch', (e) => this.onEpoch(e));
-    pool.on('progress', (e) => this.onProgress(e));
+    this.live.follow(pool);
     return pool;
   }
 
@@ -546,7 +478,7 @@ export class LabService implements LabApi {
     const store = this.store;
     try {
       // Short: never hold up requests behind another process' lock; the next round tries again.
-      if (store.withBusyTimeout(100, () => store.markOrphanedRunsInterrupted()) > 0) this.experimentsChanged();
+      if (store.withBusyTimeout(100, () => store.markOrphanedRunsInterrupted()) > 0) this.live.experimentsChanged();
     } catch (err) {
       if (!isBusyError(err)) this.log(`could not check ${store.file} for runs of stopped processes: ${firstLine(err)}`);
     }
@@ -554,91 +486,10 @@ export class LabService implements LabApi {
 
   /** Cancels an experiment's runs in this process' pool, and its runs queued in the database by nobody here. */
   private cancelExperimentRuns(id: number): number {
-    const store = this.store;
-    const inPool = new Set([...this.pool.queuedRunIds(), ...this.pool.activeRunIds()]);
-    const cancelled = this.pool.cancelExperiment(id);
-    const stray = store.listRuns({ experimentId: id, statuses: ['queued'] }).filter((r) => !inPool.has(r.id));
-    let extra = 0;
-    if (stray.length > 0) {
-      extra = store.cancelQueuedRuns(stray.map((r) => r.id));
-      for (const run of stray) this.emit({ type: 'run-status', runId: run.id, experimentId: id, status: 'cancelled', error: null });
-      this.experimentsChanged();
-    }
-    return cancelled + extra;
-  }
-
-  private onRunStatus(e: RunStatusEvent): void {
-    if (FINAL_STATUSES.includes(e.status)) {
-      this.active.delete(e.runId);
-      this.experimentsChanged();
-    } else {
-      const info = this.active.get(e.runId);
-      if (info) info.status = e.status;
-      else this.active.set(e.runId, { experimentId: e.experimentId, status: e.status, fraction: 0, etaSeconds: null });
-    }
-    this.emit({ type: 'run-status', runId: e.runId, experimentId: e.experimentId, status: e.status, error: e.error });
-  }
-
-  private onEpoch(e: EpochEvent): void {
-    this.emit({ type: 'epoch', runId: e.runId, experimentId: e.experimentId, metrics: epochToDto(e.metrics) });
-  }
-
-  private onProgress(e: ProgressEvent): void {
-    const info = this.active.get(e.runId);
-    if (info) {
-      info.fraction = e.fraction;
-      info.etaSeconds = e.etaSeconds;
-    } else {
-      this.active.set(e.runId, { experimentId: e.experimentId, status: 'running', fraction: e.fraction, etaSeconds: e.etaSeconds });
-    }
-    this.emit({ type: 'progress', runId: e.runId, experimentId: e.experimentId, fraction: e.fraction, etaSeconds: e.etaSeconds });
-  }
-
-  /** `experiments-changed`, at most once per turn of the event loop (a cancelled queue ends many runs at once). */
-  private experimentsChanged(): void {
-    if (this.changePending) return;
-    this.changePending = true;
-    setImmediate(() => {
-      this.changePending = false;
-      this.emit({ type: 'experiments-changed' });
-    });
-  }
-
-  private emit(event: LabEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.log(`an event listener failed: ${firstLine(err)}`);
-      }
-    }
+    const { count, cancelledQueued } = cancelExperimentRuns(this.store, this.pool, id);
+    // The pool announces its own runs; these were only queued in the database.
+    for (const run of cancelledQueued) this.live.emit({ type: 'run-status', runId: run.id, experimentId: id, status: 'cancelled', error: null });
+    if (cancelledQueued.length > 0) this.live.experimentsChanged();
+    return count;
   }
 }
-
-/** `invalid_config` with every issue, the first in the message. */
-function invalidConfig(issues: ConfigIssue[]): ApiError {
-  const n = issues.length;
-  const first = issues[0] ? formatIssue(issues[0]) : 'invalid';
-  return new ApiError('invalid_config', `the experiment config is invalid: ${first}${n > 1 ? ` (and ${n - 1} more problem${n > 2 ? 's' : ''})` : ''}`, issues);
-}
-
-function fail(error: ApiErrorData): ApiResult<never> {
-  return { ok: false, error };
-}
-
-/** Resolves once none of `runIds` is training or queued in `pool` any more. */
-async function waitUntilStopped(pool: TrainingPool, runIds: Set<number>): Promise<void> {
-  const busy = () => [...pool.activeRunIds(), ...pool.queuedRunIds()].some((id) => runIds.has(id));
-  while (busy()) {
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        pool.off('run-status', done);
-        pool.off('idle', done);
-        resolve();
-      };
-      pool.on('run-status', done);
-      pool.on('idle', done);
-    });
-  }
-}
-

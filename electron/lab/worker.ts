@@ -10,8 +10,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { BackendChoice } from '../../shared/config.js';
+import { firstLine } from '../../shared/errors.js';
 import { initBackend } from '../engine/backend.js';
-import { DatasetError, LoadCancelled, loadDataset } from '../engine/datasets.js';
+import { DatasetError, LoadCancelled, loadDataset } from '../engine/datasets/index.js';
 import { quickDivergenceCheck } from '../engine/quick-check.js';
 import { RunGroup, stackProblem, Trainer, type GroupMember, type TrainHooks } from '../engine/train.js';
 import type { RunArtifacts } from '../../shared/metrics.js';
@@ -153,7 +154,7 @@ async function runBatched(runs: Request[], info: Awaited<ReturnType<typeof initB
 function failure(err: unknown): DesignFailure {
   if (err instanceof LoadCancelled) return { field: null, message: err.message, cancelled: true };
   if (err instanceof DatasetError) return { field: err.field, message: err.problem };
-  return { field: null, message: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+  return { field: null, message: firstLine(err) };
 }
 
 async function design(request: DesignRequest): Promise<void> {

@@ -1,5 +1,5 @@
 // First: configures zod before the shared schemas are built (see the module).
-import './zod-setup.js';
+import './app/zod-setup.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect } from './api/client.js';

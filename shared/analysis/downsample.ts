@@ -69,22 +69,26 @@ export function downsampleIndices(xs: ArrayLike<number>, channels: readonly Arra
   return out;
 }
 
-/** A series thinned to about `maxPoints` points keeping endpoints, spikes and the global min and max of y. */
-export function downsample<P extends { x: number; y: number }>(points: readonly P[], maxPoints: number): P[] {
+/**
+ * Rows thinned to about `maxPoints`, keeping the first and last row and, per channel, each bucket's
+ * minimum and maximum (see `downsampleIndices`): one thinning for every chart, whatever its rows hold.
+ * A channel returns NaN where a row has no value.
+ */
+export function downsampleRows<R>(rows: readonly R[], x: (row: R) => number, channels: readonly ((row: R) => number)[], maxPoints: number): R[] {
   const idx = downsampleIndices(
-    points.map((p) => p.x),
-    [points.map((p) => p.y)],
+    rows.map(x),
+    channels.map((c) => rows.map(c)),
     maxPoints,
   );
-  return idx.map((i) => points[i]);
+  return idx.map((i) => rows[i]);
+}
+
+/** A series thinned to about `maxPoints` points keeping endpoints, spikes and the global min and max of y. */
+export function downsample<P extends { x: number; y: number }>(points: readonly P[], maxPoints: number): P[] {
+  return downsampleRows(points, (p) => p.x, [(p) => p.y], maxPoints);
 }
 
 /** A band series thinned to about `maxPoints` points, keeping the extremes of its mean, lower and upper edges. */
 export function downsampleBand<P extends { x: number; mean: number; lo: number; hi: number }>(points: readonly P[], maxPoints: number): P[] {
-  const idx = downsampleIndices(
-    points.map((p) => p.x),
-    [points.map((p) => p.mean), points.map((p) => p.lo), points.map((p) => p.hi)],
-    maxPoints,
-  );
-  return idx.map((i) => points[i]);
+  return downsampleRows(points, (p) => p.x, [(p) => p.mean, (p) => p.lo, (p) => p.hi], maxPoints);
 }

@@ -81,3 +81,8 @@ export function svgPhysicalSize(svg: string): { widthIn: number; heightIn: numbe
   if (widthIn === null || heightIn === null || !(widthIn > 0) || !(heightIn > 0)) return null;
   return { widthIn, heightIn };
 }
+
+/** The figure's base font size in points (the spec's, else the preset's). */
+export function baseFontSize(spec: FigureSpec): number {
+  return spec.fontSize !== undefined && Number.isFinite(spec.fontSize) && spec.fontSize > 0 ? spec.fontSize : presetOf(spec).fontSize;
+}

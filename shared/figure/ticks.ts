@@ -42,35 +42,18 @@ export function niceStep(span: number, target: number): number {
   return best;
 }
 
-function decimalsOf(step: number): number {
+/** Digits after the point that ticks `step` apart need. */
+export function decimalsOfStep(step: number): number {
   return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
 }
 
-function roundTo(v: number, decimals: number): number {
+/** `v` rounded to `decimals` digits after the point, never −0. */
+export function roundTo(v: number, decimals: number): number {
   const r = Number(v.toFixed(Math.min(20, decimals)));
   return Object.is(r, -0) ? 0 : r;
 }
 
-/**
- * Domain of a y axis from the data range: ends snap to the next tick when that adds at most half a
- * step, else the data range plus 4% (no large empty margins); a range that starts near zero
- * starts at zero. A zero-width range is widened around its value.
- */
-export function niceLinearDomain(lo: number, hi: number, target: number): [number, number] {
-  [lo, hi] = widenDegenerate(lo, hi);
-  const span = hi - lo;
-  if (lo > 0 && lo <= span * 0.25) lo = 0;
-  if (hi < 0 && -hi <= span * 0.25) hi = 0;
-  const step = niceStep(hi - lo, target);
-  const d = decimalsOf(step) + 1;
-  const pad = (hi - lo) * 0.04;
-  let a = roundTo(Math.floor(lo / step + 1e-9) * step, d);
-  if (lo - a > step * 0.5) a = lo - pad;
-  let b = roundTo(Math.ceil(hi / step - 1e-9) * step, d);
-  if (b - hi > step * 0.5) b = hi + pad;
-  return [a, b];
-}
-
+/** A zero-width range widened around its value (0 → [−1, 1], v → v ± 10 %). */
 export function widenDegenerate(lo: number, hi: number): [number, number] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
   if (hi < lo) [lo, hi] = [hi, lo];
@@ -92,11 +75,17 @@ export function formatNumber(v: number, decimals: number): TickLabel {
   return { text: withMinus(roundTo(v, decimals).toFixed(decimals)) };
 }
 
+/** A fraction as a percent label (0.25 → "25%") with the digits that ticks `step` apart need. */
+export function percentLabel(v: number, step: number): TickLabel {
+  const decimals = decimalsOfStep(Math.abs(step) * 100);
+  return { text: `${withMinus(roundTo(v * 100, decimals).toFixed(decimals))}%` };
+}
+
 /** Ticks of a linear axis over [lo, hi] (all labelled). */
 export function linearTicks(lo: number, hi: number, target: number): Tick[] {
   [lo, hi] = widenDegenerate(lo, hi);
   const step = niceStep(hi - lo, target);
-  const decimals = decimalsOf(step);
+  const decimals = decimalsOfStep(step);
   const first = Math.ceil(lo / step - 1e-9);
   const last = Math.floor(hi / step + 1e-9);
   const ticks: Tick[] = [];
@@ -105,16 +94,6 @@ export function linearTicks(lo: number, hi: number, target: number): Tick[] {
     ticks.push({ value, label: formatNumber(value, decimals) });
   }
   return ticks;
-}
-
-/** Widen a positive range to whole decades. */
-export function niceLogDomain(lo: number, hi: number): [number, number] {
-  if (!(lo > 0) || !(hi > 0)) return [1, 10];
-  if (hi < lo) [lo, hi] = [hi, lo];
-  const a = Math.floor(Math.log10(lo) + 1e-9);
-  let b = Math.ceil(Math.log10(hi) - 1e-9);
-  if (b <= a) b = a + 1;
-  return [10 ** a, 10 ** b];
 }
 
 function decadeLabel(exp: number, plain: boolean): TickLabel {

@@ -100,6 +100,8 @@ interface PanelBase {
   /** Fixed axis range; default: from the data (log axes: positive data only). */
   xDomain?: [number, number];
   yDomain?: [number, number];
+  /** The y axis reaches 0, as a fraction's or a count's should (a panel of only zeros reads 0 to 1); bars always do. */
+  yFromZero?: boolean;
   /** Light grid lines at the major ticks; default: on for the screen preset, off for paper. */
   grid?: boolean;
   /** Thin grey reference lines, e.g. x = 0 in a pre-activation histogram. */

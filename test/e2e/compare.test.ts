@@ -26,7 +26,7 @@ import { figurePixelSize } from '../../shared/figure/index.js';
 import { FINAL_STATUSES } from '../../shared/metrics.js';
 import { LabStore } from '../../db/store.js';
 import { loadComparedRuns } from '../../electron/figure/comparison.js';
-import { paramsToSpec } from '../../renderer/src/lib/compare.js';
+import { paramsToSpec } from '../../renderer/src/compare/url.js';
 import { HAVE_CHROMIUM, SHOTS, reportSkip, startWebApp, type WebApp } from './harness.js';
 
 const VARIANTS = ['ReLU baseline', 'Leaky ReLU', 'PReLU', 'He init', 'Lower learning rate', 'Batch norm'];

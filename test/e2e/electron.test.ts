@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { API_OPERATIONS, type ApiResult, type AppInfo, type LabEvent } from '../../shared/api.js';
-import type { LabBridge } from '../../electron/ipc.js';
+import type { LabBridge } from '../../shared/api-operations.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

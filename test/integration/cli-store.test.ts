@@ -10,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabStore } from '../../db/store.js';
+import { sqlValue } from '../unit/db/connection.js';
 import { maxWorkerCount } from '../../electron/lab/pool.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -204,7 +205,7 @@ describe('relu-lab run: signals', () => {
         ['cancelled', null],
       ]);
       expect(store.getRunMetrics(runs[0].id).length).toBeGreaterThanOrEqual(1);
-      expect(store.db.prepare('SELECT COUNT(*) FROM run_leases').pluck().get()).toBe(0);
+      expect(sqlValue(store, 'SELECT COUNT(*) FROM run_leases')).toBe(0);
     } finally {
       store.close();
     }

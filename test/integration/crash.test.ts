@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LEASE_ENV_VAR, LabStore, ORPHANED_QUEUED_ERROR, ORPHANED_RUN_ERROR } from '../../db/store.js';
 import { LabService } from '../../electron/lab/service.js';
+import { sqlValue } from '../unit/db/connection.js';
 import type { RunRow } from '../../shared/api.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -110,8 +111,8 @@ interface Check {
 /** Reopens a database and checks everything a crash must leave intact. */
 function checkAfterCrash(db: string, epochsTotal: number): Check {
   const store = LabStore.open(db);
+  const raw = new Database(db);
   try {
-    const raw = store.db;
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(raw.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     // Every stored epoch has all its layer rows, and no layer row lacks its epoch.
@@ -145,6 +146,7 @@ function checkAfterCrash(db: string, epochsTotal: number): Check {
     expect(raw.prepare('SELECT COUNT(*) FROM run_leases').pluck().get()).toBe(0);
     return check;
   } finally {
+    raw.close();
     store.close();
   }
 }
@@ -246,7 +248,7 @@ describe('crash safety', () => {
     expect(sawBothTraining).toBe(true);
     const store = LabStore.open(db);
     try {
-      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(sqlValue(db, 'PRAGMA integrity_check')).toBe('ok');
       const all = store.listRuns();
       expect(all.map((r) => [r.seed, r.status, r.error])).toEqual([4, 5, 6, 1, 2, 3].map((seed) => [seed, 'completed', null]));
       for (const run of all) {

@@ -16,7 +16,7 @@ import { LabStore } from '../../db/store.js';
 import { TrainingPool } from '../../electron/lab/pool.js';
 import { epochToDto, runRows } from '../../electron/lab/dto.js';
 import { experimentLongRows, longRowsToCsv, longRowsToJson } from '../../electron/lab/export.js';
-import { metricsToCsv } from '../../renderer/src/lib/csv.js';
+import { metricsToCsv } from '../../renderer/src/experiments/metrics-csv.js';
 
 let dir: string;
 let store: LabStore;

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateExperiment } from '../../shared/config.js';
 import Database from 'better-sqlite3';
 import { LabStore } from '../../db/store.js';
+import { sqlValue, storeConnection, withConnection } from '../unit/db/connection.js';
 import { TrainingPool, type ProblemEvent, type RunStatusEvent } from '../../electron/lab/pool.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -252,16 +253,16 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const { experimentId, runIds } = createExperiment(store, shortEpochs('full disk', 60, [1, 2, 3]));
-    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    const pages = sqlValue(store, 'PRAGMA page_count') as number;
     // A real SQLITE_FULL: the file may not grow by more than a few pages.
-    store.db.pragma(`max_page_count = ${pages + 3}`);
+    storeConnection(store).pragma(`max_page_count = ${pages + 3}`);
     // Runs not batched, so that the last one starts after the space is freed.
     const pool = newPool(store, { workers: 2, backend: 'cpu', batchRuns: false });
     const problems: ProblemEvent[] = [];
     pool.on('problem', (p) => {
       problems.push(p);
       // Space is freed after the first failure: the runs that follow can be stored again.
-      if (problems.length === 1) setTimeout(() => store.db.pragma('max_page_count = 1073741823'), 0);
+      if (problems.length === 1) setTimeout(() => storeConnection(store).pragma('max_page_count = 1073741823'), 0);
     });
     pool.enqueueExperiment(experimentId);
     await pool.idle();
@@ -277,13 +278,12 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     const last = runs[runs.length - 1];
     expect(last.status).toBe('completed');
     for (const id of runIds) expectWholeEpochs(store, id, 2);
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqlValue(store, 'PRAGMA integrity_check')).toBe('ok');
   });
 
   it('an experiment deleted by another process while its runs start or train is dropped; the pool goes on', async () => {
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
-    const other = openStore(file);
     const starting = createExperiment(store, shortEpochs('deleted at start', 5, [1]));
     const training = createExperiment(store, shortEpochs('deleted mid-run', 2000, [1, 2]));
     const survivor = createExperiment(store, shortEpochs('survivor', 3, [1]));
@@ -292,12 +292,12 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     pool.on('run-status', (e) => events.push(e));
     pool.on('epoch', (e) => {
       if (e.runId === training.runIds[0] && e.metrics.epoch === 3) {
-        other.db.prepare('DELETE FROM experiments WHERE id = ?').run(training.experimentId);
+        withConnection(file, (db) => db.prepare('DELETE FROM experiments WHERE id = ?').run(training.experimentId));
       }
     });
     pool.enqueueExperiment(starting.experimentId);
     // Deleted after the run was handed to a worker, before the worker reports it started.
-    other.db.prepare('DELETE FROM experiments WHERE id = ?').run(starting.experimentId);
+    withConnection(file, (db) => db.prepare('DELETE FROM experiments WHERE id = ?').run(starting.experimentId));
     pool.enqueueExperiment(training.experimentId);
     pool.enqueueExperiment(survivor.experimentId);
     await pool.idle();
@@ -309,6 +309,6 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     for (const id of training.runIds) expect(final(id).map((e) => e.status)).toEqual(['cancelled']);
     expect(store.getExperiment(training.experimentId)).toBeNull();
     expect(store.getRun(survivor.runIds[0])?.status).toBe('completed');
-    expect(store.db.prepare('SELECT COUNT(*) FROM epoch_metrics WHERE run_id NOT IN (SELECT id FROM runs)').pluck().get()).toBe(0);
+    expect(sqlValue(store, 'SELECT COUNT(*) FROM epoch_metrics WHERE run_id NOT IN (SELECT id FROM runs)')).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { parseAssignment, validateExperiment, withValueAt, type RunSpec } from '
 import { findPreset, PRESETS } from '../../shared/presets.js';
 import type { EpochMetrics } from '../../shared/metrics.js';
 import { initBackend } from '../../electron/engine/backend.js';
-import { loadDataset } from '../../electron/engine/datasets.js';
+import { loadDataset } from '../../electron/engine/datasets/index.js';
 import { trainRun } from '../../electron/engine/train.js';
 
 interface RunOutcome {

@@ -1,24 +1,16 @@
 /**
  * The IPC bridge the Electron preload exposes as `window.reluLab`: one function per `LabApi`
  * operation (same name, same arguments) resolving to an `ApiResult`, plus the event stream and the
- * native save dialog. The renderer never sees Electron itself.
+ * native save dialog. The renderer never sees Electron itself. The bridge's type is declared once,
+ * in shared/api-operations.ts, for the preload and the page alike.
  */
-import type { ApiArgs, ApiOperation, ApiResult, ApiReturn, LabEvent, SaveFileRequest, SaveFileResult } from '../../../shared/api.js';
+import type { LabBridge } from '../../../shared/api-operations.js';
 
-export type BridgeOperations = {
-  [K in ApiOperation]: (...args: ApiArgs<K>) => Promise<ApiResult<ApiReturn<K>>>;
-};
-
-export interface ReluLabBridge extends BridgeOperations {
-  /** Subscribes to lab events; returns the unsubscribe function. */
-  onEvent(listener: (event: LabEvent) => void): () => void;
-  /** Shows the native save dialog and writes the file. */
-  saveFile(request: SaveFileRequest): Promise<ApiResult<SaveFileResult>>;
-}
+export type { LabBridge as ReluLabBridge } from '../../../shared/api-operations.js';
 
 declare global {
   interface Window {
     /** Present in the desktop app only (set by the Electron preload). */
-    reluLab?: ReluLabBridge;
+    reluLab?: LabBridge;
   }
 }

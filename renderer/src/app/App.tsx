@@ -1,18 +1,22 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, type MenuAction, type Settings } from '../../../shared/api.js';
 import { SIGN_IN_PROBLEMS, type ConnectionState, type RendererClient, type SignInProblem } from '../api/client.js';
-import { Icon, type IconName } from '../components/Icon.js';
-import { EmptyState, Spinner } from '../components/ui.js';
-import { AboutDialog } from '../pages/AboutDialog.js';
-import { ComparePage } from '../pages/ComparePage.js';
-import { DesignerPage } from '../pages/DesignerPage.js';
-import { ExperimentPage } from '../pages/ExperimentPage.js';
-import { ExperimentsPage } from '../pages/ExperimentsPage.js';
-import { QueuePage } from '../pages/QueuePage.js';
-import { SettingsPage } from '../pages/SettingsPage.js';
-import { exportExperimentCsv } from './actions.js';
-import { LabContext, useAsync, useLab, useLive, useThrottledReload, type Lab, type ToastKind } from './context.js';
+import { Icon, type IconName } from '../ui/Icon.js';
+import { EmptyState } from '../ui/EmptyState.js';
+import { Spinner } from '../ui/Spinner.js';
+import { AboutDialog } from '../settings/AboutDialog.js';
+import { ComparePage } from '../compare/ComparePage.js';
+import { DesignerPage } from '../designer/DesignerPage.js';
+import { ExperimentPage } from '../experiments/ExperimentPage.js';
+import { ExperimentsPage } from '../experiments/ExperimentsPage.js';
+import { experimentCsvFile } from '../experiments/metrics-csv.js';
+import { QueuePage } from '../queue/QueuePage.js';
+import { SettingsPage } from '../settings/SettingsPage.js';
+import { saveFile } from './lab-actions.js';
+import { LabContext, useAsync, type Lab, type ToastKind } from './context.js';
 import { LiveStore } from './live.js';
+import { QueueCount } from './QueueCount.js';
+import { SignInNeeded } from './SignInNeeded.js';
 import { navigate, useHashRoute, type Route } from './router.js';
 import { storedTheme, ThemeContext, useAppliedTheme } from './theme.js';
 
@@ -83,10 +87,9 @@ export function App({ client }: { client: RendererClient }) {
               toast('Open an experiment first, then export its metrics.', 'info');
               break;
             }
-            exportExperimentCsv(client, r.id).then(
-              (res) => res.saved && toast(res.path ? `Saved ${res.path}` : `Downloading ${res.name}`, 'success'),
-              (err: Error) => toast(`Export failed: ${err.message}`, 'error'),
-            );
+            experimentCsvFile(client, r.id)
+              .then((file) => saveFile({ client, toast }, file))
+              .catch((err: Error) => toast(`Export failed: ${err.message}`, 'error'));
             break;
           }
         }
@@ -240,61 +243,5 @@ export function App({ client }: { client: RendererClient }) {
         </div>
       </ThemeContext.Provider>
     </LabContext.Provider>
-  );
-}
-
-/** Why a web-mode page may not use the lab, and what to do about it. */
-function SignInNeeded({ problem }: { problem: SignInProblem }) {
-  const fixedTokenHint = (
-    <p>
-      To keep pages and bookmarks signed in across restarts, give the server a fixed port and token: <code>relu-lab serve --port 8765</code> with{' '}
-      <code>&quot;webToken&quot;</code> in its <code>settings.json</code> (or <code>--token</code>).
-    </p>
-  );
-  switch (problem) {
-    case 'link-used':
-      return (
-        <EmptyState icon="alert" title="This sign-in address was already used">
-          <p>
-            Each address <code>relu-lab serve</code> prints signs in one browser, within 2 minutes. Press Enter in the terminal running <code>relu-lab serve</code>{' '}
-            for a new address, and open it here.
-          </p>
-        </EmptyState>
-      );
-    case 'wrong-token':
-      return (
-        <EmptyState icon="alert" title="Wrong access token">
-          <p>
-            The lab refused the token this page kept: <code>relu-lab serve</code> was probably restarted and now uses another one. Open the address it printed
-            when it started.
-          </p>
-          {fixedTokenHint}
-        </EmptyState>
-      );
-    default:
-      return (
-        <EmptyState icon="alert" title="This page needs its access token">
-          <p>
-            Open the address <code>relu-lab serve</code> printed in the terminal (it ends in <code>?code=…</code>): it signs this browser in. The token keeps other
-            pages and programs on this computer from using your lab.
-          </p>
-          {fixedTokenHint}
-        </EmptyState>
-      );
-  }
-}
-
-/** Number of runs training or waiting, in the sidebar. */
-function QueueCount() {
-  const { client } = useLab();
-  const runsVersion = useLive((s) => s.runsVersion);
-  const queue = useAsync(() => client.getQueue(), [client]);
-  useThrottledReload(runsVersion, queue.reload, 1000);
-  const n = queue.data ? queue.data.active.length + queue.data.queuedRunIds.length : 0;
-  if (n === 0) return null;
-  return (
-    <span className="nav-count" aria-label={`${n} runs in the queue`}>
-      {n}
-    </span>
   );
 }

@@ -5,19 +5,14 @@
  * nothing is refetched per event. Pure TypeScript (React binds to it with useSyncExternalStore).
  */
 import type { EpochMetricsDto, LabClient, LabEvent, MenuAction, RunStatus, Settings } from '../../../shared/api.js';
+import { liveFields, readField, type LiveEpochKey, type LiveLayerList } from '../../../shared/metric-fields.js';
 
-/** What the charts and tables need from one epoch (histograms and masks are left out). */
-export interface SlimEpoch {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number | null;
-  trainAccuracy: number | null;
-  valAccuracy: number | null;
-  elapsedSeconds: number;
-  /** Dead fraction per hidden layer. */
-  dead: number[];
-  dormant: number[];
-}
+/**
+ * What the charts and tables need from one epoch (histograms and masks are left out): the fields the
+ * metric table marks `live`, each layer field as a list over hidden layers (`dead`: the dead fraction
+ * of each layer, `dormant`: the dormant fraction).
+ */
+export type SlimEpoch = Pick<EpochMetricsDto, 'epoch' | LiveEpochKey> & Record<LiveLayerList, number[]>;
 
 export interface RunLive {
   status?: RunStatus;
@@ -45,16 +40,10 @@ export interface LiveSnapshot {
 }
 
 export function slimEpoch(m: EpochMetricsDto): SlimEpoch {
-  return {
-    epoch: m.epoch,
-    trainLoss: m.trainLoss,
-    valLoss: m.valLoss,
-    trainAccuracy: m.trainAccuracy,
-    valAccuracy: m.valAccuracy,
-    elapsedSeconds: m.elapsedSeconds,
-    dead: m.layers.map((l) => l.deadFraction),
-    dormant: m.layers.map((l) => l.dormantFraction),
-  };
+  const slim: Record<string, unknown> = { epoch: m.epoch };
+  for (const field of liveFields('epoch')) slim[field.key] = readField(m, field.key);
+  for (const field of liveFields('layer')) slim[field.live as LiveLayerList] = m.layers.map((l) => readField(l, field.key));
+  return slim as SlimEpoch;
 }
 
 /** Merges two epoch lists by epoch number (later list wins on ties), sorted. */

@@ -4,7 +4,7 @@
  *   #/experiments/12                  an experiment and its runs
  *   #/experiments/12/runs/34          … with run 34's live view
  *   #/designer                        the Designer (?from=12 edit a copy, ?preset=name, ?new=1, ?import=1)
- *   #/compare?exp=1&group=variant…    the Compare view (the comparison spec in the query, see lib/compare.ts)
+ *   #/compare?exp=1&group=variant…    the Compare view (the comparison spec in the query, see compare/url.ts)
  *   #/queue                           queue and progress
  *   #/settings                        settings and about
  */

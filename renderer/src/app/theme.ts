@@ -1,18 +1,18 @@
-/** Light / dark / system theme: applied to <html data-theme>, remembered locally to avoid a flash on start. */
+/**
+ * Light / dark / system theme: applied to <html data-theme>, remembered locally to avoid a flash on
+ * start (read before the first render, so through the storage module's plain functions, not its hook).
+ */
 import { createContext, useContext, useEffect, useState } from 'react';
 import type { Theme } from '../../../shared/api.js';
+import { readStored, writeStored } from '../ui/storage.js';
 
 export type ResolvedTheme = 'light' | 'dark';
 
 const STORAGE_KEY = 'relu-lab.theme';
 
 export function storedTheme(): Theme {
-  try {
-    const t = localStorage.getItem(STORAGE_KEY);
-    return t === 'light' || t === 'dark' || t === 'system' ? t : 'system';
-  } catch {
-    return 'system';
-  }
+  const t = readStored('local', STORAGE_KEY);
+  return t === 'light' || t === 'dark' || t === 'system' ? t : 'system';
 }
 
 function systemTheme(): ResolvedTheme {
@@ -27,11 +27,8 @@ export function applyTheme(theme: Theme): ResolvedTheme {
   const resolved = resolveTheme(theme);
   document.documentElement.dataset.theme = resolved;
   document.documentElement.style.colorScheme = resolved;
-  try {
-    localStorage.setItem(STORAGE_KEY, theme);
-  } catch {
-    // Not remembered: the next start follows the system until settings load.
-  }
+  // Not remembered (storage off or full): the next start follows the system until settings load.
+  writeStored('local', STORAGE_KEY, theme);
   return resolved;
 }
 

@@ -200,3 +200,24 @@ export function describeDefault(value: unknown): string {
 function formatShortNumber(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
+
+/** What a sweep row's values field shows while empty: an example for the field's type. */
+export function valuesPlaceholder(spec: FieldSpec | undefined): string {
+  if (!spec) return 'values, comma-separated';
+  switch (spec.type) {
+    case 'enum':
+      return (spec.options ?? []).slice(0, 3).join(', ');
+    case 'boolean':
+      return 'false, true';
+    case 'int':
+      return 'e.g. 16, 64, 256';
+    case 'number':
+      return 'e.g. 0.001, 0.01, 0.1';
+    case 'intList':
+      return '[[64, 64], [128, 32]]';
+    case 'range':
+      return '[[-1, 1], [-2, 2]]';
+    default:
+      return 'values, comma-separated';
+  }
+}

@@ -1,16 +1,11 @@
 /**
  * The Designer's form model: what the user typed (text per field, so half-typed values survive),
- * how it becomes the config JSON the CLI accepts, how a config is loaded back into the form, and how
- * the shared schema's issues land on fields. Pure TypeScript, no React.
+ * how it becomes the config JSON the CLI accepts, how a config is loaded back into the form, and which
+ * fields matter for the design and how many runs it makes. Pure TypeScript, no React. Where issues
+ * are shown: issues.ts; what a design costs: estimate.ts.
  */
-import {
-  DATASET_KINDS,
-  type ConfigIssue,
-  type DatasetKind,
-  type ExperimentConfig,
-  type RunSpec,
-} from '../../../shared/config.js';
-import { datasetShape, parameterCount as sharedParameterCount } from '../../../shared/resources.js';
+import { DATASET_KINDS, type ConfigIssue, type DatasetKind } from '../../../shared/config.js';
+import { plural } from '../ui/format.js';
 import { FIELDS, FIELD_BY_PATH, fieldApplies, type FieldSpec } from './fields.js';
 
 export type FieldValue = string | boolean | [string, string];
@@ -368,127 +363,6 @@ export function configToForm(input: unknown): FormState {
   return state;
 }
 
-// ---------- Issues → where they are shown ----------
-
-/** Where an issue is shown: a field path, a sweep row (`sweep:<path>`), a variant, seeds, or the general list. */
-export interface IssueTarget {
-  key: string;
-  /** The message as shown at that place (e.g. "value 2: must be > 0, got -1"). */
-  message: string;
-}
-
-const SWEEP_ISSUE = /^sweep\[("(?:[^"\\]|\\.)*")\](?:\[(\d+)\])?(.*)$/;
-const VARIANT_ISSUE = /^variants\[(\d+)\](?:\.set\[("(?:[^"\\]|\\.)*")\]|\.name)?(.*)$/;
-
-export function issueTarget(issue: ConfigIssue): IssueTarget {
-  const path = issue.path;
-  const sweep = SWEEP_ISSUE.exec(path);
-  if (sweep) {
-    const field = JSON.parse(sweep[1]) as string;
-    const index = sweep[2] !== undefined ? Number(sweep[2]) : null;
-    const rest = sweep[3].replace(/^ → /, '').trim();
-    const where = [index !== null ? `value ${index + 1}` : '', rest && rest !== field ? rest : ''].filter(Boolean).join(', ');
-    return { key: `sweep:${field}`, message: where ? `${where}: ${issue.message}` : issue.message };
-  }
-  const variant = VARIANT_ISSUE.exec(path);
-  if (variant) {
-    const i = Number(variant[1]);
-    if (variant[2] !== undefined) {
-      const field = JSON.parse(variant[2]) as string;
-      const rest = variant[3].replace(/^ → /, '').trim();
-      return { key: `variant:${i}:set:${field}`, message: rest && rest !== field ? `${rest}: ${issue.message}` : issue.message };
-    }
-    if (path.startsWith(`variants[${i}].name`)) return { key: `variant:${i}:name`, message: issue.message };
-    return { key: `variant:${i}`, message: variant[3] ? `${variant[3].replace(/^\./, '')}: ${issue.message}` : issue.message };
-  }
-  if (path === 'variants') return { key: 'variants', message: issue.message };
-  if (path === 'sweep') return { key: 'sweep', message: issue.message };
-  if (path === 'seeds' || path.startsWith('seeds.') || path.startsWith('seeds[')) {
-    const rest = path.slice('seeds'.length);
-    const index = /^\[(\d+)\]/.exec(rest);
-    const where = index ? `seed ${Number(index[1]) + 1}` : rest.replace(/^\./, '');
-    return { key: 'seeds', message: where ? `${where}: ${issue.message}` : issue.message };
-  }
-  if (path === 'dataset') return { key: 'dataset.kind', message: issue.message };
-  // The longest known field the issue is on (`model.widths[2]` → model.widths).
-  let best: FieldSpec | undefined;
-  for (const spec of FIELDS) {
-    if (path === spec.path || path.startsWith(`${spec.path}[`) || path.startsWith(`${spec.path}.`)) {
-      if (!best || spec.path.length > best.path.length) best = spec;
-    }
-  }
-  if (best) {
-    const rest = path.slice(best.path.length);
-    const index = /^\[(\d+)\]/.exec(rest);
-    let where = '';
-    if (index) where = best.type === 'range' ? (index[1] === '0' ? 'lo' : 'hi') : `entry ${Number(index[1]) + 1}`;
-    return { key: best.path, message: where ? `${where}: ${issue.message}` : issue.message };
-  }
-  return { key: 'general', message: path ? `${path}: ${issue.message}` : issue.message };
-}
-
-/** Issues grouped by where they are shown. */
-export function issuesByTarget(issues: readonly ConfigIssue[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const issue of issues) {
-    const target = issueTarget(issue);
-    const list = out.get(target.key) ?? [];
-    if (!list.includes(target.message)) list.push(target.message);
-    out.set(target.key, list);
-  }
-  return out;
-}
-
-// ---------- Rough duration estimate ----------
-
-/** Seconds per (training sample × parameter) of one epoch, calibrated on the wasm backend on 2 cores. */
-export const SECONDS_PER_SAMPLE_PARAM = 3e-9;
-/** Fixed cost per batch (kernel launches, optimizer bookkeeping). */
-const SECONDS_PER_BATCH = 0.0004;
-/** Per measurement (epoch 0 and after every epoch): probe forward/backward passes. */
-const SECONDS_PER_PROBE_SAMPLE_PARAM = 2e-9;
-const SECONDS_PER_MEASUREMENT = 0.005;
-/** Starting a run: data generation, model building. */
-const SECONDS_PER_RUN = 0.5;
-
-/** Input and output size of a data set (csv unknown: a guess). */
-export function dataShape(dataset: ExperimentConfig['dataset']): { inputs: number; outputs: number; samples: number; guessed: boolean } {
-  const shape = datasetShape(dataset);
-  if (shape) return { ...shape, guessed: false };
-  return { inputs: 16, outputs: 2, samples: 10_000, guessed: true };
-}
-
-/** Trainable parameters of a design's network (shared with the lab's memory estimate). */
-export function parameterCount(config: Pick<ExperimentConfig, 'dataset' | 'model'>): number {
-  const { inputs, outputs } = dataShape(config.dataset);
-  return sharedParameterCount(config.model, inputs, outputs);
-}
-
-/** Rough wall time of one run, in seconds. */
-export function estimateRunSeconds(run: Pick<RunSpec, 'config'>): number {
-  const config = run.config;
-  const { samples } = dataShape(config.dataset);
-  const params = parameterCount(config);
-  const train = Math.max(1, Math.round(samples * (1 - config.dataset.validationSplit)));
-  const probe = Math.min(config.probe.samples, train);
-  const batches = Math.ceil(train / config.training.batchSize);
-  const epochs = config.training.epochs;
-  return (
-    SECONDS_PER_RUN +
-    epochs * (train * params * SECONDS_PER_SAMPLE_PARAM + batches * SECONDS_PER_BATCH) +
-    (epochs + 1) * (probe * params * SECONDS_PER_PROBE_SAMPLE_PARAM + SECONDS_PER_MEASUREMENT)
-  );
-}
-
-/** Rough wall time of all runs on `workers` workers (runs are spread evenly). */
-export function estimateExperimentSeconds(runs: readonly Pick<RunSpec, 'config'>[], workers: number): number {
-  if (runs.length === 0) return 0;
-  const total = runs.reduce((s, r) => s + estimateRunSeconds(r), 0);
-  const parallel = Math.max(1, Math.min(workers, runs.length));
-  const longest = runs.reduce((m, r) => Math.max(m, estimateRunSeconds(r)), 0);
-  return Math.max(total / parallel, longest);
-}
-
 /** Every value a field takes in the design: the base value (or its default), its sweep values, variant settings. */
 export function valuesOf(state: FormState, path: string): unknown[] {
   const spec = FIELD_BY_PATH.get(path);
@@ -534,4 +408,18 @@ export function roughRunCount(state: FormState): number | null {
     n *= Math.max(1, parseList(state.seeds.list).length);
   }
   return n;
+}
+
+/** What the run count is made of: "3 activation × 2 variants × 5 seeds" (a "?" where a part cannot be read yet). */
+export function runBreakdown(state: FormState): string {
+  const parts: string[] = [];
+  for (const row of state.sweep) {
+    if (!row.path) continue;
+    const parsed = parseSweepValues(FIELD_BY_PATH.get(row.path), row.text);
+    parts.push(`${parsed.ok ? parsed.values.length : '?'} ${row.path.split('.').pop()}`);
+  }
+  if (state.variants.length > 0) parts.push(plural(state.variants.length, 'variant'));
+  const seedCount = state.seeds.mode === 'range' ? Number(state.seeds.count) || '?' : Math.max(1, parseList(state.seeds.list).length);
+  parts.push(`${seedCount} seed${seedCount === 1 ? '' : 's'}`);
+  return parts.join(' × ');
 }

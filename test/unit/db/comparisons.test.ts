@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonSpecSchema, type ComparisonSpec } from '../../../shared/compare.js';
 import { LabStore } from '../../../db/store.js';
+import { sqlValue } from './connection.js';
 import { openStore, tableCount, tempDbPath } from './helpers.js';
 
 const DEFAULTS: ComparisonSpec = comparisonSpecSchema.parse({});
@@ -43,14 +44,14 @@ describe('saved comparisons', () => {
   it('replaces the spec when saving under an existing name, keeping the id', async () => {
     const store = openStore();
     const first = store.saveComparison('mine', { ...DEFAULTS, runIds: [1] });
-    const uid = store.db.prepare('SELECT uid FROM comparisons WHERE id = ?').pluck().get(first.id);
+    const uid = sqlValue(store, 'SELECT uid FROM comparisons WHERE id = ?', first.id);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = store.saveComparison('mine', { ...DEFAULTS, runIds: [1, 2], logY: true });
     expect(second.id).toBe(first.id);
     expect(second.spec).toEqual({ ...DEFAULTS, runIds: [1, 2], logY: true });
     expect(second.createdAt).toBe(first.createdAt);
     expect(second.updatedAt > first.updatedAt).toBe(true);
-    expect(store.db.prepare('SELECT uid FROM comparisons WHERE id = ?').pluck().get(first.id)).toBe(uid);
+    expect(sqlValue(store, 'SELECT uid FROM comparisons WHERE id = ?', first.id)).toBe(uid);
     expect(uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(tableCount(store, 'comparisons')).toBe(1);
     expect(store.getComparison('mine')).toEqual(second);

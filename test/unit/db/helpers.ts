@@ -6,6 +6,7 @@ import { afterEach } from 'vitest';
 import { validateExperiment, type RunSpec } from '../../../shared/config.js';
 import type { EpochMetrics, LayerMetrics } from '../../../shared/metrics.js';
 import { LabStore } from '../../../db/store.js';
+import { sqlValue } from './connection.js';
 
 const tempDirs: string[] = [];
 const stores: LabStore[] = [];
@@ -84,5 +85,5 @@ export function sampleEpoch(epoch: number, layers = 2, units = 11): EpochMetrics
 }
 
 export function tableCount(store: LabStore, table: string): number {
-  return store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+  return sqlValue(store, `SELECT COUNT(*) FROM ${table}`) as number;
 }

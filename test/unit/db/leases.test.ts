@@ -14,20 +14,21 @@ import {
   leaseDurationMs,
 } from '../../../db/store.js';
 import { openStore, sampleRuns, tempDbPath } from './helpers.js';
+import { storeConnection, withConnection } from './connection.js';
 
 const VERSIONS = { tfjs: '4.22.0', backend: 'cpu', node: 'v20' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function lease(store: LabStore, ownerId: string) {
-  return store.db.prepare(`SELECT * FROM run_leases WHERE owner_id = ?`).get(ownerId) as
+  return withConnection(store, (db) => db.prepare(`SELECT * FROM run_leases WHERE owner_id = ?`).get(ownerId)) as
     | { owner_id: string; pid: number; host: string; renewed_at: string; expires_at: string }
     | undefined;
 }
 
 /** Stops a store the way a killed process stops: no close, no release, no more renewals. */
 function crash(store: LabStore): void {
-  store.db.close();
+  storeConnection(store).close();
 }
 
 describe('run leases', () => {
@@ -107,7 +108,7 @@ describe('run leases', () => {
     const { runIds } = slow.createExperiment({ name: 'e', config: {}, runs: sampleRuns() });
     slow.markRunStarted(runIds[0], { backend: 'cpu', versions: VERSIONS, ownerPid: process.pid });
     // As if its event loop had been blocked for a whole lease period.
-    slow.db.prepare(`UPDATE run_leases SET renewed_at = ?, expires_at = ? WHERE owner_id = ?`).run('2000-01-01T00:00:00.000Z', '2000-01-01T00:00:01.000Z', slow.ownerId);
+    withConnection(slow, (db) => db.prepare(`UPDATE run_leases SET renewed_at = ?, expires_at = ? WHERE owner_id = ?`).run('2000-01-01T00:00:00.000Z', '2000-01-01T00:00:01.000Z', slow.ownerId));
     const other = openStore(file);
     expect(other.listRuns().map((r) => r.status)).toEqual(['interrupted', 'interrupted', 'interrupted', 'interrupted']);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../../shared/metrics.js';
+import { EPOCH_SERIES_SQL, LAYER_SERIES_SQL } from '../../../db/metrics.js';
 import { LabStore } from '../../../db/store.js';
+import { sqlValue, storeConnection, withConnection } from './connection.js';
 import { openStore, sampleEpoch, sampleLayer, sampleRuns, tableCount, tempDbPath } from './helpers.js';
 
 function setup(store: LabStore): number[] {
@@ -45,7 +47,7 @@ describe('recordEpoch / getRunMetrics', () => {
     const [id] = setup(store);
     const deadMask = new Uint8Array(4096).map((_, i) => (i % 5 === 0 || i === 4095 ? 1 : 0));
     store.recordEpoch(id, { ...sampleEpoch(0, 0), layers: [sampleLayer(0, 4096, { deadMask })] });
-    const blob = store.db.prepare('SELECT dead_mask FROM layer_metrics').pluck().get() as Buffer;
+    const blob = sqlValue(store, 'SELECT dead_mask FROM layer_metrics') as Buffer;
     expect(blob.byteLength).toBe(512);
     expect(blob[0]).toBe(0b00100001);
     expect(store.getRunMetrics(id)[0].layers[0].deadMask).toEqual(deadMask);
@@ -142,7 +144,7 @@ describe('recordEpoch / getRunMetrics', () => {
     badRewrite.layers[1] = { ...badRewrite.layers[1], dormantFraction: null as unknown as number };
     expect(() => store.recordEpoch(id, badRewrite)).toThrow(/could not record the metrics: CHECK constraint failed: dormant_fraction/);
 
-    expect(store.db.inTransaction).toBe(false);
+    expect(storeConnection(store).inTransaction).toBe(false);
     expect(store.getRunMetrics(id)).toEqual(before);
     expect(tableCount(store, 'epoch_metrics')).toBe(1);
     expect(tableCount(store, 'layer_metrics')).toBe(2);
@@ -217,10 +219,10 @@ describe('series', () => {
   it('serves the series from indexes, without sorting or reading the blobs', () => {
     const store = openStore();
     const plan = (sql: string) =>
-      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('[1,2]') as { detail: string }[]).map((r) => r.detail).join('\n');
-    // The same SQL as the store's statements (kept in sync by the source lookup below).
-    const layerSql = (store as unknown as { stmt: { layerSeries: { source: string } } }).stmt.layerSeries.source;
-    const epochSql = (store as unknown as { stmt: { epochSeries: { source: string } } }).stmt.epochSeries.source;
+      withConnection(store, (db) => db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('[1,2]') as { detail: string }[]).map((r) => r.detail).join('\n');
+    // The same SQL as the store's statements.
+    const layerSql = LAYER_SERIES_SQL;
+    const epochSql = EPOCH_SERIES_SQL;
     const layerPlan = plan(layerSql);
     expect(layerPlan).toMatch(/USING COVERING INDEX layer_metrics_series \(run_id=\?\)/);
     expect(layerPlan).not.toMatch(/TEMP B-TREE/);

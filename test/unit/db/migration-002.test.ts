@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { updateToSchemaVersion1 } from '../../../db/migrations/001-initial.js';
 import { LATEST_SCHEMA_VERSION, migrate } from '../../../db/migrations/index.js';
 import { LabStore } from '../../../db/store.js';
+import { sqlValue, withConnection } from './connection.js';
 import { openStore, sampleRuns, tempDir } from './helpers.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -119,41 +120,42 @@ describe('migration 2 (uids, saved comparisons)', () => {
 
     // The uids are kept as they are across reopening.
     const store = openStore(file);
-    const uidsAfter = store.db.prepare(`SELECT uid FROM experiments UNION ALL SELECT uid FROM runs`).pluck().all();
+    const uidsAfter = withConnection(store, (db) => db.prepare(`SELECT uid FROM experiments UNION ALL SELECT uid FROM runs`).pluck().all());
     expect(uidsAfter).toHaveLength(5);
     expect(new Set(uidsAfter).size).toBe(5);
   });
 
   it('requires a uid, keeps it unique and stable', () => {
     const store = openStore();
-    const db = store.db;
-    const at = '2024-01-01T00:00:00.000Z';
-    const insert = db.prepare(`INSERT INTO experiments (uid, name, config_json, created_at, updated_at) VALUES (?, 'e', '{}', ?, ?)`);
-    expect(() => insert.run(null, at, at)).toThrow(/NOT NULL constraint failed: experiments.uid/);
-    expect(() => insert.run('', at, at)).toThrow(/NOT NULL constraint failed: experiments.uid/);
-    expect(() => insert.run(Buffer.from('u'), at, at)).toThrow(/cannot store BLOB value in TEXT column experiments.uid/);
-    insert.run('u-1', at, at);
-    expect(() => insert.run('u-1', at, at)).toThrow(/UNIQUE constraint failed: experiments.uid/);
-    expect(() => db.prepare(`UPDATE experiments SET uid = 'u-2'`).run()).toThrow(/experiments.uid cannot change/);
-    expect(() => db.prepare(`UPDATE experiments SET uid = NULL`).run()).toThrow(/experiments.uid cannot change/);
-    // Other updates still work.
-    db.prepare(`UPDATE experiments SET name = 'renamed', uid = uid`).run();
+    withConnection(store, (db) => {
+      const at = '2024-01-01T00:00:00.000Z';
+      const insert = db.prepare(`INSERT INTO experiments (uid, name, config_json, created_at, updated_at) VALUES (?, 'e', '{}', ?, ?)`);
+      expect(() => insert.run(null, at, at)).toThrow(/NOT NULL constraint failed: experiments.uid/);
+      expect(() => insert.run('', at, at)).toThrow(/NOT NULL constraint failed: experiments.uid/);
+      expect(() => insert.run(Buffer.from('u'), at, at)).toThrow(/cannot store BLOB value in TEXT column experiments.uid/);
+      insert.run('u-1', at, at);
+      expect(() => insert.run('u-1', at, at)).toThrow(/UNIQUE constraint failed: experiments.uid/);
+      expect(() => db.prepare(`UPDATE experiments SET uid = 'u-2'`).run()).toThrow(/experiments.uid cannot change/);
+      expect(() => db.prepare(`UPDATE experiments SET uid = NULL`).run()).toThrow(/experiments.uid cannot change/);
+      // Other updates still work.
+      db.prepare(`UPDATE experiments SET name = 'renamed', uid = uid`).run();
 
-    const insertRun = db.prepare(
-      `INSERT INTO runs (uid, experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
-       VALUES (?, 1, ?, 1, '{}', '{}', 'queued', 1, ?)`,
-    );
-    expect(() => insertRun.run(null, 0, at)).toThrow(/NOT NULL constraint failed: runs.uid/);
-    insertRun.run('r-1', 0, at);
-    expect(() => insertRun.run('r-1', 1, at)).toThrow(/UNIQUE constraint failed: runs.uid/);
-    expect(() => db.prepare(`UPDATE runs SET uid = 'r-2'`).run()).toThrow(/runs.uid cannot change/);
+      const insertRun = db.prepare(
+        `INSERT INTO runs (uid, experiment_id, run_index, seed, sweep_json, config_json, status, epochs_total, created_at)
+         VALUES (?, 1, ?, 1, '{}', '{}', 'queued', 1, ?)`,
+      );
+      expect(() => insertRun.run(null, 0, at)).toThrow(/NOT NULL constraint failed: runs.uid/);
+      insertRun.run('r-1', 0, at);
+      expect(() => insertRun.run('r-1', 1, at)).toThrow(/UNIQUE constraint failed: runs.uid/);
+      expect(() => db.prepare(`UPDATE runs SET uid = 'r-2'`).run()).toThrow(/runs.uid cannot change/);
+    });
   });
 
   it('gives new experiments and runs a fresh UUID v4 each', () => {
     const store = openStore();
     const a = store.createExperiment({ name: 'a', config: {}, runs: sampleRuns() });
     const b = store.createExperiment({ name: 'b', config: {}, runs: sampleRuns() });
-    const uids = store.db.prepare(`SELECT uid FROM experiments UNION ALL SELECT uid FROM runs`).pluck().all() as string[];
+    const uids = withConnection(store, (db) => db.prepare(`SELECT uid FROM experiments UNION ALL SELECT uid FROM runs`).pluck().all() as string[]);
     expect(uids).toHaveLength(2 + a.runIds.length + b.runIds.length);
     for (const uid of uids) expect(uid).toMatch(UUID_V4);
     expect(new Set(uids).size).toBe(uids.length);
@@ -161,16 +163,16 @@ describe('migration 2 (uids, saved comparisons)', () => {
     store.updateExperiment(a.experimentId, { name: 'renamed', tags: ['x'] });
     store.updateRun(a.runIds[0], { name: 'r', notes: 'n' });
     store.finishRun(a.runIds[0], 'completed');
-    expect(store.db.prepare(`SELECT uid FROM experiments UNION ALL SELECT uid FROM runs`).pluck().all()).toEqual(uids);
+    expect(withConnection(store, (db) => db.prepare(`SELECT uid FROM experiments UNION ALL SELECT uid FROM runs`).pluck().all())).toEqual(uids);
   });
 
   it('migrates a version-1 file opened by LabStore', () => {
     const file = versionOneFile();
     const store = LabStore.open(file);
     try {
-      expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+      expect(sqlValue(store, 'PRAGMA user_version')).toBe(LATEST_SCHEMA_VERSION);
       expect(store.listExperiments().map((e) => e.name).sort()).toEqual(['first', 'second']);
-      expect(store.db.prepare(`SELECT COUNT(*) FROM runs WHERE uid IS NULL`).pluck().get()).toBe(0);
+      expect(sqlValue(store, `SELECT COUNT(*) FROM runs WHERE uid IS NULL`)).toBe(0);
     } finally {
       store.close();
     }

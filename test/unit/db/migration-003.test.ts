@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../db/migrations/index.js';
 import { LATEST_SCHEMA_VERSION, LabStore, ORPHANED_QUEUED_ERROR, ORPHANED_RUN_ERROR } from '../../../db/store.js';
+import { sqlValue } from './connection.js';
 import { tempDir } from './helpers.js';
 
 const TABLES = ['experiments', 'runs', 'epoch_metrics', 'layer_metrics', 'run_artifacts', 'comparisons'] as const;
@@ -102,7 +103,7 @@ describe('migration 3 (run leases)', () => {
     const file = versionTwoFile();
     const store = LabStore.open(file);
     try {
-      expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(sqlValue(store, 'PRAGMA user_version')).toBe(3);
       expect(store.listRuns().map((r) => [r.status, r.error])).toEqual([
         ['completed', null],
         ['interrupted', ORPHANED_RUN_ERROR],

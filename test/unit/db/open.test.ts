@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DatabaseRefusedError, DatabaseTooNewError, LATEST_SCHEMA_VERSION, LabStore } from '../../../db/store.js';
+import { sqlValue, storeConnection } from './connection.js';
 import { openStore, sampleRuns, tempDbPath, tempDir } from './helpers.js';
 
 /** Every file of a database (main file, and -wal/-shm if any) with its bytes. */
@@ -11,16 +12,26 @@ function snapshot(file: string): Map<string, Buffer> {
   return new Map(fs.readdirSync(dir).sort().map((name) => [name, fs.readFileSync(path.join(dir, name))]));
 }
 
+/** What LabStore.open throws for this file (undefined when it opens). */
+function openError(file: string): unknown {
+  try {
+    LabStore.open(file).close();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('LabStore.open', () => {
   it('creates missing parent folders, uses WAL, foreign keys and a busy timeout', () => {
     const file = tempDbPath();
     const store = openStore(file);
     expect(fs.existsSync(file)).toBe(true);
     expect(store.file).toBe(file);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(sqlValue(store, 'PRAGMA journal_mode')).toBe('wal');
+    expect(storeConnection(store).pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(storeConnection(store).pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(sqlValue(store, 'PRAGMA user_version')).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('keeps data across close and reopen', () => {
@@ -46,12 +57,7 @@ describe('LabStore.open', () => {
     future.close();
     const before = snapshot(file);
 
-    let error: unknown;
-    try {
-      LabStore.open(file);
-    } catch (e) {
-      error = e;
-    }
+    const error = openError(file);
     expect(error).toBeInstanceOf(DatabaseTooNewError);
     const tooNew = error as DatabaseTooNewError;
     expect(tooNew.file).toBe(file);
@@ -164,12 +170,7 @@ describe('LabStore.open', () => {
     fs.closeSync(fd);
     const before = snapshot(file);
 
-    let error: unknown;
-    try {
-      LabStore.open(file);
-    } catch (e) {
-      error = e;
-    }
+    const error = openError(file);
     expect(error).toBeInstanceOf(DatabaseRefusedError);
     expect((error as DatabaseRefusedError).reason).toBe('damaged');
     expect((error as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged: SQLite's integrity check reports "[^"]*page \\d+`));

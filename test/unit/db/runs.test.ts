@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunArtifacts } from '../../../shared/metrics.js';
+import { sqlValue } from './connection.js';
 import { openStore, sampleRuns } from './helpers.js';
 
 const VERSIONS = { tfjs: '4.22.0', backend: 'wasm', node: 'v20.20.2', wasm: '4.22.0' };
@@ -41,13 +42,13 @@ describe('runs', () => {
     const running = store.getRun(id)!;
     expect(running).toMatchObject({ status: 'running', backend: 'wasm', versions: VERSIONS, finishedAt: null });
     expect(running.startedAt).not.toBeNull();
-    expect(store.db.prepare('SELECT owner_pid FROM runs WHERE id = ?').pluck().get(id)).toBe(process.pid);
+    expect(sqlValue(store, 'SELECT owner_pid FROM runs WHERE id = ?', id)).toBe(process.pid);
 
     store.finishRun(id, 'diverged', 'loss became NaN at epoch 2');
     const done = store.getRun(id)!;
     expect(done).toMatchObject({ status: 'diverged', error: 'loss became NaN at epoch 2' });
     expect(done.finishedAt! >= done.startedAt!).toBe(true);
-    expect(store.db.prepare('SELECT owner_pid FROM runs WHERE id = ?').pluck().get(id)).toBeNull();
+    expect(sqlValue(store, 'SELECT owner_pid FROM runs WHERE id = ?', id)).toBeNull();
 
     store.finishRun(id, 'completed');
     expect(store.getRun(id)).toMatchObject({ status: 'completed', error: null });

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJson, encodeJson, type ApiResult } from '../../../shared/api.js';
 import { main } from '../../../electron/cli/main.js';
-import { openBrowser, serve } from '../../../electron/cli/serve.js';
+import { openBrowser, serve } from '../../../electron/cli/commands/serve.js';
 import { tempDir, tinyConfig } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');

@@ -5,6 +5,7 @@ import { API_OPERATIONS, type ApiOperation, type ApiResult, type EpochMetricsDto
 import { LabStore, ORPHANED_RUN_ERROR } from '../../../db/store.js';
 import { maxWorkerCount } from '../../../electron/lab/pool.js';
 import { LabService } from '../../../electron/lab/service.js';
+import { sqlValue, storeConnection } from '../db/connection.js';
 import { openService, tempDir, tinyConfig, waitForEvent, waitForRuns } from './helpers.js';
 
 function value<T>(result: ApiResult<unknown>): T {
@@ -150,8 +151,8 @@ describe('LabService: experiments', () => {
     expect(value<RunRow[]>(await service.handle('listRuns', [{}]))).toEqual([]);
     const store = LabStore.open(dbFile, { readonly: true });
     try {
-      expect(store.db.prepare('SELECT COUNT(*) FROM experiments').pluck().get()).toBe(0);
-      expect(store.db.prepare('SELECT COUNT(*) FROM runs').pluck().get()).toBe(0);
+      expect(sqlValue(store, 'SELECT COUNT(*) FROM experiments')).toBe(0);
+      expect(sqlValue(store, 'SELECT COUNT(*) FROM runs')).toBe(0);
     } finally {
       store.close();
     }
@@ -339,7 +340,7 @@ describe('LabService: experiments', () => {
     const { runIds } = crashed.createExperiment({ name: 'crashed', config: tinyConfig(), runs: v.runs });
     crashed.markRunStarted(runIds[0], { backend: 'cpu', versions: { tfjs: 'x', backend: 'cpu', node: 'x' }, ownerPid: process.pid });
     const changed = waitForEvent(service, (e) => e.type === 'experiments-changed', 10_000);
-    crashed.db.close(); // as a killed process: no release, no more renewals
+    storeConnection(crashed).close(); // as a killed process: no release, no more renewals
     await changed;
     expect(value<RunRow>(await service.handle('getRun', [runIds[0]]))).toMatchObject({ status: 'interrupted', error: ORPHANED_RUN_ERROR });
   });
@@ -356,7 +357,7 @@ describe('LabService: experiments', () => {
         ['interrupted', 'stopped at once'],
         ['interrupted', 'stopped at once'],
       ]);
-      expect(reader.db.prepare('SELECT COUNT(*) FROM run_leases').pluck().get()).toBe(0);
+      expect(sqlValue(reader, 'SELECT COUNT(*) FROM run_leases')).toBe(0);
     } finally {
       reader.close();
     }

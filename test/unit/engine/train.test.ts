@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, INITS, validateExperiment, type RunConfig } from '../../../shared/config.js';
 import type { EpochMetrics, RunArtifacts } from '../../../shared/metrics.js';
 import { initBackend, tf } from '../../../electron/engine/backend.js';
-import { loadDataset } from '../../../electron/engine/datasets.js';
+import { loadDataset } from '../../../electron/engine/datasets/index.js';
 import { activate, buildNetwork, disposeNetwork, forward, trainableVariables, type Network } from '../../../electron/engine/model.js';
 import { Trainer, trainRun } from '../../../electron/engine/train.js';
 import type { Dataset } from '../../../electron/engine/types.js';

@@ -7,8 +7,10 @@ import {
   FIGURE_PRESETS,
   FONT_STACKS,
   colorScale,
+  fallbackWidthFactor,
   figurePixelSize,
   figureSize,
+  measureText,
   renderFigureSvg,
   svgPhysicalSize,
   type FigureSpec,
@@ -376,3 +378,30 @@ describe('figure size', () => {
     expect(figureSize({ preset: 'double-column', panels: [], height: 4 }).heightPt).toBe(288);
   });
 });
+
+describe('renderFigureSvg: panel titles', () => {
+  it('a panel title stays inside its own cell: never past the figure edge nor over the next panel', () => {
+    const titles = ['units that died (at init or later)', 'units that came back later', 'share of the dead that stayed dead'];
+    const spec: FigureSpec = {
+      title: 'Revival',
+      preset: 'double-column',
+      fontFamily: 'sans',
+      panels: titles.map((title) => ({ kind: 'bars', title, xLabel: 'Hidden layer', yLabel: 'Units per run', bars: [{ category: 'Layer 1', groups: [{ name: 'ReLU', value: 3 }] }] })),
+    };
+    const svg = renderFigureSvg(spec);
+    const width = figureSize(spec).widthPt;
+    const family = FONT_STACKS.sans;
+    const drawn = [...svg.matchAll(/<text class="panel-title" x="([^"]+)" y="[^"]+" font-size="([^"]+)"[^>]*>([^<]*)</g)].map((m) => {
+      const half = (measureText(m[3], Number(m[2]), family, true) * fallbackWidthFactor(family)) / 2;
+      return { text: m[3], left: Number(m[1]) - half, right: Number(m[1]) + half };
+    });
+    expect(drawn.map((d) => d.text)).toEqual(titles);
+    const cellW = (width - 2 * 8 * 0.6) / 3;
+    drawn.forEach((d, i) => {
+      expect(d.left).toBeGreaterThanOrEqual(8 * 0.6 + i * cellW - 1e-6);
+      expect(d.right).toBeLessThanOrEqual(8 * 0.6 + (i + 1) * cellW + 1e-6);
+    });
+    expect(drawn[2].right).toBeLessThanOrEqual(width);
+  });
+});
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colorScale, colorScaleRgb, labelText, lightness, linearTicks, logTicks, niceStep } from '../../../shared/figure/index.js';
-import { niceLinearDomain } from '../../../shared/figure/ticks.js';
+import { niceLinearDomain } from '../../../shared/figure/axis.js';
 
 const labels = (ticks: ReturnType<typeof linearTicks>): string[] => ticks.filter((t) => t.label !== null).map((t) => labelText(t.label!));
 

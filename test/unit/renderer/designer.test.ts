@@ -4,20 +4,9 @@ import { z } from 'zod';
 import { DATASET_KINDS, datasetSchema, getAtPath, modelSchema, parseExperimentConfig, probeSchema, trainingSchema, validateExperiment, type DatasetKind } from '../../../shared/config.js';
 import { PRESETS } from '../../../shared/presets.js';
 import { FIELDS, FIELD_BY_PATH, fieldApplies, fieldDefault } from '../../../renderer/src/designer/fields.js';
-import {
-  blankForm,
-  configToForm,
-  estimateExperimentSeconds,
-  estimateRunSeconds,
-  fieldRelevant,
-  formToConfig,
-  issueTarget,
-  issuesByTarget,
-  parameterCount,
-  parseSweepValues,
-  roughRunCount,
-  type FormState,
-} from '../../../renderer/src/designer/form.js';
+import { blankForm, configToForm, fieldRelevant, formToConfig, parseSweepValues, roughRunCount, type FormState } from '../../../renderer/src/designer/form.js';
+import { estimateExperimentSeconds, estimateRunSeconds, parameterCount } from '../../../renderer/src/designer/estimate.js';
+import { issueTarget, issuesByTarget } from '../../../renderer/src/designer/issues.js';
 
 function shapeKeys(schema: unknown): string[] {
   return Object.keys((schema as z.ZodObject).shape);

@@ -1,9 +1,12 @@
 /** Pure renderer logic: history filtering/sorting, the CSV export, routes, formatting, and the live store. */
 import { describe, expect, it, vi } from 'vitest';
 import type { EpochMetricsDto, ExperimentRow, LabEvent, RunRow } from '../../../shared/api.js';
-import { allTags, copyName, EMPTY_FILTER, fieldValues, matchesFilter, sortExperiments } from '../../../renderer/src/lib/experiments.js';
-import { csvField, metricsToCsv, slug } from '../../../renderer/src/lib/csv.js';
-import { formatDuration, formatNumber, sweepLabel } from '../../../renderer/src/lib/format.js';
+import { allTags, EMPTY_FILTER, fieldValues, matchesFilter, sortExperiments } from '../../../renderer/src/experiments/history.js';
+import { metricsToCsv } from '../../../renderer/src/experiments/metrics-csv.js';
+import { copyName } from '../../../renderer/src/designer/source.js';
+import { csvField } from '../../../shared/csv.js';
+import { slug } from '../../../shared/slug.js';
+import { formatDuration, formatNumber, sweepLabel } from '../../../renderer/src/ui/format.js';
 import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import { LiveStore, mergeEpochs, slimEpoch } from '../../../renderer/src/app/live.js';
 import { experimentProgress } from '../../../shared/progress.js';

@@ -6,9 +6,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EpochMetricsDto, ExperimentDetail, ExperimentRow, LabEvent, RunRow } from '../../../shared/api.js';
 import { experimentProgress, experimentProgressText, runFraction, runProgressText } from '../../../shared/progress.js';
-import { mergeRun, shownExperimentProgress } from '../../../renderer/src/lib/progress.js';
+import { mergeRun, shownExperimentProgress } from '../../../renderer/src/experiments/shown-run.js';
 import { LiveStore } from '../../../renderer/src/app/live.js';
-import { sortExperiments } from '../../../renderer/src/lib/experiments.js';
+import { sortExperiments } from '../../../renderer/src/experiments/history.js';
 import { openService, tinyConfig, waitForRuns } from '../electron/helpers.js';
 
 function runRow(patch: Partial<RunRow>): RunRow {

@@ -105,6 +105,17 @@ describe('comparison charts', () => {
     }
   });
 
+  it('the figure of a fraction chart starts its y axis at 0, as the screen does; the loss figure need not', () => {
+    const spec = comparisonSpecSchema.parse({ runIds: [1, 2, 3, 4], layer: 'all' });
+    const model = buildComparison(runs, spec);
+    for (const kind of ['dead-fraction', 'accuracy', 'active-probability', 'dormant-fraction'] as const) {
+      const figure = chartToFigure(chartData(model, kind, spec), spec, { preset: 'single-column' });
+      for (const p of figure.panels) expect(p.kind === 'lines' && p.yFromZero).toBe(true);
+    }
+    const loss = chartToFigure(chartData(model, 'loss', spec), spec, { preset: 'single-column' });
+    for (const p of loss.panels) expect(p.kind === 'lines' && p.yFromZero === undefined).toBe(true);
+  });
+
   it('pickEvenly keeps both ends', () => {
     expect(pickEvenly([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 3)).toEqual([0, 5, 10]);
   });

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, downsampleBand, downsampleIndices } from '../../../../shared/analysis/index.js';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { downsample, downsampleBand, downsampleIndices, downsampleRows } from '../../../../shared/analysis/index.js';
+import { rng } from '../../figure/fixtures.js';
 
 describe('downsampling for drawing', () => {
   it('thins 100k points to at most N, keeping endpoints, a single spike, the global min and order', () => {
@@ -83,4 +72,16 @@ describe('downsampling for drawing', () => {
     expect(out).toContain(pts[8765]);
     expect(out).toContain(pts[5555]);
   });
+
+  it('thins rows of several channels with gaps, keeping the spike of every channel and the rows as they are', () => {
+    const rows = Array.from({ length: 5000 }, (_, epoch) => ({ epoch, train: epoch === 4 ? 9 : 1 / (epoch + 1), val: epoch % 1000 === 7 ? null : 2 / (epoch + 1), dip: epoch === 2222 ? -1 : 0 }));
+    const out = downsampleRows(rows, (r) => r.epoch, [(r) => r.train, (r) => r.val ?? NaN, (r) => r.dip], 600);
+    expect(out.length).toBeLessThanOrEqual(600);
+    expect(out[0]).toBe(rows[0]);
+    expect(out[out.length - 1]).toBe(rows[4999]);
+    expect(out).toContain(rows[4]);
+    expect(out).toContain(rows[2222]);
+    expect(out.map((r) => r.epoch)).toEqual([...out.map((r) => r.epoch)].sort((a, b) => a - b));
+  });
 });
+

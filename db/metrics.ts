@@ -1,0 +1,198 @@
+/**
+ * Per-epoch and per-layer metrics: recording a measurement point in one transaction, and reading a
+ * run's metrics, the series the charts draw and every run's last epoch.
+ */
+import Database from 'better-sqlite3';
+import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
+import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
+import { KEY_COLUMNS, decodeLists, decodeReals, encodeRow, metricColumns } from './metric-columns.js';
+import type { RunRepository } from './runs.js';
+import { prepare, type SqlValue } from './sql.js';
+
+/** One hidden layer of one run at one epoch, without the per-unit data (for charts). */
+export interface LayerSeriesRow extends Pick<LayerMetrics, 'layer' | 'units' | LayerSeriesKey> {
+  runId: number;
+  epoch: number;
+}
+
+/** The scalar metrics of one run at one epoch (for charts). */
+export interface EpochSeriesRow extends Omit<EpochMetrics, 'layers'> {
+  runId: number;
+}
+
+/** A run's last recorded epoch, with the dead fraction of each hidden layer at that epoch. */
+export interface LastEpochRow extends EpochSeriesRow {
+  /** Indexed by layer. */
+  deadFractions: number[];
+}
+
+/** A row of epoch_metrics or layer_metrics (or some of its columns), as better-sqlite3 returns it. */
+type MetricRow = Record<string, SqlValue> & { run_id: number; epoch: number; nan_mask: number };
+type LayerDbRow = MetricRow & { layer: number; units: number };
+
+/** The stored layer fields the series carry: the covering index layer_metrics_series holds their columns. */
+const LAYER_SERIES_REALS = new Set(realFields('layer').filter((f) => f.series));
+const DEAD_FRACTION = new Set(realFields('layer').filter((f) => f.key === 'deadFraction'));
+
+function epochFromRow(row: MetricRow): Omit<EpochMetrics, 'layers'> {
+  return decodeReals('epoch', row, { epoch: row.epoch } as Omit<EpochMetrics, 'layers'>);
+}
+
+function layerSeriesFromRow(row: LayerDbRow): LayerSeriesRow {
+  const base = { runId: row.run_id, epoch: row.epoch, layer: row.layer, units: row.units } as LayerSeriesRow;
+  return decodeReals('layer', row, base, LAYER_SERIES_REALS);
+}
+
+function layerFromRow(row: LayerDbRow): LayerMetrics {
+  const where = `run ${row.run_id}, epoch ${row.epoch}, layer ${row.layer}`;
+  const layer = decodeReals('layer', row, { layer: row.layer, units: row.units } as LayerMetrics);
+  return decodeLists('layer', row, row.units, where, layer);
+}
+
+const names = (columns: readonly string[]) => columns.join(', ');
+const placeholders = (columns: readonly string[]) => columns.map(() => '?').join(', ');
+const EPOCH_COLUMNS = metricColumns('epoch');
+const LAYER_COLUMNS = metricColumns('layer');
+
+// json_each lets one prepared statement take any number of run ids; the covering index
+// layer_metrics_series serves both the filter and the order (no sort, no table lookups).
+export const LAYER_SERIES_SQL = `SELECT ${names([...KEY_COLUMNS.layer, ...[...LAYER_SERIES_REALS].map((f) => f.column), 'nan_mask'])}
+       FROM layer_metrics WHERE run_id IN (SELECT value FROM json_each(?))
+       ORDER BY run_id, epoch, layer`;
+export const EPOCH_SERIES_SQL = `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`;
+
+function prepareStatements(db: Database.Database) {
+  return {
+    deleteEpoch: prepare<[number, number]>(db, `DELETE FROM epoch_metrics WHERE run_id = ? AND epoch = ?`),
+    insertEpoch: prepare<SqlValue[]>(db, `INSERT INTO epoch_metrics (${names(EPOCH_COLUMNS)}) VALUES (${placeholders(EPOCH_COLUMNS)})`),
+    insertLayer: prepare<SqlValue[]>(db, `INSERT INTO layer_metrics (${names(LAYER_COLUMNS)}) VALUES (${placeholders(LAYER_COLUMNS)})`),
+    updateEpochsDone: prepare<[number, number]>(
+      db,
+      `UPDATE runs SET epochs_done = (SELECT COALESCE(MAX(epoch), 0) FROM epoch_metrics WHERE run_id = ?)
+       WHERE id = ?`,
+    ),
+    runEpochs: prepare<[number], MetricRow>(db, `SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
+    runLayers: prepare<[number], LayerDbRow>(db, `SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
+    layerSeries: prepare<[string], LayerDbRow>(db, LAYER_SERIES_SQL),
+    epochSeries: prepare<[string], MetricRow>(db, EPOCH_SERIES_SQL),
+    // The last recorded epoch of each run and its layers' dead fractions (tables and history views).
+    lastEpochsAll: prepare<[], MetricRow>(
+      db,
+      `SELECT e.* FROM epoch_metrics e
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics GROUP BY run_id) m
+         ON e.run_id = m.run_id AND e.epoch = m.epoch`,
+    ),
+    lastEpochs: prepare<[string], MetricRow>(
+      db,
+      `SELECT e.* FROM epoch_metrics e
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics
+             WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id) m
+         ON e.run_id = m.run_id AND e.epoch = m.epoch`,
+    ),
+    lastLayersAll: prepare<[], LayerDbRow>(
+      db,
+      `SELECT l.run_id, l.layer, l.dead_fraction, l.nan_mask FROM layer_metrics l
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics GROUP BY run_id) m
+         ON l.run_id = m.run_id AND l.epoch = m.epoch
+       ORDER BY l.run_id, l.layer`,
+    ),
+    lastLayers: prepare<[string], LayerDbRow>(
+      db,
+      `SELECT l.run_id, l.layer, l.dead_fraction, l.nan_mask FROM layer_metrics l
+       JOIN (SELECT run_id, MAX(epoch) AS epoch FROM epoch_metrics
+             WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id) m
+         ON l.run_id = m.run_id AND l.epoch = m.epoch
+       ORDER BY l.run_id, l.layer`,
+    ),
+  };
+}
+
+export class MetricsRepository {
+  private readonly stmt: ReturnType<typeof prepareStatements>;
+  private readonly recordTx: (runId: number, metrics: EpochMetrics) => void;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly runs: RunRepository,
+  ) {
+    this.stmt = prepareStatements(db);
+    this.recordTx = db.transaction((runId: number, metrics: EpochMetrics) => {
+      this.runs.require(runId);
+      const where = `run ${runId}, epoch ${metrics.epoch}`;
+      // Rewriting an epoch replaces it; its layer rows go with it (ON DELETE CASCADE).
+      this.stmt.deleteEpoch.run(runId, metrics.epoch);
+      this.stmt.insertEpoch.run(...encodeRow('epoch', [runId, metrics.epoch], metrics, 0, where));
+      for (const layer of metrics.layers) {
+        const keys = [runId, metrics.epoch, layer.layer, layer.units];
+        this.stmt.insertLayer.run(...encodeRow('layer', keys, layer, layer.units, `${where}, layer ${layer.layer}`));
+      }
+      this.stmt.updateEpochsDone.run(runId, runId);
+    });
+  }
+
+  /**
+   * Records one measurement point in a single transaction (epoch row, its layers, the run's
+   * epochs_done), so a process killed mid-run loses at most the epoch in flight. Recording the same
+   * epoch again replaces it.
+   */
+  record(runId: number, metrics: EpochMetrics): void {
+    try {
+      this.recordTx(runId, metrics);
+    } catch (error) {
+      // SQLite's own messages ("CHECK constraint failed: ...") do not say which run or epoch.
+      if (error instanceof Database.SqliteError) {
+        throw new Error(`run ${runId}, epoch ${metrics.epoch}: could not record the metrics: ${error.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Every recorded epoch of a run, in epoch order, each with its layers in layer order. */
+  runMetrics(runId: number): EpochMetrics[] {
+    // One read transaction, so a concurrent record cannot slip between the two queries.
+    return this.db.transaction(() => {
+      this.runs.require(runId);
+      const epochs = this.stmt.runEpochs.all(runId).map((row): EpochMetrics => ({ ...epochFromRow(row), layers: [] }));
+      const byEpoch = new Map(epochs.map((e) => [e.epoch, e]));
+      for (const row of this.stmt.runLayers.all(runId)) byEpoch.get(row.epoch)?.layers.push(layerFromRow(row));
+      return epochs;
+    }).deferred();
+  }
+
+  /**
+   * All layers of these runs over all epochs, by run id, epoch, layer. Ids of runs that do not
+   * exist (e.g. deleted meanwhile) are skipped.
+   */
+  layerSeries(runIds: number[]): LayerSeriesRow[] {
+    if (runIds.length === 0) return [];
+    return this.stmt.layerSeries.all(JSON.stringify(runIds)).map(layerSeriesFromRow);
+  }
+
+  /** The scalar metrics of these runs over all epochs, by run id then epoch. Unknown ids are skipped. */
+  epochSeries(runIds: number[]): EpochSeriesRow[] {
+    if (runIds.length === 0) return [];
+    return this.stmt.epochSeries.all(JSON.stringify(runIds)).map((row) => ({ runId: row.run_id, ...epochFromRow(row) }));
+  }
+
+  /**
+   * The last recorded epoch of each of these runs (of every run when `runIds` is left out), keyed by
+   * run id; runs without any recorded epoch are absent.
+   */
+  lastEpochs(runIds?: number[]): Map<number, LastEpochRow> {
+    const out = new Map<number, LastEpochRow>();
+    if (runIds !== undefined && runIds.length === 0) return out;
+    const ids = runIds === undefined ? null : JSON.stringify(runIds);
+    this.db.transaction(() => {
+      const epochs = ids === null ? this.stmt.lastEpochsAll.all() : this.stmt.lastEpochs.all(ids);
+      for (const row of epochs) out.set(row.run_id, { runId: row.run_id, ...epochFromRow(row), deadFractions: [] });
+      const layers = ids === null ? this.stmt.lastLayersAll.all() : this.stmt.lastLayers.all(ids);
+      for (const row of layers) {
+        const entry = out.get(row.run_id);
+        if (entry) entry.deadFractions[row.layer] = decodeReals('layer', row, { deadFraction: NaN }, DEAD_FRACTION).deadFraction;
+      }
+    }).deferred();
+    return out;
+  }
+}

@@ -1,0 +1,39 @@
+/** Live chart of one run: dead (or dormant) fraction per hidden layer vs epoch. */
+import { memo, useMemo, useState } from 'react';
+import { Line } from 'recharts';
+import { useResolvedTheme } from '../app/theme.js';
+import { Segmented } from '../ui/Segmented.js';
+import { seriesStyle } from './colors.js';
+import { epochAxis, fractionAxis, unitRows, type ChartProps } from './live.js';
+import { LiveLineChart } from './LiveLineChart.js';
+
+export const DeadChart = memo(function DeadChart({ points, layers, epochsTotal, divergedAt }: ChartProps & { layers: number }) {
+  const dark = useResolvedTheme() === 'dark';
+  const [metric, setMetric] = useState<'dead' | 'dormant'>('dead');
+  const data = useMemo(() => unitRows(points, layers, metric), [points, layers, metric]);
+  const x = useMemo(() => epochAxis(epochsTotal, points), [epochsTotal, points]);
+  const y = fractionAxis();
+  return (
+    <figure className="chart-card">
+      <figcaption className="chart-head">
+        <h3>{metric === 'dead' ? 'Dead' : 'Dormant'} fraction per layer</h3>
+        <div className="chart-controls">
+          <Segmented
+            label="Unit metric"
+            value={metric}
+            onChange={setMetric}
+            options={[
+              { value: 'dead', label: 'Dead' },
+              { value: 'dormant', label: 'Dormant' },
+            ]}
+          />
+        </div>
+      </figcaption>
+      <LiveLineChart data={data} x={x} y={y} yLabel={`${metric} units`} formatValue={(v) => `${(v * 100).toFixed(1)}%`} divergedAt={divergedAt}>
+        {Array.from({ length: layers }, (_, i) => (
+          <Line key={i} type="linear" dataKey={`l${i}`} name={`layer ${i + 1}`} {...seriesStyle(i, dark)} strokeWidth={2} dot={data.length <= 30} isAnimationActive={false} />
+        ))}
+      </LiveLineChart>
+    </figure>
+  );
+});

@@ -1,0 +1,125 @@
+import { useMemo } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ComparisonSpec } from '../../../shared/compare.js';
+import type { LineGroupSeries } from '../../../shared/charts.js';
+import { themeColor } from '../../../shared/figure/palette.js';
+import { useResolvedTheme } from '../app/theme.js';
+import { formatNumber } from '../ui/format.js';
+import { majorValues, numericAxisProps } from './AxisTick.js';
+import { BandTooltip } from './BandTooltip.js';
+import { chartColors, groupStroke } from './colors.js';
+import { lineRows, type LineRow } from './rows.js';
+
+/** One line panel: group means over translucent bands, individual runs thin, on the shared axis model. */
+export function LinePanel({
+  panelTitle,
+  yLabel,
+  xLabel,
+  series,
+  spec,
+  fraction,
+  height,
+  panelIndex,
+}: {
+  panelTitle: string | null;
+  yLabel: string;
+  xLabel: string;
+  series: LineGroupSeries[];
+  spec: ComparisonSpec;
+  fraction: boolean;
+  height: number;
+  panelIndex: number;
+}) {
+  const dark = useResolvedTheme() === 'dark';
+  const colors = chartColors(dark);
+  const shaped = useMemo(
+    () => lineRows({ title: panelTitle ?? '', yLabel, series }, { logX: spec.logX, logY: spec.logY, integerX: spec.xAxis === 'epoch', fraction }),
+    [panelTitle, yLabel, series, spec.logX, spec.logY, spec.xAxis, fraction],
+  );
+  const timeAxis = spec.xAxis === 'time';
+  const showBand = spec.band !== 'none';
+  const dots = shaped.rows.length <= 24;
+  return (
+    <div className="compare-panel" data-panel={panelIndex}>
+      <div className="panel-head">
+        {panelTitle && <h4 className="panel-title">{panelTitle}</h4>}
+        <span className="axis-label-y">↑ {yLabel}</span>
+      </div>
+      {shaped.empty ? (
+        <div className="panel-empty" style={{ height }}>
+          {spec.logY || spec.logX ? 'No positive values to place on the log axis.' : 'No measurements yet.'}
+        </div>
+      ) : (
+        <div className="chart-body" style={{ height }}>
+          <ResponsiveContainer width="100%" height="100%">
+            {/* Keyed by the groups: recharts orders series by when they were first drawn, so a new set of groups gets a new chart. */}
+            <ComposedChart key={series.map((s) => s.groupKey).join('\n')} data={shaped.rows} margin={{ top: 6, right: 14, bottom: 26, left: 4 }}>
+              <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" horizontalValues={majorValues(shaped.y.ticks)} verticalValues={majorValues(shaped.x.ticks)} />
+              <XAxis dataKey="x" {...numericAxisProps(shaped.x, colors, 'x')} label={{ value: xLabel, position: 'insideBottom', offset: -18, fill: colors.text, fontSize: 12 }} />
+              <YAxis {...numericAxisProps(shaped.y, colors, 'y')} width={50} />
+              <Tooltip
+                isAnimationActive={false}
+                cursor={{ stroke: colors.axis, strokeDasharray: '3 3' }}
+                content={(props) => {
+                  const row = props.payload?.[0]?.payload as LineRow | undefined;
+                  const x = row?.x as number;
+                  const head = xLabel === 'Epoch' ? `Epoch ${x}` : `${formatNumber(x, 4)} s (mean wall time)`;
+                  return <BandTooltip active={props.active} head={head} row={row} groups={series} valuePrefix="m" fraction={fraction} colors={colors} band={showBand} />;
+                }}
+              />
+              {showBand &&
+                series.map((s, i) => (
+                  <Area
+                    key={`band-${s.groupKey}`}
+                    dataKey={`b${i}`}
+                    type="linear"
+                    stroke="none"
+                    fill={themeColor(s.color, dark)}
+                    fillOpacity={dark ? 0.2 : 0.16}
+                    isAnimationActive={false}
+                    connectNulls={timeAxis}
+                    activeDot={false}
+                    legendType="none"
+                    className="band-area"
+                  />
+                ))}
+              {series.flatMap((s, i) =>
+                s.runs.map((run, j) => (
+                  <Line
+                    key={`run-${s.groupKey}-${run.runId}`}
+                    dataKey={`r${i}_${j}`}
+                    type="linear"
+                    {...groupStroke(s, dark)}
+                    strokeOpacity={0.45}
+                    strokeWidth={1}
+                    dot={false}
+                    activeDot={false}
+                    isAnimationActive={false}
+                    connectNulls={timeAxis}
+                    legendType="none"
+                    className="run-line"
+                  />
+                )),
+              )}
+              {series.map((s, i) => (
+                <Line
+                  key={`mean-${s.groupKey}`}
+                  dataKey={`m${i}`}
+                  name={s.name}
+                  type="linear"
+                  {...groupStroke(s, dark)}
+                  strokeWidth={2.2}
+                  dot={dots ? { r: 2.4, strokeWidth: 0, fill: themeColor(s.color, dark) } : false}
+                  activeDot={{ r: 4 }}
+                  isAnimationActive={false}
+                  connectNulls={timeAxis}
+                  className="mean-line"
+                />
+              ))}
+            </ComposedChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </div>
+  );
+}

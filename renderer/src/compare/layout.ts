@@ -1,0 +1,45 @@
+/** What the Compare view shows where: its charts in reading order, the band choices and their help, the export formats. */
+import type { FigureFormat } from '../../../shared/api.js';
+import type { BandKind, ChartKind, DivergedRuns } from '../../../shared/compare.js';
+
+export const BAND_OPTIONS: { value: BandKind; label: string }[] = [
+  { value: 'std', label: '± std' },
+  { value: 'se', label: '± SE' },
+  { value: 'ci95', label: '95 % CI' },
+  { value: 'none', label: 'none' },
+];
+
+export const DIVERGED_OPTIONS: { value: DivergedRuns; label: string }[] = [
+  { value: 'include', label: 'count until diverged' },
+  { value: 'exclude', label: 'exclude' },
+];
+
+export const X_AXIS_OPTIONS: { value: 'epoch' | 'time'; label: string }[] = [
+  { value: 'epoch', label: 'Epoch' },
+  { value: 'time', label: 'Wall time' },
+];
+
+export const BAND_HELP: Record<BandKind, string> = {
+  std: 'Band: mean ± one standard deviation over the seeds of a group.',
+  se: 'Band: mean ± one standard error (std / √n) over the seeds.',
+  ci95: 'Band: 95 % confidence interval of the mean (Student t, n − 1 degrees of freedom).',
+  none: 'No band: the mean over the seeds only.',
+};
+
+/** Charts on the page, in reading order; `wide` ones take the full row. */
+export const LAYOUT: { kind: ChartKind; wide?: boolean; help: string }[] = [
+  { kind: 'dead-fraction', wide: true, help: 'Share of units that are dead (pre-activation ≤ 0 on every probe input) per epoch.' },
+  { kind: 'final-dead-bars', help: 'Dead fraction per hidden layer at the last epoch all runs of a group reached (or at the chosen epoch), error bars over the seeds.' },
+  { kind: 'dead-heatmap', help: 'Where and when units die: mean dead fraction of the focus group per layer and epoch; the colours span the data’s range.' },
+  { kind: 'loss', help: 'Training and validation loss.' },
+  { kind: 'accuracy', help: 'Training and validation accuracy.' },
+  { kind: 'active-probability', help: 'Probability that a unit is active (z > 0), over units and probe inputs.' },
+  { kind: 'dormant-fraction', help: 'Share of units whose activation is tiny compared to the layer’s (τ-dormant), a softer cousin of dead.' },
+  { kind: 'revival', wide: true, help: 'Per layer and run, up to the group’s final (or the chosen) epoch: units that were ever dead, units that came back, and the share of the dead that stayed dead.' },
+  { kind: 'histograms', wide: true, help: 'Distribution of pre-activations of one layer over the probe inputs, for the focus group’s first run (lowest seed).' },
+];
+
+export const FRACTION_KINDS: ReadonlySet<ChartKind> = new Set(['dead-fraction', 'active-probability', 'dormant-fraction', 'accuracy']);
+export const isFractionLabel = (yLabel: string) => !/^Units per run$/.test(yLabel);
+
+export const FORMAT_LABELS: Record<FigureFormat, string> = { svg: 'SVG', pdf: 'PDF', png: 'PNG', csv: 'CSV' };
