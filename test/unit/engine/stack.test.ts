@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateExperiment, type RunConfig } from '../../../shared/config.js';
 import type { EpochMetrics } from '../../../shared/metrics.js';
 import { initBackend, tf } from '../../../electron/engine/backend.js';
-import { RunGroup, stackProblem, trainRun, type TrainResult } from '../../../electron/engine/train.js';
+import { RunGroup, trainRun } from '../../../electron/engine/train.js';
+import { stackProblem } from '../../../electron/engine/stack.js';
+import type { TrainResult } from '../../../electron/engine/outcome.js';
 import { REFERENCE_CASES, referenceConfig, referenceData } from './reference-cases.js';
 
 function withTraining(config: RunConfig, training: Partial<RunConfig['training']>, model: Partial<RunConfig['model']> = {}): RunConfig {
