@@ -57,13 +57,13 @@ export function probeRun(net: NetTensors, x: tf.Tensor, y: tf.Tensor, member: Gr
     const { loss, dOutput } = lossAndGradient(pass.output, y, member.data.task, 1);
     const correct = classification ? correctCount(pass.output, y) : tf.zerosLike(loss);
     const grads = backwardPass(net, pass, dOutput!, false, true);
-    const flat = (t: tf.Tensor) => tf.reshape(t, [-1]);
     return [
       tf.stack([loss, correct]),
+      // Every part has one column per unit, so stacking the rows lays them out one after the other.
       ...net.hidden.map((h, l) => {
         const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
-        if (h.preluAlpha) parts.push(h.preluAlpha);
-        return tf.concat(parts.map(flat));
+        if (h.preluAlpha) parts.push(tf.reshape(h.preluAlpha, [1, h.units]));
+        return tf.concat(parts, 0);
       }),
     ];
   });
