@@ -44,50 +44,62 @@ export interface ProbeResult {
 }
 
 /**
- * One run's probe measurement: one forward pass over the probe set `x` (with its targets `y`) gives
- * the pre-activations and activations, one backward pass the kernels' gradients (batch norm in
- * inference mode), and each layer's values are read back in one piece.
+ * The probe measurement of one run, or of a stack of runs at once: one forward pass over the probe
+ * set `x` (P × inputs, or S × P × inputs with each run's own rows) gives the pre-activations and
+ * activations, one backward pass the kernels' gradients (batch norm in inference mode), and each
+ * layer's values are read back in one piece for all the runs. `members` are the runs, in stack order.
  */
-export function probeRun(net: NetTensors, x: tf.Tensor, y: tf.Tensor, member: GroupMember): ProbeResult {
-  const { probe } = member.config;
-  const n = x.shape[0]!;
-  const classification = member.data.task === 'classification';
+export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: readonly GroupMember[]): ProbeResult[] {
+  const { probe } = members[0].config;
+  const { task, inputSize } = members[0].data;
+  const stacked = x.rank === 3;
+  const n = x.shape[x.rank - 2]!;
+  const classification = task === 'classification';
   const [summary, ...layerValues] = tf.tidy(() => {
     const pass = forwardPass(net, x, false, true);
-    const { loss, dOutput } = lossAndGradient(pass.output, y, member.data.task, 1);
+    const { loss, dOutput } = lossAndGradient(pass.output, y, task, 1);
     const correct = classification ? correctCount(pass.output, y) : tf.zerosLike(loss);
     const grads = backwardPass(net, pass, dOutput!, false, true);
     return [
       tf.stack([loss, correct]),
-      // Every part has one column per unit, so stacking the rows lays them out one after the other.
+      // Every part has one column per unit (per run), so stacking the rows lays them out one after
+      // the other: run by run, each run's parts in order.
       ...net.hidden.map((h, l) => {
         const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
-        if (h.preluAlpha) parts.push(tf.reshape(h.preluAlpha, [1, h.units]));
-        return tf.concat(parts, 0);
+        if (h.preluAlpha) parts.push(stacked ? h.preluAlpha : tf.reshape(h.preluAlpha, [1, h.units]));
+        return tf.concat(parts, x.rank - 2);
       }),
     ];
   });
-  const [loss, correct] = summary.dataSync();
+  // [loss…, correct…]: one value of each per run.
+  const totals = summary.dataSync();
   summary.dispose();
-  const layers = net.hidden.map((h, l) => {
-    const row = layerValues[l].dataSync() as Float32Array;
-    layerValues[l].dispose();
-    const units = h.units;
-    const values = n * units;
-    const kernelSize = (l === 0 ? member.data.inputSize : net.hidden[l - 1].units) * units;
-    const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
-    return measureLayer({
-      layer: l,
-      n,
-      units,
-      preActs: row.subarray(0, values),
-      acts: row.subarray(values, 2 * values),
-      dormantThreshold: probe.dormantThreshold,
-      histogramBins: probe.histogramBins,
-      // A NaN or infinite gradient is reported as NaN.
-      gradNorm: Number.isFinite(norm) ? norm : NaN,
-      preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
-    });
+  const rows = layerValues.map((t) => {
+    const values = t.dataSync() as Float32Array;
+    t.dispose();
+    return values;
   });
-  return { layers, loss, accuracy: correct / n };
+  return members.map((_, r) => {
+    const layers = net.hidden.map((h, l) => {
+      const units = h.units;
+      const values = n * units;
+      const kernelSize = (l === 0 ? inputSize : net.hidden[l - 1].units) * units;
+      const perRun = 2 * values + kernelSize + (h.preluAlpha ? units : 0);
+      const row = rows[l].subarray(r * perRun, (r + 1) * perRun);
+      const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
+      return measureLayer({
+        layer: l,
+        n,
+        units,
+        preActs: row.subarray(0, values),
+        acts: row.subarray(values, 2 * values),
+        dormantThreshold: probe.dormantThreshold,
+        histogramBins: probe.histogramBins,
+        // A NaN or infinite gradient is reported as NaN.
+        gradNorm: Number.isFinite(norm) ? norm : NaN,
+        preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
+      });
+    });
+    return { layers, loss: totals[r], accuracy: totals[members.length + r] / n };
+  });
 }

@@ -45,6 +45,9 @@ export function stackProblem(members: GroupMember[]): string | null {
   return null;
 }
 
+/** Default of the most values of one layer's pre-activations in one probe pass over stacked runs (32 MB). */
+export const PROBE_GROUP_VALUES = 1 << 23;
+
 /** A run's state while it trains with others. */
 export interface MemberState extends GroupMember {
   readonly index: number;
@@ -103,6 +106,7 @@ export class RunStack {
   constructor(
     members: readonly MemberState[],
     readonly stacked: boolean,
+    private readonly probeGroupValues = PROBE_GROUP_VALUES,
   ) {
     if (!stacked && members.length !== 1) throw new Error('an unstacked group trains exactly one run');
     const problem = stackProblem([...members]);
@@ -192,9 +196,7 @@ export class RunStack {
 
   /**
    * The run at `position` of the stack as one run's tensors (its slices of the stacked variables), or
-   * the stack's own variables when it is not stacked. Measurements use these: a measurement pass over
-   * many rows is faster as one run's products than as a stack's, and it gives the run exactly the
-   * numbers it would get alone.
+   * the stack's own variables when it is not stacked (for evaluating a whole split, in chunks of rows).
    */
   runNet(position: number): { net: NetTensors; release(): void } {
     if (!this.stacked) return { net: this.net, release: () => undefined };
@@ -227,14 +229,55 @@ export class RunStack {
     return { net, release: () => tf.dispose(made) };
   }
 
-  /** The probe set of the run at `position` as tensors (kept for a single run, made for a stack's). */
-  probeSet(position: number): { x: tf.Tensor; y: tf.Tensor; release(): void } {
-    if (this.probeX && this.probeY) return { x: this.probeX, y: this.probeY, release: () => undefined };
-    const member = this.runs[position];
-    const n = member.probeIndices.length;
-    const x = tf.tensor2d(member.probeInputs, [n, member.data.inputSize]);
-    const y = tf.tensor2d(member.probeTargets, [n, member.data.outputSize]);
-    return { x, y, release: () => tf.dispose([x, y]) };
+  /**
+   * The runs of the stack in groups for the probe, each group's slice of the stacked variables and
+   * its runs' probe sets (S × P × width), so that one pass measures them all; one group holding the
+   * single run's own variables and probe set when not stacked. Groups are sized so that one layer's
+   * pre-activations of a group stay under `probeGroupValues` values.
+   */
+  *probeGroups(): Generator<{ runs: MemberState[]; net: NetTensors; x: tf.Tensor; y: tf.Tensor }> {
+    if (!this.stacked) {
+      yield { runs: [...this.runs], net: this.net, x: this.probeX!, y: this.probeY! };
+      return;
+    }
+    const { probeIndices, data } = this.runs[0];
+    const widest = Math.max(...this.net.hidden.map((h) => h.units));
+    const size = Math.max(1, Math.floor(this.probeGroupValues / (probeIndices.length * widest)));
+    const p = probeIndices.length;
+    for (let from = 0; from < this.runs.length; from += size) {
+      const runs = this.runs.slice(from, from + size);
+      const made: tf.Tensor[] = [];
+      const take = (v: tf.Variable | null): tf.Tensor | null => {
+        if (!v) return null;
+        if (runs.length === this.runs.length) return v;
+        const t = tf.slice(v, [from, 0, 0], [runs.length, -1, -1]);
+        made.push(t);
+        return t;
+      };
+      const net: NetTensors = {
+        config: this.net.config,
+        hidden: this.net.hidden.map((h) => ({
+          units: h.units,
+          kernel: take(h.kernel)!,
+          bias: take(h.bias)!,
+          gamma: take(h.gamma),
+          beta: take(h.beta),
+          movingMean: take(h.movingMean),
+          movingVariance: take(h.movingVariance),
+          preluAlpha: take(h.preluAlpha),
+        })),
+        outKernel: take(this.net.outKernel)!,
+        outBias: take(this.net.outBias)!,
+      };
+      const x = this.batchTensor(runs.map((m) => m.probeInputs), p, data.inputSize);
+      const y = this.batchTensor(runs.map((m) => m.probeTargets), p, data.outputSize);
+      made.push(x, y);
+      try {
+        yield { runs, net, x, y };
+      } finally {
+        tf.dispose(made);
+      }
+    }
   }
 
   /**

@@ -12,7 +12,7 @@ import type { EpochMetrics, LayerMetrics } from '../../shared/metrics.js';
 import type { Dataset } from './types.js';
 import { networkValues, type Network } from './model.js';
 import { ArtifactLayout } from './artifacts.js';
-import { evaluateRun, probeRun, type ProbeResult } from './measure.js';
+import { evaluateRun, probeRuns, type ProbeResult } from './measure.js';
 import { memberState, RunStack, type MemberState } from './stack.js';
 import { nonFiniteLayer, nonFiniteReason, type GroupMember, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
 
@@ -28,9 +28,10 @@ export class RunGroup {
   private readonly classification: boolean;
   private layout: ArtifactLayout | null = null;
 
-  constructor(members: GroupMember[], options: { stacked: boolean }) {
+  /** `probeGroupValues`: the memory bound of one probe pass over stacked runs (see RunStack.probeGroups). */
+  constructor(members: GroupMember[], options: { stacked: boolean; probeGroupValues?: number }) {
     this.members = members.map(memberState);
-    this.stack = new RunStack(this.members, options.stacked);
+    this.stack = new RunStack(this.members, options.stacked, options.probeGroupValues);
     this.classification = members[0].data.task === 'classification';
   }
 
@@ -60,23 +61,16 @@ export class RunGroup {
     });
   }
 
-  /** The probe measurement of every hidden layer of each run in the stack (see probeRun). */
+  /** The probe measurement of every hidden layer of each run in the stack (see probeRuns). */
   measure(): LayerMetrics[][] {
     return this.measureWithLoss().map((m) => m.layers);
   }
 
   /** measure(), with each run's loss and accuracy on its probe set. */
   private measureWithLoss(): ProbeResult[] {
-    return this.active.map((member, position) => {
-      const { net, release } = this.stack.runNet(position);
-      const probe = this.stack.probeSet(position);
-      try {
-        return probeRun(net, probe.x, probe.y, member);
-      } finally {
-        probe.release();
-        release();
-      }
-    });
+    const results: ProbeResult[] = [];
+    for (const group of this.stack.probeGroups()) results.push(...probeRuns(group.net, group.x, group.y, group.runs));
+    return results;
   }
 
   /** Ends runs (in the stack) with their artifacts from the current weights. */
