@@ -29,6 +29,8 @@ export interface Network {
   inputSize: number;
   outputSize: number;
   config: ModelConfig;
+  /** Runs stacked along a leading axis (see networkFromValues), or null for one run's network. */
+  stack: number | null;
   hidden: HiddenLayer[];
   outKernel: tf.Variable;
   outBias: tf.Variable;
@@ -128,7 +130,6 @@ export function initOutputLayer(
   return { kernel, bias };
 }
 
-/** Builds a network with seeded initial weights. */
 let networkCounter = 0;
 
 /** A variable holding `initial`'s values; the initial tensor is freed (tf.variable copies it). */
@@ -138,35 +139,147 @@ function variable(initial: tf.Tensor, trainable: boolean, name: string): tf.Vari
   return v;
 }
 
-export function buildNetwork(config: ModelConfig, inputSize: number, outputSize: number, seed: number): Network {
+/** One run's parameters and batch-norm statistics as plain arrays (kernels row-major fan_in × fan_out). */
+export interface LayerValues {
+  units: number;
+  kernel: Float32Array;
+  bias: Float32Array;
+  gamma: Float32Array | null;
+  beta: Float32Array | null;
+  movingMean: Float32Array | null;
+  movingVariance: Float32Array | null;
+  preluAlpha: Float32Array | null;
+}
+
+export interface NetworkValues {
+  inputSize: number;
+  outputSize: number;
+  config: ModelConfig;
+  hidden: LayerValues[];
+  outKernel: Float32Array;
+  outBias: Float32Array;
+}
+
+/** The seeded initial weights of a run's network (the same numbers whether it trains alone or stacked). */
+export function initialValues(config: ModelConfig, inputSize: number, outputSize: number, seed: number): NetworkValues {
   const rng = new Rng(seed, 'init');
-  // TF.js variable names are global per process: make them unique per network.
-  const prefix = `net${++networkCounter}`;
   const widths = layerWidths(config);
-  const hidden: HiddenLayer[] = [];
+  const hidden: LayerValues[] = [];
   let fanIn = inputSize;
-  widths.forEach((units, l) => {
-    const kernel = variable(tf.tensor2d(initKernel(config.init, fanIn, units, rng, config.initStd), [fanIn, units]), true, `${prefix}/hidden${l}/kernel`);
-    const bias = variable(tf.fill([units], config.biasInit), true, `${prefix}/hidden${l}/bias`);
+  const filled = (n: number, value: number) => new Float32Array(n).fill(value);
+  for (const units of widths) {
     const bn = config.batchNorm;
     hidden.push({
       units,
-      kernel,
-      bias,
-      gamma: bn ? variable(tf.ones([units]), true, `${prefix}/hidden${l}/gamma`) : null,
-      beta: bn ? variable(tf.zeros([units]), true, `${prefix}/hidden${l}/beta`) : null,
-      movingMean: bn ? variable(tf.zeros([units]), false, `${prefix}/hidden${l}/moving_mean`) : null,
-      movingVariance: bn ? variable(tf.ones([units]), false, `${prefix}/hidden${l}/moving_variance`) : null,
-      preluAlpha: config.activation === 'prelu' ? variable(tf.fill([units], config.preluAlphaInit), true, `${prefix}/hidden${l}/alpha`) : null,
+      kernel: initKernel(config.init, fanIn, units, rng, config.initStd),
+      bias: filled(units, config.biasInit),
+      gamma: bn ? filled(units, 1) : null,
+      beta: bn ? filled(units, 0) : null,
+      movingMean: bn ? filled(units, 0) : null,
+      movingVariance: bn ? filled(units, 1) : null,
+      preluAlpha: config.activation === 'prelu' ? filled(units, config.preluAlphaInit) : null,
     });
     fanIn = units;
-  });
+  }
   // The output layer is a plain linear read-out (default Glorot uniform, as Keras' Dense). Its weights
   // are drawn from the same stream after the hidden layers', so the default keeps earlier numbers.
-  const { kernel: outKernelValues, bias: outBiasValues } = initOutputLayer(config, fanIn, outputSize, rng);
-  const outKernel = variable(tf.tensor2d(outKernelValues, [fanIn, outputSize]), true, `${prefix}/output/kernel`);
-  const outBias = variable(outBiasValues ? tf.tensor1d(outBiasValues) : tf.fill([outputSize], config.biasInit), true, `${prefix}/output/bias`);
-  return { inputSize, outputSize, config, hidden, outKernel, outBias };
+  const out = initOutputLayer(config, fanIn, outputSize, rng);
+  return { inputSize, outputSize, config, hidden, outKernel: out.kernel, outBias: out.bias ?? filled(outputSize, config.biasInit) };
+}
+
+/** Builds a network with seeded initial weights. */
+export function buildNetwork(config: ModelConfig, inputSize: number, outputSize: number, seed: number): Network {
+  return networkFromValues([initialValues(config, inputSize, outputSize, seed)], false);
+}
+
+/**
+ * Variables holding `members`' values: one run's network (`stacked` false: kernels fan_in × fan_out,
+ * vectors of the layer's width), or a stack of runs with one architecture (kernels S × fan_in ×
+ * fan_out, vectors S × 1 × width).
+ */
+export function networkFromValues(members: NetworkValues[], stacked: boolean): Network {
+  const first = members[0];
+  const { config, inputSize, outputSize } = first;
+  if (!stacked && members.length !== 1) throw new Error('an unstacked network holds one run');
+  const s = members.length;
+  // TF.js variable names are global per process: make them unique per network.
+  const prefix = `net${++networkCounter}`;
+  const matrix = (pick: (m: NetworkValues) => Float32Array, rows: number, cols: number, trainable: boolean, name: string) =>
+    variable(stacked ? tf.tensor3d(concatValues(members.map(pick)), [s, rows, cols]) : tf.tensor2d(pick(first), [rows, cols]), trainable, `${prefix}/${name}`);
+  const vector = (pick: (m: NetworkValues) => Float32Array | null, units: number, trainable: boolean, name: string) => {
+    if (pick(first) === null) return null;
+    const values = members.map((m) => pick(m)!);
+    return variable(stacked ? tf.tensor3d(concatValues(values), [s, 1, units]) : tf.tensor1d(values[0]), trainable, `${prefix}/${name}`);
+  };
+  let fanIn = inputSize;
+  const hidden: HiddenLayer[] = first.hidden.map((layer, l) => {
+    const units = layer.units;
+    const built: HiddenLayer = {
+      units,
+      kernel: matrix((m) => m.hidden[l].kernel, fanIn, units, true, `hidden${l}/kernel`),
+      bias: vector((m) => m.hidden[l].bias, units, true, `hidden${l}/bias`)!,
+      gamma: vector((m) => m.hidden[l].gamma, units, true, `hidden${l}/gamma`),
+      beta: vector((m) => m.hidden[l].beta, units, true, `hidden${l}/beta`),
+      movingMean: vector((m) => m.hidden[l].movingMean, units, false, `hidden${l}/moving_mean`),
+      movingVariance: vector((m) => m.hidden[l].movingVariance, units, false, `hidden${l}/moving_variance`),
+      preluAlpha: vector((m) => m.hidden[l].preluAlpha, units, true, `hidden${l}/alpha`),
+    };
+    fanIn = units;
+    return built;
+  });
+  const outKernel = matrix((m) => m.outKernel, fanIn, outputSize, true, 'output/kernel');
+  const outBias = vector((m) => m.outBias, outputSize, true, 'output/bias')!;
+  return { inputSize, outputSize, config, stack: stacked ? s : null, hidden, outKernel, outBias };
+}
+
+function concatValues(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Each run's current values, read from the variables once (a stack yields one entry per run). */
+export function networkValues(net: Network): NetworkValues[] {
+  const s = net.stack ?? 1;
+  const split = (v: tf.Tensor | null): Float32Array[] | null => {
+    if (!v) return null;
+    const all = v.dataSync() as Float32Array;
+    const size = all.length / s;
+    return Array.from({ length: s }, (_, m) => all.slice(m * size, (m + 1) * size));
+  };
+  const hidden = net.hidden.map((h) => ({
+    units: h.units,
+    kernel: split(h.kernel)!,
+    bias: split(h.bias)!,
+    gamma: split(h.gamma),
+    beta: split(h.beta),
+    movingMean: split(h.movingMean),
+    movingVariance: split(h.movingVariance),
+    preluAlpha: split(h.preluAlpha),
+  }));
+  const outKernel = split(net.outKernel)!;
+  const outBias = split(net.outBias)!;
+  return Array.from({ length: s }, (_, m) => ({
+    inputSize: net.inputSize,
+    outputSize: net.outputSize,
+    config: net.config,
+    hidden: hidden.map((h) => ({
+      units: h.units,
+      kernel: h.kernel[m],
+      bias: h.bias[m],
+      gamma: h.gamma?.[m] ?? null,
+      beta: h.beta?.[m] ?? null,
+      movingMean: h.movingMean?.[m] ?? null,
+      movingVariance: h.movingVariance?.[m] ?? null,
+      preluAlpha: h.preluAlpha?.[m] ?? null,
+    })),
+    outKernel: outKernel[m],
+    outBias: outBias[m],
+  }));
 }
 
 export function trainableVariables(net: Network): tf.Variable[] {

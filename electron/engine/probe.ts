@@ -42,18 +42,43 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
   let lo = Infinity;
   let hi = -Infinity;
   let finiteCount = 0;
-  for (let i = 0; i < n; i++) {
-    const row = i * units;
+  const total = n * units;
+  const finite = (z: number) => z - z === 0; // false for NaN and ±Infinity
+  if (units <= 16) {
+    // Narrow layers: one unit (a column of the row-major values) at a time, counters in locals.
     for (let j = 0; j < units; j++) {
-      const z = preActs[row + j];
-      if (z > 0) positive[j]++;
-      meanAbsAct[j] += Math.abs(acts[row + j]);
-      if (Number.isFinite(z)) {
-        sum += z;
-        sumSq += z * z;
-        finiteCount++;
-        if (z < lo) lo = z;
-        if (z > hi) hi = z;
+      let unitPositive = 0;
+      let unitAbs = 0;
+      for (let k = j; k < total; k += units) {
+        const z = preActs[k];
+        if (z > 0) unitPositive++;
+        const a = acts[k];
+        unitAbs += a < 0 ? -a : a;
+        if (finite(z)) {
+          sum += z;
+          sumSq += z * z;
+          finiteCount++;
+          if (z < lo) lo = z;
+          if (z > hi) hi = z;
+        }
+      }
+      positive[j] = unitPositive;
+      meanAbsAct[j] = unitAbs;
+    }
+  } else {
+    for (let row = 0; row < total; row += units) {
+      for (let j = 0; j < units; j++) {
+        const z = preActs[row + j];
+        if (z > 0) positive[j]++;
+        const a = acts[row + j];
+        meanAbsAct[j] += a < 0 ? -a : a;
+        if (finite(z)) {
+          sum += z;
+          sumSq += z * z;
+          finiteCount++;
+          if (z < lo) lo = z;
+          if (z > hi) hi = z;
+        }
       }
     }
   }
@@ -131,21 +156,22 @@ export function histogram(values: Float32Array, bins: number, lo = Infinity, hi 
       if (v > hi) hi = v;
     }
   }
-  const counts = new Array<number>(bins).fill(0);
-  if (lo === Infinity) return { lo: 0, hi: 0, counts };
+  if (lo === Infinity) return { lo: 0, hi: 0, counts: new Array<number>(bins).fill(0) };
   if (hi === lo) {
     // All values equal: spread a unit-wide range around them so the bins are well defined.
     lo -= 0.5;
     hi += 0.5;
   }
+  const tally = new Uint32Array(bins);
   const scale = bins / (hi - lo);
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    let b = Math.floor((v - lo) * scale);
-    if (b >= bins) b = bins - 1;
-    if (b < 0) b = 0;
-    counts[b]++;
+  const last = bins - 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) continue;
+    const x = (v - lo) * scale;
+    tally[x >= last ? last : x > 0 ? x | 0 : 0]++;
   }
+  const counts = Array.from(tally);
   return { lo, hi, counts };
 }
 

@@ -1,317 +1,264 @@
 /**
- * One training loop for one run. Observation (the probe, logging, cancel, divergence) plugs in
- * through hooks; the probe is measured at epoch 0 (before any update) and after every epoch.
+ * The training loop. Observation (the probe, logging, cancel, divergence) plugs in through hooks
+ * (outcome.ts); the probe is measured at epoch 0 (before any update) and after every epoch.
+ *
+ * One loop serves one run (`Trainer`) and runs that share an architecture (`RunGroup` with `stacked`):
+ * their tensors form one stack (stack.ts) and every step is one batched computation for all of them,
+ * while each run is measured on its own (measure.ts), reported through its own hooks and ends on its
+ * own: a run that diverges or is cancelled leaves the stack at once.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../shared/config.js';
-import type { EpochMetrics, LayerMetrics, RunArtifacts } from '../../shared/metrics.js';
+import type { EpochMetrics, LayerMetrics } from '../../shared/metrics.js';
 import type { Dataset } from './types.js';
-import { Rng } from './rng.js';
-import { buildNetwork, disposeNetwork, forward, trainableVariables, updateMovingStatistics, type Network } from './model.js';
-import { l2norm, measureLayer } from './probe.js';
-import { exportArtifacts } from './artifacts.js';
+import { networkValues, type Network } from './model.js';
+import { ArtifactLayout } from './artifacts.js';
+import { evaluateRun, probeRuns, type ProbeResult } from './measure.js';
+import { memberState, RunStack, type MemberState } from './stack.js';
+import { nonFiniteLayer, nonFiniteReason, type GroupMember, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
 
-export type RunOutcome = 'completed' | 'diverged' | 'cancelled';
+type RunEnd = { member: MemberState; status: RunOutcome; reason: string | null };
 
-export interface TrainHooks {
-  /** Called after each measurement point (epoch 0 = initialization). */
-  onEpoch?(metrics: EpochMetrics): void;
-  /** Polled between batches; returning true stops the run as `cancelled`. */
-  shouldStop?(): boolean;
-  /** Called after every batch with the fraction of the run done (for progress bars). */
-  onProgress?(fraction: number): void;
-}
-
-export interface TrainResult {
-  status: RunOutcome;
-  /** Why the run stopped early (divergence), null otherwise. */
-  reason: string | null;
-  epochs: EpochMetrics[];
-  artifacts: RunArtifacts;
-}
-
-/** Rows per chunk when evaluating a whole split, to bound memory on large data sets. */
-const EVAL_CHUNK = 4096;
-
-export class Trainer {
-  readonly net: Network;
-  private readonly optimizer: tf.Optimizer;
-  private readonly xTrain: tf.Tensor2D;
-  private readonly yTrain: tf.Tensor;
-  private readonly xVal: tf.Tensor2D | null;
-  private readonly yVal: tf.Tensor | null;
-  readonly probeIndices: number[];
-  private readonly probeX: tf.Tensor2D;
-  private readonly probeY: tf.Tensor;
-  private readonly shuffleRng: Rng;
+/**
+ * Runs trained together. `stacked` false: exactly one run, trained on its own network. `stacked`
+ * true: any number of runs that pass `stackProblem` (stack.ts).
+ */
+export class RunGroup {
+  readonly members: readonly MemberState[];
+  private readonly stack: RunStack;
   private readonly classification: boolean;
-  private trainable: tf.Variable[] | null = null;
+  private layout: ArtifactLayout | null = null;
+
+  /** `probeGroupValues`: the memory bound of one probe pass over stacked runs (see RunStack.probeGroups). */
+  constructor(members: GroupMember[], options: { stacked: boolean; probeGroupValues?: number }) {
+    this.members = members.map(memberState);
+    this.stack = new RunStack(this.members, options.stacked, options.probeGroupValues);
+    this.classification = members[0].data.task === 'classification';
+  }
+
+  /** The group's network (a single run's own variables when not stacked). */
+  get net(): Network {
+    return this.stack.net;
+  }
+
+  private get active(): readonly MemberState[] {
+    return this.stack.active;
+  }
+
+  /** Every run's result so far; a run still training has none. */
+  results(): (TrainResult | null)[] {
+    return this.members.map((m) => m.result);
+  }
+
+  /** Loss and accuracy of each run in the stack on a whole split (inference mode). */
+  evaluate(split: 'train' | 'val'): { loss: number; accuracy: number | null }[] {
+    return this.active.map((member, position) => {
+      const { net, release } = this.stack.runNet(position);
+      try {
+        return evaluateRun(net, member.data, split);
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /** The probe measurement of every hidden layer of each run in the stack (see probeRuns). */
+  measure(): LayerMetrics[][] {
+    return this.measureWithLoss().map((m) => m.layers);
+  }
+
+  /** measure(), with each run's loss and accuracy on its probe set. */
+  private measureWithLoss(): ProbeResult[] {
+    const results: ProbeResult[] = [];
+    for (const group of this.stack.probeGroups()) results.push(...probeRuns(group.net, group.x, group.y, group.runs));
+    return results;
+  }
+
+  /** Ends runs (in the stack) with their artifacts from the current weights. */
+  private finish(ends: RunEnd[]): void {
+    if (ends.length === 0) return;
+    const values = networkValues(this.stack.net);
+    const { config, data } = this.members[0];
+    this.layout ??= new ArtifactLayout(config.model, data.inputSize, data.outputSize, data.task);
+    for (const { member, status, reason } of ends) {
+      const position = this.active.indexOf(member);
+      const artifacts = this.layout.write(values[position], member.probeIndices, member.probeInputs);
+      member.result = { status, reason, epochs: member.epochs, artifacts };
+    }
+    for (const { member } of ends) member.hooks.onEnd?.(member.result!);
+  }
+
+  /** Cancels the runs whose hook says so; true when none is left. */
+  private cancelRequested(): boolean {
+    this.finish(this.active.filter((m) => m.hooks.shouldStop?.()).map((member) => ({ member, status: 'cancelled' as const, reason: null })));
+    this.stack.narrow();
+    return this.active.length === 0;
+  }
+
+  /**
+   * Measures each run in the stack and reports it; runs whose measurement is not finite end diverged.
+   * `train` null (epoch 0): the initial network's loss on the training split, which is the probe's
+   * own loss when the probe set is the whole training split (its rows in order).
+   */
+  private record(epoch: number, train: { loss: number; accuracy: number | null }[] | null, seconds: number, started: number): void {
+    const runs = this.active;
+    const t0 = performance.now();
+    const probed = this.measureWithLoss();
+    const probeMs = performance.now() - t0;
+    const layers = probed.map((p) => p.layers);
+    const coversTraining = runs[0].probeIndices.length === runs[0].data.nTrain;
+    train ??= coversTraining ? probed.map((p) => ({ loss: p.loss, accuracy: this.classification ? p.accuracy : null })) : this.evaluate('train');
+    const val = runs[0].data.nVal > 0 ? this.evaluate('val') : null;
+    const ends: RunEnd[] = [];
+    runs.forEach((member, i) => {
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: train[i].loss,
+        trainAccuracy: train[i].accuracy,
+        valLoss: val ? val[i].loss : null,
+        valAccuracy: val ? val[i].accuracy : null,
+        seconds,
+        elapsedSeconds: (performance.now() - started) / 1000,
+        probeMs,
+        layers: layers[i],
+      };
+      member.epochs.push(metrics);
+      member.hooks.onEpoch?.(metrics);
+      // The last step of an epoch can overflow the weights although every batch loss was finite.
+      const broken = nonFiniteLayer(metrics);
+      if (broken !== null) ends.push({ member, status: 'diverged', reason: nonFiniteReason(broken, epoch) });
+      else if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) ends.push({ member, status: 'diverged', reason: `loss is ${metrics.trainLoss} at initialization` });
+      else if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) {
+        ends.push({ member, status: 'diverged', reason: `validation loss became ${metrics.valLoss} after epoch ${epoch}` });
+      }
+    });
+    this.finish(ends);
+    this.stack.narrow();
+  }
+
+  /**
+   * Runs the whole schedule, with each run's hooks (`hooks[i]` for `members[i]`). Never throws for
+   * divergence: that is a result. Returns each run's result, in member order.
+   */
+  run(hooks: TrainHooks[] = []): TrainResult[] {
+    this.members.forEach((m, i) => (m.hooks = hooks[i] ?? {}));
+    const started = performance.now();
+    const { training } = this.members[0].config;
+    const n = this.members[0].data.nTrain;
+    const batchSize = Math.min(training.batchSize, n);
+    const batchesPerEpoch = Math.ceil(n / batchSize);
+    train: {
+      if (this.cancelRequested()) break train;
+      this.record(0, null, 0, started);
+      if (this.active.length === 0) break train;
+      for (let epoch = 1; epoch <= training.epochs; epoch++) {
+        const t0 = performance.now();
+        for (const m of this.active) {
+          m.order = m.shuffleRng.permutation(n);
+          m.lossSum = 0;
+          m.correctSum = 0;
+        }
+        for (let b = 0; b < batchesPerEpoch; b++) {
+          if (this.cancelRequested()) break train;
+          const start = b * batchSize;
+          const size = Math.min(batchSize, n - start);
+          const { loss, correct } = this.stack.step(start, size);
+          const ends: RunEnd[] = [];
+          this.active.forEach((m, i) => {
+            if (correct) m.correctSum += correct[i];
+            if (!Number.isFinite(loss[i])) {
+              // Keep what was measured so far; the diverged epoch itself is not a measurement point.
+              ends.push({ member: m, status: 'diverged', reason: `loss became ${loss[i]} in epoch ${epoch}, batch ${b + 1}` });
+              return;
+            }
+            m.lossSum += loss[i] * size;
+            m.hooks.onProgress?.((epoch - 1 + (b + 1) / batchesPerEpoch) / training.epochs);
+          });
+          this.finish(ends);
+          this.stack.narrow();
+          if (this.active.length === 0) break train;
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        if (this.cancelRequested()) break train;
+        const train = this.active.map((m) => ({ loss: m.lossSum / n, accuracy: this.classification ? m.correctSum / n : null }));
+        this.record(epoch, train, seconds, started);
+        if (this.active.length === 0) break train;
+      }
+      this.finish(this.active.map((member) => ({ member, status: 'completed' as const, reason: null })));
+      this.stack.narrow();
+    }
+    return this.members.map((m) => m.result!);
+  }
+
+  /**
+   * A short trial for the divergence check (one run): up to `steps` optimizer steps over shuffled
+   * batches, no measurements. Stops at the first non-finite batch loss, or when `shouldStop` says so.
+   */
+  trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+    const member = this.active[0];
+    const n = member.data.nTrain;
+    const batchSize = Math.min(member.config.training.batchSize, n);
+    let done = 0;
+    let lastLoss = NaN;
+    while (done < steps) {
+      member.order = member.shuffleRng.permutation(n);
+      for (let start = 0; start < n && done < steps; start += batchSize) {
+        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
+        const { loss } = this.stack.step(start, Math.min(batchSize, n - start));
+        done++;
+        lastLoss = loss[0];
+        if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
+      }
+    }
+    return { steps: done, divergedAtStep: null, lastLoss };
+  }
+
+  dispose(): void {
+    this.stack.dispose();
+  }
+}
+
+/** One run's training (the interface the lab, the quick check and the tests use). */
+export class Trainer {
+  private readonly group: RunGroup;
 
   constructor(
     readonly config: RunConfig,
     readonly seed: number,
     readonly data: Dataset,
   ) {
-    this.classification = data.task === 'classification';
-    this.net = buildNetwork(config.model, data.inputSize, data.outputSize, seed);
-    this.optimizer = makeOptimizer(config.training);
-    this.xTrain = tf.tensor2d(data.xTrain, [data.nTrain, data.inputSize]);
-    this.yTrain = this.targets(data.yTrain, data.nTrain);
-    this.xVal = data.nVal > 0 ? tf.tensor2d(data.xVal, [data.nVal, data.inputSize]) : null;
-    this.yVal = data.nVal > 0 ? this.targets(data.yVal, data.nVal) : null;
-    this.probeIndices = new Rng(seed, 'probe').sample(data.nTrain, Math.min(config.probe.samples, data.nTrain));
-    const idx = tf.tensor1d(this.probeIndices, 'int32');
-    this.probeX = tf.gather(this.xTrain, idx);
-    this.probeY = tf.gather(this.yTrain, idx);
-    idx.dispose();
-    this.shuffleRng = new Rng(seed, 'shuffle');
+    this.group = new RunGroup([{ config, seed, data }], { stacked: false });
   }
 
-  private targets(y: Float32Array, n: number): tf.Tensor {
-    if (this.classification) {
-      return tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(y), 'int32'), this.data.outputSize).toFloat());
-    }
-    return tf.tensor2d(y, [n, this.data.outputSize]);
+  /** The run's network: its variables are the weights being trained. */
+  get net(): Network {
+    return this.group.net;
   }
 
-  private loss(output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
-    if (this.classification) return tf.losses.softmaxCrossEntropy(y, output) as tf.Scalar;
-    return tf.mean(tf.square(tf.sub(output, y))) as tf.Scalar;
-  }
-
-  private correct(output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
-    return tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), tf.argMax(y, 1)), 'float32')) as tf.Scalar;
-  }
-
-  /** Loss and accuracy of a whole split in inference mode. */
-  evaluate(x: tf.Tensor2D, y: tf.Tensor): { loss: number; accuracy: number | null } {
-    const n = x.shape[0];
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const size = Math.min(EVAL_CHUNK, n - start);
-      const [l, c] = tf.tidy(() => {
-        const xb = tf.slice(x, [start, 0], [size, -1]);
-        const yb = tf.slice(y, [start, 0], [size, -1]);
-        const out = forward(this.net, xb, false).output;
-        return [tf.mul(this.loss(out, yb), size), this.classification ? this.correct(out, yb) : tf.scalar(0)];
-      });
-      lossSum += (l.dataSync() as Float32Array)[0];
-      correct += (c.dataSync() as Float32Array)[0];
-      l.dispose();
-      c.dispose();
-    }
-    return { loss: lossSum / n, accuracy: this.classification ? correct / n : null };
+  get probeIndices(): number[] {
+    return this.group.members[0].probeIndices;
   }
 
   /** Probe measurement of every hidden layer (pre-activations, activations, gradient norms). */
   measure(): LayerMetrics[] {
-    const { probe } = this.config;
-    const kernels = this.net.hidden.map((h) => h.kernel);
-    // Gradient of the loss on the probe set w.r.t. each hidden kernel (batch norm in inference mode).
-    const { grads, value } = tf.variableGrads(() => this.loss(forward(this.net, this.probeX, false).output, this.probeY), kernels);
-    value.dispose();
-    // null only when there is no gradient at all; a NaN or infinite gradient is reported as NaN.
-    const gradNorms = this.net.hidden.map((h) => {
-      const g = grads[h.kernel.name];
-      if (!g) return null;
-      const norm = l2norm(g.dataSync());
-      return Number.isFinite(norm) ? norm : NaN;
-    });
-    tf.dispose(Object.values(grads));
-
-    const n = this.probeIndices.length;
-    const layers = this.net.hidden.length;
-    const outputs = tf.tidy(() => {
-      const f = forward(this.net, this.probeX, false);
-      return [...f.preActs, ...f.acts];
-    });
-    try {
-      return this.net.hidden.map((h, l) =>
-        measureLayer({
-          layer: l,
-          n,
-          units: h.units,
-          preActs: outputs[l].dataSync() as Float32Array,
-          acts: outputs[layers + l].dataSync() as Float32Array,
-          dormantThreshold: probe.dormantThreshold,
-          histogramBins: probe.histogramBins,
-          gradNorm: gradNorms[l],
-          preluAlphas: h.preluAlpha ? Float32Array.from(h.preluAlpha.dataSync()) : null,
-        }),
-      );
-    } finally {
-      tf.dispose(outputs);
-    }
+    return this.group.measure()[0];
   }
 
-  /**
-   * One optimizer step on the training rows `indices` (batch norm in training mode, its moving
-   * statistics updated). Returns the batch's mean loss (before the step) and its correct count.
-   */
-  private trainBatch(indices: Int32Array): { loss: number; correct: number } {
-    const size = indices.length;
-    const vars = this.vars;
-    const [lossT, correctT] = tf.tidy(() => {
-      const idx = tf.tensor1d(indices, 'int32');
-      const xb = tf.gather(this.xTrain, idx);
-      const yb = tf.gather(this.yTrain, idx);
-      // variableGrads frees everything its function creates except the loss: keep what we read later.
-      let stats: ReturnType<typeof forward>['batchStats'] = [];
-      let correct: tf.Scalar | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const f = forward(this.net, xb, true);
-        stats = f.batchStats.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
-        if (this.classification) correct = tf.keep(this.correct(f.output, yb));
-        return this.loss(f.output, yb);
-      }, vars);
-      this.optimizer.applyGradients(grads);
-      if (stats.length > 0) updateMovingStatistics(this.net, stats, size);
-      for (const s of stats) tf.dispose([s.mean, s.variance]);
-      return [value, correct ?? tf.scalar(0)];
-    });
-    const loss = lossT.dataSync()[0];
-    const correct = correctT.dataSync()[0];
-    lossT.dispose();
-    correctT.dispose();
-    return { loss, correct };
-  }
-
-  private get vars(): tf.Variable[] {
-    this.trainable ??= trainableVariables(this.net);
-    return this.trainable;
+  /** Loss and accuracy of a whole split in inference mode. */
+  evaluate(split: 'train' | 'val'): { loss: number; accuracy: number | null } {
+    return this.group.evaluate(split)[0];
   }
 
   /** Runs the whole schedule. Never throws for divergence: that is a result. */
   run(hooks: TrainHooks = {}): TrainResult {
-    const { training } = this.config;
-    const started = performance.now();
-    const epochs: EpochMetrics[] = [];
-    const elapsed = () => (performance.now() - started) / 1000;
-
-    const record = (epoch: number, trainLoss: number, trainAccuracy: number | null, seconds: number) => {
-      const t0 = performance.now();
-      const layers = this.measure();
-      const probeMs = performance.now() - t0;
-      const val = this.xVal && this.yVal ? this.evaluate(this.xVal, this.yVal) : null;
-      const metrics: EpochMetrics = {
-        epoch,
-        trainLoss,
-        trainAccuracy,
-        valLoss: val ? val.loss : null,
-        valAccuracy: val ? val.accuracy : null,
-        seconds,
-        elapsedSeconds: elapsed(),
-        probeMs,
-        layers,
-      };
-      epochs.push(metrics);
-      hooks.onEpoch?.(metrics);
-      return metrics;
-    };
-
-    if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
-    const init = this.evaluate(this.xTrain, this.yTrain);
-    const first = record(0, init.loss, init.accuracy, 0);
-    const brokenAtInit = nonFiniteLayer(first);
-    if (brokenAtInit !== null) return this.finish('diverged', nonFiniteReason(brokenAtInit, 0), epochs);
-    if (!Number.isFinite(init.loss)) {
-      return this.finish('diverged', `loss is ${init.loss} at initialization`, epochs);
-    }
-
-    const n = this.data.nTrain;
-    const batchSize = Math.min(training.batchSize, n);
-    const batchesPerEpoch = Math.ceil(n / batchSize);
-    for (let epoch = 1; epoch <= training.epochs; epoch++) {
-      const t0 = performance.now();
-      const order = this.shuffleRng.permutation(n);
-      let lossSum = 0;
-      let correctSum = 0;
-      for (let b = 0; b < batchesPerEpoch; b++) {
-        if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
-        const start = b * batchSize;
-        const size = Math.min(batchSize, n - start);
-        const batch = this.trainBatch(order.subarray(start, start + size));
-        correctSum += batch.correct;
-        if (!Number.isFinite(batch.loss)) {
-          // Keep what was measured so far; the diverged epoch itself is not a measurement point.
-          return this.finish('diverged', `loss became ${batch.loss} in epoch ${epoch}, batch ${b + 1}`, epochs);
-        }
-        lossSum += batch.loss * size;
-        hooks.onProgress?.((epoch - 1 + (b + 1) / batchesPerEpoch) / training.epochs);
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
-      const m = record(epoch, lossSum / n, this.classification ? correctSum / n : null, seconds);
-      // The last step of an epoch can overflow the weights although every batch loss was finite.
-      const broken = nonFiniteLayer(m);
-      if (broken !== null) return this.finish('diverged', nonFiniteReason(broken, epoch), epochs);
-      if (m.valLoss !== null && !Number.isFinite(m.valLoss)) {
-        return this.finish('diverged', `validation loss became ${m.valLoss} after epoch ${epoch}`, epochs);
-      }
-    }
-    return this.finish('completed', null, epochs);
+    return this.group.run([hooks])[0];
   }
 
-  /**
-   * A short trial for the divergence check: up to `steps` optimizer steps over shuffled batches (no
-   * measurements). Stops at the first non-finite batch loss, or when `shouldStop` says so.
-   */
   trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
-    const n = this.data.nTrain;
-    const batchSize = Math.min(this.config.training.batchSize, n);
-    let done = 0;
-    let lastLoss = NaN;
-    while (done < steps) {
-      const order = this.shuffleRng.permutation(n);
-      for (let start = 0; start < n && done < steps; start += batchSize) {
-        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
-        const batch = this.trainBatch(order.subarray(start, Math.min(start + batchSize, n)));
-        done++;
-        lastLoss = batch.loss;
-        if (!Number.isFinite(batch.loss)) return { steps: done, divergedAtStep: done, lastLoss };
-      }
-    }
-    return { steps: done, divergedAtStep: null, lastLoss };
-  }
-
-  private finish(status: RunOutcome, reason: string | null, epochs: EpochMetrics[]): TrainResult {
-    const artifacts = exportArtifacts(this.net, this.data.task, this.probeIndices, this.probeX);
-    return { status, reason, epochs, artifacts };
+    return this.group.trainSteps(steps, shouldStop);
   }
 
   dispose(): void {
-    disposeNetwork(this.net);
-    this.optimizer.dispose();
-    // TF.js' MomentumOptimizer.dispose() does not call SGDOptimizer's, so its learning-rate scalar `c` leaks.
-    if (this.optimizer instanceof tf.MomentumOptimizer) (this.optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
-    tf.dispose([this.xTrain, this.yTrain, this.probeX, this.probeY]);
-    if (this.xVal) this.xVal.dispose();
-    if (this.yVal) this.yVal.dispose();
-  }
-}
-
-/** The first hidden layer whose pre-activations were not finite at this measurement (its deadFraction is NaN). */
-function nonFiniteLayer(metrics: EpochMetrics): number | null {
-  const layer = metrics.layers.find((l) => Number.isNaN(l.deadFraction));
-  return layer ? layer.layer : null;
-}
-
-function nonFiniteReason(layer: number, epoch: number): string {
-  const when = epoch === 0 ? 'at initialization (epoch 0)' : `after epoch ${epoch}`;
-  return `the pre-activations of layer ${layer + 1} became NaN or ±Infinity ${when}`;
-}
-
-function makeOptimizer(t: RunConfig['training']): tf.Optimizer {
-  switch (t.optimizer) {
-    case 'sgd':
-      return tf.train.sgd(t.learningRate);
-    case 'momentum':
-      return tf.train.momentum(t.learningRate, t.momentum);
-    case 'adam':
-      return tf.train.adam(t.learningRate);
-    case 'rmsprop':
-      return tf.train.rmsprop(t.learningRate);
+    this.group.dispose();
   }
 }
 

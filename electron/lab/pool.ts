@@ -3,6 +3,9 @@
  * the store as it arrives (one transaction per epoch). One run crashing or diverging never stops the
  * others; a crashed worker is replaced.
  *
+ * Queued runs of small networks that share an architecture (engine/batching.ts) go to one worker
+ * together and train batched; each still has its own messages, writes, cancel flag and status.
+ *
  * Database faults never escape a worker's message handler: each run's writes go through one queue,
  * in message order. A write that finds the database locked by another process is retried with
  * backoff (the event loop stays free meanwhile) for up to `lockWaitMs`; a write that still fails
@@ -13,13 +16,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
-import os from 'node:os';
 import type { BackendChoice } from '../../shared/config.js';
-import { MAX_WORKERS } from '../../shared/api.js';
 import { NotFoundError } from '../../shared/errors.js';
-import type { EpochMetrics, RunArtifacts, RunStatus } from '../../shared/metrics.js';
+import type { EpochMetrics, RunArtifacts, RunStatus, RunSummary } from '../../shared/metrics.js';
 import { isBusyError, isFullError, type LabStore } from '../../db/store.js';
 import type { FromWorker, ToWorker } from './messages.js';
+import { RunQueue, type QueuedRun } from './run-queue.js';
+import { clampWorkers, defaultWorkerCount } from './worker-count.js';
+import { retryWhileLocked } from './locked-retry.js';
+
+export { defaultWorkerCount, maxWorkerCount, workerCountProblem } from './worker-count.js';
 
 /** The worker thread's entry point when running from source (it loads worker.ts through tsx). */
 export const DEFAULT_WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -28,10 +34,6 @@ export const DEFAULT_WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.ur
 export const DEFAULT_LOCK_WAIT_MS = 120_000;
 /** While closing, writes wait at most this long for a lock (a stop must not hang for minutes). */
 const CLOSING_LOCK_WAIT_MS = 5_000;
-/** How long one write attempt waits for the lock before yielding to the event loop. */
-const ATTEMPT_BUSY_MS = 100;
-const FIRST_RETRY_DELAY_MS = 25;
-const MAX_RETRY_DELAY_MS = 1_000;
 
 export interface TrainingPoolOptions {
   /** Concurrent training workers (default: cores − 1, at least 1; capped at maxWorkerCount()). */
@@ -43,6 +45,11 @@ export interface TrainingPoolOptions {
   workerEntry?: URL;
   /** How long a run's database write keeps retrying while another process holds the lock (default 120 s). */
   lockWaitMs?: number;
+  /**
+   * Hand runs that share a small network's architecture to one worker together, to train batched
+   * (engine/batching.ts); default true. False trains every run on its own.
+   */
+  batchRuns?: boolean;
 }
 
 export interface RunStatusEvent {
@@ -83,11 +90,6 @@ export interface TrainingPoolEvents {
   idle: [];
 }
 
-interface QueuedRun {
-  runId: number;
-  experimentId: number;
-}
-
 interface ActiveRun extends QueuedRun {
   cancel: Int32Array;
   startedAt: number;
@@ -101,42 +103,11 @@ interface ActiveRun extends QueuedRun {
 
 interface Slot {
   worker: Worker;
-  run: ActiveRun | null;
+  /** The runs it was handed (one, or a batch) that have not settled yet; empty when it is free. */
+  runs: ActiveRun[];
 }
 
 type DoneMessage = Extract<FromWorker, { type: 'done' }>;
-
-function cores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
-
-export function defaultWorkerCount(): number {
-  return Math.min(maxWorkerCount(), Math.max(1, cores() - 1));
-}
-
-/**
- * The most training workers this machine may use: twice its cores (each worker trains on one
- * thread; beyond that, threads only compete for the cores while each costs ~50 MB of memory),
- * and never more than MAX_WORKERS. Applies to `--workers`, the settings and the API.
- */
-export function maxWorkerCount(): number {
-  return Math.max(1, Math.min(MAX_WORKERS, 2 * cores()));
-}
-
-/** Why `workers` cannot be used on this machine, or null when it can. `field` names it in the message. */
-export function workerCountProblem(field: string, workers: number): string | null {
-  const max = maxWorkerCount();
-  if (!Number.isSafeInteger(workers) || workers < 1 || workers > max) {
-    return `${field}: must be a whole number from 1 to ${max} on this machine (twice its ${cores()} cores, at most ${MAX_WORKERS}), got ${workers}`;
-  }
-  return null;
-}
-
-function clampWorkers(workers: number): number {
-  return Math.min(maxWorkerCount(), Math.max(1, Math.floor(workers)));
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -148,7 +119,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   private readonly baseDir: string;
   private readonly workerEntry: URL;
   private readonly lockWaitMs: number;
-  private readonly queue: QueuedRun[] = [];
+  private readonly queue: RunQueue;
   private readonly slots: Slot[] = [];
   /** Runs handed to a worker and not yet settled (final status stored, or given up on). */
   private readonly running = new Set<ActiveRun>();
@@ -168,6 +139,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     this.baseDir = options.baseDir ?? process.cwd();
     this.workerEntry = options.workerEntry ?? DEFAULT_WORKER_ENTRY;
     this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.queue = new RunQueue(options.batchRuns ?? true);
     this.offStoreProblems = store.onProblem((message) => this.problem(message, null));
   }
 
@@ -190,21 +162,23 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     if (options.backend !== undefined) this.backendChoice = options.backend;
     for (const slot of [...this.slots]) {
       if (this.slots.length <= this.workers) break;
-      if (!slot.run) this.retire(slot);
+      if (slot.runs.length === 0) this.retire(slot);
     }
     this.pump();
   }
 
   /** Run ids waiting for a worker, in queue order. */
   queuedRunIds(): number[] {
-    return this.queue.map((q) => q.runId);
+    return this.queue.ids();
   }
 
   /** Queues every run of an experiment that this process queued and that is still waiting (in run order). */
   enqueueExperiment(experimentId: number): number[] {
     const known = new Set([...this.queuedRunIds(), ...this.activeRunIds()]);
     const runIds = this.store.ownQueuedRunIds(experimentId).filter((id) => !known.has(id));
-    for (const runId of runIds) this.queue.push({ runId, experimentId });
+    // The stored configs decide which runs may train batched.
+    const configs = this.queue.batching ? new Map(this.store.listRuns({ experimentId }).map((r) => [r.id, r.config])) : null;
+    this.queue.add(runIds.map((runId) => ({ runId, experimentId, config: configs?.get(runId) ?? null })));
     this.pump();
     return runIds;
   }
@@ -224,10 +198,9 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
    * locked, the run stays queued and the error is thrown), or stopped between batches if training.
    */
   cancelRun(runId: number): boolean {
-    const i = this.queue.findIndex((q) => q.runId === runId);
-    if (i >= 0) {
+    if (this.queue.ids().includes(runId)) {
       this.store.cancelQueuedRuns([runId]);
-      const [q] = this.queue.splice(i, 1);
+      const q = this.queue.remove(runId)!;
       this.emit('run-status', { runId, experimentId: q.experimentId, status: 'cancelled', error: null, backend: null });
       this.maybeIdle();
       return true;
@@ -242,7 +215,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
 
   cancelExperiment(experimentId: number): number {
     const ids = [
-      ...this.queue.filter((q) => q.experimentId === experimentId).map((q) => q.runId),
+      ...this.queue.ids(experimentId),
       ...[...this.running].filter((run) => run.experimentId === experimentId).map((run) => run.runId),
     ];
     for (const id of ids) this.cancelRun(id);
@@ -250,15 +223,14 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   }
 
   cancelAll(): number {
-    const ids = [...this.queue.map((q) => q.runId), ...this.activeRunIds()];
+    const ids = [...this.queue.ids(), ...this.activeRunIds()];
     for (const id of ids) {
       try {
         this.cancelRun(id);
       } catch (error) {
         // Could not write the cancellation (locked, full): the run stays queued under this
         // process' lease, which is released (or expires) when the process stops.
-        const i = this.queue.findIndex((q) => q.runId === id);
-        if (i >= 0) this.queue.splice(i, 1);
+        this.queue.remove(id);
         this.problem(`run ${id} could not be marked cancelled: ${messageOf(error)}`, id);
         this.maybeIdle();
       }
@@ -286,23 +258,23 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   private pump(): void {
     if (this.closed) return;
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.run);
+      let slot = this.slots.find((s) => s.runs.length === 0);
       if (!slot) {
         if (this.slots.length >= this.workerCount) return;
         slot = this.spawn();
       }
-      const next = this.queue.shift()!;
-      this.start(slot, next);
+      const free = this.slots.filter((s) => s.runs.length === 0).length + Math.max(0, this.workerCount - this.slots.length);
+      this.start(slot, this.queue.takeNext(free));
     }
   }
 
   private spawn(): Slot {
     const worker = new Worker(this.workerEntry);
-    const slot: Slot = { worker, run: null };
+    const slot: Slot = { worker, runs: [] };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (err) => this.onWorkerDeath(slot, `the training worker crashed: ${err.message}`));
     worker.on('exit', (code) => {
-      if (slot.run) this.onWorkerDeath(slot, `the training worker exited with code ${code}`);
+      if (slot.runs.length > 0) this.onWorkerDeath(slot, `the training worker exited with code ${code}`);
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
       this.pump();
@@ -311,38 +283,51 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     return slot;
   }
 
-  private start(slot: Slot, next: QueuedRun): void {
-    let run;
-    try {
-      run = this.store.isRunWaiting(next.runId) ? this.store.getRun(next.runId) : null;
-    } catch (error) {
-      this.problem(`run ${next.runId} could not be read from the database, so it was not started: ${messageOf(error)}`, next.runId);
-      run = null;
-    }
-    if (!run) {
+  private start(slot: Slot, next: QueuedRun[]): void {
+    const runs: { queued: QueuedRun; run: RunSummary }[] = [];
+    for (const queued of next) {
+      let run;
+      try {
+        run = this.store.isRunWaiting(queued.runId) ? this.store.getRun(queued.runId) : null;
+      } catch (error) {
+        this.problem(`run ${queued.runId} could not be read from the database, so it was not started: ${messageOf(error)}`, queued.runId);
+        run = null;
+      }
+      if (run) {
+        runs.push({ queued, run });
+        continue;
+      }
       // Cancelled or deleted by another process since it was queued.
-      this.emit('run-status', { runId: next.runId, experimentId: next.experimentId, status: 'cancelled', error: null, backend: null });
+      this.emit('run-status', { runId: queued.runId, experimentId: queued.experimentId, status: 'cancelled', error: null, backend: null });
+    }
+    if (runs.length === 0) {
       this.maybeIdle();
       return;
     }
-    const cancel = new SharedArrayBuffer(4);
-    const active: ActiveRun = {
-      ...next,
-      cancel: new Int32Array(cancel),
+    // One cancel flag per run.
+    const cancel = new SharedArrayBuffer(4 * runs.length);
+    slot.runs = runs.map(({ queued }, i) => ({
+      ...queued,
+      cancel: new Int32Array(cancel, 4 * i, 1),
       startedAt: Date.now(),
       writes: Promise.resolve(),
       failure: null,
       dropped: null,
+    }));
+    for (const active of slot.runs) this.running.add(active);
+    const message: ToWorker = {
+      type: 'train',
+      runs: runs.map(({ run }) => ({ runId: run.id, seed: run.seed, config: run.config })),
+      backend: this.backend,
+      baseDir: this.baseDir,
+      cancel,
     };
-    slot.run = active;
-    this.running.add(active);
-    const message: ToWorker = { type: 'run', runId: run.id, seed: run.seed, config: run.config, backend: this.backend, baseDir: this.baseDir, cancel };
     slot.worker.postMessage(message);
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
-    const active = slot.run;
-    if (!active || active.runId !== message.runId) return;
+    const active = slot.runs.find((run) => run.runId === message.runId);
+    if (!active) return;
     if (message.type === 'progress') {
       if (active.failure || active.dropped) return;
       const elapsed = (Date.now() - active.startedAt) / 1000;
@@ -351,7 +336,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
       return;
     }
     if (message.type === 'done') {
-      // The worker is free for the next run as soon as this one's writes are through.
+      // The worker is free for the next runs as soon as all of its runs' writes are through.
       this.settle(active, () => this.finish(active, message), () => this.freeSlot(slot, active));
       return;
     }
@@ -429,23 +414,11 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
    * never throws.
    */
   private async write<T>(active: ActiveRun, what: string, fn: () => T, untilClosed = false): Promise<T | undefined> {
-    const started = Date.now();
-    let delay = FIRST_RETRY_DELAY_MS;
-    for (;;) {
-      try {
-        return this.store.withBusyTimeout(ATTEMPT_BUSY_MS, fn);
-      } catch (error) {
-        const waited = Date.now() - started;
-        const limit = this.closing ? Math.min(this.lockWaitMs, CLOSING_LOCK_WAIT_MS) : untilClosed ? Infinity : this.lockWaitMs;
-        if (isBusyError(error) && waited < limit) {
-          await sleep(Math.min(delay, limit - waited));
-          delay = Math.min(2 * delay, MAX_RETRY_DELAY_MS);
-          continue;
-        }
-        this.writeFailed(active, what, error, waited);
-        return undefined;
-      }
-    }
+    const limit = () => (this.closing ? Math.min(this.lockWaitMs, CLOSING_LOCK_WAIT_MS) : untilClosed ? Infinity : this.lockWaitMs);
+    const outcome = await retryWhileLocked(this.store, fn, limit);
+    if (outcome.ok) return outcome.value;
+    this.writeFailed(active, what, outcome.error, outcome.waitedMs);
+    return undefined;
   }
 
   private writeFailed(active: ActiveRun, what: string, error: unknown, waitedMs: number): void {
@@ -502,27 +475,28 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   }
 
   private freeSlot(slot: Slot, active: ActiveRun): void {
-    if (slot.run !== active) return;
-    slot.run = null;
-    // Fewer workers were asked for meanwhile (configure): this one stops.
-    if (this.slots.length > this.workers) this.retire(slot);
+    const i = slot.runs.indexOf(active);
+    if (i < 0) return;
+    slot.runs.splice(i, 1);
+    // Fewer workers were asked for meanwhile (configure): this one stops once its runs are through.
+    if (slot.runs.length === 0 && this.slots.length > this.workers) this.retire(slot);
   }
 
   private onWorkerDeath(slot: Slot, reason: string): void {
-    const active = slot.run;
-    slot.run = null;
+    const actives = slot.runs.filter((active) => this.running.has(active));
+    slot.runs = [];
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     void slot.worker.terminate();
-    if (active && this.running.has(active)) {
+    for (const active of actives) {
       const wasCancelled = Atomics.load(active.cancel, 0) === 1 && !active.failure;
       this.settle(
         active,
         () => this.finish(active, { status: wasCancelled ? 'cancelled' : 'failed', error: wasCancelled ? null : reason, artifacts: null }),
         () => undefined,
       );
-      return;
     }
+    if (actives.length > 0) return;
     this.pump();
     this.maybeIdle();
   }

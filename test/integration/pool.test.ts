@@ -219,7 +219,8 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     const file = path.join(tempDir(), 'lab.sqlite');
     const store = openStore(file);
     const { experimentId, runIds } = createExperiment(store, shortEpochs('lock too long', 30, [1, 2, 3]));
-    const pool = newPool(store, { workers: 1, backend: 'cpu', lockWaitMs: 100 });
+    // One run at a time (not batched), so the lock meets one run's write.
+    const pool = newPool(store, { workers: 1, backend: 'cpu', lockWaitMs: 100, batchRuns: false });
     const locker = new Database(file);
     cleanups.push(() => {
       locker.close();
@@ -255,7 +256,8 @@ describe('TrainingPool: database faults fail one run, never the process', () => 
     const pages = sqlValue(store, 'PRAGMA page_count') as number;
     // A real SQLITE_FULL: the file may not grow by more than a few pages.
     storeConnection(store).pragma(`max_page_count = ${pages + 3}`);
-    const pool = newPool(store, { workers: 2, backend: 'cpu' });
+    // Runs not batched, so that the last one starts after the space is freed.
+    const pool = newPool(store, { workers: 2, backend: 'cpu', batchRuns: false });
     const problems: ProblemEvent[] = [];
     pool.on('problem', (p) => {
       problems.push(p);
