@@ -20,7 +20,10 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<ProcessR
  * - experiments.created_at, updated_at; runs.created_at, started_at, finished_at: wall-clock times
  *   of when each process stored and trained them;
  * - runs.owner_id, owner_pid: the process (lease) that trained the run, unknown after an import;
- * - epoch_metrics.seconds, elapsed_seconds, probe_ms: measured durations.
+ * - epoch_metrics.seconds, elapsed_seconds, probe_ms: measured durations;
+ * - runs.versions_json's `batchedRuns`: how many runs trained together in one batched computation,
+ *   which depends on how many runs of one architecture the process had (a shard has fewer); the
+ *   numbers are the same either way (checked here, and against solo training in the engine's tests).
  * Everything else (uids, ids, indices, configs, seeds, sweeps, statuses, backends, versions, every
  * metric, histogram, dead mask, PReLU slope, weight and probe input) must be identical.
  */
@@ -48,6 +51,10 @@ function dump(file: string): Record<string, Record<string, unknown>[]> {
     for (const [table, order] of Object.entries(ORDER)) {
       out[table] = (db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all() as Record<string, unknown>[]).map((row) => {
         for (const column of TIMING[table]) delete row[column];
+        if (table === 'runs' && typeof row.versions_json === 'string') {
+          const { batchedRuns: _batched, ...versions } = JSON.parse(row.versions_json) as Record<string, unknown>;
+          row.versions_json = JSON.stringify(versions);
+        }
         return row;
       });
     }
