@@ -42,7 +42,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('relu-lab cluster slurm', () => {
@@ -90,7 +90,8 @@ describe('relu-lab cluster slurm', () => {
     } finally {
       store.close();
     }
-  });
+    // Four processes, each loading TF.js: generous on a loaded machine.
+  }, 480_000);
 
   it('refuses more shards than runs, a bad count and an unknown scheduler, naming the option', async () => {
     expect(await cli(['cluster', 'slurm', config, '--shards', '4'])).toEqual({ code: 2, stdout: '', stderr: 'relu-lab: --shards: at most one shard per run: this design has 3 runs, got 4\n' });
