@@ -6,6 +6,7 @@
  */
 import { apiArgSchemas, type ApiOperation } from '../../shared/api.js';
 import { describeKind, formatPath, zodProblems, type FieldProblem } from '../../shared/issues.js';
+import { InvalidConfigError, ValidationError } from '../../shared/errors.js';
 
 export type ArgsCheck = { ok: true; args: unknown[] } | { ok: false; message: string };
 
@@ -30,4 +31,17 @@ export function checkArgs(operation: ApiOperation, args: unknown): ArgsCheck {
 function argumentProblem({ path: [index, ...field], message }: FieldProblem): string {
   const where = typeof index === 'number' ? `argument ${index + 1}` : 'the arguments';
   return `${where}${field.length > 0 ? ` field ${formatPath(field)}` : ''} ${message}`;
+}
+
+/**
+ * Runs `fn`; a ValidationError it throws about argument `index` (1-based) is said as the carriers say
+ * every argument problem: `queryRunTable: argument 1: filter clause 2 "…": …`.
+ */
+export function withArgument<T>(operation: ApiOperation, index: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ValidationError && !(err instanceof InvalidConfigError)) throw new ValidationError(`${operation}: argument ${index}: ${err.message}`, { cause: err });
+    throw err;
+  }
 }

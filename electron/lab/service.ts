@@ -43,7 +43,7 @@ import type { RunTableInfo, RunTablePage, RunTableQueryInput } from '../../share
 import { apiErrorOf } from './api-errors.js';
 import { DatasetError } from '../engine/datasets/index.js';
 import type { QuickCheckOptions } from '../engine/quick-check.js';
-import { checkArgs } from './api-args.js';
+import { checkArgs, withArgument } from './api-args.js';
 import { epochToDto, experimentRow, experimentRows, runRows } from './dto.js';
 import { SettingsFile } from './settings.js';
 import { appPackage } from '../app-root.js';
@@ -388,15 +388,15 @@ export class LabService implements LabApi {
   }
 
   async queryRunTable(query: RunTableQueryInput): Promise<RunTablePage> {
-    return queryRunTable(this.store, query);
+    return withArgument('queryRunTable', 1, () => queryRunTable(this.store, query));
   }
 
   async getSweepChart(request: SweepRequestInput): Promise<SweepChart> {
-    return sweepChartOf(this.store, request);
+    return withArgument('getSweepChart', 1, () => sweepChartOf(this.store, request));
   }
 
   async renderSweep(request: SweepRequestInput, format: FigureFormat, options: FigureRequestOptions): Promise<FileData> {
-    const { file, suggestedName } = renderSweepFile(this.store, request, format, options);
+    const { file, suggestedName } = withArgument('renderSweep', 1, () => renderSweepFile(this.store, request, format, options));
     return { mimeType: file.mimeType, base64: file.data.toString('base64'), suggestedName, size: file.size };
   }
 
