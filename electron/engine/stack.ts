@@ -14,7 +14,7 @@ import { layerWidths } from '../../shared/config.js';
 import type { EpochMetrics } from '../../shared/metrics.js';
 import { Rng } from './rng.js';
 import { initialValues, networkFromValues, trainableVariables, type Network } from './model.js';
-import { backwardPass, correctCount, forwardPass, lossAndGradient, movingStatistics, updateRule, type Grads, type NetTensors, type PerRun, type UpdateRule } from './mlp.js';
+import { backwardPass, correctCount, forwardPass, lossAndGradient, mapParameters, movingStatistics, updateRule, type Grads, type NetTensors, type PerRun, type UpdateRule } from './mlp.js';
 import { ParameterUpdate } from './optimizer.js';
 import { rowsOf } from './rows.js';
 import type { GroupMember, TrainHooks, TrainResult } from './outcome.js';
@@ -166,25 +166,16 @@ export class RunStack {
         left.map((m) => this.runs.indexOf(m)),
         'int32',
       );
-      const replace = (v: tf.Variable | null): tf.Variable | null => {
-        if (!v) return null;
-        const kept = tf.tidy(() => tf.gather(v, positions));
-        const next = tf.variable(kept, v.trainable);
-        kept.dispose();
+      const kept = mapParameters(this.net, (v) => {
+        const rows = tf.tidy(() => tf.gather(v, positions));
+        const next = tf.variable(rows, (v as tf.Variable).trainable);
+        rows.dispose();
         v.dispose();
         return next;
-      };
-      for (const h of this.net.hidden) {
-        h.kernel = replace(h.kernel)!;
-        h.bias = replace(h.bias)!;
-        h.gamma = replace(h.gamma);
-        h.beta = replace(h.beta);
-        h.movingMean = replace(h.movingMean);
-        h.movingVariance = replace(h.movingVariance);
-        h.preluAlpha = replace(h.preluAlpha);
-      }
-      this.net.outKernel = replace(this.net.outKernel)!;
-      this.net.outBias = replace(this.net.outBias)!;
+      });
+      kept.hidden.forEach((layer, l) => Object.assign(this.net.hidden[l], layer));
+      this.net.outKernel = kept.outKernel;
+      this.net.outBias = kept.outBias;
       this.net.stack = left.length;
       this.trainable = trainableVariables(this.net);
       this.update.keepRuns(positions);
@@ -201,30 +192,17 @@ export class RunStack {
   runNet(position: number): { net: NetTensors; release(): void } {
     if (!this.stacked) return { net: this.net, release: () => undefined };
     const made: tf.Tensor[] = [];
-    const take = (v: tf.Variable | null, vector: boolean): tf.Tensor | null => {
-      if (!v) return null;
-      const t = tf.tidy(() => {
-        const slice = tf.slice(v, [position, 0, 0], [1, -1, -1]);
-        // A copy, not a reshaped view: the wasm backend reads a fused product's bias rank from the data.
-        return tf.clone(vector ? tf.reshape(slice, [v.shape[2]!]) : tf.reshape(slice, [v.shape[1]!, v.shape[2]!]));
-      });
-      made.push(t);
-      return t;
-    };
     const net: NetTensors = {
       config: this.net.config,
-      hidden: this.net.hidden.map((h) => ({
-        units: h.units,
-        kernel: take(h.kernel, false)!,
-        bias: take(h.bias, true)!,
-        gamma: take(h.gamma, true),
-        beta: take(h.beta, true),
-        movingMean: take(h.movingMean, true),
-        movingVariance: take(h.movingVariance, true),
-        preluAlpha: take(h.preluAlpha, true),
-      })),
-      outKernel: take(this.net.outKernel, false)!,
-      outBias: take(this.net.outBias, true)!,
+      ...mapParameters(this.net, (v, vector) => {
+        const t = tf.tidy(() => {
+          const slice = tf.slice(v, [position, 0, 0], [1, -1, -1]);
+          // A copy, not a reshaped view: the wasm backend reads a fused product's bias rank from the data.
+          return tf.clone(vector ? tf.reshape(slice, [v.shape[2]!]) : tf.reshape(slice, [v.shape[1]!, v.shape[2]!]));
+        });
+        made.push(t);
+        return t;
+      }),
     };
     return { net, release: () => tf.dispose(made) };
   }
@@ -247,27 +225,14 @@ export class RunStack {
     for (let from = 0; from < this.runs.length; from += size) {
       const runs = this.runs.slice(from, from + size);
       const made: tf.Tensor[] = [];
-      const take = (v: tf.Variable | null): tf.Tensor | null => {
-        if (!v) return null;
-        if (runs.length === this.runs.length) return v;
-        const t = tf.slice(v, [from, 0, 0], [runs.length, -1, -1]);
-        made.push(t);
-        return t;
-      };
       const net: NetTensors = {
         config: this.net.config,
-        hidden: this.net.hidden.map((h) => ({
-          units: h.units,
-          kernel: take(h.kernel)!,
-          bias: take(h.bias)!,
-          gamma: take(h.gamma),
-          beta: take(h.beta),
-          movingMean: take(h.movingMean),
-          movingVariance: take(h.movingVariance),
-          preluAlpha: take(h.preluAlpha),
-        })),
-        outKernel: take(this.net.outKernel)!,
-        outBias: take(this.net.outBias)!,
+        ...mapParameters(this.net, (v) => {
+          if (runs.length === this.runs.length) return v;
+          const t = tf.slice(v, [from, 0, 0], [runs.length, -1, -1]);
+          made.push(t);
+          return t;
+        }),
       };
       const x = this.batchTensor(runs.map((m) => m.probeInputs), p, data.inputSize);
       const y = this.batchTensor(runs.map((m) => m.probeTargets), p, data.outputSize);

@@ -155,7 +155,8 @@ describe('crash safety', () => {
   it('relu-lab run killed with SIGKILL at several moments: integrity ok, whole epochs only, no run left queued or running', async () => {
     const dir = tempDir();
     const EPOCHS = 20;
-    const config = sweep('killed', EPOCHS, [1, 2, 3]);
+    // Three widths, so that the runs train one after another (runs of one architecture train batched).
+    const config = { ...sweep('killed', EPOCHS, [1]), sweep: { 'model.width': [8, 9, 10] } };
     const moments: [string, (p: Progress) => boolean][] = [
       // The runs are stored and queued; the worker is starting, loading its backend and data.
       ['before the first epoch (worker starting, data loading)', (p) => p.runs.every((r) => r.epochs === 0)],

@@ -257,8 +257,9 @@ describe('LabService: experiments', () => {
 
   it('reports queue progress, cancels runs and experiments', async () => {
     const { service } = openService();
+    // Three widths: runs of one architecture would train batched, all started together.
     const { experimentId, runIds } = value<{ experimentId: number; runIds: number[] }>(
-      await service.handle('createExperiment', [tinyConfig({ epochs: 5000, seeds: [1, 2, 3] })]),
+      await service.handle('createExperiment', [{ ...tinyConfig({ epochs: 5000 }), sweep: { 'model.width': [4, 5, 6] } }]),
     );
     await waitForEvent(service, (e) => e.type === 'progress' && e.runId === runIds[0]);
     const queue = value<QueueState>(await service.handle('getQueue', []));
