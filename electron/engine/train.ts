@@ -53,7 +53,7 @@ export interface GroupMember {
 }
 
 /** Rows per chunk when evaluating a whole split, to bound memory on large data sets. */
-const EVAL_CHUNK = 4096;
+export const EVAL_CHUNK = 4096;
 
 /**
  * Why these runs cannot train as one stack (null when they can): they must share the network's
@@ -382,13 +382,8 @@ export class RunGroup {
       };
       member.epochs.push(metrics);
       member.hooks.onEpoch?.(metrics);
-      // The last step of an epoch can overflow the weights although every batch loss was finite.
-      const broken = nonFiniteLayer(metrics);
-      if (broken !== null) ends.push({ member, status: 'diverged', reason: nonFiniteReason(broken, epoch) });
-      else if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) ends.push({ member, status: 'diverged', reason: `loss is ${metrics.trainLoss} at initialization` });
-      else if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) {
-        ends.push({ member, status: 'diverged', reason: `validation loss became ${metrics.valLoss} after epoch ${epoch}` });
-      }
+      const reason = divergenceReason(metrics);
+      if (reason !== null) ends.push({ member, status: 'diverged', reason });
     });
     this.finish(ends);
     this.narrow();
@@ -572,7 +567,7 @@ function gradientList(net: Network, grads: Grads): tf.Tensor[] {
  * Rows of a split as row-major arrays: inputs, and targets (one-hot for classification). `order`
  * picks rows `order[start…start + size)`; null takes rows `start…start + size` in place.
  */
-function rowsOf(data: Dataset, split: 'train' | 'val', order: Int32Array | null, start: number, size: number): { x: Float32Array; y: Float32Array } {
+export function rowsOf(data: Dataset, split: 'train' | 'val', order: Int32Array | null, start: number, size: number): { x: Float32Array; y: Float32Array } {
   const xs = split === 'train' ? data.xTrain : data.xVal;
   const ys = split === 'train' ? data.yTrain : data.yVal;
   const k = data.inputSize;
@@ -593,6 +588,20 @@ function rowsOf(data: Dataset, split: 'train' | 'val', order: Int32Array | null,
 export function nonFiniteLayer(metrics: EpochMetrics): number | null {
   const layer = metrics.layers.find((l) => Number.isNaN(l.deadFraction));
   return layer ? layer.layer : null;
+}
+
+/**
+ * Why a measurement ends its run as diverged, or null: a layer's pre-activations are not finite (the
+ * last step of an epoch can overflow the weights although every batch loss was finite), the initial
+ * loss is not finite, or the validation loss became non-finite.
+ */
+export function divergenceReason(metrics: EpochMetrics): string | null {
+  const { epoch } = metrics;
+  const broken = nonFiniteLayer(metrics);
+  if (broken !== null) return nonFiniteReason(broken, epoch);
+  if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) return `loss is ${metrics.trainLoss} at initialization`;
+  if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) return `validation loss became ${metrics.valLoss} after epoch ${epoch}`;
+  return null;
 }
 
 export function nonFiniteReason(layer: number, epoch: number): string {
