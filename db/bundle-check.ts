@@ -8,10 +8,11 @@
  * size their shape says. Each rule names the field and what it got. No SQL here: the rows are the
  * SQL parameters bundle.ts inserts.
  */
-import { layerWidths, parseExperimentConfig, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
+import { parseExperimentConfig, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
 import { listFields, realFields, type MetricScope } from '../shared/metric-fields.js';
 import { RUN_STATUSES } from '../shared/metrics.js';
 import type { SqlRow } from './sql.js';
+import { hiddenLayerSizes } from '../shared/architecture.js';
 
 
 /** A row that breaks a rule; bundle.ts reports it as a damaged bundle, with the record it is in. */
@@ -156,7 +157,7 @@ export function checkRun(row: SqlRow): RunShape {
   timestamp(row, 'finished_at', true);
   return {
     epochsTotal,
-    widths: layerWidths(config.model),
+    widths: hiddenLayerSizes(config.model),
     histogramBins: config.probe.histogramBins,
     probeSamples: config.probe.samples,
   };

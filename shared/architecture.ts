@@ -113,3 +113,21 @@ export function layerLabel(index: number, model?: ModelConfig | null): string {
   const what = info.kind === 'conv' ? (info.size === 1 ? 'channel' : 'channels') : info.size === 1 ? 'unit' : 'units';
   return `${info.kind} ${index + 1} (${info.size} ${what})`;
 }
+
+/**
+ * The model config whose layer labels fit every one of `configs` (resolved run configs): the first
+ * one's, when all have the same hidden layers (kinds and sizes); else null (labels "layer N").
+ */
+export function commonLayerModel(configs: readonly object[]): ModelConfig | null {
+  let common: ModelConfig | null = null;
+  let key: string | null = null;
+  for (const config of configs) {
+    const model = (config as { model?: ModelConfig }).model;
+    if (!model || typeof model !== 'object') return null;
+    const k = JSON.stringify(hiddenLayers(model));
+    if (key !== null && k !== key) return null;
+    key = k;
+    common ??= model;
+  }
+  return common;
+}
