@@ -202,7 +202,7 @@ export const modelSchema = z
     }
     if (cnn && m.residual) ctx.addIssue({ code: 'custom', path: ['residual'], message: 'applies to MLPs only (model.kind "mlp")' });
     if (cnn && m.layerNorm) ctx.addIssue({ code: 'custom', path: ['layerNorm'], message: 'applies to MLPs only (model.kind "mlp")' });
-    if (m.layerNorm && m.batchNorm) ctx.addIssue({ code: 'custom', path: ['layerNorm'], message: 'cannot be combined with model.batchNorm: choose one normalization' });
+    if (m.layerNorm && m.batchNorm) ctx.addIssue({ code: 'custom', path: ['layerNorm'], message: 'must be false when model.batchNorm is true (choose one normalization)' });
     if (m.residual && !cnn) {
       const widths = denseWidths(m);
       if (widths.some((w) => w !== widths[0])) {
@@ -525,47 +525,65 @@ export function validateExperiment(input: unknown): ValidationResult {
   delete base.seeds;
   delete base.variants;
 
-  const checkAssignment = (where: string, path: string, value: unknown, index: number | null) => {
-    if (!SWEEP_PATH.test(path)) {
-      issues.push({ path: where, message: 'must be a dotted config path such as "model.activation"' });
-      return false;
+  interface Assignment {
+    /** Where the assignment is written, e.g. `sweep["model.width"]` or `variants[0].set["model.kind"]`. */
+    where: string;
+    path: string;
+    value: unknown;
+    /** Position of the value in a sweep list, null for a variant's field. */
+    index: number | null;
+  }
+  const pathProblem = (a: Assignment): boolean => {
+    if (!SWEEP_PATH.test(a.path)) {
+      issues.push({ path: a.where, message: 'must be a dotted config path such as "model.activation"' });
+      return true;
     }
-    if (UNSWEEPABLE.has(path.split('.')[0])) {
-      issues.push({ path: where, message: `cannot change ${path.split('.')[0]} per run` });
-      return false;
+    if (UNSWEEPABLE.has(a.path.split('.')[0])) {
+      issues.push({ path: a.where, message: `cannot change ${a.path.split('.')[0]} per run` });
+      return true;
     }
-    const at = index === null ? where : `${where}[${index}]`;
-    const probe = parsePlainConfig(withValueAt(base, path, value));
-    if (!probe.ok) {
-      for (const issue of probe.issues) {
-        if (issue.path === path && issue.message === 'is not a known field') {
-          issues.push({ path: where, message: `${path} is not a known config field` });
-          return false;
-        }
-        const onField = issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
-        issues.push({
-          path: onField ? `${at}${issue.path.slice(path.length)}` : `${at} → ${issue.path}`,
-          message: issue.message,
-        });
+    return false;
+  };
+  /**
+   * Checks assignments applied together to the base config (one sweep value, or all the fields of one
+   * variant, which may depend on each other: `model.kind` and `model.convFilters`); each problem is
+   * reported at the assignment whose field it concerns, else at the first one with the field named.
+   * False when a path is unknown (its other values need no check).
+   */
+  const checkAssignments = (assignments: Assignment[]): boolean => {
+    const valid = assignments.filter((a) => !pathProblem(a));
+    if (valid.length < assignments.length) return false;
+    if (valid.length === 0) return true;
+    const probe = parsePlainConfig(valid.reduce<Record<string, unknown>>((raw, a) => withValueAt(raw, a.path, a.value), base));
+    if (probe.ok) return true;
+    const on = (issuePath: string, a: Assignment) => issuePath === a.path || issuePath.startsWith(`${a.path}.`) || issuePath.startsWith(`${a.path}[`);
+    for (const issue of probe.issues) {
+      const owner = valid.find((a) => on(issue.path, a));
+      if (owner && issue.path === owner.path && issue.message === 'is not a known field') {
+        issues.push({ path: owner.where, message: `${owner.path} is not a known config field` });
+        return false;
       }
+      const a = owner ?? valid[0];
+      const at = a.index === null ? a.where : `${a.where}[${a.index}]`;
+      issues.push({ path: owner ? `${at}${issue.path.slice(a.path.length)}` : `${at} → ${issue.path}`, message: issue.message });
     }
     return true;
   };
 
-  // Check each value on its own against the base config, so errors point at the value.
+  // Check each sweep value on its own against the base config, so errors point at the value.
   for (const [path, values] of sweepEntries) {
     const where = `sweep[${JSON.stringify(path)}]`;
-    for (let i = 0; i < values.length; i++) if (!checkAssignment(where, path, values[i], i)) break;
+    for (let i = 0; i < values.length; i++) if (!checkAssignments([{ where, path, value: values[i], index: i }])) break;
   }
   const variants = config.variants ?? [];
   variants.forEach((variant, v) => {
+    const assignments: Assignment[] = [];
     for (const [path, value] of Object.entries(variant.set)) {
-      if (path in config.sweep) {
-        issues.push({ path: `variants[${v}].set[${JSON.stringify(path)}]`, message: 'is also swept; a field can be set by the sweep or by variants, not both' });
-        continue;
-      }
-      checkAssignment(`variants[${v}].set[${JSON.stringify(path)}]`, path, value, null);
+      const where = `variants[${v}].set[${JSON.stringify(path)}]`;
+      if (path in config.sweep) issues.push({ path: where, message: 'is also swept; a field can be set by the sweep or by variants, not both' });
+      else assignments.push({ where, path, value, index: null });
     }
+    checkAssignments(assignments);
   });
   if (issues.length > 0) return { ok: false, issues: dedupeIssues(issues) };
 
