@@ -23,6 +23,8 @@ import { backwardPass, correctCount, forwardPass, lossAndGradient, movingStatist
 import { ParameterUpdate } from './optimizer.js';
 import { l2norm, measureLayer } from './probe.js';
 import { ArtifactLayout } from './artifacts.js';
+// autodiff-train.ts imports this module too; each uses the other's exports only when called.
+import { createTrainer } from './autodiff-train.js';
 
 export type RunOutcome = 'completed' | 'diverged' | 'cancelled';
 
@@ -654,9 +656,9 @@ export class Trainer {
   }
 }
 
-/** Trains one run start to finish and frees its tensors. */
+/** Trains one run start to finish (with its kind of trainer, see createTrainer) and frees its tensors. */
 export function trainRun(config: RunConfig, seed: number, data: Dataset, hooks: TrainHooks = {}): TrainResult {
-  const trainer = new Trainer(config, seed, data);
+  const trainer = createTrainer(config, seed, data);
   try {
     return trainer.run(hooks);
   } finally {
