@@ -11,12 +11,12 @@ import type { EpochMetrics, LayerMetrics } from '../../shared/metrics.js';
 import type { Dataset } from './types.js';
 import { Rng } from './rng.js';
 import { buildGraphNet, disposeGraphNet, graphForward, graphTrainable, type GraphNet } from './autodiff.js';
-import { correctCount, lossAndGradient, movingStatistics, updateRule, type LayerCache, type LayerTensors, type UpdateRule } from './mlp.js';
+import { correctCount, lossAndGradient, movingStatistics, updateRule, type LayerCache, type UpdateRule } from './mlp.js';
 import { ParameterUpdate } from './optimizer.js';
 import { measureLayer } from './probe.js';
 import { measureConvLayer } from './conv-probe.js';
 import { ArtifactLayout } from './artifacts.js';
-import { divergenceReason, EVAL_CHUNK, rowsOf, Trainer, type TrainHooks, type TrainResult, type RunOutcome } from './train.js';
+import { divergenceReason, EVAL_CHUNK, rowsOf, trialSteps, Trainer, type TrainHooks, type TrainResult, type RunOutcome } from './train.js';
 
 interface Probed {
   layers: LayerMetrics[];
@@ -82,7 +82,7 @@ export class GraphTrainer {
         this.net.layers.forEach((layer, l) => {
           const s = stats[l];
           if (!s || !layer.movingMean || !layer.movingVariance) return;
-          const next = movingStatistics(layer as unknown as LayerTensors, { batchMean: s.mean, batchVariance: s.variance } as LayerCache, s.count);
+          const next = movingStatistics(layer, { batchMean: s.mean, batchVariance: s.variance } as LayerCache, s.count);
           layer.movingMean.assign(next.mean);
           layer.movingVariance.assign(next.variance);
         });
@@ -131,8 +131,8 @@ export class GraphTrainer {
           preluAlphas: layer.preluAlpha ? (layer.preluAlpha.dataSync() as Float32Array).slice() : null,
         };
         return layer.kind === 'conv'
-          ? measureConvLayer({ ...common, channels: layer.size, positions: z.shape[1]! * z.shape[2]! })
-          : measureLayer({ ...common, units: layer.size });
+          ? measureConvLayer({ ...common, channels: layer.units, positions: z.shape[1]! * z.shape[2]! })
+          : measureLayer({ ...common, units: layer.units });
       });
       tf.dispose([summary, ...gradSquares]);
       return { layers, loss, accuracy: correct / n };
@@ -232,20 +232,13 @@ export class GraphTrainer {
 
   /** A short trial for the divergence check: up to `steps` optimizer steps, no measurements. */
   trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
-    const n = this.data.nTrain;
-    const batchSize = Math.min(this.config.training.batchSize, n);
-    let done = 0;
-    let lastLoss = NaN;
-    while (done < steps) {
-      const order = this.shuffleRng.permutation(n);
-      for (let start = 0; start < n && done < steps; start += batchSize) {
-        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
-        lastLoss = this.step(order, start, Math.min(batchSize, n - start)).loss;
-        done++;
-        if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
-      }
-    }
-    return { steps: done, divergedAtStep: null, lastLoss };
+    const batchSize = Math.min(this.config.training.batchSize, this.data.nTrain);
+    let order: Int32Array = new Int32Array(0);
+    return trialSteps(this.data.nTrain, batchSize, steps, {
+      shuffle: () => (order = this.shuffleRng.permutation(this.data.nTrain)),
+      step: (start, size) => this.step(order, start, size).loss,
+      shouldStop,
+    });
   }
 
   dispose(): void {

@@ -15,29 +15,20 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/config.js';
 import { convPlan, denseWidths, trainsWithAutodiff, type ConvLayerPlan, type ImageShape } from '../../shared/architecture.js';
 import { Rng } from './rng.js';
-import { activate, BN_EPSILON, dense, initKernel, initOutputLayer, initialValues } from './model.js';
+import { activate, BN_EPSILON, dense, initKernel, initOutputLayer, initialValues, type HiddenLayer } from './model.js';
 import { conv2dWithBias } from './conv.js';
 
 /** Keras' LayerNormalization default, so the exported model computes the same. */
 export const LN_EPSILON = 1e-3;
 
-export interface GraphLayer {
+/** A hidden layer: the MLP's parameters (`units` are a convolution's channels), plus its kind and blocks. */
+export interface GraphLayer extends HiddenLayer {
   kind: 'conv' | 'dense';
-  /** Channels (conv) or units (dense). */
-  size: number;
-  /** The convolution's sizes (conv layers only). */
+  /** The convolution's sizes (conv layers only); its kernel is k × k × in × out. */
   plan: ConvLayerPlan | null;
-  /** conv: k × k × in × out; dense: in × out. */
-  kernel: tf.Variable;
-  bias: tf.Variable;
-  gamma: tf.Variable | null;
-  beta: tf.Variable | null;
-  movingMean: tf.Variable | null;
-  movingVariance: tf.Variable | null;
   /** Layer normalization's gain and offset (dense layers with `layerNorm`). */
   lnGamma: tf.Variable | null;
   lnBeta: tf.Variable | null;
-  preluAlpha: tf.Variable | null;
 }
 
 export interface GraphNet {
@@ -92,7 +83,7 @@ export function buildGraphNet(config: ModelConfig, image: ImageShape | null, inp
     const layers = values.hidden.map((h, l): GraphLayer => {
       const layer: GraphLayer = {
         kind: 'dense',
-        size: h.units,
+        units: h.units,
         plan: null,
         kernel: v(h.kernel, [fanIn, h.units], `l${l}/kernel`)!,
         bias: v(h.bias, [h.units], `l${l}/bias`)!,
@@ -125,7 +116,7 @@ export function buildGraphNet(config: ModelConfig, image: ImageShape | null, inp
     const kernel = initKernel(config.init, k * k * inChannels, k * k * conv.filters, rng, config.initStd, k * k * inChannels * conv.filters);
     layers.push({
       kind: 'conv',
-      size: conv.filters,
+      units: conv.filters,
       plan: conv,
       kernel: v(kernel, [k, k, inChannels, conv.filters], `l${l}/kernel`)!,
       bias: v(filled(conv.filters, config.biasInit), [conv.filters], `l${l}/bias`)!,
@@ -137,7 +128,7 @@ export function buildGraphNet(config: ModelConfig, image: ImageShape | null, inp
     const l = layers.length;
     layers.push({
       kind: 'dense',
-      size: units,
+      units,
       plan: null,
       kernel: v(initKernel(config.init, fanIn, units, rng, config.initStd), [fanIn, units], `l${l}/kernel`)!,
       bias: v(filled(units, config.biasInit), [units], `l${l}/bias`)!,
@@ -199,7 +190,7 @@ export function graphForward(net: GraphNet, x: tf.Tensor2D, training: boolean): 
       if (training) {
         mean = tf.mean(z, axes);
         variance = tf.mean(tf.square(tf.sub(z, mean)), axes);
-        stats = { mean, variance, count: z.size / layer.size };
+        stats = { mean, variance, count: z.size / layer.units };
       }
       z = tf.add(tf.mul(tf.mul(tf.sub(z, mean), tf.rsqrt(tf.add(variance, BN_EPSILON))), layer.gamma), layer.beta);
     }

@@ -452,20 +452,11 @@ export class RunGroup {
   trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
     const member = this.active[0];
     const n = member.data.nTrain;
-    const batchSize = Math.min(member.config.training.batchSize, n);
-    let done = 0;
-    let lastLoss = NaN;
-    while (done < steps) {
-      member.order = member.shuffleRng.permutation(n);
-      for (let start = 0; start < n && done < steps; start += batchSize) {
-        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
-        const { loss } = this.step(start, Math.min(batchSize, n - start));
-        done++;
-        lastLoss = loss[0];
-        if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
-      }
-    }
-    return { steps: done, divergedAtStep: null, lastLoss };
+    return trialSteps(n, Math.min(member.config.training.batchSize, n), steps, {
+      shuffle: () => (member.order = member.shuffleRng.permutation(n)),
+      step: (start, size) => this.step(start, size).loss[0],
+      shouldStop,
+    });
   }
 
   dispose(): void {
@@ -475,6 +466,31 @@ export class RunGroup {
     for (const h of this.net.hidden) tf.dispose([h.movingMean, h.movingVariance].filter((t): t is tf.Variable => t !== null));
     this.update.dispose();
   }
+}
+
+/**
+ * The divergence check's trial loop: up to `steps` optimizer steps over shuffled batches of `n` rows
+ * (`shuffle` starts a new pass, `step` trains one batch and returns its loss). Stops at the first
+ * non-finite batch loss, or when `shouldStop` says so.
+ */
+export function trialSteps(
+  n: number,
+  batchSize: number,
+  steps: number,
+  run: { shuffle(): void; step(start: number, size: number): number; shouldStop?: () => boolean },
+): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+  let done = 0;
+  let lastLoss = NaN;
+  while (done < steps) {
+    run.shuffle();
+    for (let start = 0; start < n && done < steps; start += batchSize) {
+      if (run.shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
+      lastLoss = run.step(start, Math.min(batchSize, n - start));
+      done++;
+      if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
+    }
+  }
+  return { steps: done, divergedAtStep: null, lastLoss };
 }
 
 /** One run's loss and accuracy on a whole split, in chunks of rows (inference mode). */
