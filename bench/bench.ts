@@ -33,19 +33,38 @@ import { TrainingPool } from '../electron/lab/pool.js';
 import { bornDeadExperiment, narrowConfig, narrowData, narrowExperiment, seeds, wideConfig, wideData } from './workloads.js';
 
 const args = process.argv.slice(2);
+const VALUE_OPTIONS = ['only', 'backend', 'rounds', 'sweep-epochs', 'memory-epochs', 'born-dead-seeds', 'born-dead-sample'];
+// --baseline: the previous loop and model.fit run by default; the flag is kept so older command lines work.
+const FLAGS = ['quick', 'full-baseline', 'baseline'];
+function usage(problem: string): never {
+  process.stderr.write(`bench: ${problem}\noptions: ${[...VALUE_OPTIONS.map((o) => `--${o} VALUE`), ...FLAGS.map((f) => `--${f}`)].join(', ')}\n`);
+  process.exit(2);
+}
+for (let i = 0; i < args.length; i++) {
+  const name = args[i].replace(/^--/, '');
+  if (VALUE_OPTIONS.includes(name) && args[i + 1] !== undefined) i++;
+  else if (!FLAGS.includes(name)) usage(`unknown option ${args[i]}`);
+}
 function option(name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+  return i >= 0 ? args[i + 1] : fallback;
+}
+function count(name: string, fallback: number): number {
+  const raw = option(name, String(fallback));
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) usage(`--${name}: must be a whole number ≥ 1, got ${raw}`);
+  return value;
 }
 const SECTIONS = ['wide', 'narrow', 'batched', 'workers', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 const only = option('only', SECTIONS.join(',')).split(',') as Section[];
+for (const s of only) if (!SECTIONS.includes(s)) usage(`--only: sections are ${SECTIONS.join(', ')}, got ${s}`);
 const QUICK = args.includes('--quick');
-const ROUNDS = Number(option('rounds', QUICK ? '3' : '5'));
-const SWEEP_EPOCHS = Number(option('sweep-epochs', QUICK ? '5' : '10'));
-const MEMORY_EPOCHS = Number(option('memory-epochs', QUICK ? '40' : '200'));
-const BORN_DEAD_SEEDS = Number(option('born-dead-seeds', QUICK ? '200' : '2000'));
-const BORN_DEAD_SAMPLE = Number(option('born-dead-sample', QUICK ? '20' : '100'));
+const ROUNDS = count('rounds', QUICK ? 3 : 5);
+const SWEEP_EPOCHS = count('sweep-epochs', QUICK ? 5 : 10);
+const MEMORY_EPOCHS = count('memory-epochs', QUICK ? 40 : 200);
+const BORN_DEAD_SEEDS = count('born-dead-seeds', QUICK ? 200 : 2000);
+const BORN_DEAD_SAMPLE = count('born-dead-sample', QUICK ? 20 : 100);
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 function median(values: number[]): number {

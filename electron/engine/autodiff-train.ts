@@ -16,7 +16,25 @@ import { ParameterUpdate } from './optimizer.js';
 import { measureLayer } from './probe.js';
 import { measureConvLayer } from './conv-probe.js';
 import { ArtifactLayout } from './artifacts.js';
-import { divergenceReason, EVAL_CHUNK, rowsOf, trialSteps, Trainer, type TrainHooks, type TrainResult, type RunOutcome } from './train.js';
+import { Trainer } from './train.js';
+import { rowsOf } from './rows.js';
+import { nonFiniteLayer, nonFiniteReason, type TrainHooks, type TrainResult, type RunOutcome } from './outcome.js';
+
+/** Rows per chunk when evaluating a whole split (as the MLP loop). */
+const EVAL_CHUNK = 4096;
+
+/**
+ * Why a measurement ends its run as diverged, or null (the MLP loop's rules, train.ts): a layer's
+ * pre-activations are not finite, the initial loss is not finite, or the validation loss became non-finite.
+ */
+function divergenceReason(metrics: EpochMetrics): string | null {
+  const { epoch } = metrics;
+  const broken = nonFiniteLayer(metrics);
+  if (broken !== null) return nonFiniteReason(broken, epoch);
+  if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) return `loss is ${metrics.trainLoss} at initialization`;
+  if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) return `validation loss became ${metrics.valLoss} after epoch ${epoch}`;
+  return null;
+}
 
 interface Probed {
   layers: LayerMetrics[];
@@ -230,15 +248,22 @@ export class GraphTrainer {
     return end('completed', null);
   }
 
-  /** A short trial for the divergence check: up to `steps` optimizer steps, no measurements. */
+  /** A short trial for the divergence check: up to `steps` optimizer steps, no measurements (as RunGroup.trainSteps). */
   trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
-    const batchSize = Math.min(this.config.training.batchSize, this.data.nTrain);
-    let order: Int32Array = new Int32Array(0);
-    return trialSteps(this.data.nTrain, batchSize, steps, {
-      shuffle: () => (order = this.shuffleRng.permutation(this.data.nTrain)),
-      step: (start, size) => this.step(order, start, size).loss,
-      shouldStop,
-    });
+    const n = this.data.nTrain;
+    const batchSize = Math.min(this.config.training.batchSize, n);
+    let done = 0;
+    let lastLoss = NaN;
+    while (done < steps) {
+      const order = this.shuffleRng.permutation(n);
+      for (let start = 0; start < n && done < steps; start += batchSize) {
+        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
+        lastLoss = this.step(order, start, Math.min(batchSize, n - start)).loss;
+        done++;
+        if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
+      }
+    }
+    return { steps: done, divergedAtStep: null, lastLoss };
   }
 
   dispose(): void {

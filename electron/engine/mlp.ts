@@ -32,6 +32,40 @@ export interface NetTensors {
   outBias: tf.Tensor;
 }
 
+/** One hidden layer's parameters and statistics, each turned into a T. */
+export interface LayerOf<T> {
+  units: number;
+  kernel: T;
+  bias: T;
+  gamma: T | null;
+  beta: T | null;
+  movingMean: T | null;
+  movingVariance: T | null;
+  preluAlpha: T | null;
+}
+
+/**
+ * Every parameter and statistic of a network mapped through `f` (`vector`: a bias-like tensor, not a
+ * kernel), in the network's shape; the ones a layer does not have stay null.
+ */
+export function mapParameters<T>(net: Omit<NetTensors, 'config'>, f: (t: tf.Tensor, vector: boolean) => T): { hidden: LayerOf<T>[]; outKernel: T; outBias: T } {
+  const g = (t: tf.Tensor | null, vector: boolean): T | null => (t ? f(t, vector) : null);
+  return {
+    hidden: net.hidden.map((h) => ({
+      units: h.units,
+      kernel: f(h.kernel, false),
+      bias: f(h.bias, true),
+      gamma: g(h.gamma, true),
+      beta: g(h.beta, true),
+      movingMean: g(h.movingMean, true),
+      movingVariance: g(h.movingVariance, true),
+      preluAlpha: g(h.preluAlpha, true),
+    })),
+    outKernel: f(net.outKernel, false),
+    outBias: f(net.outBias, true),
+  };
+}
+
 export type Task = 'classification' | 'regression';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The engine's previous training loop, kept as it was for comparison (`npm run bench -- --baseline`
+ * The engine's previous training loop, kept as it was for comparison (`npm run bench`
  * and the engine tests): the TF.js gradient tape over a dense layer with a custom gradient, TF.js'
  * optimizers, a gather of each batch's rows, and a probe that runs the network twice and reads every
  * statistic back on its own. It gives the same numbers as the current loop (train.ts) within float
@@ -13,7 +13,7 @@ import { Rng } from './rng.js';
 import { buildNetwork, disposeNetwork, forward, trainableVariables, updateMovingStatistics, type Network } from './model.js';
 import { l2norm, measureLayer } from './probe.js';
 import { exportArtifacts } from './artifacts.js';
-import { nonFiniteLayer, nonFiniteReason, type RunOutcome, type TrainHooks, type TrainResult } from './train.js';
+import { nonFiniteLayer, nonFiniteReason, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
 
 /** Rows per chunk when evaluating a whole split, to bound memory on large data sets. */
 const EVAL_CHUNK = 4096;

@@ -16,14 +16,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
-import os from 'node:os';
 import type { BackendChoice } from '../../shared/config.js';
-import { MAX_WORKERS } from '../../shared/api.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { EpochMetrics, RunArtifacts, RunStatus, RunSummary } from '../../shared/metrics.js';
-import { batchKey, maxBatchRuns } from '../engine/batching.js';
 import { isBusyError, isFullError, type LabStore } from '../../db/store.js';
 import type { FromWorker, ToWorker } from './messages.js';
+import { RunQueue, type QueuedRun } from './run-queue.js';
+import { clampWorkers, defaultWorkerCount } from './worker-count.js';
+import { retryWhileLocked } from './locked-retry.js';
+
+export { defaultWorkerCount, maxWorkerCount, workerCountProblem } from './worker-count.js';
 
 /** The worker thread's entry point when running from source (it loads worker.ts through tsx). */
 export const DEFAULT_WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -32,10 +34,6 @@ export const DEFAULT_WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.ur
 export const DEFAULT_LOCK_WAIT_MS = 120_000;
 /** While closing, writes wait at most this long for a lock (a stop must not hang for minutes). */
 const CLOSING_LOCK_WAIT_MS = 5_000;
-/** How long one write attempt waits for the lock before yielding to the event loop. */
-const ATTEMPT_BUSY_MS = 100;
-const FIRST_RETRY_DELAY_MS = 25;
-const MAX_RETRY_DELAY_MS = 1_000;
 
 export interface TrainingPoolOptions {
   /** Concurrent training workers (default: cores − 1, at least 1; capped at maxWorkerCount()). */
@@ -92,13 +90,6 @@ export interface TrainingPoolEvents {
   idle: [];
 }
 
-interface QueuedRun {
-  runId: number;
-  experimentId: number;
-  /** Runs with the same key may train batched, at most `max` together; null: alone. */
-  batch: { key: string; max: number } | null;
-}
-
 interface ActiveRun extends QueuedRun {
   cancel: Int32Array;
   startedAt: number;
@@ -118,38 +109,6 @@ interface Slot {
 
 type DoneMessage = Extract<FromWorker, { type: 'done' }>;
 
-function cores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
-
-export function defaultWorkerCount(): number {
-  return Math.min(maxWorkerCount(), Math.max(1, cores() - 1));
-}
-
-/**
- * The most training workers this machine may use: twice its cores (each worker trains on one
- * thread; beyond that, threads only compete for the cores while each costs ~50 MB of memory),
- * and never more than MAX_WORKERS. Applies to `--workers`, the settings and the API.
- */
-export function maxWorkerCount(): number {
-  return Math.max(1, Math.min(MAX_WORKERS, 2 * cores()));
-}
-
-/** Why `workers` cannot be used on this machine, or null when it can. `field` names it in the message. */
-export function workerCountProblem(field: string, workers: number): string | null {
-  const max = maxWorkerCount();
-  if (!Number.isSafeInteger(workers) || workers < 1 || workers > max) {
-    return `${field}: must be a whole number from 1 to ${max} on this machine (twice its ${cores()} cores, at most ${MAX_WORKERS}), got ${workers}`;
-  }
-  return null;
-}
-
-function clampWorkers(workers: number): number {
-  return Math.min(maxWorkerCount(), Math.max(1, Math.floor(workers)));
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -160,8 +119,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   private readonly baseDir: string;
   private readonly workerEntry: URL;
   private readonly lockWaitMs: number;
-  private readonly batchRuns: boolean;
-  private readonly queue: QueuedRun[] = [];
+  private readonly queue: RunQueue;
   private readonly slots: Slot[] = [];
   /** Runs handed to a worker and not yet settled (final status stored, or given up on). */
   private readonly running = new Set<ActiveRun>();
@@ -181,7 +139,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     this.baseDir = options.baseDir ?? process.cwd();
     this.workerEntry = options.workerEntry ?? DEFAULT_WORKER_ENTRY;
     this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
-    this.batchRuns = options.batchRuns ?? true;
+    this.queue = new RunQueue(options.batchRuns ?? true);
     this.offStoreProblems = store.onProblem((message) => this.problem(message, null));
   }
 
@@ -211,15 +169,16 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
 
   /** Run ids waiting for a worker, in queue order. */
   queuedRunIds(): number[] {
-    return this.queue.map((q) => q.runId);
+    return this.queue.ids();
   }
 
   /** Queues every run of an experiment that this process queued and that is still waiting (in run order). */
   enqueueExperiment(experimentId: number): number[] {
     const known = new Set([...this.queuedRunIds(), ...this.activeRunIds()]);
     const runIds = this.store.ownQueuedRunIds(experimentId).filter((id) => !known.has(id));
-    const batches = this.batchRuns ? this.batchesOf(experimentId, runIds) : new Map<number, QueuedRun['batch']>();
-    for (const runId of runIds) this.queue.push({ runId, experimentId, batch: batches.get(runId) ?? null });
+    // The stored configs decide which runs may train batched.
+    const configs = this.queue.batching ? new Map(this.store.listRuns({ experimentId }).map((r) => [r.id, r.config])) : null;
+    this.queue.add(runIds.map((runId) => ({ runId, experimentId, config: configs?.get(runId) ?? null })));
     this.pump();
     return runIds;
   }
@@ -239,10 +198,9 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
    * locked, the run stays queued and the error is thrown), or stopped between batches if training.
    */
   cancelRun(runId: number): boolean {
-    const i = this.queue.findIndex((q) => q.runId === runId);
-    if (i >= 0) {
+    if (this.queue.ids().includes(runId)) {
       this.store.cancelQueuedRuns([runId]);
-      const [q] = this.queue.splice(i, 1);
+      const q = this.queue.remove(runId)!;
       this.emit('run-status', { runId, experimentId: q.experimentId, status: 'cancelled', error: null, backend: null });
       this.maybeIdle();
       return true;
@@ -257,7 +215,7 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
 
   cancelExperiment(experimentId: number): number {
     const ids = [
-      ...this.queue.filter((q) => q.experimentId === experimentId).map((q) => q.runId),
+      ...this.queue.ids(experimentId),
       ...[...this.running].filter((run) => run.experimentId === experimentId).map((run) => run.runId),
     ];
     for (const id of ids) this.cancelRun(id);
@@ -265,15 +223,14 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
   }
 
   cancelAll(): number {
-    const ids = [...this.queue.map((q) => q.runId), ...this.activeRunIds()];
+    const ids = [...this.queue.ids(), ...this.activeRunIds()];
     for (const id of ids) {
       try {
         this.cancelRun(id);
       } catch (error) {
         // Could not write the cancellation (locked, full): the run stays queued under this
         // process' lease, which is released (or expires) when the process stops.
-        const i = this.queue.findIndex((q) => q.runId === id);
-        if (i >= 0) this.queue.splice(i, 1);
+        this.queue.remove(id);
         this.problem(`run ${id} could not be marked cancelled: ${messageOf(error)}`, id);
         this.maybeIdle();
       }
@@ -298,18 +255,6 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
     this.slots.length = 0;
   }
 
-  /** Each run's batch key (engine/batching.ts), from the configs stored for them. */
-  private batchesOf(experimentId: number, runIds: number[]): Map<number, QueuedRun['batch']> {
-    const batches = new Map<number, QueuedRun['batch']>();
-    const wanted = new Set(runIds);
-    for (const run of this.store.listRuns({ experimentId })) {
-      if (!wanted.has(run.id)) continue;
-      const key = batchKey(run.config);
-      batches.set(run.id, key === null ? null : { key, max: maxBatchRuns(run.config) });
-    }
-    return batches;
-  }
-
   private pump(): void {
     if (this.closed) return;
     while (this.queue.length > 0) {
@@ -318,28 +263,9 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
         if (this.slots.length >= this.workerCount) return;
         slot = this.spawn();
       }
-      this.start(slot, this.takeNext());
+      const free = this.slots.filter((s) => s.runs.length === 0).length + Math.max(0, this.workerCount - this.slots.length);
+      this.start(slot, this.queue.takeNext(free));
     }
-  }
-
-  /**
-   * The next queued run, with the queued runs that can train batched with it: as many as one batch
-   * may hold, but split evenly among the workers free now, so that none of them idles.
-   */
-  private takeNext(): QueuedRun[] {
-    const first = this.queue.shift()!;
-    const batch = first.batch;
-    if (!batch) return [first];
-    const same = (q: QueuedRun) => q.batch?.key === batch.key;
-    const waiting = 1 + this.queue.filter(same).length;
-    const free = this.slots.filter((s) => s.runs.length === 0).length + Math.max(0, this.workerCount - this.slots.length);
-    const size = Math.min(batch.max, Math.ceil(waiting / Math.max(1, free)));
-    const taken = [first];
-    for (let i = 0; i < this.queue.length && taken.length < size; ) {
-      if (same(this.queue[i])) taken.push(...this.queue.splice(i, 1));
-      else i++;
-    }
-    return taken;
   }
 
   private spawn(): Slot {
@@ -488,23 +414,11 @@ export class TrainingPool extends EventEmitter<TrainingPoolEvents> {
    * never throws.
    */
   private async write<T>(active: ActiveRun, what: string, fn: () => T, untilClosed = false): Promise<T | undefined> {
-    const started = Date.now();
-    let delay = FIRST_RETRY_DELAY_MS;
-    for (;;) {
-      try {
-        return this.store.withBusyTimeout(ATTEMPT_BUSY_MS, fn);
-      } catch (error) {
-        const waited = Date.now() - started;
-        const limit = this.closing ? Math.min(this.lockWaitMs, CLOSING_LOCK_WAIT_MS) : untilClosed ? Infinity : this.lockWaitMs;
-        if (isBusyError(error) && waited < limit) {
-          await sleep(Math.min(delay, limit - waited));
-          delay = Math.min(2 * delay, MAX_RETRY_DELAY_MS);
-          continue;
-        }
-        this.writeFailed(active, what, error, waited);
-        return undefined;
-      }
-    }
+    const limit = () => (this.closing ? Math.min(this.lockWaitMs, CLOSING_LOCK_WAIT_MS) : untilClosed ? Infinity : this.lockWaitMs);
+    const outcome = await retryWhileLocked(this.store, fn, limit);
+    if (outcome.ok) return outcome.value;
+    this.writeFailed(active, what, outcome.error, outcome.waitedMs);
+    return undefined;
   }
 
   private writeFailed(active: ActiveRun, what: string, error: unknown, waitedMs: number): void {

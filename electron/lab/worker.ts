@@ -14,8 +14,10 @@ import { firstLine } from '../../shared/errors.js';
 import { initBackend } from '../engine/backend.js';
 import { DatasetError, LoadCancelled, loadDataset } from '../engine/datasets/index.js';
 import { quickDivergenceCheck } from '../engine/quick-check.js';
-import { RunGroup, stackProblem, type GroupMember, type TrainHooks } from '../engine/train.js';
+import { RunGroup } from '../engine/train.js';
 import { createTrainer } from '../engine/autodiff-train.js';
+import { stackProblem } from '../engine/stack.js';
+import type { GroupMember, TrainHooks } from '../engine/outcome.js';
 import type { RunArtifacts } from '../../shared/metrics.js';
 import type { DesignFailure, DesignReply, DesignRequest, FromWorker, RunRequest, ToWorker } from './messages.js';
 

@@ -12,6 +12,7 @@ import { validateExperiment } from '../../../shared/config.js';
 import { LabStore } from '../../../db/store.js';
 import { TrainingPool, type RunStatusEvent } from '../../../electron/lab/pool.js';
 import { batchKey, maxBatchRuns, MAX_BATCH_RUNS } from '../../../electron/engine/batching.js';
+import { RunQueue } from '../../../electron/lab/run-queue.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -179,5 +180,29 @@ describe('which runs the pool batches', () => {
     expect(batchKey(csv.runs[0].config)).toBeNull();
     expect(maxBatchRuns(config())).toBe(MAX_BATCH_RUNS);
     expect(maxBatchRuns(config({ dataset: { samples: 1_000_000 } }))).toBeLessThan(40);
+  });
+
+  it('the queue hands out runs of one key together, split evenly among the free workers; other runs keep their order', () => {
+    const narrow = config();
+    const wide = config({ model: { width: 64 } });
+    const queue = new RunQueue(true);
+    queue.add([
+      ...[1, 2, 3, 4, 5].map((runId) => ({ runId, experimentId: 1, config: narrow })),
+      { runId: 6, experimentId: 2, config: wide },
+      ...[7, 8].map((runId) => ({ runId, experimentId: 2, config: narrow })),
+      { runId: 9, experimentId: 2, config: null },
+    ]);
+    // 7 runs of one key for 2 free workers: 4 now, the other 3 for the next worker.
+    expect(queue.takeNext(2).map((q) => q.runId)).toEqual([1, 2, 3, 4]);
+    expect(queue.takeNext(1).map((q) => q.runId)).toEqual([5, 7, 8]);
+    expect(queue.takeNext(1).map((q) => q.runId)).toEqual([6]);
+    expect(queue.ids()).toEqual([9]);
+    expect(queue.remove(9)?.experimentId).toBe(2);
+    expect(queue.takeNext(1)).toEqual([]);
+
+    const alone = new RunQueue(false);
+    alone.add([1, 2].map((runId) => ({ runId, experimentId: 1, config: narrow })));
+    expect(alone.takeNext(1).map((q) => q.runId)).toEqual([1]);
+    expect(alone.ids(1)).toEqual([2]);
   });
 });

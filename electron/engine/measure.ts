@@ -1,0 +1,105 @@
+/**
+ * One run's measurement passes on its network (its own variables, or its slice of a stack): loss and
+ * accuracy on a whole split, and the probe of every hidden layer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerMetrics } from '../../shared/metrics.js';
+import type { Dataset } from './types.js';
+import { backwardPass, correctCount, forwardPass, lossAndGradient, type NetTensors } from './mlp.js';
+import { l2norm, measureLayer } from './probe.js';
+import { rowsOf } from './rows.js';
+import type { GroupMember } from './outcome.js';
+
+/** Rows per chunk when evaluating a whole split, to bound memory on large data sets. */
+const EVAL_CHUNK = 4096;
+
+/** One run's loss and accuracy on a whole split, in chunks of rows (inference mode). */
+export function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'val'): { loss: number; accuracy: number | null } {
+  const n = split === 'train' ? data.nTrain : data.nVal;
+  const classification = data.task === 'classification';
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += EVAL_CHUNK) {
+    const size = Math.min(EVAL_CHUNK, n - start);
+    const rows = rowsOf(data, split, null, start, size);
+    const [l, c] = tf.tidy(() => {
+      const x = tf.tensor2d(rows.x, [size, data.inputSize]);
+      const y = tf.tensor2d(rows.y, [size, data.outputSize]);
+      const output = forwardPass(net, x, false, false).output;
+      const { loss } = lossAndGradient(output, y, data.task, null);
+      return [tf.mul(loss, size), classification ? correctCount(output, y) : tf.zerosLike(loss)];
+    });
+    lossSum += l.dataSync()[0];
+    correct += c.dataSync()[0];
+    tf.dispose([l, c]);
+  }
+  return { loss: lossSum / n, accuracy: classification ? correct / n : null };
+}
+
+export interface ProbeResult {
+  layers: LayerMetrics[];
+  /** Mean loss and accuracy (0 for regression) on the probe set. */
+  loss: number;
+  accuracy: number;
+}
+
+/**
+ * The probe measurement of one run, or of a stack of runs at once: one forward pass over the probe
+ * set `x` (P × inputs, or S × P × inputs with each run's own rows) gives the pre-activations and
+ * activations, one backward pass the kernels' gradients (batch norm in inference mode), and each
+ * layer's values are read back in one piece for all the runs. `members` are the runs, in stack order.
+ */
+export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: readonly GroupMember[]): ProbeResult[] {
+  const { probe } = members[0].config;
+  const { task, inputSize } = members[0].data;
+  const stacked = x.rank === 3;
+  const n = x.shape[x.rank - 2]!;
+  const classification = task === 'classification';
+  const [summary, ...layerValues] = tf.tidy(() => {
+    const pass = forwardPass(net, x, false, true);
+    const { loss, dOutput } = lossAndGradient(pass.output, y, task, 1);
+    const correct = classification ? correctCount(pass.output, y) : tf.zerosLike(loss);
+    const grads = backwardPass(net, pass, dOutput!, false, true);
+    return [
+      tf.stack([loss, correct]),
+      // Every part has one column per unit (per run), so stacking the rows lays them out one after
+      // the other: run by run, each run's parts in order.
+      ...net.hidden.map((h, l) => {
+        const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
+        if (h.preluAlpha) parts.push(stacked ? h.preluAlpha : tf.reshape(h.preluAlpha, [1, h.units]));
+        return tf.concat(parts, x.rank - 2);
+      }),
+    ];
+  });
+  // [loss…, correct…]: one value of each per run.
+  const totals = summary.dataSync();
+  summary.dispose();
+  const rows = layerValues.map((t) => {
+    const values = t.dataSync() as Float32Array;
+    t.dispose();
+    return values;
+  });
+  return members.map((_, r) => {
+    const layers = net.hidden.map((h, l) => {
+      const units = h.units;
+      const values = n * units;
+      const kernelSize = (l === 0 ? inputSize : net.hidden[l - 1].units) * units;
+      const perRun = 2 * values + kernelSize + (h.preluAlpha ? units : 0);
+      const row = rows[l].subarray(r * perRun, (r + 1) * perRun);
+      const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
+      return measureLayer({
+        layer: l,
+        n,
+        units,
+        preActs: row.subarray(0, values),
+        acts: row.subarray(values, 2 * values),
+        dormantThreshold: probe.dormantThreshold,
+        histogramBins: probe.histogramBins,
+        // A NaN or infinite gradient is reported as NaN.
+        gradNorm: Number.isFinite(norm) ? norm : NaN,
+        preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
+      });
+    });
+    return { layers, loss: totals[r], accuracy: totals[members.length + r] / n };
+  });
+}
