@@ -45,10 +45,10 @@ describe('model kinds and blocks in the config', () => {
     expect(issues({ model: { hiddenLayers: 2, width: 8, layerNorm: true, batchNorm: true } })).toEqual(['model.layerNorm: must be false when model.batchNorm is true (choose one normalization), got true']);
     expect(issues({ model: { kind: 'cnn', convFilters: [8], hiddenLayers: 1, width: 8, residual: true } })).toEqual(['model.residual: applies to MLPs only (model.kind "mlp"), got true']);
     expect(issues({ model: { kind: 'cnn', convFilters: [8, 8, 8, 8, 8], hiddenLayers: 1, width: 8 } })).toEqual([
-      'model.convFilters: conv layer 5 gets a 1×1 image; its 1×1 output is smaller than the 2×2 pooling window (input 28×28×1)',
+      'model.convFilters: conv layer 5 gets a 1×1 image; its 1×1 output is smaller than the 2×2 pooling window (input 28×28×1), got [8,8,8,8,8]',
     ]);
     expect(issues({ model: { kind: 'cnn', convFilters: [8], convKernel: 5, convPadding: 'valid', pooling: 'none', hiddenLayers: 1, width: 8 }, dataset: { kind: 'csv', path: 'x.csv', labelColumn: 0, task: 'classification', imageShape: [4, 4, 1] } })).toEqual([
-      'model.convFilters: conv layer 1 gets a 4×4 image, smaller than its 5×5 kernel (valid padding) (input 4×4×1)',
+      'model.convFilters: conv layer 1 gets a 4×4 image, smaller than its 5×5 kernel (valid padding) (input 4×4×1), got [8]',
     ]);
     expect(issues({ model: { kind: 'cnn', convFilters: [0], convStride: 9, hiddenLayers: 1, width: 8 } })).toEqual([
       'model.convFilters[0]: must be >= 1, got 0',
