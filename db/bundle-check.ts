@@ -13,6 +13,7 @@ import { listFields, realFields, type MetricScope } from '../shared/metric-field
 import { RUN_STATUSES } from '../shared/metrics.js';
 import { firstDifference } from '../shared/shard.js';
 import type { SqlRow } from './sql.js';
+import { hiddenLayerSizes } from '../shared/architecture.js';
 
 
 /** A row that breaks a rule; bundle.ts reports it as a damaged bundle, with the record it is in. */
@@ -174,7 +175,7 @@ export function checkRun(row: SqlRow): RunShape {
   timestamp(row, 'finished_at', true);
   return {
     epochsTotal,
-    widths: layerWidths(config.model),
+    widths: hiddenLayerSizes(config.model),
     histogramBins: config.probe.histogramBins,
     probeSamples: config.probe.samples,
   };

@@ -11,6 +11,8 @@ import { slotStyle } from './figure/palette.js';
 import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
 import { figureNotesHeight } from './figure/render.js';
 import type { RunStatus } from './metrics.js';
+import { commonLayerModel, layerLabel } from './architecture.js';
+import type { ModelConfig } from './config.js';
 import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
 import {
   band,
@@ -83,6 +85,8 @@ export interface ComparisonModel {
   fields: string[];
   /** Most hidden layers any run has. */
   layerCount: number;
+  /** The model whose layers every run shares (labels "conv 1 (16 channels)"), or null ("layer 1"). */
+  layerModel: ModelConfig | null;
   /** The group single-run charts (heatmap, histograms) show: the chosen one, else the first shown. */
   focus: ComparedGroup | null;
 }
@@ -123,7 +127,8 @@ export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSp
   const visible = groups.filter((g) => !g.hidden);
   const layerCount = runs.reduce((m, r) => Math.max(m, ...r.epochs.map((e) => e.layers.length), 0), 0);
   const focus = groups.find((g) => g.key === spec.focusGroup) ?? visible[0] ?? groups[0] ?? null;
-  return { groups, visible, fields: groupingFields(runs, spec.groupBy), layerCount, focus };
+  const layerModel = commonLayerModel(runs.map((r) => r.config));
+  return { groups, visible, fields: groupingFields(runs, spec.groupBy), layerCount, layerModel, focus };
 }
 
 /** "2/3 diverged" (null when none of the group's runs diverged). */
@@ -251,8 +256,8 @@ const LAYER_CHART_METRIC: Partial<Record<ChartKind, { metric: LayerMetric; yLabe
   'dormant-fraction': { metric: 'dormantFraction', yLabel: 'Dormant fraction of units (τ)' },
 };
 
-function layerTitle(layer: number | 'mean'): string {
-  return layer === 'mean' ? 'mean over layers' : `layer ${layer + 1}`;
+function layerTitle(layer: number | 'mean', model: Pick<ComparisonModel, 'layerModel'>): string {
+  return layer === 'mean' ? 'mean over layers' : layerLabel(layer, model.layerModel);
 }
 
 function bandLabel(spec: ComparisonSpec): string {
@@ -310,7 +315,7 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
       title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
       xLabel: xLabel(spec),
       panels: layersShown(model, spec).map((layer) => ({
-        title: layerTitle(layer),
+        title: layerTitle(layer, model),
         yLabel: layerMetric.yLabel,
         series: lineSeries(model, spec, layerMetric.metric, layer, FRACTION),
       })),
@@ -381,7 +386,7 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
       return {
         kind: 'ridges',
         chart: kind,
-        title: `${chartTitle(kind, spec)}, ${layerTitle(layer)}: ${g?.name ?? 'no runs'}${run ? ` (run ${run.id}, seed ${run.seed})` : ''}`,
+        title: `${chartTitle(kind, spec)}, ${layerTitle(layer, model)}: ${g?.name ?? 'no runs'}${run ? ` (run ${run.id}, seed ${run.seed})` : ''}`,
         groupKey: g?.key ?? null,
         groupName: g?.name ?? '',
         runId: run?.id ?? null,
@@ -405,7 +410,11 @@ export function pickEvenly<T>(items: readonly T[], count: number): T[] {
 }
 
 function layerCategories(model: ComparisonModel): string[] {
-  return Array.from({ length: model.layerCount }, (_, i) => `Layer ${i + 1}`);
+  return Array.from({ length: model.layerCount }, (_, i) => capitalized(layerLabel(i, model.layerModel)));
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The epoch a group's "final" values are read at: the chosen epoch, else the last all its counted runs reached. */

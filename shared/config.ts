@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { dedupeIssues, describeValue, formatPath, valueAt, zodIssues, type ConfigIssue } from './issues.js';
+import { convPlan, denseWidths, imageShapeOf } from './architecture.js';
 
 // The wording of validation problems is shared with the API and comparisons (shared/issues.ts).
 export { describeValue, formatIssue, formatIssues, formatPath, TYPE_NAMES, type ConfigIssue } from './issues.js';
@@ -20,6 +21,10 @@ export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export const DATASET_KINDS = ['blobs', 'spirals', 'moons', 'abs1d', 'mnist', 'iris', 'csv'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** `mlp`: dense layers only; `cnn`: convolutional layers on images, then dense layers. */
+export const MODEL_KINDS = ['mlp', 'cnn'] as const;
+export const CONV_PADDINGS = ['same', 'valid'] as const;
+export const POOLINGS = ['max', 'avg', 'none'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Init = (typeof INITS)[number];
@@ -27,6 +32,7 @@ export type OutputInit = (typeof OUTPUT_INITS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
+export type ModelKind = (typeof MODEL_KINDS)[number];
 export type TrainingBackend = Exclude<BackendChoice, 'auto'>;
 
 /** Largest number of samples a generated data set may have (keeps memory predictable). */
@@ -128,6 +134,11 @@ const csv = z.strictObject({
   skipLines: int(0, 1_000_000).optional(),
   /** Standardize every feature to mean 0, standard deviation 1 (training split statistics); absent means false. */
   standardize: z.boolean().optional(),
+  /**
+   * The features as an image, [height, width, channels] (row-major, channels last), for convolutional
+   * networks; the product must equal the number of feature columns (checked when the file is read).
+   */
+  imageShape: z.tuple([int(1, 4096), int(1, 4096), int(1, 4096)]).optional(),
   ...datasetCommon,
 });
 
@@ -154,10 +165,50 @@ export const modelSchema = z
     initStd: z.number().gt(0).max(100).default(0.05),
     /** Constant every hidden and output bias starts at. */
     biasInit: finite().default(0),
-    /** Batch normalization before each hidden activation. */
+    /** Batch normalization before each hidden activation (per channel in convolutional layers). */
     batchNorm: z.boolean().default(false),
+    /*
+     * The fields below are optional rather than defaulted, so configs stored before they existed
+     * compare equal to new ones; absent values mean CONV_DEFAULTS (shared/architecture.ts) and false.
+     */
+    /** `mlp` (absent) or `cnn`. */
+    kind: z.enum(MODEL_KINDS).optional(),
+    /** One convolutional layer per entry, with that many filters (cnn only). */
+    convFilters: z.array(int(1, 1024)).min(1).max(20).optional(),
+    /** Square kernel size of every convolutional layer (cnn only; absent means 3). */
+    convKernel: int(1, 15).optional(),
+    /** Stride of every convolutional layer (cnn only; absent means 1). */
+    convStride: int(1, 8).optional(),
+    /** `same` (absent; output = ⌈input / stride⌉) or `valid` (no padding). */
+    convPadding: z.enum(CONV_PADDINGS).optional(),
+    /** Pooling after every convolutional layer's activation (cnn only; absent means max). */
+    pooling: z.enum(POOLINGS).optional(),
+    /** Pooling window and stride (cnn only; absent means 2). */
+    poolSize: int(2, 8).optional(),
+    /** Residual connections around every hidden layer after the first: h ← h + f(z) (MLPs, same widths). */
+    residual: z.boolean().optional(),
+    /** Layer normalization before each hidden activation (MLPs). */
+    layerNorm: z.boolean().optional(),
   })
   .superRefine((m, ctx) => {
+    const cnn = m.kind === 'cnn';
+    if (cnn && m.convFilters === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['convFilters'], message: 'is required when model.kind is "cnn" (one entry per convolutional layer)' });
+    }
+    if (!cnn) {
+      for (const field of CNN_ONLY_FIELDS) {
+        if (m[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `only applies when model.kind is "cnn", got model.kind ${describeValue(m.kind ?? 'mlp')}` });
+      }
+    }
+    if (cnn && m.residual) ctx.addIssue({ code: 'custom', path: ['residual'], message: 'applies to MLPs only (model.kind "mlp")' });
+    if (cnn && m.layerNorm) ctx.addIssue({ code: 'custom', path: ['layerNorm'], message: 'applies to MLPs only (model.kind "mlp")' });
+    if (m.layerNorm && m.batchNorm) ctx.addIssue({ code: 'custom', path: ['layerNorm'], message: 'must be false when model.batchNorm is true (choose one normalization)' });
+    if (m.residual && !cnn) {
+      const widths = denseWidths(m);
+      if (widths.some((w) => w !== widths[0])) {
+        ctx.addIssue({ code: 'custom', path: ['residual'], message: `needs every hidden layer the same width (same-width residual blocks), got widths ${JSON.stringify(widths)}` });
+      }
+    }
     if (m.widths === undefined && m.width === undefined) {
       ctx.addIssue({ code: 'custom', path: ['width'], message: 'is required unless widths is given' });
     }
@@ -172,6 +223,9 @@ export const modelSchema = z
       ctx.addIssue({ code: 'custom', path: ['hiddenLayers'], message: 'is required unless widths is given' });
     }
   });
+
+/** Model fields that only a convolutional network has. */
+const CNN_ONLY_FIELDS = ['convFilters', 'convKernel', 'convStride', 'convPadding', 'pooling', 'poolSize'] as const;
 
 export const trainingSchema = z.strictObject({
   optimizer: z.enum(OPTIMIZERS).default('sgd'),
@@ -231,17 +285,30 @@ export const variantsSchema = z
     });
   });
 
-export const experimentSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(10_000).optional(),
-  dataset: datasetSchema,
-  model: modelSchema,
-  training: trainingSchema,
-  probe: probeSchema.default({ samples: 1024, dormantThreshold: 0.025, histogramBins: 32 }),
-  seeds: seedsSchema.default([1]),
-  sweep: sweepSchema.default({}),
-  variants: variantsSchema.optional(),
-});
+export const experimentSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(10_000).optional(),
+    dataset: datasetSchema,
+    model: modelSchema,
+    training: trainingSchema,
+    probe: probeSchema.default({ samples: 1024, dormantThreshold: 0.025, histogramBins: 32 }),
+    seeds: seedsSchema.default([1]),
+    sweep: sweepSchema.default({}),
+    variants: variantsSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    // A convolutional network needs images, and its layers must fit them.
+    if (config.model.kind !== 'cnn') return;
+    const image = imageShapeOf(config.dataset);
+    if (!image) {
+      const what = config.dataset.kind === 'csv' ? 'dataset.kind "csv" without dataset.imageShape' : `dataset.kind ${describeValue(config.dataset.kind)}`;
+      ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: `"cnn" needs image data: dataset.kind "mnist", or "csv" with dataset.imageShape; got ${what}` });
+      return;
+    }
+    const plan = convPlan(config.model, image);
+    if ('problem' in plan) ctx.addIssue({ code: 'custom', path: ['model', 'convFilters'], message: `${plan.problem} (input ${image.join('×')})` });
+  });
 
 /** A config as a user writes it (defaults may be left out). */
 export type ExperimentConfigInput = z.input<typeof experimentSchema>;
@@ -458,47 +525,65 @@ export function validateExperiment(input: unknown): ValidationResult {
   delete base.seeds;
   delete base.variants;
 
-  const checkAssignment = (where: string, path: string, value: unknown, index: number | null) => {
-    if (!SWEEP_PATH.test(path)) {
-      issues.push({ path: where, message: 'must be a dotted config path such as "model.activation"' });
-      return false;
+  interface Assignment {
+    /** Where the assignment is written, e.g. `sweep["model.width"]` or `variants[0].set["model.kind"]`. */
+    where: string;
+    path: string;
+    value: unknown;
+    /** Position of the value in a sweep list, null for a variant's field. */
+    index: number | null;
+  }
+  const pathProblem = (a: Assignment): boolean => {
+    if (!SWEEP_PATH.test(a.path)) {
+      issues.push({ path: a.where, message: 'must be a dotted config path such as "model.activation"' });
+      return true;
     }
-    if (UNSWEEPABLE.has(path.split('.')[0])) {
-      issues.push({ path: where, message: `cannot change ${path.split('.')[0]} per run` });
-      return false;
+    if (UNSWEEPABLE.has(a.path.split('.')[0])) {
+      issues.push({ path: a.where, message: `cannot change ${a.path.split('.')[0]} per run` });
+      return true;
     }
-    const at = index === null ? where : `${where}[${index}]`;
-    const probe = parsePlainConfig(withValueAt(base, path, value));
-    if (!probe.ok) {
-      for (const issue of probe.issues) {
-        if (issue.path === path && issue.message === 'is not a known field') {
-          issues.push({ path: where, message: `${path} is not a known config field` });
-          return false;
-        }
-        const onField = issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
-        issues.push({
-          path: onField ? `${at}${issue.path.slice(path.length)}` : `${at} → ${issue.path}`,
-          message: issue.message,
-        });
+    return false;
+  };
+  /**
+   * Checks assignments applied together to the base config (one sweep value, or all the fields of one
+   * variant, which may depend on each other: `model.kind` and `model.convFilters`); each problem is
+   * reported at the assignment whose field it concerns, else at the first one with the field named.
+   * False when a path is unknown (its other values need no check).
+   */
+  const checkAssignments = (assignments: Assignment[]): boolean => {
+    const valid = assignments.filter((a) => !pathProblem(a));
+    if (valid.length < assignments.length) return false;
+    if (valid.length === 0) return true;
+    const probe = parsePlainConfig(valid.reduce<Record<string, unknown>>((raw, a) => withValueAt(raw, a.path, a.value), base));
+    if (probe.ok) return true;
+    const on = (issuePath: string, a: Assignment) => issuePath === a.path || issuePath.startsWith(`${a.path}.`) || issuePath.startsWith(`${a.path}[`);
+    for (const issue of probe.issues) {
+      const owner = valid.find((a) => on(issue.path, a));
+      if (owner && issue.path === owner.path && issue.message === 'is not a known field') {
+        issues.push({ path: owner.where, message: `${owner.path} is not a known config field` });
+        return false;
       }
+      const a = owner ?? valid[0];
+      const at = a.index === null ? a.where : `${a.where}[${a.index}]`;
+      issues.push({ path: owner ? `${at}${issue.path.slice(a.path.length)}` : `${at} → ${issue.path}`, message: issue.message });
     }
     return true;
   };
 
-  // Check each value on its own against the base config, so errors point at the value.
+  // Check each sweep value on its own against the base config, so errors point at the value.
   for (const [path, values] of sweepEntries) {
     const where = `sweep[${JSON.stringify(path)}]`;
-    for (let i = 0; i < values.length; i++) if (!checkAssignment(where, path, values[i], i)) break;
+    for (let i = 0; i < values.length; i++) if (!checkAssignments([{ where, path, value: values[i], index: i }])) break;
   }
   const variants = config.variants ?? [];
   variants.forEach((variant, v) => {
+    const assignments: Assignment[] = [];
     for (const [path, value] of Object.entries(variant.set)) {
-      if (path in config.sweep) {
-        issues.push({ path: `variants[${v}].set[${JSON.stringify(path)}]`, message: 'is also swept; a field can be set by the sweep or by variants, not both' });
-        continue;
-      }
-      checkAssignment(`variants[${v}].set[${JSON.stringify(path)}]`, path, value, null);
+      const where = `variants[${v}].set[${JSON.stringify(path)}]`;
+      if (path in config.sweep) issues.push({ path: where, message: 'is also swept; a field can be set by the sweep or by variants, not both' });
+      else assignments.push({ where, path, value, index: null });
     }
+    checkAssignments(assignments);
   });
   if (issues.length > 0) return { ok: false, issues: dedupeIssues(issues) };
 
@@ -541,10 +626,9 @@ function cartesian(entries: [string, unknown[]][]): Record<string, unknown>[] {
   return out;
 }
 
-/** Hidden layer widths of a model config (after `widths`/`width` resolution). */
+/** Hidden dense layer widths of a model config (after `widths`/`width` resolution). */
 export function layerWidths(model: ModelConfig): number[] {
-  if (model.widths) return [...model.widths];
-  return Array.from({ length: model.hiddenLayers ?? 1 }, () => model.width ?? 1);
+  return denseWidths(model);
 }
 
 /** Number of runs a raw config would create, or null when it is not valid yet (for forms). */

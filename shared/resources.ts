@@ -5,6 +5,7 @@
  * (which shows the estimate as you type).
  */
 import { layerWidths, type DatasetConfig, type ModelConfig, type RunConfig } from './config.js';
+import { convPlan, imageShapeOf, isConvNet, type ImageShape } from './architecture.js';
 
 /** Samples (before the split), input features and outputs (classes, or regression targets). */
 export interface DataShape {
@@ -33,15 +34,35 @@ export function datasetShape(dataset: DatasetConfig): DataShape | null {
   }
 }
 
-/** Trainable parameters: kernels, biases, batch-norm scales and shifts, PReLU slopes. */
-export function parameterCount(model: ModelConfig, inputs: number, outputs: number): number {
+/** Trainable parameters: kernels, biases, batch-norm or layer-norm scales and shifts, PReLU slopes. */
+export function parameterCount(model: ModelConfig, inputs: number, outputs: number, image: ImageShape | null = null): number {
+  const perUnit = 1 + (model.batchNorm || model.layerNorm ? 2 : 0) + (model.activation === 'prelu' ? 1 : 0);
   let fanIn = inputs;
   let params = 0;
+  const conv = isConvNet(model) && image ? convPlan(model, image) : null;
+  if (conv && !('problem' in conv)) {
+    for (const l of conv.layers) params += l.kernel * l.kernel * l.input[2] * l.filters + perUnit * l.filters;
+    fanIn = conv.flatSize;
+  }
   for (const w of layerWidths(model)) {
-    params += fanIn * w + w + (model.batchNorm ? 2 * w : 0) + (model.activation === 'prelu' ? w : 0);
+    params += fanIn * w + perUnit * w;
     fanIn = w;
   }
   return params + fanIn * outputs + outputs;
+}
+
+/**
+ * Values one input row puts through the hidden layers: units of dense layers, and positions × channels
+ * of convolutional layers (their pre-activations, before pooling), plus the patches each convolution
+ * reads (k·k·in_channels per output position).
+ */
+export function hiddenValuesPerRow(model: ModelConfig, image: ImageShape | null): number {
+  let values = layerWidths(model).reduce((s, w) => s + w, 0);
+  const conv = isConvNet(model) && image ? convPlan(model, image) : null;
+  if (conv && !('problem' in conv)) {
+    for (const l of conv.layers) values += l.convHeight * l.convWidth * (l.filters + l.kernel * l.kernel * l.input[2]);
+  }
+  return values;
 }
 
 /** Bytes of one float32. */
@@ -79,9 +100,9 @@ export interface MemoryEstimate {
  * (batch 512, probe 2048) 1.38 vs 1.33 GiB; blobs 200,000 × 64 with 4 × 256 425 vs 364 MiB.
  */
 export function estimateRunMemory(config: Pick<RunConfig, 'dataset' | 'model' | 'training' | 'probe'>, shape: DataShape): MemoryEstimate {
-  const widths = layerWidths(config.model);
-  const units = widths.reduce((s, w) => s + w, 0);
-  const params = parameterCount(config.model, shape.inputs, shape.outputs);
+  const image = imageShapeOf(config.dataset);
+  const units = hiddenValuesPerRow(config.model, image);
+  const params = parameterCount(config.model, shape.inputs, shape.outputs, image);
   const slots = { sgd: 0, momentum: 1, adam: 2, rmsprop: 2 }[config.training.optimizer];
   // Weights, gradients, optimizer slots, and the weights copied out for the artifacts; batch norm's
   // moving statistics.

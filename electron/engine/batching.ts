@@ -1,6 +1,7 @@
 /**
  * Which runs the training pool hands to one worker to train batched (train.ts, RunGroup): runs whose
- * configs give networks of one shape and kind, trained on one schedule. Decided from the configs
+ * configs give plain MLPs of one shape and kind, trained on one schedule (networks that train with
+ * autodiff, autodiff-train.ts, are never batched). Decided from the configs
  * alone (the main process never loads TF.js or the data); the worker checks the loaded data's shape
  * too and trains a run whose data does not fit the others on its own.
  *
@@ -11,6 +12,7 @@
  */
 import { layerWidths, type RunConfig } from '../../shared/config.js';
 import { datasetShape } from '../../shared/resources.js';
+import { trainsWithAutodiff } from '../../shared/architecture.js';
 
 /** Largest fan_in × fan_out of any layer of a network trained batched. */
 export const MAX_BATCHED_LAYER_SIZE = 256;
@@ -31,6 +33,8 @@ const PER_RUN_FIELDS = {
  * large to gain from it, or data whose shape is only known from a file).
  */
 export function batchKey(config: RunConfig): string | null {
+  // Convolutional, residual and layer-normalized networks train with autodiff, one run at a time.
+  if (trainsWithAutodiff(config.model)) return null;
   const shape = datasetShape(config.dataset);
   if (!shape) return null;
   let fanIn = shape.inputs;

@@ -59,7 +59,7 @@ type DenseGradFunc = (
 ) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
 const customGrad3 = tf.customGrad as unknown as (f: DenseGradFunc) => (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
-const dense = customGrad3((x, w, b, save) => {
+export const dense = customGrad3((x, w, b, save) => {
   save([x, w]);
   const value = tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -70,9 +70,12 @@ const dense = customGrad3((x, w, b, save) => {
   return { value, gradFunc };
 });
 
-/** Draws a fan_in × fan_out kernel with the configured initializer. */
-export function initKernel(init: ModelConfig['init'], fanIn: number, fanOut: number, rng: Rng, initStd: number): Float32Array {
-  const out = new Float32Array(fanIn * fanOut);
+/**
+ * Draws a fan_in × fan_out kernel with the configured initializer (`count` values: a convolution's
+ * kernel has k·k·in_channels × out_channels values, with fans k·k·in_channels and k·k·out_channels).
+ */
+export function initKernel(init: ModelConfig['init'], fanIn: number, fanOut: number, rng: Rng, initStd: number, count = fanIn * fanOut): Float32Array {
+  const out = new Float32Array(count);
   switch (init) {
     case 'he_normal': {
       // Keras/TF.js he_normal is a truncated normal with std sqrt(2/fan_in) / .87962566 (the

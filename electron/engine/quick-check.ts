@@ -8,7 +8,7 @@
 import type { RunConfig } from '../../shared/config.js';
 import type { DivergenceCheck, DivergenceSetupResult } from '../../shared/api.js';
 import { loadDataset, type LoadDatasetOptions } from './datasets/index.js';
-import { Trainer } from './train.js';
+import { createTrainer } from './autodiff-train.js';
 import type { Dataset } from './types.js';
 
 export interface QuickCheckSetup {
@@ -76,7 +76,7 @@ export function quickDivergenceCheck(setups: QuickCheckSetup[], options: QuickCh
         dataCache.set(key, data);
       }
       samplesUsed = Math.max(samplesUsed, data.nTrain);
-      const trainer = new Trainer(config, trial, data);
+      const trainer = createTrainer(config, trial, data);
       try {
         const outcome = trainer.trainSteps(options.steps, options.shouldStop);
         trials++;

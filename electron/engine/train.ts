@@ -12,6 +12,7 @@ import type { EpochMetrics, LayerMetrics } from '../../shared/metrics.js';
 import type { Dataset } from './types.js';
 import { networkValues, type Network } from './model.js';
 import { ArtifactLayout } from './artifacts.js';
+import { createTrainer } from './autodiff-train.js';
 import { evaluateRun, probeRuns, type ProbeResult } from './measure.js';
 import { memberState, RunStack, type MemberState } from './stack.js';
 import { nonFiniteLayer, nonFiniteReason, type GroupMember, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
@@ -264,7 +265,8 @@ export class Trainer {
 
 /** Trains one run start to finish and frees its tensors. */
 export function trainRun(config: RunConfig, seed: number, data: Dataset, hooks: TrainHooks = {}): TrainResult {
-  const trainer = new Trainer(config, seed, data);
+  // Plain MLPs get this module's Trainer, other networks autodiff-train.ts' (which imports this module too).
+  const trainer = createTrainer(config, seed, data);
   try {
     return trainer.run(hooks);
   } finally {

@@ -14,7 +14,8 @@ import { firstLine } from '../../shared/errors.js';
 import { initBackend } from '../engine/backend.js';
 import { DatasetError, LoadCancelled, loadDataset } from '../engine/datasets/index.js';
 import { quickDivergenceCheck } from '../engine/quick-check.js';
-import { RunGroup, Trainer } from '../engine/train.js';
+import { RunGroup } from '../engine/train.js';
+import { createTrainer } from '../engine/autodiff-train.js';
 import { stackProblem } from '../engine/stack.js';
 import type { GroupMember, TrainHooks } from '../engine/outcome.js';
 import type { RunArtifacts } from '../../shared/metrics.js';
@@ -88,7 +89,7 @@ async function runOne(run: Request, info: Awaited<ReturnType<typeof initBackend>
     send({ type: 'started', runId, backend: info.backend, versions: info.versions });
     const data = loadDataset(config.dataset, seed, { baseDir, shouldStop });
     if (shouldStop()) return cancelled();
-    const trainer = new Trainer(config, seed, data);
+    const trainer = createTrainer(config, seed, data);
     try {
       trainer.run(reporting(run));
     } finally {

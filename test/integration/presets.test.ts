@@ -89,7 +89,7 @@ describe('the preset designs', () => {
       if (!v.ok) throw new Error(`${p.name}: ${JSON.stringify(v.issues)}`);
       return [p.name, v.runs.length];
     }));
-    expect(runs).toEqual({ 'large-learning-rate': 12, 'bad-initialization': 12, 'negative-inputs': 12, mitigations: 18, 'born-dead': 1000 });
+    expect(runs).toEqual({ 'large-learning-rate': 12, 'bad-initialization': 12, 'negative-inputs': 12, mitigations: 18, 'cnn-mitigations': 18, 'born-dead': 1000 });
     for (const p of PRESETS) {
       expect(p.expectation.length).toBeGreaterThan(10);
       expect(p.description.length).toBeGreaterThan(50);
@@ -110,6 +110,11 @@ describe('the preset designs', () => {
     // "initialized far too narrow": well below He for the 64-wide hidden layers; "high learning rate": ten times the lower one.
     expect(mitigations.model.initStd).toBeLessThan(Math.sqrt(2 / 64) / 4);
     expect(mitigations.training.learningRate).toBe(0.01);
+
+    const cnn = findPreset('cnn-mitigations')!.config;
+    expect(cnn.dataset).toMatchObject({ kind: 'mnist' });
+    expect(cnn.model).toMatchObject({ kind: 'cnn', activation: 'relu', init: 'normal' });
+    expect(cnn.variants).toEqual(mitigations.variants);
 
     const bornDead = findPreset('born-dead')!.config;
     expect(bornDead.model).toMatchObject({ hiddenLayers: 9, activation: 'relu', init: 'he_normal', biasInit: 0 });
@@ -221,5 +226,31 @@ describe('each preset shows its effect (reduced runs)', () => {
     for (let i = 1; i < share.length; i++) expect(share[i], share.join(' ≥ ')).toBeLessThanOrEqual(share[i - 1]);
     expect(share[0] - share[share.length - 1]).toBeGreaterThan(0.5);
     expect(share[0]).toBeGreaterThan(0.6);
+  });
+});
+
+describe('cnn-mitigations (reduced runs)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  // The heaviest reduced preset (convolutions train with autodiff): six runs on 500 digits, 2 epochs.
+  it('the ReLU baseline CNN ends with more dead channels in its convolutional layers than Leaky ReLU and a lower learning rate', { timeout: 900_000 }, () => {
+    const variants = ['ReLU baseline', 'Leaky ReLU', 'Lower learning rate'];
+    const specs = reduced('cnn-mitigations', { seeds: [1, 2], 'dataset.samples': 500, 'training.epochs': 2, 'probe.samples': 128 }).filter((s) => variants.includes(String(s.sweep.variant)));
+    const runs = runAll(specs);
+    for (const run of runs) {
+      expect(run.status).toBe('completed');
+      expect(last(run).layers.map((l) => l.units)).toEqual([8, 16, 32]);
+    }
+    // Mean over the two seeds of the convolutional layers' dead fraction (channels) at the last epoch.
+    const convDead = (variant: string) => {
+      const group = runs.filter((r) => r.spec.sweep.variant === variant);
+      expect(group).toHaveLength(2);
+      return group.reduce((s, r) => s + (last(r).layers[0].deadFraction + last(r).layers[1].deadFraction) / 2, 0) / group.length;
+    };
+    const baseline = convDead('ReLU baseline');
+    expect(baseline).toBeGreaterThan(0);
+    for (const mitigation of variants.slice(1)) expect(convDead(mitigation), mitigation).toBeLessThan(baseline);
   });
 });

@@ -14,6 +14,7 @@
  * n × outputSize row-major.
  */
 import type { DatasetConfig, DatasetKind } from '../../../shared/config.js';
+import { imageShapeOf } from '../../../shared/architecture.js';
 import { LoadCancelled } from '../csv.js';
 import type { Dataset } from '../types.js';
 import { abs1dLoader } from './abs1d.js';
@@ -53,12 +54,23 @@ export function loadDataset(config: DatasetConfig, seed: number, options: LoadDa
   if (!loader) throw new DatasetError('dataset.kind', `unknown data set kind ${JSON.stringify(config.kind)}`);
   const raw: RawData = loader.load(config, seed, options, poller(options));
   stop();
+  checkImageShape(config, raw.inputSize);
   const plan = splitPlan(raw.n, config.validationSplit, seed);
   let text = '';
   if (config.kind === 'csv' && config.standardize) text += standardize(raw, plan);
   transformInputs(raw.x, config.inputScale, config.inputShift);
   stop();
   return split(raw, plan, text + describeTransform(config.inputScale, config.inputShift));
+}
+
+/** A declared image shape must hold exactly the data's features. */
+function checkImageShape(config: DatasetConfig, features: number): void {
+  const image = imageShapeOf(config);
+  if (!image) return;
+  const product = image[0] * image[1] * image[2];
+  if (product !== features) {
+    throw new DatasetError('dataset.imageShape', `must multiply to the number of features (${features}), got ${image.join(' × ')} = ${product}`);
+  }
 }
 
 /**

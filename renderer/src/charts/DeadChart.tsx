@@ -6,8 +6,10 @@ import { Segmented } from '../ui/Segmented.js';
 import { seriesStyle } from './colors.js';
 import { epochAxis, fractionAxis, unitRows, type ChartProps } from './live.js';
 import { LiveLineChart } from './LiveLineChart.js';
+import { layerLabel } from '../../../shared/architecture.js';
+import type { ModelConfig } from '../../../shared/config.js';
 
-export const DeadChart = memo(function DeadChart({ points, layers, epochsTotal, divergedAt }: ChartProps & { layers: number }) {
+export const DeadChart = memo(function DeadChart({ points, layers, model, epochsTotal, divergedAt }: ChartProps & { layers: number; model?: ModelConfig }) {
   const dark = useResolvedTheme() === 'dark';
   const [metric, setMetric] = useState<'dead' | 'dormant'>('dead');
   const data = useMemo(() => unitRows(points, layers, metric), [points, layers, metric]);
@@ -31,7 +33,7 @@ export const DeadChart = memo(function DeadChart({ points, layers, epochsTotal, 
       </figcaption>
       <LiveLineChart data={data} x={x} y={y} yLabel={`${metric} units`} formatValue={(v) => `${(v * 100).toFixed(1)}%`} divergedAt={divergedAt}>
         {Array.from({ length: layers }, (_, i) => (
-          <Line key={i} type="linear" dataKey={`l${i}`} name={`layer ${i + 1}`} {...seriesStyle(i, dark)} strokeWidth={2} dot={data.length <= 30} isAnimationActive={false} />
+          <Line key={i} type="linear" dataKey={`l${i}`} name={layerLabel(i, model)} {...seriesStyle(i, dark)} strokeWidth={2} dot={data.length <= 30} isAnimationActive={false} />
         ))}
       </LiveLineChart>
     </figure>

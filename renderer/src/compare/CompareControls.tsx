@@ -6,6 +6,7 @@ import { Segmented } from '../ui/Segmented.js';
 import { Popover } from '../ui/Popover.js';
 import { groupByChoices, groupByLabel } from './group-by.js';
 import { BAND_HELP, BAND_OPTIONS, DIVERGED_OPTIONS, X_AXIS_OPTIONS } from './layout.js';
+import { layerLabel } from '../../../shared/architecture.js';
 
 export function CompareControls({ spec, runs, model, setSpec }: { spec: ComparisonSpec; runs: ComparedRun[]; model: ComparisonModel; setSpec: (patch: Partial<ComparisonSpec>) => void }) {
   const choices = useMemo(() => groupByChoices(runs, spec.groupBy), [runs, spec.groupBy]);
@@ -73,7 +74,7 @@ export function CompareControls({ spec, runs, model, setSpec }: { spec: Comparis
           <option value="mean">mean over layers</option>
           {Array.from({ length: model.layerCount }, (_, i) => (
             <option key={i} value={String(i)}>
-              layer {i + 1}
+              {layerLabel(i, model.layerModel)}
             </option>
           ))}
           {typeof spec.layer === 'number' && spec.layer >= model.layerCount && (

@@ -7,6 +7,7 @@ import type { ComparisonSpec } from '../../../shared/compare.js';
 import { divergenceLabel, type ComparisonModel, type ComparedRun } from '../../../shared/charts.js';
 import { configDiff, metricSeries, summarizeGroup, type BandValue, type CellValue, type DiffCell, type EpochValue, type SeriesMetric, type TableColumn } from '../../../shared/analysis/index.js';
 import { formatNumber, formatPercent } from '../ui/format.js';
+import { layerLabel } from '../../../shared/architecture.js';
 
 export type SummaryMetricId = 'dead' | 'loss' | 'accuracy';
 export type SummaryStat = 'final' | 'min' | 'max' | 'atEpoch';
@@ -86,7 +87,7 @@ export function summaryTable(model: ComparisonModel, spec: ComparisonSpec): Summ
   const allRuns = model.groups.flatMap((g) => g.runs);
   const any = (pick: (e: ComparedRun['epochs'][number]) => number | null) => allRuns.some((r) => r.epochs.some((e) => pick(e) !== null));
   const metrics: SummaryMetric[] = [
-    { id: 'dead', label: layer === 'mean' ? 'Dead fraction (mean over layers)' : `Dead fraction (layer ${layer + 1})`, metric: 'deadFraction', percent: true },
+    { id: 'dead', label: layer === 'mean' ? 'Dead fraction (mean over layers)' : `Dead fraction (${layerLabel(layer, model.layerModel)})`, metric: 'deadFraction', percent: true },
     any((e) => e.valLoss) ? { id: 'loss', label: 'Validation loss', metric: 'valLoss', percent: false } : { id: 'loss', label: 'Training loss', metric: 'trainLoss', percent: false },
   ];
   if (any((e) => e.valAccuracy)) metrics.push({ id: 'accuracy', label: 'Validation accuracy', metric: 'valAccuracy', percent: true });

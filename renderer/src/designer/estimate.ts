@@ -1,6 +1,7 @@
 /** What a design will cost, before it runs: parameters, a rough duration, the largest run's memory (pure). */
 import type { ExperimentConfig, RunSpec } from '../../../shared/config.js';
 import { datasetShape, estimateRunMemory, parameterCount as sharedParameterCount } from '../../../shared/resources.js';
+import { imageShapeOf } from '../../../shared/architecture.js';
 
 /** Seconds per (training sample × parameter) of one epoch, calibrated on the wasm backend on 2 cores. */
 export const SECONDS_PER_SAMPLE_PARAM = 3e-9;
@@ -22,7 +23,7 @@ export function dataShape(dataset: ExperimentConfig['dataset']): { inputs: numbe
 /** Trainable parameters of a design's network (shared with the lab's memory estimate). */
 export function parameterCount(config: Pick<ExperimentConfig, 'dataset' | 'model'>): number {
   const { inputs, outputs } = dataShape(config.dataset);
-  return sharedParameterCount(config.model, inputs, outputs);
+  return sharedParameterCount(config.model, inputs, outputs, imageShapeOf(config.dataset));
 }
 
 /** Rough wall time of one run, in seconds. */

@@ -4,7 +4,8 @@
  * are NOT repeated here: validation always goes through the shared schema. A unit test checks that
  * the defaults below are the schema's.
  */
-import { ACTIVATIONS, CSV_DELIMITERS, DATASET_KINDS, INITS, MAX_SAMPLES, MNIST_MAX_SAMPLES, OPTIMIZERS, OUTPUT_INITS, type DatasetKind } from '../../../shared/config.js';
+import { ACTIVATIONS, CONV_PADDINGS, CSV_DELIMITERS, DATASET_KINDS, INITS, MAX_SAMPLES, MNIST_MAX_SAMPLES, MODEL_KINDS, OPTIMIZERS, OUTPUT_INITS, POOLINGS, type DatasetKind } from '../../../shared/config.js';
+import { CONV_DEFAULTS } from '../../../shared/architecture.js';
 
 export type FieldType =
   /** whole number */
@@ -113,11 +114,46 @@ export const FIELDS: readonly FieldSpec[] = [
   },
   { path: 'dataset.skipLines', label: 'Skip lines', group: 'data', type: 'int', absentMeans: 0, unit: 'lines', help: 'Lines before the header or the first row that are not part of the table (e.g. scikit-learn’s metadata line).', kinds: ['csv'], sweepable: true },
   { path: 'dataset.standardize', label: 'Standardize features', group: 'data', type: 'boolean', absentMeans: false, help: 'Scale every feature to mean 0, standard deviation 1 (training split statistics, applied before scale and shift).', kinds: ['csv'], sweepable: true },
+  {
+    path: 'dataset.imageShape', label: 'Image shape', group: 'data', type: 'intList', unit: 'h, w, c',
+    help: 'Optional: the features as images, "height, width, channels" (row-major, channels last), for a CNN; the product must equal the number of feature columns.',
+    kinds: ['csv'], sweepable: true,
+  },
   { path: 'dataset.inputScale', label: 'Input scale', group: 'data', type: 'number', step: 'any', defaultValue: 1, unit: 'factor', help: 'Multiplies every input feature (applied before the shift).', kinds: ALL_KINDS, sweepable: true },
   { path: 'dataset.inputShift', label: 'Input shift', group: 'data', type: 'number', step: 'any', defaultValue: 0, help: 'Added to every input feature; negative values push pre-activations negative.', kinds: ALL_KINDS, sweepable: true },
   { path: 'dataset.validationSplit', label: 'Validation split', group: 'data', type: 'number', step: 'any', defaultValue: 0.2, unit: 'fraction', help: 'Share of the samples held out for validation (0–0.9).', kinds: ALL_KINDS, sweepable: true },
 
   // ----- Model -----
+  {
+    path: 'model.kind', label: 'Model kind', group: 'model', type: 'enum', options: MODEL_KINDS, absentMeans: 'mlp',
+    optionLabels: { mlp: 'MLP (dense layers)', cnn: 'CNN (convolutions, then dense layers)' },
+    help: 'A CNN needs images (mnist, or a csv file with an image shape); its conv layers are measured per channel.', sweepable: true,
+  },
+  {
+    path: 'model.convFilters', label: 'Conv filters', group: 'model', type: 'intList', unit: 'channels',
+    help: 'One convolutional layer per entry, with that many filters, e.g. "8, 16" (1–1024 each); dense layers follow.', sweepable: true,
+    dependsOn: { path: 'model.kind', values: ['cnn'] },
+  },
+  {
+    path: 'model.convKernel', label: 'Kernel size', group: 'model', type: 'int', absentMeans: CONV_DEFAULTS.convKernel, unit: 'pixels',
+    help: 'Square kernel of every conv layer (1–15).', sweepable: true, dependsOn: { path: 'model.kind', values: ['cnn'] },
+  },
+  {
+    path: 'model.convStride', label: 'Stride', group: 'model', type: 'int', absentMeans: CONV_DEFAULTS.convStride, unit: 'pixels',
+    help: 'Step of every conv layer’s kernel (1–8).', sweepable: true, dependsOn: { path: 'model.kind', values: ['cnn'] },
+  },
+  {
+    path: 'model.convPadding', label: 'Padding', group: 'model', type: 'enum', options: CONV_PADDINGS, absentMeans: CONV_DEFAULTS.convPadding,
+    help: '"same" keeps the image size (at stride 1), "valid" does not pad.', sweepable: true, dependsOn: { path: 'model.kind', values: ['cnn'] },
+  },
+  {
+    path: 'model.pooling', label: 'Pooling', group: 'model', type: 'enum', options: POOLINGS, absentMeans: CONV_DEFAULTS.pooling,
+    help: 'Max or average pooling after every conv layer’s activation, or none.', sweepable: true, dependsOn: { path: 'model.kind', values: ['cnn'] },
+  },
+  {
+    path: 'model.poolSize', label: 'Pool size', group: 'model', type: 'int', absentMeans: CONV_DEFAULTS.poolSize, unit: 'pixels',
+    help: 'Pooling window and its stride (2–8).', sweepable: true, dependsOn: { path: 'model.kind', values: ['cnn'] },
+  },
   { path: 'model.hiddenLayers', label: 'Hidden layers', group: 'model', type: 'int', unit: 'layers', help: 'Depth (1–100); required unless widths is given.', sweepable: true },
   { path: 'model.width', label: 'Width', group: 'model', type: 'int', unit: 'units', help: 'Units per hidden layer (1–4096); required unless widths is given.', sweepable: true },
   { path: 'model.widths', label: 'Widths per layer', group: 'model', type: 'intList', unit: 'units', help: 'Optional: one width per hidden layer, e.g. "64, 64, 32"; overrides width.', sweepable: true },
@@ -143,7 +179,15 @@ export const FIELDS: readonly FieldSpec[] = [
     dependsOn: { path: 'model.init', values: ['normal'] },
   },
   { path: 'model.biasInit', label: 'Bias init', group: 'model', type: 'number', step: 'any', defaultValue: 0, help: 'Constant every bias starts at; negative values start units dead.', sweepable: true },
-  { path: 'model.batchNorm', label: 'Batch normalization', group: 'model', type: 'boolean', defaultValue: false, help: 'Normalize each hidden layer’s pre-activations before the activation.', sweepable: true },
+  { path: 'model.batchNorm', label: 'Batch normalization', group: 'model', type: 'boolean', defaultValue: false, help: 'Normalize each hidden layer’s pre-activations before the activation (per channel in conv layers).', sweepable: true },
+  {
+    path: 'model.layerNorm', label: 'Layer normalization', group: 'model', type: 'boolean', absentMeans: false,
+    help: 'MLPs: normalize each input’s pre-activations over the layer’s units before the activation; not with batch norm.', sweepable: true,
+  },
+  {
+    path: 'model.residual', label: 'Residual blocks', group: 'model', type: 'boolean', absentMeans: false,
+    help: 'MLPs: add each hidden layer’s input to its activation from the second layer on (all widths equal).', sweepable: true,
+  },
 
   // ----- Training -----
   { path: 'training.optimizer', label: 'Optimizer', group: 'training', type: 'enum', options: OPTIMIZERS, defaultValue: 'sgd', help: 'Plain SGD, SGD with momentum, Adam or RMSprop.', sweepable: true },

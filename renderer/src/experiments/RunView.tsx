@@ -1,6 +1,6 @@
 /** The live view of one run: status, progress, reason of failure, loss and dead-fraction charts. */
 import { useDeferredValue } from 'react';
-import { layerWidths } from '../../../shared/config.js';
+import { hiddenLayers, layerLabel } from '../../../shared/architecture.js';
 import { useLab, useRunSeries } from '../app/context.js';
 import { DeadChart } from '../charts/DeadChart.js';
 import { LossChart } from '../charts/LossChart.js';
@@ -23,7 +23,7 @@ export function RunView({ shown }: { shown: ShownRun }) {
   const { layers, classification, divergedAt } = runChartFacts(run, status, points);
   const last = points[points.length - 1];
   const cancellable = status === 'running' || status === 'queued';
-  const widths = layerWidths(run.config.model);
+  const layerNames = hiddenLayers(run.config.model).map((_, i) => layerLabel(i, run.config.model));
 
   return (
     <section className="card run-view" aria-labelledby="run-view-title">
@@ -100,14 +100,14 @@ export function RunView({ shown }: { shown: ShownRun }) {
       ) : (
         <div className="charts">
           <LossChart points={points} classification={classification} epochsTotal={run.epochsTotal} divergedAt={divergedAt} />
-          <DeadChart points={points} layers={layers} epochsTotal={run.epochsTotal} divergedAt={divergedAt} />
+          <DeadChart points={points} layers={layers} model={run.config.model} epochsTotal={run.epochsTotal} divergedAt={divergedAt} />
         </div>
       )}
 
       <details className="run-config">
         <summary>Configuration of this run</summary>
         <p className="muted">
-          {widths.length} hidden layers ({widths.join(', ')} units), {run.config.model.activation}, init {run.config.model.init}, {run.config.training.optimizer} at
+          {layerNames.length} hidden layers ({layerNames.join(', ')}), {run.config.model.activation}, init {run.config.model.init}, {run.config.training.optimizer} at
           learning rate {run.config.training.learningRate}, batch {run.config.training.batchSize}
           {run.config.model.batchNorm ? ', batch norm' : ''}; data {run.config.dataset.kind}.
         </p>

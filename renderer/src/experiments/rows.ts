@@ -4,7 +4,7 @@
  * `mergeRun` (shown-run.ts), so every page words a run the same way.
  */
 import type { ExperimentRow, RunRow, RunStatus } from '../../../shared/api.js';
-import { layerWidths } from '../../../shared/config.js';
+import { hiddenLayers } from '../../../shared/architecture.js';
 import { experimentProgressText, runProgressText } from '../../../shared/progress.js';
 import { ACTIVATION_LABELS } from '../designer/fields.js';
 import { formatDuration, formatNumber, formatPercent, formatValue, shortPath } from '../ui/format.js';
@@ -129,7 +129,7 @@ export function runChartFacts(
   points: readonly Pick<SlimEpoch, 'epoch' | 'dead' | 'trainLoss' | 'valLoss' | 'trainAccuracy'>[],
 ): { layers: number; classification: boolean; divergedAt: number | null } {
   const last = points[points.length - 1];
-  const layers = Math.max(last?.dead.length ?? 0, layerWidths(run.config.model).length);
+  const layers = Math.max(last?.dead.length ?? 0, hiddenLayers(run.config.model).length);
   const dataset = run.config.dataset;
   const classification = points.some((p) => p.trainAccuracy !== null) || !(dataset.kind === 'abs1d' || (dataset.kind === 'csv' && dataset.task === 'regression'));
   const divergedAt =

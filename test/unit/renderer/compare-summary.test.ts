@@ -14,7 +14,7 @@ describe('summary table', () => {
   it('has only the differing config fields and final/min/max per metric, bands clipped to the metric range', () => {
     const table = summaryTable(model, spec);
     expect(table.fields).toEqual(['variant', 'model.activation']);
-    expect(table.metrics.map((m) => m.label)).toEqual(['Dead fraction (layer 1)', 'Validation loss', 'Validation accuracy']);
+    expect(table.metrics.map((m) => m.label)).toEqual(['Dead fraction (dense 1 (4 units))', 'Validation loss', 'Validation accuracy']);
     expect(table.stats).toEqual(['final', 'min', 'max']);
     const relu = table.rows.find((r) => r.name === 'ReLU baseline')!;
     expect(relu.runCount).toBe(2);
@@ -62,7 +62,7 @@ describe('summary table', () => {
     const table = summaryTable(buildComparison(runs, at), at);
     expect(table.stats).toEqual(['final', 'min', 'max', 'atEpoch']);
     const column = table.columns.find((c) => c.id === 'dead.atEpoch')!;
-    expect(column.label).toBe('Dead fraction (layer 1): at epoch 1');
+    expect(column.label).toBe('Dead fraction (dense 1 (4 units)): at epoch 1');
     const asc = sortByColumn(table.rows, table.columns, { columnId: 'dead.atEpoch', direction: 'asc' }).map((r) => r.name);
     const desc = sortByColumn(table.rows, table.columns, { columnId: 'dead.atEpoch', direction: 'desc' }).map((r) => r.name);
     expect(asc).toEqual(['Leaky ReLU', 'ReLU baseline']);

@@ -56,7 +56,7 @@ describe('chart rows', () => {
     if (bars.kind !== 'bars') throw new Error('expected bars');
     const p = bars.panels[0];
     const shaped = barRows(p, { logY: false, band: 'std', fraction: true });
-    expect(shaped.rows.map((r) => r.category)).toEqual(['Layer 1', 'Layer 2']);
+    expect(shaped.rows.map((r) => r.category)).toEqual(['Dense 1 (4 units)', 'Dense 2 (4 units)']);
     const i = p.groups.findIndex((g) => g.name === 'ReLU baseline');
     const v = p.groups[i].values[0];
     expect(shaped.rows[0][`v${i}`]).toBe(v.mean);

@@ -76,7 +76,7 @@ describe('comparison charts', () => {
     const model = buildComparison(runs, spec);
     const bars = chartData(model, 'final-dead-bars', spec);
     if (bars.kind !== 'bars') throw new Error('expected bars');
-    expect(bars.panels[0].categories).toEqual(['Layer 1', 'Layer 2']);
+    expect(bars.panels[0].categories).toEqual(['Dense 1 (4 units)', 'Dense 2 (4 units)']);
     const leaky = bars.panels[0].groups[0];
     expect(leaky.values[0].mean).toBe(0);
     const revival = chartData(model, 'revival', spec);
@@ -192,7 +192,7 @@ describe('diverged runs, final epochs, hidden groups', () => {
     expect(bars.notes).toContain('Values at the last epoch all runs of a group reached: activation=prelu epoch 1; activation=relu epoch 3.');
     const csv = chartToCsv(bars).trim().split('\n');
     expect(csv[0]).toBe('chart,panel,group,category,epoch,mean,lo,hi,n');
-    expect(csv.find((l) => l.includes('activation=prelu,Layer 1'))!.split(',').slice(4, 5)).toEqual(['1']);
+    expect(csv.find((l) => l.includes('activation=prelu,Dense 1 (4 units)'))!.split(',').slice(4, 5)).toEqual(['1']);
 
     // A chosen epoch: the same epoch for every group, in the titles on screen and in the export; runs that stopped before it are not counted.
     const at = comparisonSpecSchema.parse({ runIds: ids, band: 'se', atEpoch: 2 });
