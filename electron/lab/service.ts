@@ -47,6 +47,8 @@ import { SettingsFile } from './settings.js';
 import { appPackage } from '../app-root.js';
 import { parseComparisonSpec, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
 import type { ComparedRun } from '../../shared/charts.js';
+import type { ComparisonView } from '../../shared/comparison-view.js';
+import { ComparisonViews } from './comparison-views.js';
 import { importBundle } from '../../db/bundle.js';
 import { ConflictError, InvalidConfigError, ValidationError, firstLine } from '../../shared/errors.js';
 import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
@@ -106,6 +108,8 @@ export class LabService implements LabApi {
   private readonly orphanTimer: NodeJS.Timeout;
   /** The worker of the design checks (csv preflight, divergence quick check). */
   private readonly design: DesignWorker;
+  /** The compare view's data, kept between calls (see comparison-views.ts). */
+  private readonly comparisons = new ComparisonViews();
 
   private constructor(
     private readonly options: LabServiceOptions,
@@ -352,6 +356,10 @@ export class LabService implements LabApi {
     return loadComparedRuns(this.store, parseComparisonSpec(spec));
   }
 
+  async getComparisonView(spec: ComparisonSpecInput): Promise<ComparisonView> {
+    return this.comparisons.view(this.store, parseComparisonSpec(spec));
+  }
+
   async listComparisons(): Promise<SavedComparison[]> {
     return this.store.listComparisons();
   }
@@ -430,6 +438,7 @@ export class LabService implements LabApi {
         oldStore.close();
         this.live.forgetRuns();
         this.store = newStore;
+        this.comparisons.clear();
         this.pool = this.createPool(newStore);
         this.switching = null;
         done();

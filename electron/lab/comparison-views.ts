@@ -1,0 +1,159 @@
+/**
+ * The compare view's data, computed next to the database (`getComparisonView`). The runs of a
+ * selection are loaded once as series (the store's covering-index queries, without dead masks and
+ * histograms) and kept; a later call reloads only the runs whose status or measured epochs changed
+ * (a run training, a run finishing), so a live view costs one run's rows per update. Revival reads
+ * each run's dead masks once per epoch it is counted up to, the histograms chart one run's full
+ * metrics; both are kept with the run. Views are kept per spec until a run changes, so switching a
+ * layer or a band back and forth is a lookup. One selection is kept (the page shows one comparison).
+ */
+import type { LabStore } from '../../db/store.js';
+import type { EpochMetricsDto } from '../../shared/api.js';
+import { declaredPositions, declaredValues, revivalByLayer, type MaskEpochInput, type RevivalStats } from '../../shared/analysis/index.js';
+import { buildComparison, type ComparisonSources, type SeriesEpoch, type SeriesRun } from '../../shared/charts.js';
+import type { ComparisonSpec } from '../../shared/compare.js';
+import { comparisonView, type ComparisonView } from '../../shared/comparison-view.js';
+import type { RunSummary } from '../../shared/metrics.js';
+import { epochToDto } from './dto.js';
+
+/** Views kept per selection (specs differing by layer, band, grouping …). */
+const MAX_VIEWS = 32;
+
+interface KeptRun {
+  /** Status and measured epochs when loaded: a change reloads the run. */
+  stamp: string;
+  run: SeriesRun;
+  /** Revival per layer, by the epoch it is counted up to. */
+  revival: Map<number, RevivalStats[]>;
+  histograms: EpochMetricsDto[] | null;
+}
+
+interface Selection {
+  key: string;
+  store: LabStore;
+  runs: Map<number, KeptRun>;
+  views: Map<string, ComparisonView>;
+}
+
+function runStamp(run: RunSummary): string {
+  return `${run.status}:${run.epochsDone}`;
+}
+
+/** The series of these runs, grouped by run: epochs in order, each with its layers in order. */
+function loadSeries(store: LabStore, runIds: number[]): Map<number, SeriesEpoch[]> {
+  const out = new Map<number, SeriesEpoch[]>(runIds.map((id) => [id, []]));
+  const byRunEpoch = new Map<string, SeriesEpoch>();
+  for (const { runId, ...epoch } of store.getEpochSeries(runIds)) {
+    const e: SeriesEpoch = { ...epoch, layers: [] };
+    out.get(runId)?.push(e);
+    byRunEpoch.set(`${runId}:${epoch.epoch}`, e);
+  }
+  for (const { runId, epoch, ...layer } of store.getLayerSeries(runIds)) byRunEpoch.get(`${runId}:${epoch}`)?.layers.push(layer);
+  return out;
+}
+
+export class ComparisonViews {
+  private selection: Selection | null = null;
+
+  /** What the compare view shows for `spec` on `store`. */
+  view(store: LabStore, spec: ComparisonSpec): ComparisonView {
+    const selection = this.refresh(store, spec);
+    const key = JSON.stringify(spec);
+    const kept = selection.views.get(key);
+    if (kept) {
+      // Most recently used last: the oldest view goes first when there are too many.
+      selection.views.delete(key);
+      selection.views.set(key, kept);
+      return kept;
+    }
+    const runs = [...selection.runs.values()].map((k) => k.run);
+    const view = comparisonView(runs, buildComparison(runs, spec, this.sources(selection)), spec);
+    selection.views.set(key, view);
+    if (selection.views.size > MAX_VIEWS) selection.views.delete(selection.views.keys().next().value!);
+    return view;
+  }
+
+  /** Forgets everything (the database was switched or closed). */
+  clear(): void {
+    this.selection = null;
+  }
+
+  /** The selection's runs, up to date: new and changed runs (re)loaded, deleted ones dropped. */
+  private refresh(store: LabStore, spec: ComparisonSpec): Selection {
+    const key = `${spec.experimentIds.join(',')}|${spec.runIds.join(',')}`;
+    if (this.selection === null || this.selection.key !== key || this.selection.store !== store) {
+      this.selection = { key, store, runs: new Map(), views: new Map() };
+    }
+    const selection = this.selection;
+    const ids = new Set(spec.runIds);
+    for (const experimentId of spec.experimentIds) for (const run of store.listRuns({ experimentId })) ids.add(run.id);
+    const summaries = store.listRuns({ ids: [...ids] });
+    const changed = summaries.filter((r) => selection.runs.get(r.id)?.stamp !== runStamp(r));
+    const gone = [...selection.runs.keys()].filter((id) => !summaries.some((r) => r.id === id));
+    if (changed.length === 0 && gone.length === 0) return selection;
+
+    for (const id of gone) selection.runs.delete(id);
+    const series = loadSeries(store, changed.map((r) => r.id));
+    const declared = new Map<number, Record<string, unknown[]>>();
+    const declaredOf = (experimentId: number): Record<string, unknown[]> => {
+      let d = declared.get(experimentId);
+      if (d === undefined) {
+        d = declaredValues(store.getExperiment(experimentId)?.config);
+        declared.set(experimentId, d);
+      }
+      return d;
+    };
+    for (const r of changed) {
+      const run: SeriesRun = {
+        id: r.id,
+        experimentId: r.experimentId,
+        seed: r.seed,
+        sweep: r.sweep,
+        config: r.config,
+        declared: declaredPositions(r, declaredOf(r.experimentId)),
+        status: r.status,
+        name: r.name,
+        epochs: series.get(r.id) ?? [],
+      };
+      selection.runs.set(r.id, { stamp: runStamp(r), run, revival: new Map(), histograms: null });
+    }
+    // Keep the order the store lists them in (by experiment, then run index), as the full loader does.
+    selection.runs = new Map(summaries.flatMap((r) => (selection.runs.has(r.id) ? [[r.id, selection.runs.get(r.id)!] as const] : [])));
+    selection.views.clear();
+    return selection;
+  }
+
+  /** Dead masks and histograms from the store, kept with their run. */
+  private sources(selection: Selection): ComparisonSources {
+    const kept = (run: SeriesRun): KeptRun => {
+      const k = selection.runs.get(run.id);
+      if (!k) throw new Error(`run ${run.id} is not part of this comparison`);
+      return k;
+    };
+    return {
+      revival: (run, upTo) => {
+        const k = kept(run);
+        let stats = k.revival.get(upTo);
+        if (!stats) {
+          const epochs: MaskEpochInput[] = [];
+          let current: { epoch: number; layers: { layer: number; deadMask: Uint8Array }[] } | null = null;
+          for (const row of selection.store.getDeadMasks(run.id, upTo)) {
+            if (current === null || current.epoch !== row.epoch) {
+              current = { epoch: row.epoch, layers: [] };
+              epochs.push(current);
+            }
+            current.layers.push({ layer: row.layer, deadMask: row.deadMask });
+          }
+          stats = revivalByLayer(epochs);
+          k.revival.set(upTo, stats);
+        }
+        return stats;
+      },
+      histogramEpochs: (run) => {
+        const k = kept(run);
+        k.histograms ??= selection.store.getRunMetrics(run.id).map(epochToDto);
+        return k.histograms;
+      },
+    };
+  }
+}
