@@ -363,6 +363,34 @@ function layersShown(model: ComparisonModel, spec: ComparisonSpec): (number | 'm
   return [Math.min(spec.layer, Math.max(0, model.layerCount - 1))];
 }
 
+/** The spec fields the groups depend on: `buildComparison` reads these and no others. */
+export const MODEL_SPEC_FIELDS = ['experimentIds', 'runIds', 'groupBy', 'hiddenGroups', 'divergedRuns', 'focusGroup', 'groupNames'] as const satisfies readonly (keyof ComparisonSpec)[];
+
+const LINE_FIELDS = ['band', 'smoothing', 'xAxis', 'showRuns', 'divergedRuns'] as const;
+const EPOCH_VALUE_FIELDS = ['band', 'atEpoch', 'divergedRuns'] as const;
+
+/**
+ * The spec fields one chart's data reads besides the model's (`chartData` with a model changes only
+ * when one of them does): a layer switch leaves the loss, the heatmap and the revival bars as they
+ * are, a band switch the heatmap and the histograms. The lab keeps chart data by these.
+ */
+export const CHART_SPEC_FIELDS: Record<ChartKind, readonly (keyof ComparisonSpec)[]> = {
+  'dead-fraction': [...LINE_FIELDS, 'layer'],
+  'active-probability': [...LINE_FIELDS, 'layer'],
+  'dormant-fraction': [...LINE_FIELDS, 'layer'],
+  loss: LINE_FIELDS,
+  accuracy: LINE_FIELDS,
+  'final-dead-bars': EPOCH_VALUE_FIELDS,
+  revival: EPOCH_VALUE_FIELDS,
+  'dead-heatmap': ['divergedRuns'],
+  histograms: ['layer', 'divergedRuns'],
+};
+
+/** The values of some spec fields, as one string (a key for what was computed from them). */
+export function specFieldsKey(spec: ComparisonSpec, fields: readonly (keyof ComparisonSpec)[]): string {
+  return JSON.stringify(fields.map((f) => spec[f]));
+}
+
 /** The data one chart of the comparison plots, with the notes that say what its numbers rest on. */
 export function chartData(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec): ChartData {
   const data = chartBody(model, kind, spec);

@@ -168,10 +168,24 @@ export interface ComparisonView {
   summary: SummaryTable;
 }
 
+/** The spec fields the summary table reads besides the model's (see CHART_SPEC_FIELDS). */
+export const SUMMARY_SPEC_FIELDS = ['layer', 'atEpoch', 'band'] as const satisfies readonly (keyof ComparisonSpec)[];
+
+/** How the parts of a view are computed: directly (the default), or through the lab's kept results. */
+export interface ViewParts {
+  chart(kind: ChartKind): ChartData;
+  summary(): SummaryTable;
+}
+
 /** Everything the Compare view shows for `spec`, from the runs and their model. */
-export function comparisonView(runs: readonly SeriesRun[], model: ComparisonModel, spec: ComparisonSpec): ComparisonView {
+export function comparisonView(
+  runs: readonly SeriesRun[],
+  model: ComparisonModel,
+  spec: ComparisonSpec,
+  parts: ViewParts = { chart: (kind) => chartData(model, kind, spec), summary: () => summaryTable(model, spec) },
+): ComparisonView {
   const charts = {} as Record<ChartKind, ChartData>;
-  for (const kind of CHART_KINDS) charts[kind] = chartData(model, kind, spec);
+  for (const kind of CHART_KINDS) charts[kind] = parts.chart(kind);
   let maxEpoch = 0;
   for (const r of runs) for (const e of r.epochs) maxEpoch = Math.max(maxEpoch, e.epoch);
   return {
@@ -186,6 +200,6 @@ export function comparisonView(runs: readonly SeriesRun[], model: ComparisonMode
     maxEpoch,
     runStatus: runStatusCounts(runs),
     charts,
-    summary: summaryTable(model, spec),
+    summary: parts.summary(),
   };
 }

@@ -10,14 +10,35 @@
 import type { LabStore } from '../../db/store.js';
 import type { EpochMetricsDto } from '../../shared/api.js';
 import { declaredPositions, declaredValues, revivalByLayer, type MaskEpochInput, type RevivalStats } from '../../shared/analysis/index.js';
-import { buildComparison, type ComparisonSources, type SeriesEpoch, type SeriesRun } from '../../shared/charts.js';
+import { buildComparison, chartData, CHART_SPEC_FIELDS, MODEL_SPEC_FIELDS, specFieldsKey, type ChartData, type ComparisonModel, type ComparisonSources, type SeriesEpoch, type SeriesRun } from '../../shared/charts.js';
 import type { ComparisonSpec } from '../../shared/compare.js';
-import { comparisonView, type ComparisonView } from '../../shared/comparison-view.js';
+import { comparisonView, summaryTable, SUMMARY_SPEC_FIELDS, type ComparisonView, type SummaryTable } from '../../shared/comparison-view.js';
 import type { RunSummary } from '../../shared/metrics.js';
 import { epochToDto } from './dto.js';
 
-/** Views kept per selection (specs differing by layer, band, grouping …). */
-const MAX_VIEWS = 32;
+/** Views, models and chart data kept per selection (specs differing by layer, band, grouping …), each up to this many. */
+const MAX_KEPT = 48;
+
+/** A map that forgets its least recently used entry beyond MAX_KEPT. */
+class Kept<V> {
+  private readonly entries = new Map<string, V>();
+
+  get(key: string, make: () => V): V {
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      value = make();
+      if (this.entries.size >= MAX_KEPT) this.entries.delete(this.entries.keys().next().value!);
+    } else {
+      this.entries.delete(key);
+    }
+    this.entries.set(key, value);
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
 
 interface KeptRun {
   /** Status and measured epochs when loaded: a change reloads the run. */
@@ -32,7 +53,10 @@ interface Selection {
   key: string;
   store: LabStore;
   runs: Map<number, KeptRun>;
-  views: Map<string, ComparisonView>;
+  views: Kept<ComparisonView>;
+  models: Kept<ComparisonModel>;
+  /** Chart data and summary tables, by what they read: the model's fields and their own. */
+  parts: Kept<ChartData | SummaryTable>;
 }
 
 function runStamp(run: RunSummary): string {
@@ -43,34 +67,35 @@ function runStamp(run: RunSummary): string {
 function loadSeries(store: LabStore, runIds: number[]): Map<number, SeriesEpoch[]> {
   const out = new Map<number, SeriesEpoch[]>(runIds.map((id) => [id, []]));
   const byRunEpoch = new Map<string, SeriesEpoch>();
-  for (const { runId, ...epoch } of store.getEpochSeries(runIds)) {
-    const e: SeriesEpoch = { ...epoch, layers: [] };
-    out.get(runId)?.push(e);
-    byRunEpoch.set(`${runId}:${epoch.epoch}`, e);
+  // The rows are used as they come (their run id and epoch stay on them): no copy of 160,000 layer rows per 200 runs.
+  for (const row of store.getEpochSeries(runIds)) {
+    const e: SeriesEpoch = Object.assign(row, { layers: [] });
+    out.get(row.runId)?.push(e);
+    byRunEpoch.set(`${row.runId}:${row.epoch}`, e);
   }
-  for (const { runId, epoch, ...layer } of store.getLayerSeries(runIds)) byRunEpoch.get(`${runId}:${epoch}`)?.layers.push(layer);
+  for (const row of store.getLayerSeries(runIds)) byRunEpoch.get(`${row.runId}:${row.epoch}`)?.layers.push(row);
   return out;
 }
 
 export class ComparisonViews {
   private selection: Selection | null = null;
 
-  /** What the compare view shows for `spec` on `store`. */
+  /**
+   * What the compare view shows for `spec` on `store`. A spec seen before is a lookup; a new one
+   * recomputes only the charts that read a field it changed (a layer switch leaves the loss, the
+   * heatmap and the revival bars as they were).
+   */
   view(store: LabStore, spec: ComparisonSpec): ComparisonView {
     const selection = this.refresh(store, spec);
-    const key = JSON.stringify(spec);
-    const kept = selection.views.get(key);
-    if (kept) {
-      // Most recently used last: the oldest view goes first when there are too many.
-      selection.views.delete(key);
-      selection.views.set(key, kept);
-      return kept;
-    }
-    const runs = [...selection.runs.values()].map((k) => k.run);
-    const view = comparisonView(runs, buildComparison(runs, spec, this.sources(selection)), spec);
-    selection.views.set(key, view);
-    if (selection.views.size > MAX_VIEWS) selection.views.delete(selection.views.keys().next().value!);
-    return view;
+    return selection.views.get(JSON.stringify(spec), () => {
+      const runs = [...selection.runs.values()].map((k) => k.run);
+      const modelKey = specFieldsKey(spec, MODEL_SPEC_FIELDS);
+      const model = selection.models.get(modelKey, () => buildComparison(runs, spec, this.sources(selection)));
+      return comparisonView(runs, model, spec, {
+        chart: (kind) => selection.parts.get(`${kind}|${modelKey}|${specFieldsKey(spec, CHART_SPEC_FIELDS[kind])}`, () => chartData(model, kind, spec)) as ChartData,
+        summary: () => selection.parts.get(`summary|${modelKey}|${specFieldsKey(spec, SUMMARY_SPEC_FIELDS)}`, () => summaryTable(model, spec)) as SummaryTable,
+      });
+    });
   }
 
   /** Forgets everything (the database was switched or closed). */
@@ -82,7 +107,7 @@ export class ComparisonViews {
   private refresh(store: LabStore, spec: ComparisonSpec): Selection {
     const key = `${spec.experimentIds.join(',')}|${spec.runIds.join(',')}`;
     if (this.selection === null || this.selection.key !== key || this.selection.store !== store) {
-      this.selection = { key, store, runs: new Map(), views: new Map() };
+      this.selection = { key, store, runs: new Map(), views: new Kept(), models: new Kept(), parts: new Kept() };
     }
     const selection = this.selection;
     const ids = new Set(spec.runIds);
@@ -120,6 +145,8 @@ export class ComparisonViews {
     // Keep the order the store lists them in (by experiment, then run index), as the full loader does.
     selection.runs = new Map(summaries.flatMap((r) => (selection.runs.has(r.id) ? [[r.id, selection.runs.get(r.id)!] as const] : [])));
     selection.views.clear();
+    selection.models.clear();
+    selection.parts.clear();
     return selection;
   }
 

@@ -83,7 +83,8 @@ function layerValue(layers: SeriesEpochInput['layers'], metric: LayerMetric, lay
     const values = layers.map(read).filter((v): v is number => v !== null);
     return values.length === 0 ? undefined : mean(values);
   }
-  const found = layers.find((l) => l.layer === layer);
+  // Layers are stored in layer order, so the index is usually the place.
+  const found = layers[layer]?.layer === layer ? layers[layer] : layers.find((l) => l.layer === layer);
   const v = found ? read(found) : null;
   return v === null ? undefined : v;
 }
@@ -95,7 +96,8 @@ function layerValue(layers: SeriesEpochInput['layers'], metric: LayerMetric, lay
 export function metricSeries(epochs: readonly SeriesEpochInput[], metric: SeriesMetric, options: MetricSeriesOptions = {}): SeriesPoint[] {
   const { layer = 'mean', xAxis = 'epoch' } = options;
   const out: SeriesPoint[] = [];
-  for (const e of [...epochs].sort((a, b) => a.epoch - b.epoch)) {
+  const sorted = epochs.every((e, i) => i === 0 || epochs[i - 1].epoch <= e.epoch) ? epochs : [...epochs].sort((a, b) => a.epoch - b.epoch);
+  for (const e of sorted) {
     const y = isLayerMetric(metric) ? layerValue(e.layers, metric, layer) : (e[metric] ?? undefined);
     if (y === undefined) continue;
     out.push({ x: xAxis === 'time' ? e.elapsedSeconds : e.epoch, y, epoch: e.epoch });
