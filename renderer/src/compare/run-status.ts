@@ -27,7 +27,7 @@ export function runStatusNote(counts: RunStatusCounts, divergedRuns: DivergedRun
   if (empty > 0) rest += `${plural(empty, 'run')} have no measurements.`;
   return {
     tone: active > 0 ? 'info' : 'warn',
-    active: active > 0 ? `${plural(active, 'run')} still training or queued: their curves stop at the last measured epoch.` : null,
+    active: active > 0 ? `${plural(active, 'run')} still training or queued: the charts follow their epochs as they arrive.` : null,
     rest,
   };
 }

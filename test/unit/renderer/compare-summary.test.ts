@@ -97,7 +97,7 @@ describe('summary cells and notes', () => {
     ];
     const note = runStatusNote(runStatusCounts(mixed), 'include')!;
     expect(note.tone).toBe('info');
-    expect(note.active).toBe('1 run still training or queued: their curves stop at the last measured epoch.');
+    expect(note.active).toBe('1 run still training or queued: the charts follow their epochs as they arrive.');
     expect(note.rest).toBe(
       "1 run diverged (the loss became NaN or infinite): it counts up to the last epoch measured, so a group's n drops after it (every point shows its n; “Diverged runs” below can exclude them). " +
         '2 runs failed, cancelled or interrupted: only their measured epochs count. 1 run have no measurements.',
