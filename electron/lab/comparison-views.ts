@@ -6,11 +6,12 @@
  * each run's dead masks once per epoch it is counted up to, the histograms chart one run's full
  * metrics; both are kept with the run. Views are kept per spec until a run changes, so switching a
  * layer or a band back and forth is a lookup. One selection is kept (the page shows one comparison).
+ * Loading and revival go in chunks of runs with the event loop free between them.
  */
 import type { LabStore } from '../../db/store.js';
 import type { EpochMetricsDto } from '../../shared/api.js';
 import { declaredPositions, declaredValues, revivalByLayer, type MaskEpochInput, type RevivalStats } from '../../shared/analysis/index.js';
-import { buildComparison, chartData, CHART_SPEC_FIELDS, MODEL_SPEC_FIELDS, specFieldsKey, type ChartData, type ComparisonModel, type ComparisonSources, type SeriesEpoch, type SeriesRun } from '../../shared/charts.js';
+import { buildComparison, chartData, CHART_SPEC_FIELDS, groupEpoch, MODEL_SPEC_FIELDS, specFieldsKey, type ChartData, type ComparisonModel, type ComparisonSources, type SeriesEpoch, type SeriesRun } from '../../shared/charts.js';
 import type { ComparisonSpec } from '../../shared/compare.js';
 import { comparisonView, summaryTable, SUMMARY_SPEC_FIELDS, type ComparisonView, type SummaryTable } from '../../shared/comparison-view.js';
 import type { RunSummary } from '../../shared/metrics.js';
@@ -77,25 +78,26 @@ function loadSeries(store: LabStore, runIds: number[]): Map<number, SeriesEpoch[
   return out;
 }
 
+/** Runs loaded (or measured for revival) between two turns of the event loop, so a big comparison never freezes the lab. */
+const CHUNK_RUNS = 50;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class ComparisonViews {
   private selection: Selection | null = null;
+  /** Calls run one after the other: a second request waits for the runs the first is loading. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   /**
    * What the compare view shows for `spec` on `store`. A spec seen before is a lookup; a new one
    * recomputes only the charts that read a field it changed (a layer switch leaves the loss, the
-   * heatmap and the revival bars as they were).
+   * heatmap and the revival bars as they were). Runs are loaded and revival is counted in chunks,
+   * yielding to the event loop between them, so other requests and the training go on meanwhile.
    */
-  view(store: LabStore, spec: ComparisonSpec): ComparisonView {
-    const selection = this.refresh(store, spec);
-    return selection.views.get(JSON.stringify(spec), () => {
-      const runs = [...selection.runs.values()].map((k) => k.run);
-      const modelKey = specFieldsKey(spec, MODEL_SPEC_FIELDS);
-      const model = selection.models.get(modelKey, () => buildComparison(runs, spec, this.sources(selection)));
-      return comparisonView(runs, model, spec, {
-        chart: (kind) => selection.parts.get(`${kind}|${modelKey}|${specFieldsKey(spec, CHART_SPEC_FIELDS[kind])}`, () => chartData(model, kind, spec)) as ChartData,
-        summary: () => selection.parts.get(`summary|${modelKey}|${specFieldsKey(spec, SUMMARY_SPEC_FIELDS)}`, () => summaryTable(model, spec)) as SummaryTable,
-      });
-    });
+  view(store: LabStore, spec: ComparisonSpec): Promise<ComparisonView> {
+    const next = this.queue.then(() => this.compute(store, spec));
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /** Forgets everything (the database was switched or closed). */
@@ -103,8 +105,32 @@ export class ComparisonViews {
     this.selection = null;
   }
 
+  private async compute(store: LabStore, spec: ComparisonSpec): Promise<ComparisonView> {
+    const selection = await this.refresh(store, spec);
+    const key = JSON.stringify(spec);
+    const runs = [...selection.runs.values()].map((k) => k.run);
+    const modelKey = specFieldsKey(spec, MODEL_SPEC_FIELDS);
+    const sources = this.sources(selection);
+    const model = selection.models.get(modelKey, () => buildComparison(runs, spec, sources));
+    // Revival reads every counted run's dead masks: counted ahead, in chunks, so the view below only looks it up.
+    const needed = model.visible.flatMap((g) => {
+      const epoch = groupEpoch(g, spec);
+      return epoch === null ? [] : g.runs.filter((r) => r.epochs.some((e) => e.epoch === epoch)).map((r) => [r, epoch] as const);
+    });
+    for (let i = 0; i < needed.length; i += CHUNK_RUNS) {
+      for (const [run, epoch] of needed.slice(i, i + CHUNK_RUNS)) sources.revival(run, epoch);
+      if (i + CHUNK_RUNS < needed.length) await nextTurn();
+    }
+    return selection.views.get(key, () =>
+      comparisonView(runs, model, spec, {
+        chart: (kind) => selection.parts.get(`${kind}|${modelKey}|${specFieldsKey(spec, CHART_SPEC_FIELDS[kind])}`, () => chartData(model, kind, spec)) as ChartData,
+        summary: () => selection.parts.get(`summary|${modelKey}|${specFieldsKey(spec, SUMMARY_SPEC_FIELDS)}`, () => summaryTable(model, spec)) as SummaryTable,
+      }),
+    );
+  }
+
   /** The selection's runs, up to date: new and changed runs (re)loaded, deleted ones dropped. */
-  private refresh(store: LabStore, spec: ComparisonSpec): Selection {
+  private async refresh(store: LabStore, spec: ComparisonSpec): Promise<Selection> {
     const key = `${spec.experimentIds.join(',')}|${spec.runIds.join(',')}`;
     if (this.selection === null || this.selection.key !== key || this.selection.store !== store) {
       this.selection = { key, store, runs: new Map(), views: new Kept(), models: new Kept(), parts: new Kept() };
@@ -113,12 +139,11 @@ export class ComparisonViews {
     const ids = new Set(spec.runIds);
     for (const experimentId of spec.experimentIds) for (const run of store.listRuns({ experimentId })) ids.add(run.id);
     const summaries = store.listRuns({ ids: [...ids] });
+    const listed = new Set(summaries.map((r) => r.id));
     const changed = summaries.filter((r) => selection.runs.get(r.id)?.stamp !== runStamp(r));
-    const gone = [...selection.runs.keys()].filter((id) => !summaries.some((r) => r.id === id));
+    const gone = [...selection.runs.keys()].filter((id) => !listed.has(id));
     if (changed.length === 0 && gone.length === 0) return selection;
 
-    for (const id of gone) selection.runs.delete(id);
-    const series = loadSeries(store, changed.map((r) => r.id));
     const declared = new Map<number, Record<string, unknown[]>>();
     const declaredOf = (experimentId: number): Record<string, unknown[]> => {
       let d = declared.get(experimentId);
@@ -128,22 +153,29 @@ export class ComparisonViews {
       }
       return d;
     };
-    for (const r of changed) {
-      const run: SeriesRun = {
-        id: r.id,
-        experimentId: r.experimentId,
-        seed: r.seed,
-        sweep: r.sweep,
-        config: r.config,
-        declared: declaredPositions(r, declaredOf(r.experimentId)),
-        status: r.status,
-        name: r.name,
-        epochs: series.get(r.id) ?? [],
-      };
-      selection.runs.set(r.id, { stamp: runStamp(r), run, revival: new Map(), histograms: null });
+    const loaded = new Map<number, KeptRun>();
+    for (let i = 0; i < changed.length; i += CHUNK_RUNS) {
+      const chunk = changed.slice(i, i + CHUNK_RUNS);
+      const series = loadSeries(store, chunk.map((r) => r.id));
+      for (const r of chunk) {
+        const run: SeriesRun = {
+          id: r.id,
+          experimentId: r.experimentId,
+          seed: r.seed,
+          sweep: r.sweep,
+          config: r.config,
+          declared: declaredPositions(r, declaredOf(r.experimentId)),
+          status: r.status,
+          name: r.name,
+          epochs: series.get(r.id) ?? [],
+        };
+        loaded.set(r.id, { stamp: runStamp(r), run, revival: new Map(), histograms: null });
+      }
+      if (i + CHUNK_RUNS < changed.length) await nextTurn();
     }
-    // Keep the order the store lists them in (by experiment, then run index), as the full loader does.
-    selection.runs = new Map(summaries.flatMap((r) => (selection.runs.has(r.id) ? [[r.id, selection.runs.get(r.id)!] as const] : [])));
+    // A newer call may have replaced the selection meanwhile: calls are queued, so this one is still current.
+    // The store's order (by experiment, then run index), as the full loader's.
+    selection.runs = new Map(summaries.map((r) => [r.id, loaded.get(r.id) ?? selection.runs.get(r.id)!]));
     selection.views.clear();
     selection.models.clear();
     selection.parts.clear();

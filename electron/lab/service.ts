@@ -357,7 +357,7 @@ export class LabService implements LabApi {
   }
 
   async getComparisonView(spec: ComparisonSpecInput): Promise<ComparisonView> {
-    return this.comparisons.view(this.store, parseComparisonSpec(spec));
+    return await this.comparisons.view(this.store, parseComparisonSpec(spec));
   }
 
   async listComparisons(): Promise<SavedComparison[]> {

@@ -28,7 +28,7 @@ function seeded(shape: Parameters<typeof seedComparison>[1]) {
 }
 
 describe('getComparisonView', () => {
-  it('equals the view of fully loaded runs: every chart, the summary table and the counts (diverged runs counted, not dropped)', () => {
+  it('equals the view of fully loaded runs: every chart, the summary table and the counts (diverged runs counted, not dropped)', async () => {
     const { file, experimentId } = seeded({ runs: 10, layers: 3, epochs: 6, variants: 5, diverged: 1 });
     const store = LabStore.open(file, { readonly: true });
     try {
@@ -40,10 +40,10 @@ describe('getComparisonView', () => {
         const spec = parseComparisonSpec(input);
         const full = loadComparedRuns(store, spec);
         const expected = comparisonView(full, buildComparison(full, spec), spec);
-        const got = new ComparisonViews().view(store, spec);
+        const got = await new ComparisonViews().view(store, spec);
         expect(got).toEqual(expected);
       }
-      const view = new ComparisonViews().view(store, parseComparisonSpec({ experimentIds: [experimentId] }));
+      const view = await new ComparisonViews().view(store, parseComparisonSpec({ experimentIds: [experimentId] }));
       expect(view.runCount).toBe(10);
       expect(view.runStatus.diverged).toBe(1);
       const diverging = view.groups.find((g) => g.diverged.length > 0)!;
@@ -54,21 +54,21 @@ describe('getComparisonView', () => {
     }
   });
 
-  it('follows new epochs and status changes of the compared runs, and keeps what a switch does not change', () => {
+  it('follows new epochs and status changes of the compared runs, and keeps what a switch does not change', async () => {
     const { file, experimentId, runIds } = seeded({ runs: 4, layers: 2, epochs: 3, variants: 2 });
     const store = LabStore.open(file);
     try {
       const views = new ComparisonViews();
       const spec = parseComparisonSpec({ experimentIds: [experimentId] });
-      const first = views.view(store, spec);
-      expect(views.view(store, spec)).toBe(first);
+      const first = await views.view(store, spec);
+      expect(await views.view(store, spec)).toBe(first);
       // A layer switch recomputes the layer charts; the loss, the heatmap and the revival bars are kept.
-      const layer1 = views.view(store, parseComparisonSpec({ experimentIds: [experimentId], layer: 1 }));
+      const layer1 = await views.view(store, parseComparisonSpec({ experimentIds: [experimentId], layer: 1 }));
       expect(layer1.charts.loss).toBe(first.charts.loss);
       expect(layer1.charts['dead-heatmap']).toBe(first.charts['dead-heatmap']);
       expect(layer1.charts.revival).toBe(first.charts.revival);
       expect(layer1.charts['dead-fraction']).not.toBe(first.charts['dead-fraction']);
-      const se = views.view(store, parseComparisonSpec({ experimentIds: [experimentId], layer: 1, band: 'se' }));
+      const se = await views.view(store, parseComparisonSpec({ experimentIds: [experimentId], layer: 1, band: 'se' }));
       expect(se.charts['dead-heatmap']).toBe(first.charts['dead-heatmap']);
       expect(se.charts.histograms).toBe(layer1.charts.histograms);
       expect(se.charts['dead-fraction'].title).toBe('Dead fraction (mean ± SE)');
@@ -76,7 +76,7 @@ describe('getComparisonView', () => {
       // One more epoch of one run: the next view has it (with n = 1 there), and a status change shows.
       const epochs = store.getRunMetrics(runIds[0]);
       store.recordEpoch(runIds[0], { ...epochs[epochs.length - 1], epoch: 4 });
-      const grown = views.view(store, spec);
+      const grown = await views.view(store, spec);
       expect(grown).not.toBe(first);
       expect(grown.maxEpoch).toBe(4);
       const dead = grown.charts['dead-fraction'] as LineChartData;
@@ -84,17 +84,17 @@ describe('getComparisonView', () => {
       expect(last).toHaveLength(1);
       expect(last[0].n).toBe(1);
       store.finishRun(runIds[1], 'failed', 'stopped by the test');
-      expect(views.view(store, spec).runStatus.failed).toBe(1);
+      expect((await views.view(store, spec)).runStatus.failed).toBe(1);
     } finally {
       store.close();
     }
   });
 
-  it('draws at most MAX_RUN_LINES individual runs per panel, spread over the seeds, and says so; the means use every run', () => {
+  it('draws at most MAX_RUN_LINES individual runs per panel, spread over the seeds, and says so; the means use every run', async () => {
     const { file, experimentId } = seeded({ runs: 300, layers: 1, epochs: 2, variants: 2, units: 4 });
     const store = LabStore.open(file, { readonly: true });
     try {
-      const view = new ComparisonViews().view(store, parseComparisonSpec({ experimentIds: [experimentId], showRuns: true }));
+      const view = await new ComparisonViews().view(store, parseComparisonSpec({ experimentIds: [experimentId], showRuns: true }));
       const chart = view.charts['dead-fraction'] as LineChartData;
       const series = chart.panels[0].series;
       expect(series.map((s) => s.runs.length)).toEqual([MAX_RUN_LINES / 2, MAX_RUN_LINES / 2]);
