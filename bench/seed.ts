@@ -9,6 +9,7 @@
 import { validateExperiment } from '../shared/config.js';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
 import { LabStore } from '../db/store.js';
+import { Rng } from '../electron/engine/rng.js';
 
 export interface SeedShape {
   runs: number;
@@ -33,18 +34,6 @@ const VARIANTS = [
   { name: 'GELU', set: { 'model.activation': 'gelu' } },
   { name: 'SELU', set: { 'model.activation': 'selu' } },
 ];
-
-/** A small deterministic generator (mulberry32). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The experiment config of a shape (also what the tests validate against). */
 export function seedConfig(shape: SeedShape): Record<string, unknown> {
@@ -104,7 +93,8 @@ export function seedComparison(file: string, shape: SeedShape): { experimentId: 
       const variant = Math.floor(i / perVariant);
       const seedIndex = i % perVariant;
       const diverges = variant === variants - 1 && seedIndex >= perVariant - (shape.diverged ?? 0);
-      const rand = generator(runId * 7919 + 17);
+      const rng = new Rng(runId, 'bench-seed');
+      const rand = () => rng.next();
       const level = [0.55, 0.2, 0.12, 0.08, 0.05, 0.3, 0.1, 0.15][variant % 8] * (0.85 + rand() * 0.3);
       store.markRunStarted(runId, { backend: 'wasm', versions: { tfjs: 'bench', backend: 'wasm', node: process.versions.node }, ownerPid: process.pid });
       const last = diverges ? Math.floor(shape.epochs / 2) : shape.epochs;

@@ -9,7 +9,7 @@ import { ValidationError } from '../../shared/errors.js';
 import { parseComparisonSpec, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
 import { buildComparison, chartData, chartToCsv, chartToFigure, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
 import { figurePixelSize, renderFigureSvg, svgPhysicalSize } from '../../shared/figure/index.js';
-import { declaredPositions, declaredValues } from '../../shared/analysis/grouping.js';
+import { declaredPositionsOf } from '../../shared/analysis/grouping.js';
 import { epochToDto } from '../lab/dto.js';
 import { svgToPdf, svgToPng } from './convert.js';
 
@@ -22,22 +22,14 @@ export function loadComparedRuns(store: LabStore, spec: ComparisonSpec): Compare
   const ids = new Set(spec.runIds);
   for (const experimentId of spec.experimentIds) for (const run of store.listRuns({ experimentId })) ids.add(run.id);
   const runs = store.listRuns({ ids: [...ids] });
-  const declared = new Map<number, Record<string, unknown[]>>();
-  const declaredOf = (experimentId: number): Record<string, unknown[]> => {
-    let d = declared.get(experimentId);
-    if (d === undefined) {
-      d = declaredValues(store.getExperiment(experimentId)?.config);
-      declared.set(experimentId, d);
-    }
-    return d;
-  };
+  const declaredOf = declaredPositionsOf((experimentId) => store.getExperiment(experimentId)?.config);
   return runs.map((run) => ({
     id: run.id,
     experimentId: run.experimentId,
     seed: run.seed,
     sweep: run.sweep,
     config: run.config,
-    declared: declaredPositions(run, declaredOf(run.experimentId)),
+    declared: declaredOf(run),
     status: run.status,
     name: run.name,
     epochs: store.getRunMetrics(run.id).map(epochToDto),

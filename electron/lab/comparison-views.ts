@@ -10,7 +10,7 @@
  */
 import type { LabStore } from '../../db/store.js';
 import type { EpochMetricsDto } from '../../shared/api.js';
-import { declaredPositions, declaredValues, revivalByLayer, type MaskEpochInput, type RevivalStats } from '../../shared/analysis/index.js';
+import { declaredPositionsOf, revivalByLayer, type MaskEpochInput, type RevivalStats } from '../../shared/analysis/index.js';
 import { buildComparison, chartData, CHART_SPEC_FIELDS, groupEpoch, MODEL_SPEC_FIELDS, specFieldsKey, type ChartData, type ComparisonModel, type ComparisonSources, type SeriesEpoch, type SeriesRun } from '../../shared/charts.js';
 import type { ComparisonSpec } from '../../shared/compare.js';
 import { comparisonView, summaryTable, SUMMARY_SPEC_FIELDS, type ComparisonView, type SummaryTable } from '../../shared/comparison-view.js';
@@ -144,15 +144,7 @@ export class ComparisonViews {
     const gone = [...selection.runs.keys()].filter((id) => !listed.has(id));
     if (changed.length === 0 && gone.length === 0) return selection;
 
-    const declared = new Map<number, Record<string, unknown[]>>();
-    const declaredOf = (experimentId: number): Record<string, unknown[]> => {
-      let d = declared.get(experimentId);
-      if (d === undefined) {
-        d = declaredValues(store.getExperiment(experimentId)?.config);
-        declared.set(experimentId, d);
-      }
-      return d;
-    };
+    const declaredOf = declaredPositionsOf((experimentId) => store.getExperiment(experimentId)?.config);
     const loaded = new Map<number, KeptRun>();
     for (let i = 0; i < changed.length; i += CHUNK_RUNS) {
       const chunk = changed.slice(i, i + CHUNK_RUNS);
@@ -164,7 +156,7 @@ export class ComparisonViews {
           seed: r.seed,
           sweep: r.sweep,
           config: r.config,
-          declared: declaredPositions(r, declaredOf(r.experimentId)),
+          declared: declaredOf(r),
           status: r.status,
           name: r.name,
           epochs: series.get(r.id) ?? [],
