@@ -7,7 +7,7 @@ import type { LabStore } from '../../db/store.js';
 import type { FigureFormat } from '../../shared/api.js';
 import { ValidationError } from '../../shared/errors.js';
 import { parseComparisonSpec, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
-import { buildComparison, chartData, chartToCsv, chartToFigure, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
+import { buildComparison, chartData, chartToCsv, chartToFigure, type ChartData, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
 import { figurePixelSize, renderFigureSvg, svgPhysicalSize } from '../../shared/figure/index.js';
 import { declaredPositionsOf } from '../../shared/analysis/grouping.js';
 import { epochToDto } from '../lab/dto.js';
@@ -62,8 +62,11 @@ export function renderComparisonChart(
   const spec = parseComparisonSpec(specInput);
   const runs = loadComparedRuns(store, spec);
   if (runs.length === 0) throw new ValidationError('the comparison holds no runs');
-  const model = buildComparison(runs, spec);
-  const data = chartData(model, chart, spec);
+  return renderChartData(chartData(buildComparison(runs, spec), chart, spec), spec, format, options);
+}
+
+/** Renders a chart's data (as `chartData` computed it for `spec`) in one format. */
+export function renderChartData(data: ChartData, spec: ComparisonSpec, format: FigureFormat, options: FigureOptions & { dpi?: number }): RenderedChart {
   if (format === 'csv') return { format, mimeType: MIME_TYPES.csv, data: Buffer.from(chartToCsv(data), 'utf8'), size: null };
   const figure = chartToFigure(data, spec, options);
   const svg = renderFigureSvg(figure);

@@ -51,7 +51,7 @@ import type { ComparisonView } from '../../shared/comparison-view.js';
 import { ComparisonViews } from './comparison-views.js';
 import { importBundle } from '../../db/bundle.js';
 import { ConflictError, InvalidConfigError, ValidationError, firstLine } from '../../shared/errors.js';
-import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
+import { loadComparedRuns, renderChartData } from '../figure/comparison.js';
 
 const require = createRequire(import.meta.url);
 
@@ -373,7 +373,11 @@ export class LabService implements LabApi {
   }
 
   async renderChart(spec: ComparisonSpecInput, chart: ChartKind, format: FigureFormat, options: FigureRequestOptions): Promise<FileData> {
-    const rendered = renderComparisonChart(this.store, spec, chart, format, options);
+    // The chart as the compare view has it (computed and kept next to the database): what is exported is what is on screen.
+    const parsed = parseComparisonSpec(spec);
+    const view = await this.comparisons.view(this.store, parsed);
+    if (view.runCount === 0) throw new ValidationError('the comparison holds no runs');
+    const rendered = renderChartData(view.charts[chart], parsed, format, options);
     return { mimeType: rendered.mimeType, base64: rendered.data.toString('base64'), suggestedName: `${chart}.${format}`, size: rendered.size };
   }
 

@@ -20,7 +20,13 @@ describe('chart rows', () => {
     expect(shaped.rows.map((r) => r[`m${relu}`])).toEqual(panel.series[relu].points.map((p) => p.mean));
     expect(shaped.rows[1][`b${relu}`]).toEqual([panel.series[relu].points[1].lo, panel.series[relu].points[1].hi]);
     expect(shaped.rows[1][`n${relu}`]).toBe(2);
-    expect(shaped.rows[2][`r${relu}_0`]).toBe(0.25);
+    // The group's runs as one line, broken (y null) between runs: run 1 then run 2, epochs 0..2 each.
+    expect(shaped.runLines[relu]).toEqual([
+      ...panel.series[relu].runs[0].points,
+      { x: 2, y: null },
+      ...panel.series[relu].runs[1].points,
+    ]);
+    expect(shaped.runLines[relu][2].y).toBe(0.25);
     expect(shaped.droppedY).toBe(0);
     // Integer epoch ticks, labelled as integers, from 0.
     expect(shaped.x.ticks.map((t) => t.label?.text)).toEqual(['0', '1', '2']);
