@@ -22,6 +22,12 @@ import type { Page } from 'playwright-core';
 import { seedComparison } from './seed.js';
 import { buildRendererIfStale, launchChromium, ROOT, startServer } from './web.js';
 
+/** CPU time (ms) of the page's main thread and of the lab process for one step: robust where wall times are not (a busy machine). */
+interface CpuMs {
+  page: number;
+  lab: number | null;
+}
+
 interface SizeResult {
   runs: number;
   layers: number;
@@ -35,7 +41,20 @@ interface SizeResult {
   bandSwitchMs: number | null;
   showRunsMs: number | null;
   longestTaskMs: number | null;
+  /** CPU time of each step (first chart, a layer switch, a band switch, show runs). */
+  cpuMs: Record<string, CpuMs>;
   error: string | null;
+}
+
+/** User + system CPU time of a process so far, ms (Linux /proc; null elsewhere). */
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // After "(comm) ": state is field 0, utime field 11, stime field 12, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
 }
 
 function option(name: string, fallback: string): string {
@@ -92,7 +111,7 @@ function change(page: Page, selector: string, value: string | null): Promise<num
 async function measure(runs: number, layers: number, epochs: number, keep: boolean): Promise<SizeResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `relu-lab-bench-ui-${runs}-`));
   const dbFile = path.join(dir, 'lab.sqlite');
-  const result: SizeResult = { runs, layers, epochs, seedSeconds: 0, dbMegabytes: 0, firstChartMs: null, firstRequestMs: null, layerSwitchMs: null, bandSwitchMs: null, showRunsMs: null, longestTaskMs: null, error: null };
+  const result: SizeResult = { runs, layers, epochs, seedSeconds: 0, dbMegabytes: 0, firstChartMs: null, firstRequestMs: null, layerSwitchMs: null, bandSwitchMs: null, showRunsMs: null, longestTaskMs: null, cpuMs: {}, error: null };
   const t0 = performance.now();
   const variants = 5;
   const { experimentId } = seedComparison(dbFile, { runs, layers, epochs, variants, diverged: 2 });
@@ -104,6 +123,17 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const pageCpu = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+    /** Runs a step and records the CPU it took in the page and in the lab. */
+    const cpu = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+      const [p0, l0] = [await pageCpu(), processCpuMs(server.process.pid)];
+      const out = await step();
+      const [p1, l1] = [await pageCpu(), processCpuMs(server.process.pid)];
+      result.cpuMs[name] = { page: Math.round(p1 - p0), lab: l0 === null || l1 === null ? null : Math.round(l1 - l0) };
+      return out;
+    };
     await page.addInitScript(() => {
       const w = globalThis as unknown as { __longest: number; PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } };
       w.__longest = 0;
@@ -119,7 +149,7 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
       (globalThis as unknown as { location: { hash: string } }).location.hash = hash;
       return t;
     };
-    result.firstChartMs = await timed(page, () => page.evaluate(open, `#/compare?exp=${experimentId}`), { selector: `${DEAD} .mean-line path.recharts-curve`, count: variants });
+    result.firstChartMs = await cpu('firstChart', () => timed(page, () => page.evaluate(open, `#/compare?exp=${experimentId}`), { selector: `${DEAD} .mean-line path.recharts-curve`, count: variants }));
     result.firstRequestMs = await page.evaluate(() => {
       const entries = performance.getEntriesByType('resource').filter((e) => /\/api\/call\/(getComparisonView|getComparedRuns)/.test(e.name)) as unknown as { responseEnd: number; startTime: number }[];
       return entries.length === 0 ? null : Math.max(...entries.map((e) => e.responseEnd - e.startTime));
@@ -130,7 +160,7 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
     const layerSelect = 'label.control:has(> span.control-label:text-is("Layer")) select';
     const layerTimes: number[] = [];
     for (const layer of [2, 5, 0, 7]) {
-      layerTimes.push(await timed(page, () => change(page, layerSelect, String(layer)), { selector: `${DEAD} .panel-title`, text: `layer ${layer + 1}` }));
+      layerTimes.push(await cpu(`layer${layer + 1}`, () => timed(page, () => change(page, layerSelect, String(layer)), { selector: `${DEAD} .panel-title`, text: `layer ${layer + 1}` })));
     }
     result.layerSwitchMs = median(layerTimes);
 
@@ -142,12 +172,12 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
       ['± std', 'mean ± std'],
     ]) {
       const radio = `[role="radiogroup"][aria-label="Band"] [role="radio"]:text-is("${label}")`;
-      bandTimes.push(await timed(page, () => change(page, radio, null), { selector: `${DEAD} h3`, text: `Dead fraction (${title})` }));
+      bandTimes.push(await cpu(`band ${label}`, () => timed(page, () => change(page, radio, null), { selector: `${DEAD} h3`, text: `Dead fraction (${title})` })));
     }
     result.bandSwitchMs = median(bandTimes);
 
     const showRuns = 'label.check-inline:has-text("Individual runs") input';
-    result.showRunsMs = await timed(page, () => change(page, showRuns, null), { selector: `${DEAD} .run-line` });
+    result.showRunsMs = await cpu('showRuns', () => timed(page, () => change(page, showRuns, null), { selector: `${DEAD} .run-line` }));
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `bench-ui-${runs}-runs.png`), fullPage: false });
     result.longestTaskMs = await page.evaluate(() => (globalThis as unknown as { __longest: number }).__longest);
@@ -169,7 +199,12 @@ fs.mkdirSync(path.join(ROOT, 'test-results', 'screenshots'), { recursive: true }
 if (buildRendererIfStale()) process.stderr.write('bench:ui: built the interface (dist/renderer)\n');
 
 const results: SizeResult[] = [];
-for (const runs of sizes) results.push(await measure(runs, layers, epochs, keep));
+for (const runs of sizes) {
+  const r = await measure(runs, layers, epochs, keep);
+  results.push(r);
+  // Each size as soon as it is measured (a 2,000-run size takes minutes to seed).
+  process.stderr.write(`bench:ui: ${JSON.stringify(r)}\n`);
+}
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 const rows = [
@@ -178,5 +213,9 @@ const rows = [
 ];
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+process.stdout.write('\nCPU time per step (page main thread + lab process), ms:\n');
+for (const r of results) {
+  process.stdout.write(`${r.runs} runs: ${Object.entries(r.cpuMs).map(([step, c]) => `${step} ${c.page} + ${c.lab ?? '?'}`).join('; ')}\n`);
+}
 // The machine's load says how far the timings can be trusted (they are wall times).
 process.stdout.write(`${JSON.stringify({ loadAverage: os.loadavg(), cpus: os.cpus().length, results }, null, 2)}\n`);
