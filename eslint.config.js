@@ -58,7 +58,8 @@ export const LAYERS = [
   { name: 'electron/menu.ts', paths: ['electron/menu.ts'], imports: ['shared/'], packages: [], typePackages: ['electron'] },
   // A browser page (Electron's sandboxed window or web mode): talks to the lab only through the API.
   { name: 'renderer/', paths: ['renderer/'], imports: ['shared/'], packages: ['react', 'react-dom', 'recharts', 'zod'] },
-  { name: 'bench/', paths: ['bench/'], imports: ['electron/lab/', 'electron/engine/', 'db/', 'shared/'], packages: [NODE, '@tensorflow/tfjs'] },
+  // playwright-core: the UI benchmark drives Debian's Chromium (bench/ui.ts).
+  { name: 'bench/', paths: ['bench/'], imports: ['electron/lab/', 'electron/engine/', 'db/', 'shared/'], packages: [NODE, '@tensorflow/tfjs', 'playwright-core'] },
   { name: 'bin/', paths: ['bin/'], imports: ['electron/cli/'], packages: [NODE, 'tsx'] },
   // Build, start and package the app: electron for its binary, better-sqlite3 to rebuild it for Electron.
   { name: 'scripts/', paths: ['scripts/'], imports: [], packages: [NODE, 'esbuild', 'tsx', 'electron', 'electron-builder', 'better-sqlite3', 'node-gyp'] },

@@ -8,7 +8,7 @@
  * size their shape says. Each rule names the field and what it got. No SQL here: the rows are the
  * SQL parameters bundle.ts inserts.
  */
-import { layerWidths, parseExperimentConfig, runCount, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
+import { parseExperimentConfig, runCount, seedsSchema, MAX_RUNS_PER_EXPERIMENT, type RunConfig } from '../shared/config.js';
 import { listFields, realFields, type MetricScope } from '../shared/metric-fields.js';
 import { RUN_STATUSES } from '../shared/metrics.js';
 import { firstDifference } from '../shared/shard.js';

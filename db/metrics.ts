@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
 import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
 import { KEY_COLUMNS, decodeLists, decodeReals, encodeRow, metricColumns } from './metric-columns.js';
+import { unpackMask } from './blobs.js';
 import type { RunRepository } from './runs.js';
 import type { RunSummaryRepository } from './run-summaries.js';
 import { prepare, type SqlValue } from './sql.js';
@@ -14,6 +15,13 @@ import { prepare, type SqlValue } from './sql.js';
 export interface LayerSeriesRow extends Pick<LayerMetrics, 'layer' | 'units' | LayerSeriesKey> {
   runId: number;
   epoch: number;
+}
+
+/** One hidden layer's per-unit dead flags at one epoch (revival analysis). */
+export interface DeadMaskRow {
+  epoch: number;
+  layer: number;
+  deadMask: Uint8Array;
 }
 
 /** The scalar metrics of one run at one epoch (for charts). */
@@ -74,6 +82,10 @@ function prepareStatements(db: Database.Database) {
     ),
     runEpochs: prepare<[number], MetricRow>(db, `SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
     runLayers: prepare<[number], LayerDbRow>(db, `SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
+    runDeadMasks: prepare<[number, number], { epoch: number; layer: number; units: number; dead_mask: Buffer }>(
+      db,
+      `SELECT epoch, layer, units, dead_mask FROM layer_metrics WHERE run_id = ? AND epoch <= ? ORDER BY epoch, layer`,
+    ),
     layerSeries: prepare<[string], LayerDbRow>(db, LAYER_SERIES_SQL),
     epochSeries: prepare<[string], MetricRow>(db, EPOCH_SERIES_SQL),
     // The last recorded epoch of each run and its layers' dead fractions (tables and history views).
@@ -162,6 +174,15 @@ export class MetricsRepository {
       for (const row of this.stmt.runLayers.all(runId)) byEpoch.get(row.epoch)?.layers.push(layerFromRow(row));
       return epochs;
     }).deferred();
+  }
+
+  /** A run's dead masks up to an epoch (all of them when left out), by epoch then layer, without the rest of its layers' data. */
+  deadMasks(runId: number, upToEpoch = Number.MAX_SAFE_INTEGER): DeadMaskRow[] {
+    return this.stmt.runDeadMasks.all(runId, upToEpoch).map((row) => ({
+      epoch: row.epoch,
+      layer: row.layer,
+      deadMask: unpackMask(row.dead_mask, row.units, `run ${runId}, epoch ${row.epoch}, layer ${row.layer}`),
+    }));
   }
 
   /**

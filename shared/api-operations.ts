@@ -26,6 +26,7 @@ const OPERATIONS: { readonly [K in ApiOperation]: true } = {
   getSettings: true,
   updateSettings: true,
   getComparedRuns: true,
+  getComparisonView: true,
   listComparisons: true,
   saveComparison: true,
   deleteComparison: true,

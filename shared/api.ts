@@ -11,6 +11,7 @@ import { RUN_STATUSES, type EpochMetrics, type ExperimentSummary, type LayerMetr
 import type { Preset } from './presets.js';
 import { CHART_KINDS, comparisonSpecSchema, type ChartKind, type ComparisonSpecInput, type SavedComparison } from './compare.js';
 import type { ComparedRun } from './charts.js';
+import type { ComparisonView } from './comparison-view.js';
 import { FIGURE_PRESET_NAMES, type FigurePresetName } from './figure/types.js';
 import type { ExperimentProgress } from './progress.js';
 import { runTableQuerySchema, type RunTableInfo, type RunTablePage, type RunTableQueryInput } from './run-table.js';
@@ -255,8 +256,13 @@ export interface LabApi {
   /** Changing the database file reopens the lab on it (refused while runs are training). */
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
 
-  /** The runs a comparison holds, with all their measurements (the compare view computes its charts from these). */
+  /** The runs a comparison holds, with all their measurements. */
   getComparedRuns(spec: ComparisonSpecInput): Promise<ComparedRun[]>;
+  /**
+   * What the compare view shows for a spec, computed next to the database: the groups with their run
+   * counts, every chart's data, the summary table and the controls' choices (never every run's data).
+   */
+  getComparisonView(spec: ComparisonSpecInput): Promise<ComparisonView>;
   listComparisons(): Promise<SavedComparison[]>;
   /** Saves a comparison by name (the same name replaces it). */
   saveComparison(name: string, spec: ComparisonSpecInput): Promise<SavedComparison>;
@@ -340,6 +346,7 @@ export const apiArgSchemas = {
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   getComparedRuns: z.tuple([comparisonSpecSchema]),
+  getComparisonView: z.tuple([comparisonSpecSchema]),
   listComparisons: z.tuple([]),
   saveComparison: z.tuple([z.string().trim().min(1).max(200), comparisonSpecSchema]),
   deleteComparison: z.tuple([id]),
@@ -438,4 +445,4 @@ export function decodeJson<T = unknown>(text: string): T {
   return root as T;
 }
 
-export type { ConfigIssue, RunConfig, RunStatus, RunSummary, ExperimentSummary, Preset, ChartKind, ComparisonSpecInput, SavedComparison, ComparedRun };
+export type { ConfigIssue, RunConfig, RunStatus, RunSummary, ExperimentSummary, Preset, ChartKind, ComparisonSpecInput, SavedComparison, ComparedRun, ComparisonView };

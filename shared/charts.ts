@@ -5,7 +5,8 @@
  * range the metric can take (fractions to [0, 1], counts and losses to ≥ 0), in the data itself, so
  * the CSV holds what is drawn. Pure TypeScript.
  */
-import type { EpochMetricsDto } from './api.js';
+import type { EpochMetricsDto, LayerMetricsDto } from './api.js';
+import type { LayerSeriesKey } from './metric-fields.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { slotStyle } from './figure/palette.js';
 import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
@@ -27,17 +28,35 @@ import {
   revivalByLayer,
   smoothSeries,
   type BandPoint,
+  type RevivalStats,
   type LayerMetric,
   type RunLike,
   type SeriesMetric,
 } from './analysis/index.js';
 import { csvField, csvNumber } from './csv.js';
 
-/** A run as the comparison sees it: identity, config and all its measurements. */
-export interface ComparedRun extends RunLike {
+/** A layer's numbers at one epoch, without its per-unit lists and histogram (what the charts' series read). */
+export type SeriesLayer = Pick<LayerMetricsDto, 'layer' | 'units' | LayerSeriesKey>;
+
+/** An epoch's numbers with its layers' numbers. */
+export interface SeriesEpoch extends Omit<EpochMetricsDto, 'layers'> {
+  layers: SeriesLayer[];
+}
+
+/**
+ * A run as the comparison groups it: identity, config and its numbers per epoch and layer. Dead masks
+ * and histograms are read through the model's `ComparisonSources`, so thousands of runs can be
+ * compared without loading them.
+ */
+export interface SeriesRun extends RunLike {
   experimentId: number;
   status: RunStatus;
   name: string | null;
+  epochs: SeriesEpoch[];
+}
+
+/** A run with all its measurements (dead masks and histograms included). */
+export interface ComparedRun extends SeriesRun {
   epochs: EpochMetricsDto[];
 }
 
@@ -59,9 +78,13 @@ export interface ComparedGroup {
   slot: number;
   values: Record<string, unknown>;
   /** The runs the group's numbers rest on: its runs with measurements, minus diverged runs when they are excluded. */
-  runs: ComparedRun[];
+  runs: SeriesRun[];
   /** Every run of the group. */
-  allRuns: ComparedRun[];
+  allRuns: SeriesRun[];
+  /** How many runs the group has (allRuns.length). */
+  runCount: number;
+  /** How many runs its numbers rest on (runs.length). */
+  countedRuns: number;
   /** The group's diverged runs (counted or not, see `divergedExcluded`). */
   diverged: DivergedRun[];
   /** Whether the diverged runs are left out of `runs` (spec.divergedRuns 'exclude'). */
@@ -89,16 +112,48 @@ export interface ComparisonModel {
   layerModel: ModelConfig | null;
   /** The group single-run charts (heatmap, histograms) show: the chosen one, else the first shown. */
   focus: ComparedGroup | null;
+  /** Where the charts read what a run's series do not carry (dead masks, histograms). */
+  sources: ComparisonSources;
+}
+
+/**
+ * What the charts need beyond a run's per-epoch numbers: revival (from the per-unit dead masks) and
+ * the pre-activation histograms. By default both are read from the runs' own epochs; the lab passes
+ * sources that load them from the database only for the runs a chart needs (and keeps them), so the
+ * series of thousands of runs can be loaded without their masks and histograms.
+ */
+export interface ComparisonSources {
+  /** Revival counts per hidden layer (index: layer) of a run, over its epochs up to `upTo`. */
+  revival(run: SeriesRun, upTo: number): RevivalStats[];
+  /** The run's epochs with their layers' histograms. */
+  histogramEpochs(run: SeriesRun): EpochMetricsDto[];
+}
+
+/** Sources read from runs loaded with all their measurements. */
+export function runSources(runs: readonly ComparedRun[]): ComparisonSources {
+  const byId = new Map(runs.map((r) => [r.id, r.epochs]));
+  const epochsOf = (run: SeriesRun): EpochMetricsDto[] => byId.get(run.id) ?? [];
+  return {
+    revival: (run, upTo) => revivalByLayer(epochsOf(run).filter((e) => e.epoch <= upTo)),
+    histogramEpochs: epochsOf,
+  };
 }
 
 /** Points drawn per line at most (extremes are kept when thinning). */
 export const MAX_CHART_POINTS = 400;
 
-function lastEpoch(run: ComparedRun): number | null {
+/** Individual runs drawn per panel at most (`showRuns`): beyond it each group draws an even spread of its runs, and the notes say so. */
+export const MAX_RUN_LINES = 200;
+
+function lastEpoch(run: SeriesRun): number | null {
   return run.epochs.length === 0 ? null : run.epochs.reduce((m, e) => Math.max(m, e.epoch), -Infinity);
 }
 
-export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSpec): ComparisonModel {
+/** Groups the runs under a spec. Runs loaded with all their measurements need no sources; runs of series only read masks and histograms from `sources`. */
+export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSpec): ComparisonModel;
+export function buildComparison(runs: readonly SeriesRun[], spec: ComparisonSpec, sources: ComparisonSources): ComparisonModel;
+export function buildComparison(runs: readonly SeriesRun[], spec: ComparisonSpec, given?: ComparisonSources): ComparisonModel {
+  const sources = given ?? runSources(runs as readonly ComparedRun[]);
   const grouped = groupRuns(runs, spec.groupBy);
   const hidden = new Set(spec.hiddenGroups);
   const exclude = spec.divergedRuns === 'exclude';
@@ -116,6 +171,8 @@ export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSp
       values: g.values,
       runs: counted,
       allRuns: g.runs,
+      runCount: g.runs.length,
+      countedRuns: counted.length,
       diverged: g.runs.filter((r) => r.status === 'diverged').map((r) => ({ runId: r.id, seed: r.seed, lastEpoch: lastEpoch(r) })),
       divergedExcluded: exclude,
       unmeasured: g.runs.length - measured.length,
@@ -128,16 +185,16 @@ export function buildComparison(runs: readonly ComparedRun[], spec: ComparisonSp
   const layerCount = runs.reduce((m, r) => Math.max(m, ...r.epochs.map((e) => e.layers.length), 0), 0);
   const focus = groups.find((g) => g.key === spec.focusGroup) ?? visible[0] ?? groups[0] ?? null;
   const layerModel = commonLayerModel(runs.map((r) => r.config));
-  return { groups, visible, fields: groupingFields(runs, spec.groupBy), layerCount, layerModel, focus };
+  return { groups, visible, fields: groupingFields(runs, spec.groupBy), layerCount, layerModel, focus, sources };
 }
 
 /** "2/3 diverged" (null when none of the group's runs diverged). */
-export function divergenceLabel(group: Pick<ComparedGroup, 'diverged' | 'allRuns'>): string | null {
-  return group.diverged.length === 0 ? null : `${group.diverged.length}/${group.allRuns.length} diverged`;
+export function divergenceLabel(group: Pick<ComparedGroup, 'diverged' | 'runCount'>): string | null {
+  return group.diverged.length === 0 ? null : `${group.diverged.length}/${group.runCount} diverged`;
 }
 
 /** The name a group carries in an exported figure's legend: its name, and its divergence count when runs diverged. */
-export function legendName(group: Pick<ComparedGroup, 'name' | 'diverged' | 'allRuns'>): string {
+export function legendName(group: Pick<ComparedGroup, 'name' | 'diverged' | 'runCount'>): string {
   const d = divergenceLabel(group);
   return d === null ? group.name : `${group.name} (${d})`;
 }
@@ -273,13 +330,27 @@ function clip<P extends { lo: number; hi: number }>(p: P, range: Range): P {
   return { ...p, lo: Math.max(range[0], Math.min(range[1], p.lo)), hi: Math.max(range[0], Math.min(range[1], p.hi)) };
 }
 
+/** Individual runs each group may draw in one panel: MAX_RUN_LINES shared between the shown groups. */
+export function runLinesPerGroup(model: Pick<ComparisonModel, 'visible'>): number {
+  return Math.max(1, Math.floor(MAX_RUN_LINES / Math.max(1, model.visible.length)));
+}
+
+/** The runs of a group drawn as individual lines: all of them, or an even spread over its seeds when there are more than `cap`. */
+export function drawnRuns<R extends Pick<SeriesRun, 'id' | 'seed'>>(runs: readonly R[], cap: number): R[] {
+  if (runs.length <= cap) return [...runs];
+  return pickEvenly([...runs].sort((a, b) => a.seed - b.seed || a.id - b.id), cap);
+}
+
 function lineSeries(model: ComparisonModel, spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean', range: Range): LineGroupSeries[] {
+  const cap = runLinesPerGroup(model);
   return model.visible.map((g) => {
     const perRun = g.runs.map((r) => metricSeries(r.epochs, metric, { layer, xAxis: spec.xAxis }));
     const points = groupSeries(perRun, { band: spec.band, smoothing: spec.smoothing, xAxis: spec.xAxis, maxPoints: MAX_CHART_POINTS }).map((p) => clip(p, range));
+    const index = new Map(g.runs.map((r, i) => [r.id, i]));
     const runs = spec.showRuns
-      ? g.runs.map((r, i) => {
-          const series = spec.smoothing > 0 ? smoothSeries(perRun[i], spec.smoothing) : perRun[i];
+      ? drawnRuns(g.runs, cap).map((r) => {
+          const own = perRun[index.get(r.id)!];
+          const series = spec.smoothing > 0 ? smoothSeries(own, spec.smoothing) : own;
           return { runId: r.id, seed: r.seed, points: downsample(series, MAX_CHART_POINTS).map((p) => ({ x: p.x, y: p.y })) };
         })
       : [];
@@ -295,6 +366,34 @@ function layersShown(model: ComparisonModel, spec: ComparisonSpec): (number | 'm
   if (spec.layer === 'all') return Array.from({ length: model.layerCount }, (_, i) => i);
   if (spec.layer === 'mean') return ['mean'];
   return [Math.min(spec.layer, Math.max(0, model.layerCount - 1))];
+}
+
+/** The spec fields the groups depend on: `buildComparison` reads these and no others. */
+export const MODEL_SPEC_FIELDS = ['experimentIds', 'runIds', 'groupBy', 'hiddenGroups', 'divergedRuns', 'focusGroup', 'groupNames'] as const satisfies readonly (keyof ComparisonSpec)[];
+
+const LINE_FIELDS = ['band', 'smoothing', 'xAxis', 'showRuns', 'divergedRuns'] as const;
+const EPOCH_VALUE_FIELDS = ['band', 'atEpoch', 'divergedRuns'] as const;
+
+/**
+ * The spec fields one chart's data reads besides the model's (`chartData` with a model changes only
+ * when one of them does): a layer switch leaves the loss, the heatmap and the revival bars as they
+ * are, a band switch the heatmap and the histograms. The lab keeps chart data by these.
+ */
+export const CHART_SPEC_FIELDS: Record<ChartKind, readonly (keyof ComparisonSpec)[]> = {
+  'dead-fraction': [...LINE_FIELDS, 'layer'],
+  'active-probability': [...LINE_FIELDS, 'layer'],
+  'dormant-fraction': [...LINE_FIELDS, 'layer'],
+  loss: LINE_FIELDS,
+  accuracy: LINE_FIELDS,
+  'final-dead-bars': EPOCH_VALUE_FIELDS,
+  revival: EPOCH_VALUE_FIELDS,
+  'dead-heatmap': ['divergedRuns'],
+  histograms: ['layer', 'divergedRuns'],
+};
+
+/** The values of some spec fields, as one string (a key for what was computed from them). */
+export function specFieldsKey(spec: ComparisonSpec, fields: readonly (keyof ComparisonSpec)[]): string {
+  return JSON.stringify(fields.map((f) => spec[f]));
 }
 
 /** The data one chart of the comparison plots, with the notes that say what its numbers rest on. */
@@ -381,7 +480,7 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
       const g = model.focus;
       const run = g ? [...g.runs].sort((a, b) => a.seed - b.seed || a.id - b.id)[0] : undefined;
       const layer = typeof spec.layer === 'number' ? spec.layer : 0;
-      const epochs = run ? [...run.epochs].sort((a, b) => a.epoch - b.epoch) : [];
+      const epochs = run ? [...model.sources.histogramEpochs(run)].sort((a, b) => a.epoch - b.epoch) : [];
       const picked = pickEvenly(epochs, 6);
       return {
         kind: 'ridges',
@@ -470,9 +569,9 @@ function revivalBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
   const perGroup = model.visible.map((g) => {
     const epoch = groupEpoch(g, spec);
     const runs = epoch === null ? [] : g.runs.filter((r) => r.epochs.some((e) => e.epoch === epoch));
-    return { g, epoch, stats: runs.map((r) => revivalByLayer(r.epochs.filter((e) => e.epoch <= epoch!))) };
+    return { g, epoch, stats: runs.map((r) => model.sources.revival(r, epoch!)) };
   });
-  const panel = (title: string, yLabel: string, range: Range, pick: (s: ReturnType<typeof revivalByLayer>[number]) => number | null): BarPanelData => ({
+  const panel = (title: string, yLabel: string, range: Range, pick: (s: RevivalStats) => number | null): BarPanelData => ({
     title,
     yLabel,
     categories,
@@ -546,7 +645,7 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
     const dv = diverged.map((g) => {
       const epochs = [...new Set(g.diverged.map((d) => d.lastEpoch).filter((e): e is number => e !== null))].sort((a, b) => a - b);
       const at = epochs.length === 0 ? '' : ` after epoch${epochs.length > 1 ? 's' : ''} ${list(epochs.map(String))}`;
-      return `${g.name} ${g.diverged.length}/${g.allRuns.length}${g.divergedExcluded ? (g.runs.length === 0 ? ' (none left)' : '') : at}`;
+      return `${g.name} ${g.diverged.length}/${g.runCount}${g.divergedExcluded ? (g.runs.length === 0 ? ' (none left)' : '') : at}`;
     });
     notes.push(
       spec.divergedRuns === 'exclude'
@@ -555,11 +654,20 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
     );
   }
   const stopped = groups.filter((g) => g.stoppedEarly > 0);
-  if (stopped.length > 0) notes.push(`Runs that stopped early or are still training count up to their last measured epoch: ${stopped.map((g) => `${g.name} ${g.stoppedEarly}/${g.allRuns.length}`).join('; ')}.`);
+  if (stopped.length > 0) notes.push(`Runs that stopped early or are still training count up to their last measured epoch: ${stopped.map((g) => `${g.name} ${g.stoppedEarly}/${g.runCount}`).join('; ')}.`);
   const unmeasured = groups.filter((g) => g.unmeasured > 0);
-  if (unmeasured.length > 0) notes.push(`Runs without any measurement are not counted: ${unmeasured.map((g) => `${g.name} ${g.unmeasured}/${g.allRuns.length}`).join('; ')}.`);
+  if (unmeasured.length > 0) notes.push(`Runs without any measurement are not counted: ${unmeasured.map((g) => `${g.name} ${g.unmeasured}/${g.runCount}`).join('; ')}.`);
+  if (chart.kind === 'lines' && spec.showRuns) {
+    const cap = runLinesPerGroup(model);
+    const thinned = groups.filter((g) => g.runs.length > cap);
+    if (thinned.length > 0) {
+      notes.push(
+        `Individual runs: at most ${plural(cap, 'run')} per group drawn, spread evenly over the seeds (${thinned.map((g) => `${g.name} ${cap} of ${g.runs.length}`).join('; ')}); the means and bands use every counted run.`,
+      );
+    }
+  }
   const hidden = model.groups.filter((g) => g.hidden && !(single && g === model.focus));
-  if (hidden.length > 0 && !single) notes.push(`Hidden: ${hidden.map((g) => `${g.name} (${plural(g.allRuns.length, 'run')}${g.diverged.length > 0 ? `, ${divergenceLabel(g)}` : ''})`).join('; ')}.`);
+  if (hidden.length > 0 && !single) notes.push(`Hidden: ${hidden.map((g) => `${g.name} (${plural(g.runCount, 'run')}${g.diverged.length > 0 ? `, ${divergenceLabel(g)}` : ''})`).join('; ')}.`);
   if ((chart.kind === 'lines' || chart.kind === 'bars') && spec.band !== 'none') {
     notes.push(`Band: ${BAND_NOTES[spec.band]}, drawn only where n ≥ 2.`);
   }

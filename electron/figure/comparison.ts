@@ -7,8 +7,8 @@ import type { LabStore } from '../../db/store.js';
 import type { FigureFormat } from '../../shared/api.js';
 import { ValidationError } from '../../shared/errors.js';
 import { parseComparisonSpec, type ChartKind, type ComparisonSpec, type ComparisonSpecInput } from '../../shared/compare.js';
-import { buildComparison, chartData, chartToCsv, chartToFigure, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
-import { declaredPositions, declaredValues } from '../../shared/analysis/grouping.js';
+import { buildComparison, chartData, chartToCsv, chartToFigure, type ChartData, type ComparedRun, type FigureOptions } from '../../shared/charts.js';
+import { declaredPositionsOf } from '../../shared/analysis/grouping.js';
 import { epochToDto } from '../lab/dto.js';
 import { figureFile, type RenderedChart } from './file.js';
 
@@ -21,22 +21,14 @@ export function loadComparedRuns(store: LabStore, spec: ComparisonSpec): Compare
   const ids = new Set(spec.runIds);
   for (const experimentId of spec.experimentIds) for (const run of store.listRuns({ experimentId })) ids.add(run.id);
   const runs = store.listRuns({ ids: [...ids] });
-  const declared = new Map<number, Record<string, unknown[]>>();
-  const declaredOf = (experimentId: number): Record<string, unknown[]> => {
-    let d = declared.get(experimentId);
-    if (d === undefined) {
-      d = declaredValues(store.getExperiment(experimentId)?.config);
-      declared.set(experimentId, d);
-    }
-    return d;
-  };
+  const declaredOf = declaredPositionsOf((experimentId) => store.getExperiment(experimentId)?.config);
   return runs.map((run) => ({
     id: run.id,
     experimentId: run.experimentId,
     seed: run.seed,
     sweep: run.sweep,
     config: run.config,
-    declared: declaredPositions(run, declaredOf(run.experimentId)),
+    declared: declaredOf(run),
     status: run.status,
     name: run.name,
     epochs: store.getRunMetrics(run.id).map(epochToDto),
@@ -56,7 +48,10 @@ export function renderComparisonChart(
   const spec = parseComparisonSpec(specInput);
   const runs = loadComparedRuns(store, spec);
   if (runs.length === 0) throw new ValidationError('the comparison holds no runs');
-  const model = buildComparison(runs, spec);
-  const data = chartData(model, chart, spec);
+  return renderChartData(chartData(buildComparison(runs, spec), chart, spec), spec, format, options);
+}
+
+/** Renders a chart's data (as `chartData` computed it for `spec`) in one format. */
+export function renderChartData(data: ChartData, spec: ComparisonSpec, format: FigureFormat, options: FigureOptions & { dpi?: number }): RenderedChart {
   return figureFile(format, () => chartToFigure(data, spec, options), () => chartToCsv(data), options.dpi);
 }

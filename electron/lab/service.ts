@@ -49,9 +49,11 @@ import { SettingsFile } from './settings.js';
 import { appPackage } from '../app-root.js';
 import { parseComparisonSpec, type ChartKind, type ComparisonSpecInput, type SavedComparison } from '../../shared/compare.js';
 import type { ComparedRun } from '../../shared/charts.js';
+import type { ComparisonView } from '../../shared/comparison-view.js';
+import { ComparisonViews } from './comparison-views.js';
 import { importBundle } from '../../db/bundle.js';
 import { ConflictError, InvalidConfigError, ValidationError, firstLine } from '../../shared/errors.js';
-import { loadComparedRuns, renderComparisonChart } from '../figure/comparison.js';
+import { loadComparedRuns, renderChartData } from '../figure/comparison.js';
 
 const require = createRequire(import.meta.url);
 
@@ -108,6 +110,8 @@ export class LabService implements LabApi {
   private readonly orphanTimer: NodeJS.Timeout;
   /** The worker of the design checks (csv preflight, divergence quick check). */
   private readonly design: DesignWorker;
+  /** The compare view's data, kept between calls (see comparison-views.ts). */
+  private readonly comparisons = new ComparisonViews();
 
   private constructor(
     private readonly options: LabServiceOptions,
@@ -354,6 +358,10 @@ export class LabService implements LabApi {
     return loadComparedRuns(this.store, parseComparisonSpec(spec));
   }
 
+  async getComparisonView(spec: ComparisonSpecInput): Promise<ComparisonView> {
+    return await this.comparisons.view(this.store, parseComparisonSpec(spec));
+  }
+
   async listComparisons(): Promise<SavedComparison[]> {
     return this.store.listComparisons();
   }
@@ -367,7 +375,11 @@ export class LabService implements LabApi {
   }
 
   async renderChart(spec: ComparisonSpecInput, chart: ChartKind, format: FigureFormat, options: FigureRequestOptions): Promise<FileData> {
-    const rendered = renderComparisonChart(this.store, spec, chart, format, options);
+    // The chart as the compare view has it (computed and kept next to the database): what is exported is what is on screen.
+    const parsed = parseComparisonSpec(spec);
+    const view = await this.comparisons.view(this.store, parsed);
+    if (view.runCount === 0) throw new ValidationError('the comparison holds no runs');
+    const rendered = renderChartData(view.charts[chart], parsed, format, options);
     return { mimeType: rendered.mimeType, base64: rendered.data.toString('base64'), suggestedName: `${chart}.${format}`, size: rendered.size };
   }
 
@@ -449,6 +461,7 @@ export class LabService implements LabApi {
         oldStore.close();
         this.live.forgetRuns();
         this.store = newStore;
+        this.comparisons.clear();
         this.pool = this.createPool(newStore);
         this.switching = null;
         done();

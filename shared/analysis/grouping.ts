@@ -204,6 +204,22 @@ export function declaredValues(experimentConfig: unknown): Record<string, unknow
   return out;
 }
 
+/**
+ * Positions of runs in their experiments' declared orders, each experiment's config read once:
+ * `configOf(experimentId)` gives an experiment's config (undefined when it is gone).
+ */
+export function declaredPositionsOf(configOf: (experimentId: number) => unknown): (run: Pick<RunLike, 'seed' | 'sweep' | 'config'> & { experimentId: number }) => Record<string, DeclaredPosition> {
+  const declared = new Map<number, Record<string, unknown[]>>();
+  return (run) => {
+    let d = declared.get(run.experimentId);
+    if (d === undefined) {
+      d = declaredValues(configOf(run.experimentId));
+      declared.set(run.experimentId, d);
+    }
+    return declaredPositions(run, d);
+  };
+}
+
 /** A run's position in each declared order (`declaredValues` of its experiment) its value appears in. */
 export function declaredPositions(run: Pick<RunLike, 'seed' | 'sweep' | 'config'>, declared: Readonly<Record<string, readonly unknown[]>>): Record<string, DeclaredPosition> {
   const out: Record<string, DeclaredPosition> = {};

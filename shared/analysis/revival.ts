@@ -9,7 +9,6 @@
  * - it "stayed dead" if it is dead at its first death and at every later measurement;
  *   hence `everDied` = `revived` + `stayedDead`.
  */
-import type { EpochMetricsDto } from '../api.js';
 
 /** A layer's dead mask at one epoch: 1 (any non-zero) where the unit is dead. */
 export interface MaskMeasurement {
@@ -105,8 +104,14 @@ export function revivalStats(history: readonly MaskMeasurement[]): RevivalStats 
   };
 }
 
+/** The part of an epoch's metrics revival reads (`EpochMetricsDto` fits, and so do the store's dead-mask rows grouped by epoch). */
+export interface MaskEpochInput {
+  epoch: number;
+  layers: readonly { layer: number; deadMask: ArrayLike<number> }[];
+}
+
 /** One layer's dead masks from a run's metrics, in epoch order (epochs without that layer are skipped). */
-export function layerMaskHistory(epochs: readonly EpochMetricsDto[], layer: number): MaskMeasurement[] {
+export function layerMaskHistory(epochs: readonly MaskEpochInput[], layer: number): MaskMeasurement[] {
   const out: MaskMeasurement[] = [];
   for (const e of epochs) {
     const l = e.layers.find((x) => x.layer === layer);
@@ -116,7 +121,7 @@ export function layerMaskHistory(epochs: readonly EpochMetricsDto[], layer: numb
 }
 
 /** Revival statistics of every hidden layer of a run, indexed by layer. */
-export function revivalByLayer(epochs: readonly EpochMetricsDto[]): RevivalStats[] {
+export function revivalByLayer(epochs: readonly MaskEpochInput[]): RevivalStats[] {
   const layers = new Set<number>();
   for (const e of epochs) for (const l of e.layers) layers.add(l.layer);
   const count = layers.size === 0 ? 0 : Math.max(...layers) + 1;

@@ -67,18 +67,24 @@ export interface MetricSeriesOptions {
   xAxis?: 'epoch' | 'time';
 }
 
+/** The part of an epoch's metrics a series reads (`EpochMetricsDto` fits, and so does a run loaded without its per-unit lists). */
+export interface SeriesEpochInput extends Pick<EpochMetricsDto, 'epoch' | 'elapsedSeconds' | RunMetric> {
+  layers: readonly Pick<LayerMetricsDto, 'layer' | LayerMetric>[];
+}
+
 function isLayerMetric(metric: SeriesMetric): metric is LayerMetric {
   return (LAYER_METRICS as readonly string[]).includes(metric);
 }
 
 /** Value of a layer metric at one epoch: one layer's (undefined when absent) or the unweighted mean over layers. */
-function layerValue(layers: readonly LayerMetricsDto[], metric: LayerMetric, layer: number | 'mean'): number | undefined {
-  const read = (l: LayerMetricsDto): number | null => l[metric];
+function layerValue(layers: SeriesEpochInput['layers'], metric: LayerMetric, layer: number | 'mean'): number | undefined {
+  const read = (l: SeriesEpochInput['layers'][number]): number | null => l[metric];
   if (layer === 'mean') {
     const values = layers.map(read).filter((v): v is number => v !== null);
     return values.length === 0 ? undefined : mean(values);
   }
-  const found = layers.find((l) => l.layer === layer);
+  // Layers are stored in layer order, so the index is usually the place.
+  const found = layers[layer]?.layer === layer ? layers[layer] : layers.find((l) => l.layer === layer);
   const v = found ? read(found) : null;
   return v === null ? undefined : v;
 }
@@ -87,10 +93,11 @@ function layerValue(layers: readonly LayerMetricsDto[], metric: LayerMetric, lay
  * A run's series of one metric, one point per measured epoch (tagged with its epoch). Epochs where the
  * metric was not measured (null, e.g. no validation split, or a missing layer) are left out; NaN is kept.
  */
-export function metricSeries(epochs: readonly EpochMetricsDto[], metric: SeriesMetric, options: MetricSeriesOptions = {}): SeriesPoint[] {
+export function metricSeries(epochs: readonly SeriesEpochInput[], metric: SeriesMetric, options: MetricSeriesOptions = {}): SeriesPoint[] {
   const { layer = 'mean', xAxis = 'epoch' } = options;
   const out: SeriesPoint[] = [];
-  for (const e of [...epochs].sort((a, b) => a.epoch - b.epoch)) {
+  const sorted = epochs.every((e, i) => i === 0 || epochs[i - 1].epoch <= e.epoch) ? epochs : [...epochs].sort((a, b) => a.epoch - b.epoch);
+  for (const e of sorted) {
     const y = isLayerMetric(metric) ? layerValue(e.layers, metric, layer) : (e[metric] ?? undefined);
     if (y === undefined) continue;
     out.push({ x: xAxis === 'time' ? e.elapsedSeconds : e.epoch, y, epoch: e.epoch });

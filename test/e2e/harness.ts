@@ -2,17 +2,14 @@
  * What every browser end-to-end suite needs: Debian's Chromium (or a skip with the reason), a fresh
  * renderer build, a real `relu-lab serve` on a temporary database, its HTTP API, and a page.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { decodeJson, encodeJson, type ApiResult } from '../../shared/api.js';
+import { buildRenderer, CHROMIUM, launchChromium, ROOT, startServer } from '../../bench/web.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
-/** Debian's chromium (playwright cannot download browsers here); RELU_LAB_CHROMIUM overrides it. */
-export const CHROMIUM = process.env.RELU_LAB_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM, ROOT };
 export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
@@ -45,38 +42,11 @@ export async function startWebApp(options: { name: string; workers: number; page
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `relu-lab-e2e-${options.name}-`));
   const dbFile = options.dbFile ?? path.join(tmp, 'lab.sqlite');
   // Test the renderer as it is now, not a stale build.
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
+  buildRenderer();
+  const server = await startServer({ dbFile, dir: tmp, workers: options.workers });
+  const { url, origin, token } = server;
 
-  // Settings (theme…) go to a file of this test, never the user's; its webToken is the server's token.
-  const settingsFile = path.join(tmp, 'settings.json');
-  const token = crypto.randomBytes(24).toString('hex');
-  fs.writeFileSync(settingsFile, JSON.stringify({ webToken: token }));
-  const server: ChildProcess = spawn(process.execPath, ['bin/relu-lab.mjs', 'serve', '--port', '0', '--db', dbFile, '--no-open', '--workers', String(options.workers)], {
-    cwd: ROOT,
-    env: { ...process.env, RELU_LAB_SETTINGS: settingsFile, XDG_CONFIG_HOME: tmp },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let serverLog = '';
-  server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`relu-lab serve printed no address within 90 s:\n${out}\n${serverLog}`)), 90_000);
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ReLU Lab web mode: (http:\/\/127\.0\.0\.1:\d+\/\?code=[0-9a-f]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`relu-lab serve exited with ${code}:\n${out}\n${serverLog}`)));
-  });
-  const origin = new URL(url).origin;
-
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', ...options.page });
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -96,7 +66,7 @@ export async function startWebApp(options: { name: string; workers: number; page
     browser,
     page,
     pageErrors,
-    serverLog: () => serverLog,
+    serverLog: server.log,
     async api<T>(operation: string, ...args: unknown[]): Promise<T> {
       const res = await fetch(`${origin}/api/call/${operation}`, {
         method: 'POST',
@@ -109,12 +79,7 @@ export async function startWebApp(options: { name: string; workers: number; page
     },
     async close() {
       await browser.close();
-      if (server.exitCode === null) {
-        const exited = new Promise((resolve) => server.once('exit', resolve));
-        server.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-        if (server.exitCode === null) server.kill('SIGKILL');
-      }
+      await server.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };

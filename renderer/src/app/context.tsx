@@ -76,7 +76,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
 }
 
 /** Reloads (via `reload`) when `version` changes, at most once per `minIntervalMs`. */
-export function useThrottledReload(version: number, reload: () => void, minIntervalMs = 700): void {
+export function useThrottledReload(version: number | string, reload: () => void, minIntervalMs = 700): void {
   const last = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const first = useRef(true);

@@ -83,11 +83,13 @@ export function LinePanel({
                     className="band-area"
                   />
                 ))}
-              {series.flatMap((s, i) =>
-                s.runs.map((run, j) => (
+              {series.map((s, i) =>
+                s.runs.length === 0 ? null : (
+                  // All of a group's runs in one path, broken between runs (never joined across them).
                   <Line
-                    key={`run-${s.groupKey}-${run.runId}`}
-                    dataKey={`r${i}_${j}`}
+                    key={`runs-${s.groupKey}`}
+                    data={shaped.runLines[i]}
+                    dataKey="y"
                     type="linear"
                     {...groupStroke(s, dark)}
                     strokeOpacity={0.45}
@@ -95,11 +97,12 @@ export function LinePanel({
                     dot={false}
                     activeDot={false}
                     isAnimationActive={false}
-                    connectNulls={timeAxis}
+                    connectNulls={false}
                     legendType="none"
+                    tooltipType="none"
                     className="run-line"
                   />
-                )),
+                ),
               )}
               {series.map((s, i) => (
                 <Line

@@ -10,11 +10,14 @@ import { axisModel, floorOnLog, onAxis, type AxisModel } from '../../../shared/f
 
 // ---------- Line panels as recharts rows ----------
 
-/**
- * One row per x: `m<i>` mean, `b<i>` [lo, hi] band as drawn, `lo<i>`/`hi<i>` the band's values, `n<i>` runs,
- * `r<i>_<j>` individual runs (i = group index, j = run index).
- */
+/** One row per x: `m<i>` mean, `b<i>` [lo, hi] band as drawn, `lo<i>`/`hi<i>` the band's values, `n<i>` runs (i = group index). */
 export type LineRow = Record<string, number | [number, number] | null>;
+
+/** A point of a group's individual runs drawn as one line: y null between two runs (and where a value cannot be drawn). */
+export interface RunLinePoint {
+  x: number;
+  y: number | null;
+}
 
 export interface LineRows {
   rows: LineRow[];
@@ -27,6 +30,11 @@ export interface LineRows {
   nonFinite: number;
   /** Runs drawn per group. */
   runCounts: number[];
+  /**
+   * Each group's individual runs as one line broken between runs (drawn as one SVG path per group: a
+   * few hundred runs cost one element each, not one chart series each).
+   */
+  runLines: RunLinePoint[][];
   empty: boolean;
 }
 
@@ -43,6 +51,7 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
   let nonFinite = 0;
   const yValues: number[] = [];
   const xValues: number[] = [];
+  const runLines: RunLinePoint[][] = panel.series.map(() => []);
   const row = (x: number): LineRow => {
     let r = byX.get(x);
     if (!r) {
@@ -88,17 +97,18 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
         if (!logY || p.lo > 0) yValues.push(p.lo);
       } else r[`b${i}`] = null;
     }
-    s.runs.forEach((run, j) => {
+    const line = runLines[i];
+    for (const run of s.runs) {
+      if (line.length > 0) line.push({ x: line[line.length - 1].x, y: null });
       for (const p of run.points) {
         if (!usableX(p.x)) continue;
-        const r = row(p.x);
         xValues.push(p.x);
         if (usableY(p.y)) {
-          r[`r${i}_${j}`] = p.y;
+          line.push({ x: p.x, y: p.y });
           yValues.push(p.y);
-        } else r[`r${i}_${j}`] = null;
+        } else line.push({ x: p.x, y: null });
       }
-    });
+    }
   });
   const rows = [...byX.values()].sort((a, b) => (a.x as number) - (b.x as number));
   const x = axisModel(xValues, { scale: logX ? 'log' : 'linear', integer: options.integerX, target: 6, nice: false });
@@ -117,6 +127,7 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
     droppedY,
     nonFinite,
     runCounts: panel.series.map((s) => s.runs.length),
+    runLines,
     empty: rows.length === 0 || yValues.length === 0,
   };
 }

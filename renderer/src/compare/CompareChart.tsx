@@ -1,7 +1,8 @@
 /** One chart of the Compare view in its frame: help, legend (click a group to hide it), notes and export. */
-import type { ChartData, ComparisonModel } from '../../../shared/charts.js';
+import type { ChartData } from '../../../shared/charts.js';
 import { divergenceLabel } from '../../../shared/charts.js';
 import type { ChartKind, ComparisonSpec } from '../../../shared/compare.js';
+import type { GroupView } from '../../../shared/comparison-view.js';
 import { BarsView } from '../charts/BarsView.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { ChartLegend, type LegendGroup } from '../charts/ChartLegend.js';
@@ -19,7 +20,8 @@ export function CompareChart({
   wide,
   help,
   data,
-  model,
+  groups,
+  focus,
   spec,
   saved,
   options,
@@ -30,14 +32,17 @@ export function CompareChart({
   wide?: boolean;
   help: string;
   data: ChartData;
-  model: ComparisonModel;
+  /** Every group, hidden ones included (the legend). */
+  groups: GroupView[];
+  /** The group single-run charts show. */
+  focus: GroupView | null;
   spec: ComparisonSpec;
   saved: string | null;
   options: ExportOptions;
   setOptions: (o: ExportOptions) => void;
   onToggleGroup: (key: string) => void;
 }) {
-  const legendGroups: LegendGroup[] = model.groups.map((g) => ({ key: g.key, name: g.name, color: g.color, dash: g.dash, hidden: g.hidden, divergence: divergenceLabel(g), excluded: g.divergedExcluded }));
+  const legendGroups: LegendGroup[] = groups.map((g) => ({ key: g.key, name: g.name, color: g.color, dash: g.dash, hidden: g.hidden, divergence: divergenceLabel(g), excluded: g.divergedExcluded }));
   let body;
   let legend = <ChartLegend groups={legendGroups} band={spec.band !== 'none' && (data.kind === 'lines' || data.kind === 'bars')} onToggle={onToggleGroup} />;
   switch (data.kind) {
@@ -48,12 +53,12 @@ export function CompareChart({
       body = <BarsView chart={data} spec={spec} fractionPanels={isFractionLabel} />;
       break;
     case 'heatmap':
-      legend = <FocusNote model={model} />;
+      legend = <FocusNote group={focus} />;
       body = <HeatmapView chart={data} />;
       break;
     case 'ridges': {
-      const g = model.focus;
-      legend = <FocusNote model={model} extra={typeof spec.layer === 'number' ? `layer ${spec.layer + 1}` : 'layer 1 (pick a single layer above to see another)'} />;
+      const g = focus;
+      legend = <FocusNote group={focus} extra={typeof spec.layer === 'number' ? `layer ${spec.layer + 1}` : 'layer 1 (pick a single layer above to see another)'} />;
       body = <RidgesView chart={data} color={g?.color ?? '#0072B2'} dash={g?.dash ?? ''} />;
       break;
     }

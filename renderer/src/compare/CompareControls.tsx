@@ -1,25 +1,21 @@
 /** The comparison settings: grouping, band, diverged runs, layer, axes, smoothing, value at epoch, focus group. */
-import { useEffect, useMemo, useState } from 'react';
-import type { ComparedRun, ComparisonModel } from '../../../shared/charts.js';
+import { useEffect, useState } from 'react';
 import { BAND_KINDS, type ComparisonSpec } from '../../../shared/compare.js';
+import type { ComparisonView } from '../../../shared/comparison-view.js';
 import { Segmented } from '../ui/Segmented.js';
 import { Popover } from '../ui/Popover.js';
-import { groupByChoices, groupByLabel } from './group-by.js';
+import { groupByLabel } from './group-by.js';
 import { BAND_HELP, BAND_OPTIONS, DIVERGED_OPTIONS, X_AXIS_OPTIONS } from './layout.js';
 import { layerLabel } from '../../../shared/architecture.js';
 
-export function CompareControls({ spec, runs, model, setSpec }: { spec: ComparisonSpec; runs: ComparedRun[]; model: ComparisonModel; setSpec: (patch: Partial<ComparisonSpec>) => void }) {
-  const choices = useMemo(() => groupByChoices(runs, spec.groupBy), [runs, spec.groupBy]);
-  const epochs = useMemo(() => {
-    const set = new Set<number>();
-    for (const r of runs) for (const e of r.epochs) set.add(e.epoch);
-    return [...set].sort((a, b) => a - b);
-  }, [runs]);
-  const maxEpoch = epochs.length > 0 ? epochs[epochs.length - 1] : 0;
+export function CompareControls({ spec, view, setSpec }: { spec: ComparisonSpec; view: ComparisonView; setSpec: (patch: Partial<ComparisonSpec>) => void }) {
+  // The view may still be the one of the previous spec: a field just ticked stays offered.
+  const choices = [...view.groupByChoices, ...spec.groupBy.filter((f) => !view.groupByChoices.includes(f))];
+  const { maxEpoch, layerCount } = view;
   const [epochText, setEpochText] = useState(spec.atEpoch === null ? '' : String(spec.atEpoch));
   useEffect(() => setEpochText(spec.atEpoch === null ? '' : String(spec.atEpoch)), [spec.atEpoch]);
   const epochInvalid = epochText !== '' && !(/^\d+$/.test(epochText) && Number(epochText) <= maxEpoch);
-  const groupLabel = groupByLabel(spec.groupBy, model.fields);
+  const groupLabel = groupByLabel(spec.groupBy, view.fields);
   const layerValue = typeof spec.layer === 'number' ? String(spec.layer) : spec.layer;
   return (
     <section className="card compare-controls" aria-label="Comparison settings">
@@ -72,13 +68,13 @@ export function CompareControls({ spec, runs, model, setSpec }: { spec: Comparis
           }}
         >
           <option value="mean">mean over layers</option>
-          {Array.from({ length: model.layerCount }, (_, i) => (
+          {Array.from({ length: layerCount }, (_, i) => (
             <option key={i} value={String(i)}>
-              {layerLabel(i, model.layerModel)}
+              {layerLabel(i, view.layerModel)}
             </option>
           ))}
-          {typeof spec.layer === 'number' && spec.layer >= model.layerCount && (
-            <option value={String(spec.layer)}>layer {spec.layer + 1} (these runs have {model.layerCount}; the last is shown)</option>
+          {typeof spec.layer === 'number' && spec.layer >= layerCount && (
+            <option value={String(spec.layer)}>layer {spec.layer + 1} (these runs have {layerCount}; the last is shown)</option>
           )}
           <option value="all">all layers (one panel each)</option>
         </select>
@@ -122,8 +118,8 @@ export function CompareControls({ spec, runs, model, setSpec }: { spec: Comparis
       </label>
       <label className="control">
         <span className="control-label">Focus group</span>
-        <select className="input input-auto" value={model.focus?.key ?? ''} onChange={(e) => setSpec({ focusGroup: e.target.value })} title="The group the heatmap and the histograms show">
-          {model.groups.map((g) => (
+        <select className="input input-auto" value={view.focusKey ?? ''} onChange={(e) => setSpec({ focusGroup: e.target.value })} title="The group the heatmap and the histograms show">
+          {view.groups.map((g) => (
             <option key={g.key} value={g.key}>
               {g.name}
             </option>

@@ -1,14 +1,16 @@
 /**
  * The Compare view: runs and whole experiments side by side, grouped (runs that differ only by seed
- * form one group), with bands over the seeds. Everything it shows is computed from `chartData`
- * (shared/charts.ts), the same function the figure and CSV exports use. The comparison spec lives in
- * the address (#/compare?…, see url.ts), so a reload or a bookmark keeps it; comparisons can also be
- * saved by name.
+ * form one group), with bands over the seeds. What it shows comes from the lab in one answer,
+ * `getComparisonView` (shared/comparison-view.ts: the groups, every chart's `chartData`, the summary
+ * table), computed next to the database for the spec on screen, so the page never loads every run's
+ * measurements; the figure and CSV exports draw the same `chartData`. While compared runs train, the
+ * view reloads from the live events, at most once a second. The comparison spec lives in the address
+ * (#/compare?…, see url.ts), so a reload or a bookmark keeps it; comparisons can also be saved by name.
  */
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import { buildComparison, chartData, type ChartData, type ComparedRun } from '../../../shared/charts.js';
-import { CHART_KINDS, type ChartKind, type ComparisonSpec } from '../../../shared/compare.js';
-import { useAsync, useLab } from '../app/context.js';
+import { useCallback, useMemo, useState } from 'react';
+import type { ComparisonSpec } from '../../../shared/compare.js';
+import type { ComparisonView } from '../../../shared/comparison-view.js';
+import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
 import { navigate } from '../app/router.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
@@ -20,6 +22,7 @@ import { CompareControls } from './CompareControls.js';
 import { readExportOptions, type ExportOptions } from './export-options.js';
 import { GroupsStrip } from './GroupsStrip.js';
 import { LAYOUT } from './layout.js';
+import { comparisonLiveStamp, LIVE_RELOAD_MS } from './live.js';
 import { RunStatusNote } from './RunStatusNote.js';
 import { SaveDialog } from './SaveDialog.js';
 import { SavedComparisons } from './SavedComparisons.js';
@@ -30,31 +33,31 @@ import { Warnings } from './Warnings.js';
 
 const EXPORT_KEY = 'relu-lab.figure-export';
 
+/** A view with the spec it was computed for (the charts draw with that spec while a newer one loads). */
+interface Shown {
+  spec: ComparisonSpec;
+  view: ComparisonView;
+}
+
 export function ComparePage({ params }: { params: URLSearchParams }) {
   const { client } = useLab();
   const query = params.toString();
   const address = useMemo(() => paramsToSpec(new URLSearchParams(query)), [query]);
   const { spec, saved, warnings } = address;
-  const selection = `${spec.experimentIds.join(',')}|${spec.runIds.join(',')}`;
+  const specKey = JSON.stringify(spec);
 
-  const runs = useAsync<ComparedRun[] | null>(
-    () => (hasSelection(spec) ? client.getComparedRuns({ experimentIds: spec.experimentIds, runIds: spec.runIds }) : Promise.resolve(null)),
-    [client, selection],
-  );
+  // The previous view stays on screen until the next one arrives; answers to superseded specs are dropped.
+  const shown = useAsync<Shown | null>(() => (hasSelection(spec) ? client.getComparisonView(spec).then((view) => ({ spec, view })) : Promise.resolve(null)), [client, specKey]);
+  const view = shown.data?.view ?? null;
   const experiments = useAsync(() => client.listExperiments(), [client]);
   const savedList = useAsync(() => client.listComparisons(), [client]);
 
-  const setSpec = useCallback((patch: Partial<ComparisonSpec>) => navigate(compareHref(patchSpec(spec, patch), saved), { replace: true }), [spec, saved]);
+  // Live: a compared run gained an epoch or changed status.
+  const runIds = useMemo(() => new Set(view?.runIds ?? []), [view]);
+  const liveStamp = useLive((s) => comparisonLiveStamp(s.runs, runIds));
+  useThrottledReload(liveStamp, shown.reload, LIVE_RELOAD_MS);
 
-  // Charts follow the controls a beat behind while typing or dragging the smoothing slider.
-  const shownSpec = useDeferredValue(spec);
-  const model = useMemo(() => (runs.data && runs.data.length > 0 ? buildComparison(runs.data, shownSpec) : null), [runs.data, shownSpec]);
-  const charts = useMemo(() => {
-    if (!model) return null;
-    const out = {} as Record<ChartKind, ChartData>;
-    for (const kind of CHART_KINDS) out[kind] = chartData(model, kind, shownSpec);
-    return out;
-  }, [model, shownSpec]);
+  const setSpec = useCallback((patch: Partial<ComparisonSpec>) => navigate(compareHref(patchSpec(spec, patch), saved), { replace: true }), [spec, saved]);
 
   const [exportOptions, setExportOptions] = useStoredState<ExportOptions>(EXPORT_KEY, readExportOptions);
   const [saving, setSaving] = useState(false);
@@ -66,12 +69,12 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
           Compare{saved && <span className="muted compare-saved-name"> · {saved}</span>}
         </h1>
         <p className="page-sub">
-          {hasSelection(spec) ? <SelectionSummary spec={spec} runs={runs.data ?? null} model={model} experiments={experiments.data} /> : 'Runs and experiments side by side: which mitigation keeps neurons alive, over several seeds.'}
+          {hasSelection(spec) ? <SelectionSummary spec={spec} view={view} experiments={experiments.data} /> : 'Runs and experiments side by side: which mitigation keeps neurons alive, over several seeds.'}
         </p>
       </div>
       {hasSelection(spec) && (
         <div className="page-actions">
-          <button type="button" className="btn" onClick={runs.reload} disabled={runs.loading}>
+          <button type="button" className="btn" onClick={shown.reload} disabled={shown.loading}>
             <Icon name="refresh" /> Refresh
           </button>
           <button type="button" className="btn btn-primary" onClick={() => setSaving(true)}>
@@ -105,23 +108,25 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
     );
   }
 
+  const shownSpec = shown.data?.spec ?? spec;
+  const focus = view?.groups.find((g) => g.key === view.focusKey) ?? null;
   return (
     <div className="page compare-page">
       {header}
       {warnings.length > 0 && <Warnings warnings={warnings} />}
-      {runs.error && !runs.data && <ErrorBox error={runs.error} onRetry={runs.reload} title="Could not load the runs to compare" />}
-      {runs.error && runs.data && <div className="banner banner-warn">Could not refresh: {runs.error.message}</div>}
-      {runs.loading && !runs.data && <Spinner label="Loading the runs and their measurements…" />}
-      {runs.data && runs.data.length === 0 && (
+      {shown.error && !shown.data && <ErrorBox error={shown.error} onRetry={shown.reload} title="Could not load the runs to compare" />}
+      {shown.error && shown.data && <div className="banner banner-warn">Could not refresh: {shown.error.message}</div>}
+      {shown.loading && !shown.data && <Spinner label="Loading the runs and their measurements…" />}
+      {view && view.runCount === 0 && (
         <EmptyState icon="alert" title="These runs no longer exist" action={<a className="btn" href="#/experiments">Back to the experiments</a>}>
           <p>The experiments or runs of this comparison were deleted (or belong to another database).</p>
         </EmptyState>
       )}
-      {runs.data && model && charts && (
+      {view && view.runCount > 0 && (
         <>
-          <RunStatusNote runs={runs.data} spec={spec} onRefresh={runs.reload} />
-          <CompareControls spec={spec} runs={runs.data} model={model} setSpec={setSpec} />
-          <GroupsStrip model={model} spec={spec} setSpec={setSpec} />
+          <RunStatusNote counts={view.runStatus} spec={spec} onRefresh={shown.reload} />
+          <CompareControls spec={spec} view={view} setSpec={setSpec} />
+          <GroupsStrip groups={view.groups} spec={spec} setSpec={setSpec} />
           <div className="compare-charts">
             {LAYOUT.map(({ kind, wide, help }) => (
               <CompareChart
@@ -129,8 +134,9 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
                 kind={kind}
                 wide={wide}
                 help={help}
-                data={charts[kind]}
-                model={model}
+                data={view.charts[kind]}
+                groups={view.groups}
+                focus={focus}
                 spec={shownSpec}
                 saved={saved}
                 options={exportOptions}
@@ -139,7 +145,7 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
               />
             ))}
           </div>
-          <SummarySection model={model} spec={shownSpec} />
+          <SummarySection table={view.summary} spec={shownSpec} />
         </>
       )}
       {savedSection}

@@ -1,9 +1,8 @@
 /** Which group the heatmap and the histograms show (the focus group). */
-import type { ComparisonModel } from '../../../shared/charts.js';
+import type { GroupView } from '../../../shared/comparison-view.js';
 import { GroupSwatch } from '../charts/GroupSwatch.js';
 
-export function FocusNote({ model, extra }: { model: ComparisonModel; extra?: string }) {
-  const g = model.focus;
+export function FocusNote({ group: g, extra }: { group: GroupView | null; extra?: string }) {
   if (!g) return null;
   return (
     <p className="focus-note">

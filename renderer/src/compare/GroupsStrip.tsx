@@ -1,7 +1,8 @@
 /** The groups with their colour and dash: rename a group for the legends (and exported figures), hide or show it. */
 import { useState } from 'react';
-import { divergenceLabel, type ComparisonModel } from '../../../shared/charts.js';
+import { divergenceLabel } from '../../../shared/charts.js';
 import type { ComparisonSpec } from '../../../shared/compare.js';
+import type { GroupView } from '../../../shared/comparison-view.js';
 import { DivergenceBadge } from '../charts/DivergenceBadge.js';
 import { GroupSwatch } from '../charts/GroupSwatch.js';
 import { plural } from '../ui/format.js';
@@ -9,7 +10,7 @@ import { IconButton } from '../ui/IconButton.js';
 import { InlineEdit } from '../ui/InlineEdit.js';
 import { toggleHidden } from './url.js';
 
-export function GroupsStrip({ model, spec, setSpec }: { model: ComparisonModel; spec: ComparisonSpec; setSpec: (patch: Partial<ComparisonSpec>) => void }) {
+export function GroupsStrip({ groups, spec, setSpec }: { groups: GroupView[]; spec: ComparisonSpec; setSpec: (patch: Partial<ComparisonSpec>) => void }) {
   const [editing, setEditing] = useState<string | null>(null);
   const rename = (key: string, name: string | null) => {
     const next = { ...spec.groupNames };
@@ -21,7 +22,7 @@ export function GroupsStrip({ model, spec, setSpec }: { model: ComparisonModel; 
     <section className="groups-strip" aria-label="Groups">
       <span className="control-label">Groups</span>
       <ul className="group-chips">
-        {model.groups.map((g) => {
+        {groups.map((g) => {
           const custom = spec.groupNames[g.key] !== undefined && spec.groupNames[g.key].trim() !== '';
           return (
             <li key={g.key} className={`group-chip${g.hidden ? ' group-chip-hidden' : ''}`} title={g.label}>
@@ -37,7 +38,7 @@ export function GroupsStrip({ model, spec, setSpec }: { model: ComparisonModel; 
               ) : (
                 <>
                   <span className="group-name">{g.name}</span>
-                  <span className="muted small">{plural(g.allRuns.length, 'run')}</span>
+                  <span className="muted small">{plural(g.runCount, 'run')}</span>
                   <DivergenceBadge divergence={divergenceLabel(g)} excluded={g.divergedExcluded} />
                   <label className="check-inline group-shown" title={g.hidden ? 'Hidden from the charts and their exports' : 'Shown in the charts'}>
                     <input type="checkbox" checked={!g.hidden} onChange={() => setSpec(toggleHidden(spec, g.key))} aria-label={`Show ${g.name} in the charts`} /> shown

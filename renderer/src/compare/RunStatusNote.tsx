@@ -1,11 +1,11 @@
 /** The note about runs still training, diverged, failed or never measured, and how they count. */
-import type { ComparedRun } from '../../../shared/charts.js';
 import type { ComparisonSpec } from '../../../shared/compare.js';
+import type { RunStatusCounts } from '../../../shared/comparison-view.js';
 import { Icon } from '../ui/Icon.js';
 import { runStatusNote } from './run-status.js';
 
-export function RunStatusNote({ runs, spec, onRefresh }: { runs: ComparedRun[]; spec: ComparisonSpec; onRefresh: () => void }) {
-  const note = runStatusNote(runs, spec.divergedRuns);
+export function RunStatusNote({ counts, spec, onRefresh }: { counts: RunStatusCounts; spec: ComparisonSpec; onRefresh: () => void }) {
+  const note = runStatusNote(counts, spec.divergedRuns);
   if (!note) return null;
   return (
     <div className={`banner ${note.tone === 'info' ? 'banner-info' : 'banner-warn'}`} role="status">

@@ -1,16 +1,16 @@
 /** "4 runs in 2 groups from Mitigations, …": what the comparison holds, with links to its experiments. */
 import type { ExperimentRow } from '../../../shared/api.js';
-import type { ComparedRun, ComparisonModel } from '../../../shared/charts.js';
 import type { ComparisonSpec } from '../../../shared/compare.js';
+import type { ComparisonView } from '../../../shared/comparison-view.js';
 import { plural } from '../ui/format.js';
 
-export function SelectionSummary({ spec, runs, model, experiments }: { spec: ComparisonSpec; runs: ComparedRun[] | null; model: ComparisonModel | null; experiments: ExperimentRow[] | undefined }) {
+export function SelectionSummary({ spec, view, experiments }: { spec: ComparisonSpec; view: ComparisonView | null; experiments: ExperimentRow[] | undefined }) {
   const names = new Map((experiments ?? []).map((e) => [e.id, e.name]));
-  const expIds = [...new Set([...spec.experimentIds, ...(runs ?? []).map((r) => r.experimentId)])];
+  const expIds = [...new Set([...spec.experimentIds, ...(view?.experimentIds ?? [])])];
   return (
     <>
-      {runs ? `${plural(runs.length, 'run')}` : 'Runs'}
-      {model ? ` in ${plural(model.groups.length, 'group')}` : ''} from{' '}
+      {view ? `${plural(view.runCount, 'run')}` : 'Runs'}
+      {view && view.runCount > 0 ? ` in ${plural(view.groups.length, 'group')}` : ''} from{' '}
       {expIds.map((id, i) => (
         <span key={id}>
           {i > 0 && ', '}

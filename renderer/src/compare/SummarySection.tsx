@@ -1,19 +1,19 @@
 /** The groups table: the config fields that differ, runs, diverged runs, final epoch and summary metrics, sortable. */
 import { useMemo, useState } from 'react';
 import { nextSort, sortByColumn, type SortState } from '../../../shared/analysis/index.js';
-import type { ComparisonModel } from '../../../shared/charts.js';
 import type { ComparisonSpec } from '../../../shared/compare.js';
+import type { SummaryTable } from '../../../shared/comparison-view.js';
 import { SortableHeader } from '../ui/SortableHeader.js';
-import { statLabel, summaryHelpText, summaryTable } from './summary.js';
+import { statLabel, summaryColumns, summaryHelpText } from './summary.js';
 import { SummaryTableRow } from './SummaryTableRow.js';
 
-export function SummarySection({ model, spec }: { model: ComparisonModel; spec: ComparisonSpec }) {
-  const table = useMemo(() => summaryTable(model, spec), [model, spec]);
+export function SummarySection({ table, spec }: { table: SummaryTable; spec: ComparisonSpec }) {
+  const columns = useMemo(() => summaryColumns(table, spec), [table, spec]);
   const [sort, setSort] = useState<SortState | null>(null);
-  const rows = useMemo(() => sortByColumn(table.rows, table.columns, sort), [table, sort]);
+  const rows = useMemo(() => sortByColumn(table.rows, columns, sort), [table, columns, sort]);
   // A header that sorts by its column; titled with the column's full name.
   const header = (id: string, props: { label?: string; rowSpan?: number; className?: string }) => {
-    const column = table.columns.find((c) => c.id === id);
+    const column = columns.find((c) => c.id === id);
     return (
       <SortableHeader
         key={id}

@@ -1,6 +1,7 @@
 /** One group in the groups table. */
 import { GroupSwatch } from '../charts/GroupSwatch.js';
-import { statCell, type SummaryRow, type SummaryTable } from './summary.js';
+import type { SummaryRow, SummaryTable } from '../../../shared/comparison-view.js';
+import { statCell } from './summary.js';
 
 export function SummaryTableRow({ row, table }: { row: SummaryRow; table: SummaryTable }) {
   return (

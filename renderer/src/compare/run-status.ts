@@ -1,7 +1,6 @@
 /** The note above the compare charts about runs that are not plain completed ones (pure). */
-import type { ComparedRun } from '../../../shared/charts.js';
 import type { DivergedRuns } from '../../../shared/compare.js';
-import { FINAL_STATUSES } from '../../../shared/metrics.js';
+import type { RunStatusCounts } from '../../../shared/comparison-view.js';
 import { plural } from '../ui/format.js';
 
 export interface RunStatusNote {
@@ -13,12 +12,9 @@ export interface RunStatusNote {
   rest: string;
 }
 
-/** Null when every run completed and was measured. */
-export function runStatusNote(runs: readonly Pick<ComparedRun, 'status' | 'epochs'>[], divergedRuns: DivergedRuns): RunStatusNote | null {
-  const active = runs.filter((r) => r.status === 'running' || r.status === 'queued').length;
-  const diverged = runs.filter((r) => r.status === 'diverged').length;
-  const failed = runs.filter((r) => r.status === 'failed' || r.status === 'cancelled' || r.status === 'interrupted').length;
-  const empty = runs.filter((r) => r.epochs.length === 0 && FINAL_STATUSES.includes(r.status)).length;
+/** Null when every run completed and was measured (counts from `runStatusCounts`). */
+export function runStatusNote(counts: RunStatusCounts, divergedRuns: DivergedRuns): RunStatusNote | null {
+  const { active, diverged, failed, empty } = counts;
   if (active === 0 && diverged === 0 && failed === 0 && empty === 0) return null;
   let rest = '';
   if (diverged > 0) {
@@ -31,7 +27,7 @@ export function runStatusNote(runs: readonly Pick<ComparedRun, 'status' | 'epoch
   if (empty > 0) rest += `${plural(empty, 'run')} have no measurements.`;
   return {
     tone: active > 0 ? 'info' : 'warn',
-    active: active > 0 ? `${plural(active, 'run')} still training or queued: their curves stop at the last measured epoch.` : null,
+    active: active > 0 ? `${plural(active, 'run')} still training or queued: the charts follow their epochs as they arrive.` : null,
     rest,
   };
 }

@@ -50,6 +50,7 @@ const MALFORMED: Record<ApiOperation, unknown[][]> = {
     [{ colour: 'red' }],
   ],
   getComparedRuns: [[], [null], [{ runIds: ['x'] }], [{ band: 'wide' }], [{ extra: 1 }]],
+  getComparisonView: [[], [null], [{ runIds: ['x'] }], [{ layer: -1 }], [{ extra: 1 }]],
   listComparisons: [[1]],
   saveComparison: [[], [''], ['x'], ['x', { smoothing: 1 }], [5, {}]],
   deleteComparison: [['x'], [0], []],

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { comparisonSpecSchema } from '../../../shared/compare.js';
 import { buildComparison, type ComparedRun } from '../../../shared/charts.js';
 import { sortByColumn } from '../../../shared/analysis/index.js';
-import { statCell, statLabel, summaryHelpText, summaryTable } from '../../../renderer/src/compare/summary.js';
+import { runStatusCounts, summaryTable } from '../../../shared/comparison-view.js';
+import { statCell, statLabel, summaryColumns, summaryHelpText } from '../../../renderer/src/compare/summary.js';
 import { runStatusNote } from '../../../renderer/src/compare/run-status.js';
 import { run, runs } from './compare-fixtures.js';
 
@@ -40,7 +41,7 @@ describe('summary table', () => {
     expect(relu.stats['dead.final'].n).toBe(2);
     expect(table.rows.find((r) => r.name === 'Leaky ReLU')!.finalEpoch).toBe(2);
     expect(statLabel('final', table, null)).toBe('final (see epoch)');
-    expect(table.columns.map((c) => c.id).slice(0, 4)).toEqual(['group', 'runs', 'diverged', 'finalEpoch']);
+    expect(summaryColumns(table, spec).map((c) => c.id).slice(0, 4)).toEqual(['group', 'runs', 'diverged', 'finalEpoch']);
 
     // Excluded: the diverged run leaves the group's numbers, the row still counts it.
     const excluded = { ...spec, divergedRuns: 'exclude' as const, hiddenGroups: ['variant="Leaky ReLU"|model.activation="leaky_relu"'] };
@@ -61,13 +62,14 @@ describe('summary table', () => {
     const at = { ...spec, atEpoch: 1 };
     const table = summaryTable(buildComparison(runs, at), at);
     expect(table.stats).toEqual(['final', 'min', 'max', 'atEpoch']);
-    const column = table.columns.find((c) => c.id === 'dead.atEpoch')!;
+    const columns = summaryColumns(table, at);
+    const column = columns.find((c) => c.id === 'dead.atEpoch')!;
     expect(column.label).toBe('Dead fraction (dense 1 (4 units)): at epoch 1');
-    const asc = sortByColumn(table.rows, table.columns, { columnId: 'dead.atEpoch', direction: 'asc' }).map((r) => r.name);
-    const desc = sortByColumn(table.rows, table.columns, { columnId: 'dead.atEpoch', direction: 'desc' }).map((r) => r.name);
+    const asc = sortByColumn(table.rows, columns, { columnId: 'dead.atEpoch', direction: 'asc' }).map((r) => r.name);
+    const desc = sortByColumn(table.rows, columns, { columnId: 'dead.atEpoch', direction: 'desc' }).map((r) => r.name);
     expect(asc).toEqual(['Leaky ReLU', 'ReLU baseline']);
     expect(desc).toEqual(['ReLU baseline', 'Leaky ReLU']);
-    const byField = sortByColumn(table.rows, table.columns, { columnId: 'field:model.activation', direction: 'desc' }).map((r) => r.name);
+    const byField = sortByColumn(table.rows, columns, { columnId: 'field:model.activation', direction: 'desc' }).map((r) => r.name);
     expect(byField).toEqual(['ReLU baseline', 'Leaky ReLU']);
   });
 });
@@ -86,21 +88,21 @@ describe('summary cells and notes', () => {
   });
 
   it('the run status note: what still trains, diverged, failed or has no measurement, and how it counts', () => {
-    expect(runStatusNote(runs, 'include')).toBeNull();
+    expect(runStatusNote(runStatusCounts(runs), 'include')).toBeNull();
     const mixed = [
       { ...runs[0], status: 'running' as const },
       { ...runs[1], status: 'diverged' as const },
       { ...runs[2], status: 'failed' as const },
       { ...runs[3], status: 'cancelled' as const, epochs: [] },
     ];
-    const note = runStatusNote(mixed, 'include')!;
+    const note = runStatusNote(runStatusCounts(mixed), 'include')!;
     expect(note.tone).toBe('info');
-    expect(note.active).toBe('1 run still training or queued: their curves stop at the last measured epoch.');
+    expect(note.active).toBe('1 run still training or queued: the charts follow their epochs as they arrive.');
     expect(note.rest).toBe(
       "1 run diverged (the loss became NaN or infinite): it counts up to the last epoch measured, so a group's n drops after it (every point shows its n; “Diverged runs” below can exclude them). " +
         '2 runs failed, cancelled or interrupted: only their measured epochs count. 1 run have no measurements.',
     );
-    const excluded = runStatusNote([{ ...runs[0], status: 'diverged' as const }, { ...runs[1], status: 'diverged' as const }], 'exclude')!;
+    const excluded = runStatusNote(runStatusCounts([{ ...runs[0], status: 'diverged' as const }, { ...runs[1], status: 'diverged' as const }]), 'exclude')!;
     expect(excluded).toEqual({ tone: 'warn', active: null, rest: '2 runs diverged (the loss became NaN or infinite) and are excluded from their groups (see “Diverged runs” below). ' });
   });
 });

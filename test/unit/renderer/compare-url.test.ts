@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { comparisonSpecSchema, type ComparisonSpec } from '../../../shared/compare.js';
 import { parseHash, routeHref } from '../../../renderer/src/app/routes.js';
 import { compareHref, DEFAULT_SPEC, hasSelection, paramsToSpec, patchSpec, specToParams, toggleHidden } from '../../../renderer/src/compare/url.js';
-import { fieldLabel, groupByChoices, groupByLabel } from '../../../renderer/src/compare/group-by.js';
+import { fieldLabel, groupByLabel } from '../../../renderer/src/compare/group-by.js';
+import { groupByChoices } from '../../../shared/comparison-view.js';
 import { runs } from './compare-fixtures.js';
 
 describe('the spec in the address', () => {

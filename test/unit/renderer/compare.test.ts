@@ -5,6 +5,8 @@ import { buildComparison, chartData, type LinePanelData } from '../../../shared/
 import { axisModel } from '../../../shared/figure/axis.js';
 import { barRows, lineRows, ridgePanels } from '../../../renderer/src/charts/rows.js';
 import { runs } from './compare-fixtures.js';
+import type { RunLive } from '../../../renderer/src/app/live.js';
+import { comparisonLiveStamp, LIVE_RELOAD_MS } from '../../../renderer/src/compare/live.js';
 
 describe('chart rows', () => {
   const spec = comparisonSpecSchema.parse({ runIds: [1, 2, 3, 4], band: 'std', layer: 0, showRuns: true });
@@ -20,7 +22,13 @@ describe('chart rows', () => {
     expect(shaped.rows.map((r) => r[`m${relu}`])).toEqual(panel.series[relu].points.map((p) => p.mean));
     expect(shaped.rows[1][`b${relu}`]).toEqual([panel.series[relu].points[1].lo, panel.series[relu].points[1].hi]);
     expect(shaped.rows[1][`n${relu}`]).toBe(2);
-    expect(shaped.rows[2][`r${relu}_0`]).toBe(0.25);
+    // The group's runs as one line, broken (y null) between runs: run 1 then run 2, epochs 0..2 each.
+    expect(shaped.runLines[relu]).toEqual([
+      ...panel.series[relu].runs[0].points,
+      { x: 2, y: null },
+      ...panel.series[relu].runs[1].points,
+    ]);
+    expect(shaped.runLines[relu][2].y).toBe(0.25);
     expect(shaped.droppedY).toBe(0);
     // Integer epoch ticks, labelled as integers, from 0.
     expect(shaped.x.ticks.map((t) => t.label?.text)).toEqual(['0', '1', '2']);
@@ -79,5 +87,21 @@ describe('chart rows', () => {
     expect(first.steps.map((s) => s.z)).toEqual([-2, -1, 0, 1, 2]);
     expect(first.steps.map((s) => s.share)).toEqual([0.1, 0.3, 0.4, 0.2, 0.2]);
     expect(first.negativeShare).toBeCloseTo(0.4, 12);
+  });
+});
+
+describe('live compare view', () => {
+  const slim = (epoch: number) => ({ epoch }) as unknown as NonNullable<RunLive['last']>;
+
+  it('reloads when a compared run gains an epoch or changes status, not for other runs', () => {
+    const compared = new Set([1, 2]);
+    const before = comparisonLiveStamp(new Map<number, RunLive>([[1, { last: slim(3), status: 'running' }]]), compared);
+    expect(comparisonLiveStamp(new Map<number, RunLive>([[1, { last: slim(3), status: 'running' }]]), compared)).toBe(before);
+    expect(comparisonLiveStamp(new Map<number, RunLive>([[1, { last: slim(4), status: 'running' }]]), compared)).not.toBe(before);
+    expect(comparisonLiveStamp(new Map<number, RunLive>([[1, { last: slim(3), status: 'completed' }]]), compared)).not.toBe(before);
+    // Another run's events, and progress alone, change nothing.
+    expect(comparisonLiveStamp(new Map<number, RunLive>([[1, { last: slim(3), status: 'running' }], [9, { last: slim(50), status: 'running' }]]), compared)).toBe(before);
+    expect(comparisonLiveStamp(new Map<number, RunLive>([[1, { last: slim(3), status: 'running', fraction: 0.5 }]]), compared)).toBe(before);
+    expect(LIVE_RELOAD_MS).toBeLessThanOrEqual(1000);
   });
 });

@@ -86,6 +86,7 @@ describe('apiArgSchemas', () => {
       getSettings: [],
       updateSettings: [{ databaseFile: '/tmp/x.sqlite', defaultBackend: 'wasm', workers: 64, theme: 'dark' }],
       getComparedRuns: [{ experimentIds: [1], groupBy: ['variant'] }],
+      getComparisonView: [{ experimentIds: [1], band: 'se', layer: 2 }],
       listComparisons: [],
       saveComparison: ['mitigations', { runIds: [1, 2], band: 'ci95', logY: true }],
       deleteComparison: [1],

@@ -1,0 +1,209 @@
+/**
+ * What the Compare view shows, computed in one place from the compared runs and a spec: the groups
+ * (without their runs), every chart's data (`chartData`), the summary table, the choices of the
+ * controls and the counts behind the note on run statuses. The lab computes it next to the database
+ * and sends only this, so the page never receives every run's measurements; the figure export draws
+ * the same `chartData`. Every number keeps the n it rests on. Pure TypeScript.
+ */
+import { layerLabel } from './architecture.js';
+import type { ChartKind, ComparisonSpec } from './compare.js';
+import { CHART_KINDS } from './compare.js';
+import { chartData, divergenceLabel, type ChartData, type ComparedGroup, type ComparisonModel, type SeriesRun } from './charts.js';
+import { configDiff, differingFields, metricSeries, summarizeGroup, type BandValue, type DiffCell, type EpochValue, type SeriesMetric } from './analysis/index.js';
+import { VARIANT_KEY } from './config.js';
+import { FINAL_STATUSES } from './metrics.js';
+
+/** A group as the page sees it: everything but its runs (their counts stay). */
+export type GroupView = Omit<ComparedGroup, 'runs' | 'allRuns'>;
+
+export type SummaryMetricId = 'dead' | 'loss' | 'accuracy';
+export type SummaryStat = 'final' | 'min' | 'max' | 'atEpoch';
+
+export interface SummaryMetric {
+  id: SummaryMetricId;
+  label: string;
+  /** Series metric read from each run. */
+  metric: SeriesMetric;
+  percent: boolean;
+}
+
+export interface SummaryRow {
+  key: string;
+  name: string;
+  color: string;
+  dash: string;
+  /** Every run of the group. */
+  runCount: number;
+  /** The runs its numbers rest on (diverged runs left out when they are excluded; runs without measurements never count). */
+  countedRuns: number;
+  /** Diverged runs of the group (counted or not). */
+  divergedCount: number;
+  /** "2/3 diverged", null when none did. */
+  divergence: string | null;
+  divergedExcluded: boolean;
+  /** Hidden from the charts (still listed here). */
+  hidden: boolean;
+  /** The epoch "final" is read at: the last epoch all counted runs reached. */
+  finalEpoch: number | null;
+  /** Config diff cells, in the order of `SummaryTable.fields`. */
+  cells: DiffCell[];
+  /** By `statColumnId(metric, stat)`. */
+  stats: Record<string, BandValue>;
+}
+
+export interface SummaryTable {
+  /** Config fields that differ between the groups (the diff's rows, shown as columns). */
+  fields: string[];
+  metrics: SummaryMetric[];
+  stats: SummaryStat[];
+  rows: SummaryRow[];
+}
+
+export function statColumnId(metric: SummaryMetricId, stat: SummaryStat): string {
+  return `${metric}.${stat}`;
+}
+
+/**
+ * Per group (hidden ones too, marked): the config fields that differ between the groups (`configDiff`),
+ * its runs, diverged runs and final epoch, and final / min / max / value-at-epoch of the dead fraction
+ * (the spec's layer, mean over layers for 'mean' and 'all'), the loss and the accuracy (validation when
+ * measured, else training), each as mean and band over the runs with its n. "Final" is one epoch per
+ * group, the last all its counted runs reached; min and max stop there too.
+ */
+export function summaryTable(model: ComparisonModel, spec: ComparisonSpec): SummaryTable {
+  const diff = configDiff(model.groups.map((g) => ({ key: g.key, label: g.label, runs: g.allRuns })));
+  const fields = diff.rows.map((r) => r.field);
+  const layer = typeof spec.layer === 'number' ? spec.layer : 'mean';
+  const allRuns = model.groups.flatMap((g) => g.runs);
+  const any = (pick: (e: SeriesRun['epochs'][number]) => number | null) => allRuns.some((r) => r.epochs.some((e) => pick(e) !== null));
+  const metrics: SummaryMetric[] = [
+    { id: 'dead', label: layer === 'mean' ? 'Dead fraction (mean over layers)' : `Dead fraction (${layerLabel(layer, model.layerModel)})`, metric: 'deadFraction', percent: true },
+    any((e) => e.valLoss) ? { id: 'loss', label: 'Validation loss', metric: 'valLoss', percent: false } : { id: 'loss', label: 'Training loss', metric: 'trainLoss', percent: false },
+  ];
+  if (any((e) => e.valAccuracy)) metrics.push({ id: 'accuracy', label: 'Validation accuracy', metric: 'valAccuracy', percent: true });
+  else if (any((e) => e.trainAccuracy)) metrics.push({ id: 'accuracy', label: 'Training accuracy', metric: 'trainAccuracy', percent: true });
+  const stats: SummaryStat[] = spec.atEpoch === null ? ['final', 'min', 'max'] : ['final', 'min', 'max', 'atEpoch'];
+
+  const rows: SummaryRow[] = model.groups.map((g, gi) => {
+    const values: Record<string, BandValue> = {};
+    for (const m of metrics) {
+      const perRun: EpochValue[][] = g.runs.map((r) => metricSeries(r.epochs, m.metric, { layer }).map((p) => ({ epoch: p.epoch ?? p.x, value: p.y })));
+      const s = summarizeGroup(perRun, spec.atEpoch, spec.band, g.finalEpoch);
+      // Bands clipped to the range the metric can take, as the charts do (a fraction's band stays in [0, 1]).
+      const [min, max] = m.percent ? [0, 1] : [m.metric === 'trainLoss' || m.metric === 'valLoss' ? 0 : -Infinity, Infinity];
+      for (const stat of stats) {
+        const v = s[stat];
+        values[statColumnId(m.id, stat)] = { ...v, lo: Math.min(max, Math.max(min, v.lo)), hi: Math.min(max, Math.max(min, v.hi)) };
+      }
+    }
+    return {
+      key: g.key,
+      name: g.name,
+      color: g.color,
+      dash: g.dash,
+      runCount: g.runCount,
+      countedRuns: g.countedRuns,
+      divergedCount: g.diverged.length,
+      divergence: divergenceLabel(g),
+      divergedExcluded: g.divergedExcluded,
+      hidden: g.hidden,
+      finalEpoch: g.finalEpoch,
+      cells: diff.rows.map((r) => r.cells[gi]),
+      stats: values,
+    };
+  });
+  return { fields, metrics, stats, rows };
+}
+
+/** Fields the runs can be grouped by: those that differ between them (seed excluded), `variant` always when runs have one. */
+export function groupByChoices(runs: readonly Pick<SeriesRun, 'sweep' | 'config'>[], current: readonly string[] = []): string[] {
+  const fields = differingFields(runs);
+  const hasVariant = runs.some((r) => Object.prototype.hasOwnProperty.call(r.sweep, VARIANT_KEY));
+  const out = hasVariant && !fields.includes(VARIANT_KEY) ? [VARIANT_KEY, ...fields] : [...fields];
+  // Keep a field of the spec shown even if it no longer differs, so it can be unticked.
+  for (const f of current) if (!out.includes(f)) out.push(f);
+  return out;
+}
+
+/** How many compared runs are not plain completed ones, by kind (the note above the charts). */
+export interface RunStatusCounts {
+  /** Queued or training. */
+  active: number;
+  diverged: number;
+  /** Failed, cancelled or interrupted. */
+  failed: number;
+  /** Finished without any measurement. */
+  empty: number;
+}
+
+export function runStatusCounts(runs: readonly Pick<SeriesRun, 'status' | 'epochs'>[]): RunStatusCounts {
+  return {
+    active: runs.filter((r) => r.status === 'running' || r.status === 'queued').length,
+    diverged: runs.filter((r) => r.status === 'diverged').length,
+    failed: runs.filter((r) => r.status === 'failed' || r.status === 'cancelled' || r.status === 'interrupted').length,
+    empty: runs.filter((r) => r.epochs.length === 0 && FINAL_STATUSES.includes(r.status)).length,
+  };
+}
+
+export interface ComparisonView {
+  /** Every compared run (with or without measurements). */
+  runCount: number;
+  /** Their ids (the page follows their live events). */
+  runIds: number[];
+  /** The experiments the runs belong to. */
+  experimentIds: number[];
+  /** Every group, in declared order, hidden ones included. */
+  groups: GroupView[];
+  /** Fields the runs are grouped by (explicit, or every field that differs). */
+  fields: string[];
+  /** Most hidden layers any run has. */
+  layerCount: number;
+  /** The architecture every run shares (layers named "conv 1 (8 channels)"), null when they differ. */
+  layerModel: ComparisonModel['layerModel'];
+  /** The group single-run charts show (see ComparisonModel.focus). */
+  focusKey: string | null;
+  /** What "Group by" offers. */
+  groupByChoices: string[];
+  /** The last epoch any run measured (the range of "value at epoch"); 0 when none did. */
+  maxEpoch: number;
+  runStatus: RunStatusCounts;
+  charts: Record<ChartKind, ChartData>;
+  summary: SummaryTable;
+}
+
+/** The spec fields the summary table reads besides the model's (see CHART_SPEC_FIELDS). */
+export const SUMMARY_SPEC_FIELDS = ['layer', 'atEpoch', 'band'] as const satisfies readonly (keyof ComparisonSpec)[];
+
+/** How the parts of a view are computed: directly (the default), or through the lab's kept results. */
+export interface ViewParts {
+  chart(kind: ChartKind): ChartData;
+  summary(): SummaryTable;
+}
+
+/** Everything the Compare view shows for `spec`, from the runs and their model. */
+export function comparisonView(
+  runs: readonly SeriesRun[],
+  model: ComparisonModel,
+  spec: ComparisonSpec,
+  parts: ViewParts = { chart: (kind) => chartData(model, kind, spec), summary: () => summaryTable(model, spec) },
+): ComparisonView {
+  const charts = {} as Record<ChartKind, ChartData>;
+  for (const kind of CHART_KINDS) charts[kind] = parts.chart(kind);
+  let maxEpoch = 0;
+  for (const r of runs) for (const e of r.epochs) maxEpoch = Math.max(maxEpoch, e.epoch);
+  return {
+    runCount: runs.length,
+    runIds: runs.map((r) => r.id),
+    experimentIds: [...new Set(runs.map((r) => r.experimentId))],
+    groups: model.groups.map(({ runs: _runs, allRuns: _allRuns, ...group }) => group),
+    fields: model.fields,
+    layerCount: model.layerCount,
+    layerModel: model.layerModel,
+    focusKey: model.focus?.key ?? null,
+    groupByChoices: groupByChoices(runs, spec.groupBy),
+    maxEpoch,
+    runStatus: runStatusCounts(runs),
+    charts,
+    summary: parts.summary(),
+  };
+}
