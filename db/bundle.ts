@@ -2,7 +2,7 @@
  * Experiment bundles: export whole experiments from a lab database into one file, and import them
  * into another (or the same) database. This file maps records to database rows and back; the
  * container they travel in (blocks, lines, header, end record) is bundle-container.ts, and what the
- * rows must mean is bundle-check.ts.
+ * rows must mean is bundle-check.ts. A little over 500 lines, most of it the format's documentation below.
  *
  * ## File format, version 1
  *

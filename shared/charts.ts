@@ -3,18 +3,16 @@
  * each chart plots. The app draws it (recharts), the figure export renders it (SVG/PDF/PNG) and the
  * CSV export writes it, so what is exported is exactly what is on screen. Bands are clipped to the
  * range the metric can take (fractions to [0, 1], counts and losses to ≥ 0), in the data itself, so
- * the CSV holds what is drawn. Pure TypeScript.
+ * the CSV holds what is drawn. Pure TypeScript. Long (~690 lines) because the grouped model and every
+ * chart's data are one pipeline over the same runs; the figure and CSV export is in chart-export.ts.
  */
 import type { EpochMetricsDto, LayerMetricsDto } from './api.js';
 import type { LayerSeriesKey } from './metric-fields.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { slotStyle } from './figure/palette.js';
-import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
-import { figureNotesHeight } from './figure/render.js';
 import type { RunStatus } from './metrics.js';
 import { commonLayerModel, layerLabel } from './architecture.js';
 import type { ModelConfig } from './config.js';
-import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
 import {
   band,
   commonFinalEpoch,
@@ -33,7 +31,6 @@ import {
   type RunLike,
   type SeriesMetric,
 } from './analysis/index.js';
-import { csvField, csvNumber } from './csv.js';
 
 /** A layer's numbers at one epoch, without its per-unit lists and histogram (what the charts' series read). */
 export type SeriesLayer = Pick<LayerMetricsDto, 'layer' | 'units' | LayerSeriesKey>;
@@ -686,138 +683,4 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
     notes.push(`Colour scale: ${pct(chart.domain[0])} to ${pct(chart.domain[1])} dead (${chart.range[0] === chart.range[1] ? 'every cell the same' : 'the range of the data'}).`);
   }
   return notes;
-}
-
-// ---------- Export: figure spec and CSV ----------
-
-export interface FigureOptions {
-  preset: FigurePresetName;
-  fontFamily?: string;
-  fontSize?: number;
-  grayscaleSafe?: boolean;
-  /** Overrides the chart's title. */
-  title?: string;
-}
-
-/** The chart as a publication figure: same groups, colours, dashes, bands and axes as on screen. */
-export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: FigureOptions): FigureSpec {
-  const base = {
-    title: options.title ?? chart.title,
-    notes: chart.notes,
-    preset: options.preset,
-    fontFamily: options.fontFamily,
-    fontSize: options.fontSize,
-    grayscaleSafe: options.grayscaleSafe,
-  };
-  const xScale = spec.logX ? ('log' as const) : ('linear' as const);
-  const yScale = spec.logY ? ('log' as const) : ('linear' as const);
-  let panels: FigurePanel[];
-  switch (chart.kind) {
-    case 'lines':
-      panels = chart.panels.map((p) => ({
-        kind: 'lines',
-        title: chart.panels.length > 1 || p.title !== 'mean over layers' ? p.title : undefined,
-        xLabel: chart.xLabel,
-        yLabel: p.yLabel,
-        xScale,
-        yScale,
-        ...(FRACTION_CHARTS.has(chart.chart) ? { yFromZero: true } : {}),
-        series: p.series.flatMap((s): LineSeries[] => [
-          ...s.runs.map((r) => ({ name: `${s.name} run ${r.runId}`, color: s.color, dash: s.dash, thin: true, points: r.points.map((q) => ({ x: q.x, y: q.y })) })),
-          {
-            name: s.legendName,
-            color: s.color,
-            dash: s.dash,
-            points: s.points.map((q) => ({ x: q.x, y: q.mean })),
-            ...(spec.band !== 'none' ? { band: s.points.map((q) => ({ x: q.x, lo: q.lo, hi: q.hi })) } : {}),
-          },
-        ]),
-      }));
-      break;
-    case 'bars':
-      panels = chart.panels.map((p) => ({
-        kind: 'bars',
-        title: p.title,
-        xLabel: chart.xLabel,
-        yLabel: p.yLabel,
-        yScale,
-        bars: p.categories.map((category, i) => ({
-          category,
-          groups: p.groups.map((g) => ({
-            name: g.legendName,
-            color: g.color,
-            value: g.values[i]?.mean ?? null,
-            ...(spec.band !== 'none' ? { lo: g.values[i]?.lo ?? null, hi: g.values[i]?.hi ?? null } : {}),
-          })),
-        })),
-      }));
-      break;
-    case 'heatmap':
-      panels = [
-        {
-          kind: 'heatmap',
-          xLabel: 'Epoch',
-          yLabel: 'Hidden layer',
-          heatmap: {
-            xs: chart.epochs,
-            ys: chart.layers.map((l) => `${l + 1}`),
-            values: chart.values,
-            colorScale: { scheme: 'viridis', domain: chart.domain, label: 'Dead fraction' },
-          },
-        },
-      ];
-      break;
-    case 'ridges':
-      panels = [
-        {
-          kind: 'ridges',
-          xLabel: 'Pre-activation z',
-          yLabel: '',
-          refLines: [{ axis: 'x', value: 0, label: 'z = 0' }],
-          ridges: chart.ridges.map((r) => ({ label: `epoch ${r.epoch}`, lo: r.lo, hi: r.hi, counts: r.counts })),
-        },
-      ];
-      break;
-  }
-  // The notes are added below the preset's height, so they never squeeze the plots.
-  const figure: FigureSpec = { ...base, panels };
-  const extraPt = figureNotesHeight({ ...figure, notes: [] }, chart.notes);
-  const size = figureSize(figure);
-  if (extraPt <= 0) return figure;
-  // Rounded up to what the SVG writes (1/100 in, whole px), so the PNG's size is exactly figurePixelSize's.
-  const height = size.unit === 'in' ? Math.ceil((size.height + extraPt / PT_PER_IN) * 100) / 100 : Math.ceil(size.height + (extraPt / PT_PER_IN) * CSS_PX_PER_IN);
-  return { ...figure, height };
-}
-
-/** Exactly the plotted values, aggregates included, one row per point, each with n (the runs it rests on). */
-export function chartToCsv(chart: ChartData): string {
-  const lines: string[] = [];
-  const row = (cells: unknown[]) => lines.push(cells.map((c) => (typeof c === 'number' ? csvNumber(c) : csvField(c))).join(','));
-  switch (chart.kind) {
-    case 'lines':
-      row(['chart', 'panel', 'group', 'series', 'run_id', 'seed', chart.xLabel === 'Epoch' ? 'epoch' : 'seconds', 'mean', 'lo', 'hi', 'n', 'value']);
-      for (const p of chart.panels) {
-        for (const s of p.series) {
-          for (const q of s.points) row([chart.chart, p.title, s.name, 'mean', '', '', q.x, q.mean, q.lo, q.hi, q.n, '']);
-          for (const r of s.runs) for (const q of r.points) row([chart.chart, p.title, s.name, 'run', r.runId, r.seed, q.x, '', '', '', '', q.y]);
-        }
-      }
-      break;
-    case 'bars':
-      row(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n']);
-      for (const p of chart.panels) for (const g of p.groups) for (const v of g.values) row([chart.chart, p.title, g.name, v.category, v.epoch ?? '', v.mean, v.lo, v.hi, v.n]);
-      break;
-    case 'heatmap':
-      row(['chart', 'group', 'layer', 'epoch', 'dead_fraction', 'n']);
-      chart.layers.forEach((layer, i) => chart.epochs.forEach((epoch, j) => row([chart.chart, chart.groupName, layer + 1, epoch, chart.values[i][j], chart.counts[i][j]])));
-      break;
-    case 'ridges':
-      row(['chart', 'group', 'run_id', 'layer', 'epoch', 'bin_lo', 'bin_hi', 'count']);
-      for (const r of chart.ridges) {
-        const width = (r.hi - r.lo) / r.counts.length;
-        r.counts.forEach((count, b) => row([chart.chart, chart.groupName, chart.runId, chart.layer + 1, r.epoch, r.lo + b * width, r.lo + (b + 1) * width, count]));
-      }
-      break;
-  }
-  return `${lines.join('\n')}\n`;
 }

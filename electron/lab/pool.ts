@@ -1,7 +1,8 @@
 /**
  * The training pool: a queue of runs trained by a pool of worker threads, with every measurement written to
  * the store as it arrives (one transaction per epoch). One run crashing or diverging never stops the
- * others; a crashed worker is replaced.
+ * others; a crashed worker is replaced. A little over 500 lines: the workers' life cycle and their
+ * message handling are one state machine (the queue is run-queue.ts, the limits worker-count.ts).
  *
  * Queued runs of small networks that share an architecture (engine/batching.ts) go to one worker
  * together and train batched; each still has its own messages, writes, cancel flag and status.

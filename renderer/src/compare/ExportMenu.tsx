@@ -1,7 +1,8 @@
 /** A chart's export menu: figure size, font, PNG resolution, grayscale-safe styling; SVG, PDF, PNG, CSV, and a preview. */
 import { useEffect, useMemo, useState } from 'react';
 import { FIGURE_FORMATS, type FigureFormat } from '../../../shared/api.js';
-import { chartToFigure, type ChartData } from '../../../shared/charts.js';
+import type { ChartData } from '../../../shared/charts.js';
+import { chartToFigure } from '../../../shared/chart-export.js';
 import type { ChartKind, ComparisonSpec } from '../../../shared/compare.js';
 import { FIGURE_PRESETS, figurePixelSize, figureSize, renderFigureSvg } from '../../../shared/figure/index.js';
 import { useLab } from '../app/context.js';

@@ -5,7 +5,7 @@
  */
 import { Fragment, useMemo, useState, type ReactNode } from 'react';
 import type { EpochMetricsDto, RunRow } from '../../../shared/api.js';
-import { chartToCsv } from '../../../shared/charts.js';
+import { chartToCsv } from '../../../shared/chart-export.js';
 import { slotStyle } from '../../../shared/figure/palette.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { HeatmapView } from '../charts/HeatmapView.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetricsDto } from '../../../shared/api.js';
 import { comparisonSpecSchema } from '../../../shared/compare.js';
-import { buildComparison, chartData, chartToCsv, chartToFigure, pickEvenly, type ComparedRun } from '../../../shared/charts.js';
+import { buildComparison, chartData, pickEvenly, type ComparedRun } from '../../../shared/charts.js';
+import { chartToCsv, chartToFigure } from '../../../shared/chart-export.js';
 import { figureSize, measureText, renderFigureSvg, svgPhysicalSize } from '../../../shared/figure/index.js';
 import { validateExperiment } from '../../../shared/config.js';
 
