@@ -52,7 +52,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view at scale and live: relu-lab serve 
     await page.screenshot({ path: path.join(SHOTS, 'compare-scale-2000.png') });
 
     await page.getByRole('combobox', { name: 'Layer' }).selectOption('1');
-    await poll(() => chart('dead-fraction').locator('.panel-title').allTextContents()).toEqual(['layer 2']);
+    await poll(() => chart('dead-fraction').locator('.panel-title').allTextContents()).toEqual(['dense 2 (8 units)']);
     await chart('dead-fraction').screenshot({ path: path.join(SHOTS, 'compare-scale-2000-dead-fraction.png') });
   });
 

@@ -203,7 +203,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     await poll(() => panels.count()).toBe(4);
     for (let i = 0; i < 4; i++) {
       await poll(() => panels.nth(i).locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(6);
-      expect(await panels.nth(i).locator('.panel-title').textContent()).toBe(`layer ${i + 1}`);
+      expect(await panels.nth(i).locator('.panel-title').textContent()).toMatch(new RegExp(`^dense ${i + 1} \\(\\d+ units\\)$`));
     }
     const d = await panels.nth(3).locator('path.recharts-curve').first().getAttribute('d');
     expect(d && d.length).toBeGreaterThan(20);
@@ -294,7 +294,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
     // 6 groups × 4 layers × 4 epochs (0..3).
     expect(rows).toHaveLength(6 * 4 * 4);
     expect(new Set(rows.map((r) => r[col('group')]))).toEqual(new Set(VARIANTS));
-    expect(new Set(rows.map((r) => r[col('panel')]))).toEqual(new Set(['layer 1', 'layer 2', 'layer 3', 'layer 4']));
+    expect([...new Set(rows.map((r) => r[col('panel')].replace(/ \(\d+ units\)$/, '')))].sort()).toEqual(['dense 1', 'dense 2', 'dense 3', 'dense 4']);
 
     // Recompute from the database: the runs of each variant, their stored dead fraction at (layer, epoch).
     const store = LabStore.open(dbFile, { readonly: true });
@@ -303,7 +303,7 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
       const metrics = new Map(runs.map((r) => [r.id, store.getRunMetrics(r.id)]));
       for (const row of rows) {
         const group = row[col('group')];
-        const layer = Number(/^layer (\d+)$/.exec(row[col('panel')])![1]) - 1;
+        const layer = Number(/^dense (\d+) \(\d+ units\)$/.exec(row[col('panel')])![1]) - 1;
         const epoch = Number(row[col('epoch')]);
         const values = runs
           .filter((r) => r.sweep.variant === group)

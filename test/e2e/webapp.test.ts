@@ -144,7 +144,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
     await expect.poll(() => deadLines.count()).toBe(2);
     const d = await lossLines.first().getAttribute('d');
     expect(d && d.length).toBeGreaterThan(20);
-    await page.getByText('layer 2').first().waitFor();
+    await page.getByText(/^dense 2 \(\d+ units\)$/).first().waitFor();
     await shot('live-view');
   });
 
