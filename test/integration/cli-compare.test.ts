@@ -141,7 +141,7 @@ describe('relu-lab compare, figure, bundles', () => {
     expect(header).toEqual(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n']);
     expect(rows.some((r) => r[2] === 'ReLU')).toBe(false);
     // ELU: only the runs that did not diverge count, at the last epoch they all reached.
-    const eluRow = rows.find((r) => r[2] === 'ELU at lr 1000' && r[3].startsWith('dense 1 ('))!;
+    const eluRow = rows.find((r) => r[2] === 'ELU at lr 1000' && r[3].startsWith('Dense 1 ('))!;
     expect(Number(eluRow[8])).toBe(elu.length - eluDiverged);
     if (elu.length > eluDiverged) expect(Number(eluRow[4])).toBe(Math.min(...elu.filter((r) => r.status !== 'diverged').map((r) => Math.max(...r.epochs.map((e) => e.epoch)))));
 
