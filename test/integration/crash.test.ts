@@ -190,7 +190,7 @@ describe('crash safety', () => {
   it('the CLI and the lab service training on one database: no run taken for an orphan, no row lost', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'shared.sqlite');
-    const EPOCHS = 10;
+    const EPOCHS = 40; // long enough that both experiments train at once, even trained batched
     // The lab service is what `relu-lab serve` and the desktop app run.
     const service = LabService.open({
       transport: 'http',
