@@ -173,6 +173,11 @@ export const modelSchema = z
      * The fields below are optional rather than defaulted, so configs stored before they existed
      * compare equal to new ones; absent values mean CONV_DEFAULTS (shared/architecture.ts) and false.
      */
+    /**
+     * Batch norm's moving-average momentum: each step keeps this share of the moving mean and variance
+     * (absent means 0.99, as Keras and TF.js; PyTorch's default momentum 0.1 is 0.9 here).
+     */
+    batchNormMomentum: z.number().min(0).lt(1).optional(),
     /** `mlp` (absent) or `cnn`. */
     kind: z.enum(MODEL_KINDS).optional(),
     /** One convolutional layer per entry, with that many filters (cnn only). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { RunArtifacts } from '../../shared/metrics.js';
 import { layerWidths, type ModelConfig } from '../../shared/config.js';
 import { trainsWithAutodiff, type ImageShape } from '../../shared/architecture.js';
-import { BN_EPSILON, BN_MOMENTUM, type Network, type NetworkValues } from './model.js';
+import { BN_EPSILON, batchNormMomentum, type Network, type NetworkValues } from './model.js';
 import { LN_EPSILON, type GraphNet } from './autodiff.js';
 
 /** The variables of one run's network, or its values read out of a stack (see networkValues), or an autodiff network. */
@@ -83,7 +83,7 @@ function describeGraphModel(config: ModelConfig, inputSize: number, outputSize: 
         tf.layers.conv2d({ filters, kernelSize: config.convKernel ?? 3, strides: config.convStride ?? 1, padding: config.convPadding ?? 'same', useBias: true, name }),
         (n) => [graph(n).layers[i].kernel, graph(n).layers[i].bias],
       );
-      if (config.batchNorm) apply(tf.layers.batchNormalization({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON, name: `${name}_bn` }), (n) => bnWeights(graph(n), i));
+      if (config.batchNorm) apply(tf.layers.batchNormalization({ momentum: batchNormMomentum(config), epsilon: BN_EPSILON, name: `${name}_bn` }), (n) => bnWeights(graph(n), i));
       apply(...activationLayer(config, `${name}_${config.activation}`, (n) => [graph(n).layers[i].preluAlpha!], true));
       const pool = config.poolSize ?? 2;
       if ((config.pooling ?? 'max') === 'max') apply(tf.layers.maxPooling2d({ poolSize: pool, strides: pool, padding: 'valid', name: `${name}_pool` }));
@@ -97,7 +97,7 @@ function describeGraphModel(config: ModelConfig, inputSize: number, outputSize: 
     const name = `dense${i}`;
     const blockInput = h;
     apply(tf.layers.dense({ units, useBias: true, name }), (n) => [graph(n).layers[i].kernel, graph(n).layers[i].bias]);
-    if (config.batchNorm) apply(tf.layers.batchNormalization({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON, name: `${name}_bn` }), (n) => bnWeights(graph(n), i));
+    if (config.batchNorm) apply(tf.layers.batchNormalization({ momentum: batchNormMomentum(config), epsilon: BN_EPSILON, name: `${name}_bn` }), (n) => bnWeights(graph(n), i));
     if (config.layerNorm) apply(tf.layers.layerNormalization({ epsilon: LN_EPSILON, name: `${name}_ln` }), (n) => [graph(n).layers[i].lnGamma!, graph(n).layers[i].lnBeta!]);
     apply(...activationLayer(config, `${name}_${config.activation}`, (n) => [graph(n).layers[i].preluAlpha!]));
     if (config.residual && d > 0) h = tf.layers.add({ name: `${name}_residual` }).apply([blockInput, h]) as tf.SymbolicTensor;
@@ -133,7 +133,7 @@ function describeModel(config: ModelConfig, inputSize: number, outputSize: numbe
       (n) => [(n as Network).hidden[l].kernel, (n as Network).hidden[l].bias],
     );
     if (config.batchNorm) {
-      add(tf.layers.batchNormalization({ momentum: BN_MOMENTUM, epsilon: BN_EPSILON, name: `hidden${l}_bn` }), (n) => {
+      add(tf.layers.batchNormalization({ momentum: batchNormMomentum(config), epsilon: BN_EPSILON, name: `hidden${l}_bn` }), (n) => {
         const h = (n as Network).hidden[l];
         return [h.gamma!, h.beta!, h.movingMean!, h.movingVariance!];
       });

@@ -11,6 +11,7 @@ import type { EpochMetrics, LayerMetrics } from '../../shared/metrics.js';
 import type { Dataset } from './types.js';
 import { Rng } from './rng.js';
 import { buildGraphNet, disposeGraphNet, graphForward, graphTrainable, type GraphNet } from './autodiff.js';
+import { batchNormMomentum } from './model.js';
 import { correctCount, lossAndGradient, movingStatistics, updateRule, type LayerCache, type UpdateRule } from './mlp.js';
 import { ParameterUpdate } from './optimizer.js';
 import { measureLayer } from './probe.js';
@@ -100,7 +101,7 @@ export class GraphTrainer {
         this.net.layers.forEach((layer, l) => {
           const s = stats[l];
           if (!s || !layer.movingMean || !layer.movingVariance) return;
-          const next = movingStatistics(layer, { batchMean: s.mean, batchVariance: s.variance } as LayerCache, s.count);
+          const next = movingStatistics(layer, { batchMean: s.mean, batchVariance: s.variance } as LayerCache, s.count, batchNormMomentum(this.config.model));
           layer.movingMean.assign(next.mean);
           layer.movingVariance.assign(next.variance);
         });

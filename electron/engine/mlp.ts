@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, ModelConfig, Optimizer } from '../../shared/config.js';
-import { BN_EPSILON, BN_MOMENTUM } from './model.js';
+import { BN_EPSILON } from './model.js';
 
 /** The parameters and batch-norm statistics of one hidden layer (one run's, or a stack's). */
 export interface LayerTensors {
@@ -340,11 +340,11 @@ export function correctCount(output: tf.Tensor, y: tf.Tensor): tf.Tensor {
 }
 
 /** Folds a step's batch statistics into the moving averages (Keras' rule, unbiased variance). */
-export function movingStatistics(layer: LayerTensors, cache: LayerCache, rows: number): { mean: tf.Tensor; variance: tf.Tensor } {
+export function movingStatistics(layer: LayerTensors, cache: LayerCache, rows: number, momentum: number): { mean: tf.Tensor; variance: tf.Tensor } {
   const correction = rows > 1 ? rows / (rows - 1) : 1;
   return {
-    mean: tf.add(tf.mul(layer.movingMean!, BN_MOMENTUM), tf.mul(cache.batchMean!, 1 - BN_MOMENTUM)),
-    variance: tf.add(tf.mul(layer.movingVariance!, BN_MOMENTUM), tf.mul(tf.mul(cache.batchVariance!, correction), 1 - BN_MOMENTUM)),
+    mean: tf.add(tf.mul(layer.movingMean!, momentum), tf.mul(cache.batchMean!, 1 - momentum)),
+    variance: tf.add(tf.mul(layer.movingVariance!, momentum), tf.mul(tf.mul(cache.batchVariance!, correction), 1 - momentum)),
   };
 }
 

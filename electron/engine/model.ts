@@ -10,6 +10,11 @@ import { Rng } from './rng.js';
 
 /** Keras' BatchNormalization defaults, so the exported model behaves the same. */
 export const BN_MOMENTUM = 0.99;
+
+/** The moving-average momentum of a network's batch norm: the configured one, else Keras' 0.99. */
+export function batchNormMomentum(config: Pick<ModelConfig, 'batchNormMomentum'>): number {
+  return config.batchNormMomentum ?? BN_MOMENTUM;
+}
 export const BN_EPSILON = 1e-3;
 
 export interface HiddenLayer {
@@ -366,15 +371,16 @@ export function forward(net: Network, x: tf.Tensor2D, training: boolean): Forwar
 /** Folds a training step's batch statistics into the moving averages (Keras' update rule). */
 export function updateMovingStatistics(net: Network, stats: ForwardResult['batchStats'], batchSize: number): void {
   let k = 0;
+  const momentum = batchNormMomentum(net.config);
   for (const layer of net.hidden) {
     if (!layer.movingMean || !layer.movingVariance) continue;
     const { mean, variance } = stats[k++];
     tf.tidy(() => {
       // Unbiased variance for the moving estimate, as Keras does.
       const correction = batchSize > 1 ? batchSize / (batchSize - 1) : 1;
-      layer.movingMean!.assign(tf.add(tf.mul(layer.movingMean!, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
+      layer.movingMean!.assign(tf.add(tf.mul(layer.movingMean!, momentum), tf.mul(mean, 1 - momentum)));
       layer.movingVariance!.assign(
-        tf.add(tf.mul(layer.movingVariance!, BN_MOMENTUM), tf.mul(tf.mul(variance, correction), 1 - BN_MOMENTUM)),
+        tf.add(tf.mul(layer.movingVariance!, momentum), tf.mul(tf.mul(variance, correction), 1 - momentum)),
       );
     });
   }

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { layerWidths } from '../../shared/config.js';
 import type { EpochMetrics } from '../../shared/metrics.js';
 import { Rng } from './rng.js';
-import { initialValues, networkFromValues, trainableVariables, type Network } from './model.js';
+import { batchNormMomentum, initialValues, networkFromValues, trainableVariables, type Network } from './model.js';
 import { backwardPass, correctCount, forwardPass, lossAndGradient, mapParameters, movingStatistics, updateRule, type Grads, type NetTensors, type PerRun, type UpdateRule } from './mlp.js';
 import { ParameterUpdate } from './optimizer.js';
 import { rowsOf } from './rows.js';
@@ -34,6 +34,7 @@ export function stackProblem(members: GroupMember[]): string | null {
       activation: m.config.model.activation,
       leakyAlpha: m.config.model.activation === 'leaky_relu' ? m.config.model.leakyAlpha : null,
       batchNorm: m.config.model.batchNorm,
+      batchNormMomentum: m.config.model.batchNormMomentum,
       optimizer: m.config.training.optimizer,
       batchSize: m.config.training.batchSize,
       epochs: m.config.training.epochs,
@@ -95,6 +96,8 @@ export class RunStack {
   private readonly classification: boolean;
   private readonly rule: UpdateRule;
   private readonly update: ParameterUpdate;
+  /** Batch norm's moving-average momentum (the same for every run of a stack: `stackProblem` checks it). */
+  private readonly batchNormMomentum: number;
   /** Per-run learning rate, −learning rate and momentum (numbers for one run, S×1×1 for a stack). */
   private learningRate: PerRun = 0;
   private negLearningRate: PerRun = 0;
@@ -114,6 +117,7 @@ export class RunStack {
     this.runs = [...members];
     const { inputSize, outputSize, task } = members[0].data;
     this.classification = task === 'classification';
+    this.batchNormMomentum = batchNormMomentum(members[0].config.model);
     this.net = networkFromValues(
       members.map((m) => initialValues(m.config.model, inputSize, outputSize, m.seed)),
       stacked,
@@ -265,7 +269,7 @@ export class RunStack {
       this.update.apply(this.trainable, gradientList(this.net, grads), this.learningRate, this.momentum);
       this.net.hidden.forEach((layer, l) => {
         if (!layer.movingMean || !layer.movingVariance) return;
-        const next = movingStatistics(layer, pass.layers[l], size);
+        const next = movingStatistics(layer, pass.layers[l], size, this.batchNormMomentum);
         layer.movingMean.assign(next.mean);
         layer.movingVariance.assign(next.variance);
       });

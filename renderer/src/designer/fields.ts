@@ -52,7 +52,7 @@ export interface FieldSpec {
   sweepable: boolean;
   /** Hint for number inputs. */
   step?: string;
-  /** Only used when another field takes one of these values (the form hides it otherwise, unless it is set). */
+  /** Only used when another field takes one of these values, written as text (`"true"` for a boolean; the form hides it otherwise, unless it is set). */
   dependsOn?: { path: string; values: readonly string[] };
 }
 
@@ -180,6 +180,11 @@ export const FIELDS: readonly FieldSpec[] = [
   },
   { path: 'model.biasInit', label: 'Bias init', group: 'model', type: 'number', step: 'any', defaultValue: 0, help: 'Constant every bias starts at; negative values start units dead.', sweepable: true },
   { path: 'model.batchNorm', label: 'Batch normalization', group: 'model', type: 'boolean', defaultValue: false, help: 'Normalize each hidden layer’s pre-activations before the activation (per channel in conv layers).', sweepable: true },
+  {
+    path: 'model.batchNormMomentum', label: 'Batch norm momentum', group: 'model', type: 'number', step: 'any', absentMeans: 0.99,
+    help: 'Share of the moving mean and variance kept at each step (0 ≤ m < 1; Keras 0.99, PyTorch’s default is 0.9 here). Short runs need a lower value: inference mode, in which the probe measures, uses these averages.',
+    sweepable: true, dependsOn: { path: 'model.batchNorm', values: ['true'] },
+  },
   {
     path: 'model.layerNorm', label: 'Layer normalization', group: 'model', type: 'boolean', absentMeans: false,
     help: 'MLPs: normalize each input’s pre-activations over the layer’s units before the activation; not with batch norm.', sweepable: true,

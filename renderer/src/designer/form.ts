@@ -385,7 +385,7 @@ export function fieldRelevant(state: FormState, spec: FieldSpec): boolean {
   if (v !== undefined && v !== '') return true;
   if (state.sweep.some((r) => r.path === spec.path) || state.variants.some((x) => x.sets.some((s) => s.path === spec.path))) return true;
   const wanted = spec.dependsOn.values;
-  return valuesOf(state, spec.dependsOn.path).some((x) => typeof x === 'string' && wanted.includes(x));
+  return valuesOf(state, spec.dependsOn.path).some((x) => (typeof x === 'string' || typeof x === 'boolean') && wanted.includes(String(x)));
 }
 
 /** The number of runs the form would create, even while other fields are invalid (null when unknown). */

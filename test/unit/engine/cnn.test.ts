@@ -131,6 +131,24 @@ describe('convolutional networks (wasm)', () => {
     expect(numbers(runs[1])).toEqual(numbers(result));
   });
 
+  it('batch norm keeps model.batchNormMomentum of its moving statistics per step (absent: 0.99)', () => {
+    const movingVariance = (model: Record<string, unknown>) => {
+      const config = mnistConfig({ batchNorm: true, init: 'he_normal', ...model });
+      const trainer = new GraphTrainer(config, 1, loadDataset(config.dataset, 1));
+      try {
+        trainer.run();
+        return Array.from(trainer.net.layers[0].movingVariance!.dataSync());
+      } finally {
+        trainer.dispose();
+      }
+    };
+    // 3 steps: at 0.99 the initial variance of 1 still weighs 0.97; at 0 only the last batch counts,
+    // and the first conv layer's pre-activations on digit pixels vary far less than 1 (He init: about 2·E[x²]).
+    for (const v of movingVariance({})) expect(Math.abs(v - 1)).toBeLessThan(0.05);
+    expect(movingVariance({ batchNormMomentum: 0.99 })).toEqual(movingVariance({}));
+    for (const v of movingVariance({ batchNormMomentum: 0 })) expect(Math.abs(v - 1)).toBeGreaterThan(0.5);
+  });
+
   it('the exported model of a CNN loads in TF.js and predicts what the trained network computes', async () => {
     for (const model of [
       { batchNorm: true },

@@ -43,6 +43,8 @@ describe('model kinds and blocks in the config', () => {
     ]);
     expect(issues({ model: { widths: [16, 8, 8], residual: true } })).toEqual(['model.residual: needs every hidden layer the same width (same-width residual blocks), got widths [16,8,8]']);
     expect(issues({ model: { hiddenLayers: 2, width: 8, layerNorm: true, batchNorm: true } })).toEqual(['model.layerNorm: must be false when model.batchNorm is true (choose one normalization), got true']);
+    expect(issues({ model: { hiddenLayers: 2, width: 8, batchNorm: true, batchNormMomentum: 1 } })).toEqual(['model.batchNormMomentum: must be < 1, got 1']);
+    expect(issues({ model: { hiddenLayers: 2, width: 8, batchNorm: true, batchNormMomentum: -0.1 } })).toEqual(['model.batchNormMomentum: must be >= 0, got -0.1']);
     expect(issues({ model: { kind: 'cnn', convFilters: [8], hiddenLayers: 1, width: 8, residual: true } })).toEqual(['model.residual: applies to MLPs only (model.kind "mlp"), got true']);
     expect(issues({ model: { kind: 'cnn', convFilters: [8, 8, 8, 8, 8], hiddenLayers: 1, width: 8 } })).toEqual([
       'model.convFilters: conv layer 5 gets a 1×1 image; its 1×1 output is smaller than the 2×2 pooling window (input 28×28×1), got [8,8,8,8,8]',
