@@ -7,7 +7,7 @@ import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
 import { figureNotesHeight } from './figure/render.js';
 import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
 import { csvField, csvNumber } from './csv.js';
-import { FRACTION_CHARTS, type ChartData } from './charts.js';
+import { barErrorBars, FRACTION_CHARTS, type ChartData } from './charts.js';
 
 export interface FigureOptions {
   preset: FigurePresetName;
@@ -66,7 +66,7 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
             name: g.legendName,
             color: g.color,
             value: g.values[i]?.mean ?? null,
-            ...(spec.band !== 'none' ? { lo: g.values[i]?.lo ?? null, hi: g.values[i]?.hi ?? null } : {}),
+            ...(barErrorBars(chart, spec) ? { lo: g.values[i]?.lo ?? null, hi: g.values[i]?.hi ?? null } : {}),
           })),
         })),
       }));
@@ -122,10 +122,15 @@ export function chartToCsv(chart: ChartData): string {
         }
       }
       break;
-    case 'bars':
-      row(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n']);
-      for (const p of chart.panels) for (const g of p.groups) for (const v of g.values) row([chart.chart, p.title, g.name, v.category, v.epoch ?? '', v.mean, v.lo, v.hi, v.n]);
+    case 'bars': {
+      // Bars of a share of runs also say how many of the n runs have the property.
+      const counts = chart.panels.some((p) => p.groups.some((g) => g.values.some((v) => v.count !== undefined)));
+      row(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n', ...(counts ? ['count'] : [])]);
+      for (const p of chart.panels) {
+        for (const g of p.groups) for (const v of g.values) row([chart.chart, p.title, g.name, v.category, v.epoch ?? '', v.mean, v.lo, v.hi, v.n, ...(counts ? [v.count ?? ''] : [])]);
+      }
       break;
+    }
     case 'heatmap':
       row(['chart', 'group', 'layer', 'epoch', 'dead_fraction', 'n']);
       chart.layers.forEach((layer, i) => chart.epochs.forEach((epoch, j) => row([chart.chart, chart.groupName, layer + 1, epoch, chart.values[i][j], chart.counts[i][j]])));

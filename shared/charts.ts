@@ -3,7 +3,7 @@
  * each chart plots. The app draws it (recharts), the figure export renders it (SVG/PDF/PNG) and the
  * CSV export writes it, so what is exported is exactly what is on screen. Bands are clipped to the
  * range the metric can take (fractions to [0, 1], counts and losses to ≥ 0), in the data itself, so
- * the CSV holds what is drawn. Pure TypeScript. Long (~690 lines) because the grouped model and every
+ * the CSV holds what is drawn. Pure TypeScript. Long (~780 lines) because the grouped model and every
  * chart's data are one pipeline over the same runs; the figure and CSV export is in chart-export.ts.
  */
 import type { EpochMetricsDto, LayerMetricsDto } from './api.js';
@@ -23,8 +23,10 @@ import {
   groupingFields,
   groupSeries,
   metricSeries,
+  fullyDeadShare,
   revivalByLayer,
   smoothSeries,
+  type FullyDeadShare,
   type BandPoint,
   type RevivalStats,
   type LayerMetric,
@@ -239,6 +241,8 @@ export interface BarValue {
   n: number;
   /** The epoch the value is read at (bars of "final" values), null when it spans the run (revival up to `epoch`). */
   epoch: number | null;
+  /** Bars of a share of runs: how many of the n runs have the property (mean = count / n). */
+  count?: number;
 }
 
 export interface BarPanelData {
@@ -252,6 +256,11 @@ export interface BarChartData extends ChartBase {
   kind: 'bars';
   xLabel: string;
   panels: BarPanelData[];
+  /**
+   * What the error bars are when not the spec's band: 'wilson95', the Wilson score 95 % interval of a
+   * share of runs, drawn whatever the band setting (it is the share's own uncertainty, not a spread).
+   */
+  interval?: 'wilson95';
 }
 
 export interface HeatmapChartData extends ChartBase {
@@ -294,6 +303,7 @@ export const CHART_TITLES: Record<ChartKind, string> = {
   revival: 'Revival: units that died, came back, stayed dead',
   'active-probability': 'Active probability',
   'dormant-fraction': 'Dormant fraction',
+  'born-dead': 'Born dead: share of runs with a fully dead layer',
 };
 
 /** A chart's title under a spec: the charts of values at one epoch say which ("value at epoch" changes them). */
@@ -301,6 +311,7 @@ export function chartTitle(kind: ChartKind, spec: Pick<ComparisonSpec, 'atEpoch'
   if (spec.atEpoch === null) return CHART_TITLES[kind];
   if (kind === 'final-dead-bars') return `Dead fraction per layer at epoch ${spec.atEpoch}`;
   if (kind === 'revival') return `Revival up to epoch ${spec.atEpoch}: units that died, came back, stayed dead`;
+  if (kind === 'born-dead' && spec.atEpoch > 0) return `Share of runs with a fully dead layer at epoch ${spec.atEpoch}`;
   return CHART_TITLES[kind];
 }
 
@@ -386,6 +397,7 @@ export const CHART_SPEC_FIELDS: Record<ChartKind, readonly (keyof ComparisonSpec
   revival: EPOCH_VALUE_FIELDS,
   'dead-heatmap': ['divergedRuns'],
   histograms: ['layer', 'divergedRuns'],
+  'born-dead': ['atEpoch', 'divergedRuns'],
 };
 
 /** The values of some spec fields, as one string (a key for what was computed from them). */
@@ -444,6 +456,8 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
       return finalDeadBars(model, spec);
     case 'revival':
       return revivalBars(model, spec);
+    case 'born-dead':
+      return bornDeadBars(model, spec);
     case 'dead-heatmap': {
       const g = model.focus;
       const heat = groupDeadFractionHeatmap(g ? g.runs.map((r) => r.epochs) : []);
@@ -601,6 +615,53 @@ function revivalBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
   };
 }
 
+/** The epoch the born-dead chart reads: the chosen one, else 0 (initialization, the first epoch every run measures). */
+export function bornDeadEpoch(spec: Pick<ComparisonSpec, 'atEpoch'>): number {
+  return spec.atEpoch ?? 0;
+}
+
+/** The born-dead chart's one category: each group is one bar. */
+export const BORN_DEAD_CATEGORY = 'runs with a fully dead hidden layer';
+
+function bornDeadShare(g: Pick<ComparedGroup, 'runs'>, spec: ComparisonSpec): FullyDeadShare {
+  return fullyDeadShare(g.runs.map((r) => r.epochs), bornDeadEpoch(spec));
+}
+
+/** Per group, the share of its counted runs with a hidden layer whose dead fraction is 1 at the epoch, with the Wilson 95 % interval. */
+function bornDeadBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
+  const epoch = bornDeadEpoch(spec);
+  return {
+    kind: 'bars',
+    chart: 'born-dead',
+    title: `${chartTitle('born-dead', spec)} (Wilson 95 % interval)`,
+    xLabel: model.fields.length > 0 ? `Groups (${model.fields.join(', ')})` : 'Group',
+    interval: 'wilson95',
+    panels: [
+      {
+        title: epoch === 0 ? 'at epoch 0 (initialization)' : `at epoch ${epoch}`,
+        yLabel: 'Share of runs',
+        categories: [BORN_DEAD_CATEGORY],
+        groups: model.visible.map((g) => {
+          const share = bornDeadShare(g, spec);
+          return {
+            groupKey: g.key,
+            name: g.name,
+            legendName: legendName(g),
+            color: g.color,
+            dash: g.dash,
+            values: [{ category: BORN_DEAD_CATEGORY, mean: share.p, lo: share.lo, hi: share.hi, n: share.n, epoch, count: share.count }],
+          };
+        }),
+      },
+    ],
+  };
+}
+
+/** Whether a bar chart draws error bars: its own interval always, else the spec's band unless 'none'. */
+export function barErrorBars(chart: Pick<BarChartData, 'interval'>, spec: Pick<ComparisonSpec, 'band'>): boolean {
+  return chart.interval !== undefined || spec.band !== 'none';
+}
+
 // ---------- Notes: what the numbers rest on ----------
 
 function list(items: readonly string[]): string {
@@ -629,6 +690,8 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
   const groups = single ? (model.focus ? [model.focus] : []) : model.visible;
   if (chart.kind === 'ridges') {
     if (chart.runId !== null) notes.push(`One run: the group’s run with the lowest seed (run ${chart.runId}).`);
+  } else if (chart.chart === 'born-dead') {
+    notes.push(...bornDeadNotes(groups, spec));
   } else if (groups.length > 0) {
     const counts = groups.map((g) => g.runs.length);
     notes.push(
@@ -647,7 +710,9 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
     notes.push(
       spec.divergedRuns === 'exclude'
         ? `Diverged runs (loss NaN or ∞) are excluded: ${dv.join('; ')}.`
-        : `Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: ${dv.join('; ')}.`,
+        : chart.chart === 'born-dead'
+          ? `Diverged runs (loss NaN or ∞) count when they measured epoch ${bornDeadEpoch(spec)}, as every run: ${dv.join('; ')}.`
+          : `Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: ${dv.join('; ')}.`,
     );
   }
   const stopped = groups.filter((g) => g.stoppedEarly > 0);
@@ -665,10 +730,10 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
   }
   const hidden = model.groups.filter((g) => g.hidden && !(single && g === model.focus));
   if (hidden.length > 0 && !single) notes.push(`Hidden: ${hidden.map((g) => `${g.name} (${plural(g.runCount, 'run')}${g.diverged.length > 0 ? `, ${divergenceLabel(g)}` : ''})`).join('; ')}.`);
-  if ((chart.kind === 'lines' || chart.kind === 'bars') && spec.band !== 'none') {
+  if ((chart.kind === 'lines' || (chart.kind === 'bars' && chart.interval === undefined)) && spec.band !== 'none') {
     notes.push(`Band: ${BAND_NOTES[spec.band]}, drawn only where n ≥ 2.`);
   }
-  if (chart.kind === 'bars') {
+  if (chart.kind === 'bars' && chart.interval === undefined) {
     const verb = chart.chart === 'revival' ? 'Counted up to' : 'Values at';
     if (spec.atEpoch !== null) notes.push(`${verb} epoch ${spec.atEpoch}; runs that did not reach it are not counted.`);
     else {
@@ -681,6 +746,27 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
   if (chart.kind === 'heatmap' && chart.range !== null) {
     const pct = (v: number) => `${(v * 100).toFixed(v === 0 || v === 1 ? 0 : 1)} %`;
     notes.push(`Colour scale: ${pct(chart.domain[0])} to ${pct(chart.domain[1])} dead (${chart.range[0] === chart.range[1] ? 'every cell the same' : 'the range of the data'}).`);
+  }
+  return notes;
+}
+
+/**
+ * The born-dead chart's notes: the rule, each group's count of n, the interval, and the runs it could
+ * not judge at the epoch (not measured there, or non-finite layers and none fully dead).
+ */
+function bornDeadNotes(groups: readonly ComparedGroup[], spec: ComparisonSpec): string[] {
+  const epoch = bornDeadEpoch(spec);
+  const shares = groups.map((g) => ({ g, s: bornDeadShare(g, spec) }));
+  const notes = [
+    `A run has a fully dead layer when at epoch ${epoch} some hidden layer has dead fraction 1 (every unit dead on every probe input).`,
+    `Runs with a fully dead layer / runs counted: ${shares.map(({ g, s }) => `${g.name} ${s.count}/${s.n}`).join('; ')}.`,
+    'Error bars: Wilson score 95 % interval of the share (Wilson 1927), whatever the band setting.',
+  ];
+  const missing = shares.filter(({ s }) => s.notMeasured > 0);
+  if (missing.length > 0) notes.push(`Runs without a measurement of epoch ${epoch} are not counted: ${missing.map(({ g, s }) => `${g.name} ${s.notMeasured}/${g.runCount}`).join('; ')}.`);
+  const unjudged = shares.filter(({ s }) => s.notFinite > 0);
+  if (unjudged.length > 0) {
+    notes.push(`Runs whose pre-activations were NaN or ±∞ at epoch ${epoch} in a layer, none fully dead, cannot be judged and are not counted: ${unjudged.map(({ g, s }) => `${g.name} ${s.notFinite}/${g.runCount}`).join('; ')}.`);
   }
   return notes;
 }

@@ -27,6 +27,7 @@ export const CHART_KINDS = [
   'revival',
   'active-probability',
   'dormant-fraction',
+  'born-dead',
 ] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 

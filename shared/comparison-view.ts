@@ -167,6 +167,8 @@ export interface ComparisonView {
   /** The last epoch any run measured (the range of "value at epoch"); 0 when none did. */
   maxEpoch: number;
   runStatus: RunStatusCounts;
+  /** Whether some compared run has a hidden layer with every unit dead at some measured epoch (the page then offers the born-dead chart). */
+  anyFullyDeadLayer: boolean;
   charts: Record<ChartKind, ChartData>;
   summary: SummaryTable;
 }
@@ -190,7 +192,13 @@ export function comparisonView(
   const charts = {} as Record<ChartKind, ChartData>;
   for (const kind of CHART_KINDS) charts[kind] = parts.chart(kind);
   let maxEpoch = 0;
-  for (const r of runs) for (const e of r.epochs) maxEpoch = Math.max(maxEpoch, e.epoch);
+  let anyFullyDeadLayer = false;
+  for (const r of runs) {
+    for (const e of r.epochs) {
+      maxEpoch = Math.max(maxEpoch, e.epoch);
+      if (!anyFullyDeadLayer && e.layers.some((l) => l.deadFraction === 1)) anyFullyDeadLayer = true;
+    }
+  }
   return {
     runCount: runs.length,
     runIds: runs.map((r) => r.id),
@@ -203,6 +211,7 @@ export function comparisonView(
     groupByChoices: groupByChoices(runs, spec.groupBy),
     maxEpoch,
     runStatus: runStatusCounts(runs),
+    anyFullyDeadLayer,
     charts,
     summary: parts.summary(),
   };

@@ -34,7 +34,8 @@ Usage:
                                          one chart of a saved comparison, as the app draws it
                                          (KIND: dead-fraction, final-dead-bars, dead-heatmap, loss,
                                          accuracy, histograms, revival, active-probability,
-                                         dormant-fraction; csv = exactly the plotted data)
+                                         dormant-fraction, born-dead; csv = exactly the plotted
+                                         data)
   relu-lab presets [--json]              the built-in experiment designs
   relu-lab serve [--port P] [--token T] [--no-open]
                                          the app in a web browser (web mode): serves the

@@ -8,3 +8,4 @@ export * from './downsample.js';
 export * from './revival.js';
 export * from './diff.js';
 export * from './heatmap.js';
+export * from './fully-dead.js';

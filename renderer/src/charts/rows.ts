@@ -4,7 +4,6 @@
  * are left out and counted, and bands reaching 0 end at the bottom of the axis, as in the exported
  * figure. Pure logic (no DOM, no React).
  */
-import type { BandKind } from '../../../shared/compare.js';
 import type { BarPanelData, LinePanelData, RidgesChartData } from '../../../shared/charts.js';
 import { axisModel, floorOnLog, onAxis, type AxisModel } from '../../../shared/figure/axis.js';
 
@@ -144,8 +143,8 @@ export interface BarRows {
   empty: boolean;
 }
 
-/** A bar panel of `chartData` as recharts rows, with error bars as offsets from the mean (band 'none': no error bars). */
-export function barRows(panel: BarPanelData, options: { logY: boolean; band: BandKind; fraction: boolean }): BarRows {
+/** A bar panel of `chartData` as recharts rows, with error bars as offsets from the mean (`errorBars` false: none; see `barErrorBars`). */
+export function barRows(panel: BarPanelData, options: { logY: boolean; errorBars: boolean; fraction: boolean }): BarRows {
   const { logY } = options;
   let droppedY = 0;
   const values: number[] = [];
@@ -169,8 +168,9 @@ export function barRows(panel: BarPanelData, options: { logY: boolean; band: Ban
       r[`hi${i}`] = Number.isFinite(v.hi) ? v.hi : null;
       r[`n${i}`] = v.n;
       r[`epoch${i}`] = v.epoch;
+      if (v.count !== undefined) r[`count${i}`] = v.count;
       values.push(v.mean);
-      if (options.band !== 'none' && Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
+      if (options.errorBars && Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
         values.push(v.hi);
         if (!logY || v.lo > 0) values.push(v.lo);
         r[`e${i}`] = [v.mean - v.lo, v.hi - v.mean];

@@ -1,6 +1,6 @@
 /** One chart of the Compare view in its frame: help, legend (click a group to hide it), notes and export. */
 import type { ChartData } from '../../../shared/charts.js';
-import { divergenceLabel } from '../../../shared/charts.js';
+import { barErrorBars, divergenceLabel } from '../../../shared/charts.js';
 import type { ChartKind, ComparisonSpec } from '../../../shared/compare.js';
 import type { GroupView } from '../../../shared/comparison-view.js';
 import { BarsView } from '../charts/BarsView.js';
@@ -44,7 +44,7 @@ export function CompareChart({
 }) {
   const legendGroups: LegendGroup[] = groups.map((g) => ({ key: g.key, name: g.name, color: g.color, dash: g.dash, hidden: g.hidden, divergence: divergenceLabel(g), excluded: g.divergedExcluded }));
   let body;
-  let legend = <ChartLegend groups={legendGroups} band={spec.band !== 'none' && (data.kind === 'lines' || data.kind === 'bars')} onToggle={onToggleGroup} />;
+  let legend = <ChartLegend groups={legendGroups} band={data.kind === 'bars' ? barErrorBars(data, spec) : data.kind === 'lines' && spec.band !== 'none'} onToggle={onToggleGroup} />;
   switch (data.kind) {
     case 'lines':
       body = <LinesView chart={data} spec={spec} fraction={FRACTION_KINDS.has(kind)} height={wide ? 300 : 250} />;

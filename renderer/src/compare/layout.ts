@@ -1,6 +1,7 @@
-/** What the Compare view shows where: its charts in reading order, the band choices and their help, the export formats. */
+/** What the Compare view shows where: its charts in reading order (and when), the band choices and their help, the export formats. */
 import type { FigureFormat } from '../../../shared/api.js';
 import type { BandKind, ChartKind, DivergedRuns } from '../../../shared/compare.js';
+import type { ComparisonView } from '../../../shared/comparison-view.js';
 
 export const BAND_OPTIONS: { value: BandKind; label: string }[] = [
   { value: 'std', label: '± std' },
@@ -26,8 +27,16 @@ export const BAND_HELP: Record<BandKind, string> = {
   none: 'No band: the mean over the seeds only.',
 };
 
-/** Charts on the page, in reading order; `wide` ones take the full row. */
-export const LAYOUT: { kind: ChartKind; wide?: boolean; help: string }[] = [
+/** A chart of the page: `wide` ones take the full row; `shownWhen` (absent: always) says for which views the page offers it. */
+export interface LayoutEntry {
+  kind: ChartKind;
+  wide?: boolean;
+  help: string;
+  shownWhen?: (view: Pick<ComparisonView, 'anyFullyDeadLayer'>) => boolean;
+}
+
+/** Charts on the page, in reading order. */
+export const LAYOUT: LayoutEntry[] = [
   { kind: 'dead-fraction', wide: true, help: 'Share of units that are dead (pre-activation ≤ 0 on every probe input) per epoch.' },
   { kind: 'final-dead-bars', help: 'Dead fraction per hidden layer at the last epoch all runs of a group reached (or at the chosen epoch), error bars over the seeds.' },
   { kind: 'dead-heatmap', help: 'Where and when units die: mean dead fraction of the focus group per layer and epoch; the colours span the data’s range.' },
@@ -36,6 +45,11 @@ export const LAYOUT: { kind: ChartKind; wide?: boolean; help: string }[] = [
   { kind: 'active-probability', help: 'Probability that a unit is active (z > 0), over units and probe inputs.' },
   { kind: 'dormant-fraction', help: 'Share of units whose activation is tiny compared to the layer’s (τ-dormant), a softer cousin of dead.' },
   { kind: 'revival', wide: true, help: 'Per layer and run, up to the group’s final (or the chosen) epoch: units that were ever dead, units that came back, and the share of the dead that stayed dead.' },
+  {
+    kind: 'born-dead',
+    help: 'Share of a group’s runs in which some hidden layer has every unit dead at the chosen epoch (initialization, epoch 0, unless “Value at epoch” says otherwise), with its Wilson 95 % interval. Shown when some run has a fully dead layer.',
+    shownWhen: (view) => view.anyFullyDeadLayer,
+  },
   { kind: 'histograms', wide: true, help: 'Distribution of pre-activations of one layer over the probe inputs, for the focus group’s first run (lowest seed).' },
 ];
 
@@ -43,3 +57,8 @@ export const FRACTION_KINDS: ReadonlySet<ChartKind> = new Set(['dead-fraction', 
 export const isFractionLabel = (yLabel: string) => !/^Units per run$/.test(yLabel);
 
 export const FORMAT_LABELS: Record<FigureFormat, string> = { svg: 'SVG', pdf: 'PDF', png: 'PNG', csv: 'CSV' };
+
+/** The charts the page shows for a view, in reading order. */
+export function chartsShown(view: Pick<ComparisonView, 'anyFullyDeadLayer'>): LayoutEntry[] {
+  return LAYOUT.filter((entry) => entry.shownWhen?.(view) ?? true);
+}

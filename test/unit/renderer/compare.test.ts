@@ -63,15 +63,15 @@ describe('chart rows', () => {
     const bars = chartData(model, 'final-dead-bars', spec);
     if (bars.kind !== 'bars') throw new Error('expected bars');
     const p = bars.panels[0];
-    const shaped = barRows(p, { logY: false, band: 'std', fraction: true });
+    const shaped = barRows(p, { logY: false, errorBars: true, fraction: true });
     expect(shaped.rows.map((r) => r.category)).toEqual(['Dense 1 (4 units)', 'Dense 2 (4 units)']);
     const i = p.groups.findIndex((g) => g.name === 'ReLU baseline');
     const v = p.groups[i].values[0];
     expect(shaped.rows[0][`v${i}`]).toBe(v.mean);
     expect(shaped.rows[0][`e${i}`]).toEqual([v.mean - v.lo, v.hi - v.mean]);
-    const none = barRows(p, { logY: false, band: 'none', fraction: true });
+    const none = barRows(p, { logY: false, errorBars: false, fraction: true });
     expect(none.rows[0][`e${i}`]).toBe(null);
-    const log = barRows(p, { logY: true, band: 'std', fraction: true });
+    const log = barRows(p, { logY: true, errorBars: true, fraction: true });
     const leaky = p.groups.findIndex((g) => g.name === 'Leaky ReLU');
     expect(log.rows[0][`v${leaky}`]).toBe(null);
     expect(log.droppedY).toBeGreaterThan(0);
