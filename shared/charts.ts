@@ -634,7 +634,8 @@ function bornDeadBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
     kind: 'bars',
     chart: 'born-dead',
     title: `${chartTitle('born-dead', spec)} (Wilson 95 % interval)`,
-    xLabel: model.fields.length > 0 ? `Groups (${model.fields.join(', ')})` : 'Group',
+    // One category; the legend names the groups.
+    xLabel: '',
     interval: 'wilson95',
     panels: [
       {
@@ -758,7 +759,7 @@ function bornDeadNotes(groups: readonly ComparedGroup[], spec: ComparisonSpec): 
   const epoch = bornDeadEpoch(spec);
   const shares = groups.map((g) => ({ g, s: bornDeadShare(g, spec) }));
   const notes = [
-    `A run has a fully dead layer when at epoch ${epoch} some hidden layer has dead fraction 1 (every unit dead on every probe input).`,
+    `A run has a fully dead layer when at epoch ${epoch} some hidden layer has dead fraction 1 (every unit or channel dead on every probe input).`,
     `Runs with a fully dead layer / runs counted: ${shares.map(({ g, s }) => `${g.name} ${s.count}/${s.n}`).join('; ')}.`,
     'Error bars: Wilson score 95 % interval of the share (Wilson 1927), whatever the band setting.',
   ];

@@ -60,6 +60,8 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
                           strokeDasharray={g.dash || undefined}
                           isAnimationActive={false}
                           className="group-bar"
+                          // A value of 0 still draws (a sliver on the axis) with its error bar: recharts draws neither for a bar of no height.
+                          minPointSize={(value) => (value === 0 ? 2 : 0)}
                         >
                           {errorBars && <ErrorBar dataKey={`e${i}`} width={4} stroke={colors.text} strokeWidth={1.2} direction="y" isAnimationActive={false} />}
                         </Bar>

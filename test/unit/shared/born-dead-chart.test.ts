@@ -82,7 +82,7 @@ describe('born-dead chart: share of runs with a fully dead layer', () => {
     expect(value(chart, 10)).toMatchObject({ mean: 0, lo: 0, n: 3, count: 0 });
     expect(value(chart, 10).hi).toBeCloseTo(wilsonInterval(0, 3).hi, 15);
     expect(chart.notes).toEqual([
-      'A run has a fully dead layer when at epoch 0 some hidden layer has dead fraction 1 (every unit dead on every probe input).',
+      'A run has a fully dead layer when at epoch 0 some hidden layer has dead fraction 1 (every unit or channel dead on every probe input).',
       'Runs with a fully dead layer / runs counted: width=2 4/5; width=10 0/3.',
       'Error bars: Wilson score 95 % interval of the share (Wilson 1927), whatever the band setting.',
       'Runs whose pre-activations were NaN or ±∞ at epoch 0 in a layer, none fully dead, cannot be judged and are not counted: width=10 1/4.',
