@@ -7,7 +7,7 @@ import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
 import { figureNotesHeight } from './figure/render.js';
 import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
 import { csvField, csvNumber } from './csv.js';
-import { barErrorBars, FRACTION_CHARTS, type ChartData } from './charts.js';
+import { barErrorBars, type ChartData } from './charts.js';
 
 export interface FigureOptions {
   preset: FigurePresetName;
@@ -40,7 +40,7 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
         yLabel: p.yLabel,
         xScale,
         yScale,
-        ...(FRACTION_CHARTS.has(chart.chart) ? { yFromZero: true } : {}),
+        ...(chart.fromZero ? { yFromZero: true } : {}),
         series: p.series.flatMap((s): LineSeries[] => [
           ...s.runs.map((r) => ({ name: `${s.name} run ${r.runId}`, color: s.color, dash: s.dash, thin: true, points: r.points.map((q) => ({ x: q.x, y: q.y })) })),
           {

@@ -7,7 +7,7 @@
  * chart's data are one pipeline over the same runs; the figure and CSV export is in chart-export.ts.
  */
 import type { EpochMetricsDto, LayerMetricsDto } from './api.js';
-import type { LayerSeriesKey } from './metric-fields.js';
+import { CHARTED_LAYER_FIELDS, type ChartedLayerField, type LayerChartKind, type LayerSeriesKey } from './metric-fields.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { slotStyle } from './figure/palette.js';
 import type { RunStatus } from './metrics.js';
@@ -230,6 +230,10 @@ export interface LineChartData extends ChartBase {
   kind: 'lines';
   xLabel: string;
   panels: LinePanelData[];
+  /** Values are fractions in [0, 1] (read as percentages). */
+  fraction: boolean;
+  /** The y axis starts at 0 (fractions, counts, ranks), on screen and in the exported figure. */
+  fromZero: boolean;
 }
 
 export interface BarValue {
@@ -290,19 +294,19 @@ export interface RidgesChartData extends ChartBase {
 
 export type ChartData = LineChartData | BarChartData | HeatmapChartData | RidgesChartData;
 
-/** Charts of fractions in [0, 1]: their y axis starts at 0, on screen and in the exported figure. */
-export const FRACTION_CHARTS: ReadonlySet<ChartKind> = new Set(['dead-fraction', 'active-probability', 'dormant-fraction', 'accuracy']);
+/** A value for each layer field's chart, by chart kind. */
+function perLayerChart<V>(value: (field: ChartedLayerField) => V): Record<LayerChartKind, V> {
+  return Object.fromEntries(CHARTED_LAYER_FIELDS.map((f) => [f.chart.kind, value(f)])) as Record<LayerChartKind, V>;
+}
 
 export const CHART_TITLES: Record<ChartKind, string> = {
-  'dead-fraction': 'Dead fraction',
+  ...perLayerChart((f) => f.label),
   'final-dead-bars': 'Final dead fraction per layer',
   'dead-heatmap': 'Dead fraction by layer and epoch',
   loss: 'Loss',
   accuracy: 'Accuracy',
   histograms: 'Pre-activation distribution',
   revival: 'Revival: units that died, came back, stayed dead',
-  'active-probability': 'Active probability',
-  'dormant-fraction': 'Dormant fraction',
   'born-dead': 'Born dead: share of runs with a fully dead layer',
 };
 
@@ -314,12 +318,6 @@ export function chartTitle(kind: ChartKind, spec: Pick<ComparisonSpec, 'atEpoch'
   if (kind === 'born-dead' && spec.atEpoch > 0) return `Share of runs with a fully dead layer at epoch ${spec.atEpoch}`;
   return CHART_TITLES[kind];
 }
-
-const LAYER_CHART_METRIC: Partial<Record<ChartKind, { metric: LayerMetric; yLabel: string }>> = {
-  'dead-fraction': { metric: 'deadFraction', yLabel: 'Dead fraction of units' },
-  'active-probability': { metric: 'activeProbability', yLabel: 'P(z > 0) over units and probe inputs' },
-  'dormant-fraction': { metric: 'dormantFraction', yLabel: 'Dormant fraction of units (τ)' },
-};
 
 function layerTitle(layer: number | 'mean', model: Pick<ComparisonModel, 'layerModel'>): string {
   return layer === 'mean' ? 'mean over layers' : layerLabel(layer, model.layerModel);
@@ -333,6 +331,15 @@ function bandLabel(spec: ComparisonSpec): string {
 type Range = readonly [number, number];
 const FRACTION: Range = [0, 1];
 const NON_NEGATIVE: Range = [0, Infinity];
+const ANY: Range = [-Infinity, Infinity];
+
+/** The line charts of layer fields, from the metric field table: what each plots, its y label and the range its bands are clipped to. */
+const LAYER_CHART_METRIC: ReadonlyMap<ChartKind, { metric: LayerMetric; yLabel: string; range: Range; fraction: boolean }> = new Map(
+  CHARTED_LAYER_FIELDS.map((f) => [
+    f.chart.kind as ChartKind,
+    { metric: f.key as LayerMetric, yLabel: f.chart.yLabel, range: f.range ?? ANY, fraction: f.unit === 'fraction' },
+  ]),
+);
 
 function clip<P extends { lo: number; hi: number }>(p: P, range: Range): P {
   return { ...p, lo: Math.max(range[0], Math.min(range[1], p.lo)), hi: Math.max(range[0], Math.min(range[1], p.hi)) };
@@ -388,9 +395,7 @@ const EPOCH_VALUE_FIELDS = ['band', 'atEpoch', 'divergedRuns'] as const;
  * are, a band switch the heatmap and the histograms. The lab keeps chart data by these.
  */
 export const CHART_SPEC_FIELDS: Record<ChartKind, readonly (keyof ComparisonSpec)[]> = {
-  'dead-fraction': [...LINE_FIELDS, 'layer'],
-  'active-probability': [...LINE_FIELDS, 'layer'],
-  'dormant-fraction': [...LINE_FIELDS, 'layer'],
+  ...perLayerChart((): readonly (keyof ComparisonSpec)[] => [...LINE_FIELDS, 'layer']),
   loss: LINE_FIELDS,
   accuracy: LINE_FIELDS,
   'final-dead-bars': EPOCH_VALUE_FIELDS,
@@ -415,17 +420,19 @@ type ChartBody = DistributiveOmit<ChartData, 'notes'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec): ChartBody {
-  const layerMetric = LAYER_CHART_METRIC[kind];
+  const layerMetric = LAYER_CHART_METRIC.get(kind);
   if (layerMetric) {
     return {
       kind: 'lines',
       chart: kind,
       title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
       xLabel: xLabel(spec),
+      fraction: layerMetric.fraction,
+      fromZero: layerMetric.range[0] === 0,
       panels: layersShown(model, spec).map((layer) => ({
         title: layerTitle(layer, model),
         yLabel: layerMetric.yLabel,
-        series: lineSeries(model, spec, layerMetric.metric, layer, FRACTION),
+        series: lineSeries(model, spec, layerMetric.metric, layer, layerMetric.range),
       })),
     };
   }
@@ -447,6 +454,8 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
         chart: kind,
         title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
         xLabel: xLabel(spec),
+        fraction: kind === 'accuracy',
+        fromZero: kind === 'accuracy',
         panels: metrics
           .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metric, 'mean', kind === 'loss' ? NON_NEGATIVE : FRACTION) }))
           .filter((p) => p.series.some((s) => s.points.length > 0)),

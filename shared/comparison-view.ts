@@ -12,6 +12,7 @@ import { chartData, divergenceLabel, type ChartData, type ComparedGroup, type Co
 import { configDiff, differingFields, metricSeries, summarizeGroup, type BandValue, type DiffCell, type EpochValue, type SeriesMetric } from './analysis/index.js';
 import { VARIANT_KEY } from './config.js';
 import { FINAL_STATUSES } from './metrics.js';
+import { CHARTED_LAYER_FIELDS, type LayerSeriesKey } from './metric-fields.js';
 
 /** A group as the page sees it: everything but its runs (their counts stay). */
 export type GroupView = Omit<ComparedGroup, 'runs' | 'allRuns'>;
@@ -169,6 +170,8 @@ export interface ComparisonView {
   runStatus: RunStatusCounts;
   /** Whether some compared run has a hidden layer with every unit dead at some measured epoch (the page then offers the born-dead chart). */
   anyFullyDeadLayer: boolean;
+  /** The charted layer fields (`CHARTED_LAYER_FIELDS`) some compared run has a value of (units reset: only runs with an intervention that resets units). */
+  measuredLayerFields: string[];
   charts: Record<ChartKind, ChartData>;
   summary: SummaryTable;
 }
@@ -193,10 +196,14 @@ export function comparisonView(
   for (const kind of CHART_KINDS) charts[kind] = parts.chart(kind);
   let maxEpoch = 0;
   let anyFullyDeadLayer = false;
+  const unmeasured = new Set(CHARTED_LAYER_FIELDS.map((f) => f.key as LayerSeriesKey));
   for (const r of runs) {
     for (const e of r.epochs) {
       maxEpoch = Math.max(maxEpoch, e.epoch);
-      if (!anyFullyDeadLayer && e.layers.some((l) => l.deadFraction === 1)) anyFullyDeadLayer = true;
+      for (const l of e.layers) {
+        if (l.deadFraction === 1) anyFullyDeadLayer = true;
+        for (const key of unmeasured) if (l[key] !== null && l[key] !== undefined) unmeasured.delete(key);
+      }
     }
   }
   return {
@@ -212,6 +219,7 @@ export function comparisonView(
     maxEpoch,
     runStatus: runStatusCounts(runs),
     anyFullyDeadLayer,
+    measuredLayerFields: CHARTED_LAYER_FIELDS.map((f) => f.key).filter((k) => !unmeasured.has(k as LayerSeriesKey)),
     charts,
     summary: parts.summary(),
   };

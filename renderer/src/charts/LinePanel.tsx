@@ -18,6 +18,7 @@ export function LinePanel({
   series,
   spec,
   fraction,
+  fromZero,
   height,
   panelIndex,
 }: {
@@ -26,15 +27,18 @@ export function LinePanel({
   xLabel: string;
   series: LineGroupSeries[];
   spec: ComparisonSpec;
+  /** Values are fractions in [0, 1] (shown as % in tooltips). */
   fraction: boolean;
+  /** The y axis starts at 0. */
+  fromZero: boolean;
   height: number;
   panelIndex: number;
 }) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
   const shaped = useMemo(
-    () => lineRows({ title: panelTitle ?? '', yLabel, series }, { logX: spec.logX, logY: spec.logY, integerX: spec.xAxis === 'epoch', fraction }),
-    [panelTitle, yLabel, series, spec.logX, spec.logY, spec.xAxis, fraction],
+    () => lineRows({ title: panelTitle ?? '', yLabel, series }, { logX: spec.logX, logY: spec.logY, integerX: spec.xAxis === 'epoch', fromZero }),
+    [panelTitle, yLabel, series, spec.logX, spec.logY, spec.xAxis, fromZero],
   );
   const timeAxis = spec.xAxis === 'time';
   const showBand = spec.band !== 'none';

@@ -42,7 +42,7 @@ export interface LineRows {
  * axis points with x ≤ 0 are left out; on a log y axis means and runs ≤ 0 are left out and the lower
  * edge of a band at or below 0 is clipped to the bottom of the axis (as in the exported figure).
  */
-export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: boolean; integerX: boolean; fraction: boolean }): LineRows {
+export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: boolean; integerX: boolean; fromZero: boolean }): LineRows {
   const { logX, logY } = options;
   const byX = new Map<number, LineRow>();
   let droppedX = 0;
@@ -111,7 +111,7 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
   });
   const rows = [...byX.values()].sort((a, b) => (a.x as number) - (b.x as number));
   const x = axisModel(xValues, { scale: logX ? 'log' : 'linear', integer: options.integerX, target: 6, nice: false });
-  const y = axisModel(yValues, { scale: logY ? 'log' : 'linear', includeZero: options.fraction, target: 5 });
+  const y = axisModel(yValues, { scale: logY ? 'log' : 'linear', includeZero: options.fromZero, target: 5 });
   // A band's lower edge at or below 0 sits on the bottom of a log axis.
   if (logY) {
     for (const r of rows) {

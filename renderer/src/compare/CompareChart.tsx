@@ -13,7 +13,7 @@ import { RidgesView } from '../charts/RidgesView.js';
 import type { ExportOptions } from './export-options.js';
 import { ExportMenu } from './ExportMenu.js';
 import { FocusNote } from './FocusNote.js';
-import { FRACTION_KINDS, isFractionLabel } from './layout.js';
+import { isFractionLabel } from './layout.js';
 
 export function CompareChart({
   kind,
@@ -47,7 +47,7 @@ export function CompareChart({
   let legend = <ChartLegend groups={legendGroups} band={data.kind === 'bars' ? barErrorBars(data, spec) : data.kind === 'lines' && spec.band !== 'none'} onToggle={onToggleGroup} />;
   switch (data.kind) {
     case 'lines':
-      body = <LinesView chart={data} spec={spec} fraction={FRACTION_KINDS.has(kind)} height={wide ? 300 : 250} />;
+      body = <LinesView chart={data} spec={spec} height={wide ? 300 : 250} />;
       break;
     case 'bars':
       body = <BarsView chart={data} spec={spec} fractionPanels={isFractionLabel} />;

@@ -133,7 +133,7 @@ describe('born-dead chart: share of runs with a fully dead layer', () => {
   it('the view says whether any run has a fully dead layer (the page offers the chart then)', () => {
     const spec = comparisonSpecSchema.parse({ runIds: ids });
     expect(comparisonView(runs, buildComparison(runs, spec), spec).anyFullyDeadLayer).toBe(true);
-    const alive = runs.filter((r) => r.config.model.width === 10 && r.id !== 13);
+    const alive = runs.filter((r) => r.sweep['model.width'] === 10 && r.id !== 13);
     const spec2 = comparisonSpecSchema.parse({ runIds: alive.map((r) => r.id) });
     const view = comparisonView(alive, buildComparison(alive, spec2), spec2);
     expect(view.anyFullyDeadLayer).toBe(false);
