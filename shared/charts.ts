@@ -26,8 +26,12 @@ import {
   fullyDeadShare,
   revivalByLayer,
   smoothSeries,
+  taskAccuracySeries,
+  taskBoundaries,
   type FullyDeadShare,
   type BandPoint,
+  type SeriesPoint,
+  type TaskBoundary,
   type RevivalStats,
   type LayerMetric,
   type RunLike,
@@ -228,12 +232,16 @@ interface ChartBase {
 
 export interface LineChartData extends ChartBase {
   kind: 'lines';
+  /** What x is: the epoch, the mean wall time in seconds (spec.xAxis), or the task (online accuracy per task). */
+  xAxis: 'epoch' | 'time' | 'task';
   xLabel: string;
   panels: LinePanelData[];
   /** Values are fractions in [0, 1] (read as percentages). */
   fraction: boolean;
   /** The y axis starts at 0 (fractions, counts, ranks), on screen and in the exported figure. */
   fromZero: boolean;
+  /** Where the runs' task changes, drawn as vertical lines (epoch axis only; empty without a task sequence). */
+  taskBoundaries: TaskBoundary[];
 }
 
 export interface BarValue {
@@ -308,6 +316,7 @@ export const CHART_TITLES: Record<ChartKind, string> = {
   histograms: 'Pre-activation distribution',
   revival: 'Revival: units that died, came back, stayed dead',
   'born-dead': 'Born dead: share of runs with a fully dead layer',
+  'task-accuracy': 'Online accuracy per task',
 };
 
 /** A chart's title under a spec: the charts of values at one epoch say which ("value at epoch" changes them). */
@@ -356,21 +365,37 @@ export function drawnRuns<R extends Pick<SeriesRun, 'id' | 'seed'>>(runs: readon
   return pickEvenly([...runs].sort((a, b) => a.seed - b.seed || a.id - b.id), cap);
 }
 
-function lineSeries(model: ComparisonModel, spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean', range: Range): LineGroupSeries[] {
+/** A metric's series of one run, x along the spec's axis. */
+function metricOf(spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean'): (run: SeriesRun) => SeriesPoint[] {
+  return (r) => metricSeries(r.epochs, metric, { layer, xAxis: spec.xAxis });
+}
+
+/**
+ * Every shown group's mean line and band of a per-run series (and its runs when `showRuns`). Series
+ * whose x is not the spec's axis (tasks) pass `perSpec: false`: aligned by x, never smoothed.
+ */
+function lineSeries(model: ComparisonModel, spec: ComparisonSpec, seriesOf: (run: SeriesRun) => SeriesPoint[], range: Range, perSpec = true): LineGroupSeries[] {
   const cap = runLinesPerGroup(model);
+  const smoothing = perSpec ? spec.smoothing : 0;
+  const xAxis = perSpec ? spec.xAxis : 'epoch';
   return model.visible.map((g) => {
-    const perRun = g.runs.map((r) => metricSeries(r.epochs, metric, { layer, xAxis: spec.xAxis }));
-    const points = groupSeries(perRun, { band: spec.band, smoothing: spec.smoothing, xAxis: spec.xAxis, maxPoints: MAX_CHART_POINTS }).map((p) => clip(p, range));
+    const perRun = g.runs.map(seriesOf);
+    const points = groupSeries(perRun, { band: spec.band, smoothing, xAxis, maxPoints: MAX_CHART_POINTS }).map((p) => clip(p, range));
     const index = new Map(g.runs.map((r, i) => [r.id, i]));
     const runs = spec.showRuns
       ? drawnRuns(g.runs, cap).map((r) => {
           const own = perRun[index.get(r.id)!];
-          const series = spec.smoothing > 0 ? smoothSeries(own, spec.smoothing) : own;
+          const series = smoothing > 0 ? smoothSeries(own, smoothing) : own;
           return { runId: r.id, seed: r.seed, points: downsample(series, MAX_CHART_POINTS).map((p) => ({ x: p.x, y: p.y })) };
         })
       : [];
     return { groupKey: g.key, name: g.name, legendName: legendName(g), color: g.color, dash: g.dash, points, runs };
   });
+}
+
+/** The task changes of the shown groups' runs on an epoch axis (none on a time axis). */
+function boundariesOf(model: ComparisonModel, spec: ComparisonSpec): TaskBoundary[] {
+  return spec.xAxis === 'epoch' ? taskBoundaries(model.visible.flatMap((g) => g.runs.map((r) => r.epochs))) : [];
 }
 
 function xLabel(spec: ComparisonSpec): string {
@@ -403,6 +428,7 @@ export const CHART_SPEC_FIELDS: Record<ChartKind, readonly (keyof ComparisonSpec
   'dead-heatmap': ['divergedRuns'],
   histograms: ['layer', 'divergedRuns'],
   'born-dead': ['atEpoch', 'divergedRuns'],
+  'task-accuracy': ['band', 'showRuns', 'divergedRuns'],
 };
 
 /** The values of some spec fields, as one string (a key for what was computed from them). */
@@ -426,13 +452,15 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
       kind: 'lines',
       chart: kind,
       title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
+      xAxis: spec.xAxis,
       xLabel: xLabel(spec),
       fraction: layerMetric.fraction,
       fromZero: layerMetric.range[0] === 0,
+      taskBoundaries: boundariesOf(model, spec),
       panels: layersShown(model, spec).map((layer) => ({
         title: layerTitle(layer, model),
         yLabel: layerMetric.yLabel,
-        series: lineSeries(model, spec, layerMetric.metric, layer, layerMetric.range),
+        series: lineSeries(model, spec, metricOf(spec, layerMetric.metric, layer), layerMetric.range),
       })),
     };
   }
@@ -453,14 +481,34 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
         kind: 'lines',
         chart: kind,
         title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
+        xAxis: spec.xAxis,
         xLabel: xLabel(spec),
         fraction: kind === 'accuracy',
         fromZero: kind === 'accuracy',
+        taskBoundaries: boundariesOf(model, spec),
         panels: metrics
-          .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metric, 'mean', kind === 'loss' ? NON_NEGATIVE : FRACTION) }))
+          .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metricOf(spec, metric, 'mean'), kind === 'loss' ? NON_NEGATIVE : FRACTION) }))
           .filter((p) => p.series.some((s) => s.points.length > 0)),
       };
     }
+    case 'task-accuracy':
+      return {
+        kind: 'lines',
+        chart: kind,
+        title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
+        xAxis: 'task',
+        xLabel: 'Task',
+        fraction: true,
+        fromZero: true,
+        taskBoundaries: [],
+        panels: [
+          {
+            title: 'mean training accuracy over each task’s epochs',
+            yLabel: 'Online accuracy',
+            series: lineSeries(model, spec, (r) => taskAccuracySeries(r.epochs), FRACTION, false),
+          },
+        ],
+      };
     case 'final-dead-bars':
       return finalDeadBars(model, spec);
     case 'revival':
@@ -752,6 +800,14 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
       if (known.length === 1 && epochs.every((e) => e !== null)) notes.push(`${verb} epoch ${known[0]}, the last epoch all runs reached.`);
       else if (groups.length > 0) notes.push(`${verb} the last epoch all runs of a group reached: ${groups.map((g) => `${g.name} ${g.finalEpoch === null ? '—' : `epoch ${g.finalEpoch}`}`).join('; ')}.`);
     }
+  }
+  if (chart.kind === 'lines' && chart.taskBoundaries.length > 0) {
+    const starts = chart.taskBoundaries.map((b) => b.epoch);
+    const shown = starts.length <= 8 ? list(starts.map(String)) : `${starts.slice(0, 6).join(', ')}, … ${starts[starts.length - 1]}`;
+    notes.push(`Dashed vertical lines: a new task starts (${plural(starts.length, 'change')}, at epoch${starts.length > 1 ? 's' : ''} ${shown}).`);
+  }
+  if (chart.kind === 'lines' && chart.chart === 'task-accuracy') {
+    notes.push('Online accuracy: each run’s mean training accuracy over the epochs that trained on the task (Dohare et al. 2024), then the mean over the runs.');
   }
   if (chart.kind === 'heatmap' && chart.range !== null) {
     const pct = (v: number) => `${(v * 100).toFixed(v === 0 || v === 1 ? 0 : 1)} %`;

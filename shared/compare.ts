@@ -19,7 +19,7 @@ export const DIVERGED_RUNS = ['include', 'exclude'] as const;
 export type DivergedRuns = (typeof DIVERGED_RUNS)[number];
 
 /** The charts that are not one layer field's lines (those come from the metric field table, `CHARTED_LAYER_FIELDS`). */
-export const OTHER_CHART_KINDS = ['final-dead-bars', 'dead-heatmap', 'loss', 'accuracy', 'histograms', 'revival', 'born-dead'] as const;
+export const OTHER_CHART_KINDS = ['final-dead-bars', 'dead-heatmap', 'loss', 'accuracy', 'histograms', 'revival', 'born-dead', 'task-accuracy'] as const;
 export type ChartKind = LayerChartKind | (typeof OTHER_CHART_KINDS)[number];
 
 /** Every chart of a comparison: the layer fields' line charts (dead fraction first), then the others. */

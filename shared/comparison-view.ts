@@ -9,7 +9,7 @@ import { layerLabel } from './architecture.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { CHART_KINDS } from './compare.js';
 import { chartData, divergenceLabel, type ChartData, type ComparedGroup, type ComparisonModel, type SeriesRun } from './charts.js';
-import { configDiff, differingFields, metricSeries, summarizeGroup, type BandValue, type DiffCell, type EpochValue, type SeriesMetric } from './analysis/index.js';
+import { configDiff, differingFields, hasTasks, metricSeries, summarizeGroup, type BandValue, type DiffCell, type EpochValue, type SeriesMetric } from './analysis/index.js';
 import { VARIANT_KEY } from './config.js';
 import { FINAL_STATUSES } from './metrics.js';
 import { CHARTED_LAYER_FIELDS, type LayerSeriesKey } from './metric-fields.js';
@@ -172,6 +172,8 @@ export interface ComparisonView {
   anyFullyDeadLayer: boolean;
   /** The charted layer fields (`CHARTED_LAYER_FIELDS`) some compared run has a value of (units reset: only runs with an intervention that resets units). */
   measuredLayerFields: string[];
+  /** Whether some compared run trains on a task sequence (its epochs know their task): the page then offers online accuracy per task. */
+  hasTasks: boolean;
   charts: Record<ChartKind, ChartData>;
   summary: SummaryTable;
 }
@@ -196,6 +198,7 @@ export function comparisonView(
   for (const kind of CHART_KINDS) charts[kind] = parts.chart(kind);
   let maxEpoch = 0;
   let anyFullyDeadLayer = false;
+  const tasks = runs.some((r) => hasTasks(r.epochs));
   const unmeasured = new Set(CHARTED_LAYER_FIELDS.map((f) => f.key as LayerSeriesKey));
   for (const r of runs) {
     for (const e of r.epochs) {
@@ -220,6 +223,7 @@ export function comparisonView(
     runStatus: runStatusCounts(runs),
     anyFullyDeadLayer,
     measuredLayerFields: CHARTED_LAYER_FIELDS.map((f) => f.key).filter((k) => !unmeasured.has(k as LayerSeriesKey)),
+    hasTasks: tasks,
     charts,
     summary: parts.summary(),
   };

@@ -9,3 +9,4 @@ export * from './revival.js';
 export * from './diff.js';
 export * from './heatmap.js';
 export * from './fully-dead.js';
+export * from './tasks.js';

@@ -28,12 +28,15 @@ export const BAND_HELP: Record<BandKind, string> = {
   none: 'No band: the mean over the seeds only.',
 };
 
+/** What decides whether the page offers a chart. */
+type ShownWhen = Pick<ComparisonView, 'anyFullyDeadLayer' | 'measuredLayerFields' | 'hasTasks'>;
+
 /** A chart of the page: `wide` ones take the full row; `shownWhen` (absent: always) says for which views the page offers it. */
 export interface LayoutEntry {
   kind: ChartKind;
   wide?: boolean;
   help: string;
-  shownWhen?: (view: Pick<ComparisonView, 'anyFullyDeadLayer' | 'measuredLayerFields'>) => boolean;
+  shownWhen?: (view: ShownWhen) => boolean;
 }
 
 /** A layer field's line chart (metric field table); one that may have no value is offered when some compared run measured it. */
@@ -51,6 +54,11 @@ export const LAYOUT: LayoutEntry[] = [
   { kind: 'dead-heatmap', help: 'Where and when units die: mean dead fraction of the focus group per layer and epoch; the colours span the data’s range.' },
   { kind: 'loss', help: 'Training and validation loss.' },
   { kind: 'accuracy', help: 'Training and validation accuracy.' },
+  {
+    kind: 'task-accuracy',
+    help: 'Runs trained on a sequence of tasks: per task, each run’s mean training accuracy over the epochs that trained on it, as Dohare et al. (2024) plot loss of plasticity. Shown when some run has tasks.',
+    shownWhen: (view) => view.hasTasks,
+  },
   ...OTHER_LAYER_CHARTS.map((f) => layerChart(f)),
   { kind: 'revival', wide: true, help: 'Per layer and run, up to the group’s final (or the chosen) epoch: units that were ever dead, units that came back, and the share of the dead that stayed dead.' },
   {
@@ -62,7 +70,7 @@ export const LAYOUT: LayoutEntry[] = [
 ];
 
 /** The charts the page shows for a view, in reading order. */
-export function chartsShown(view: Pick<ComparisonView, 'anyFullyDeadLayer' | 'measuredLayerFields'>): LayoutEntry[] {
+export function chartsShown(view: ShownWhen): LayoutEntry[] {
   return LAYOUT.filter((entry) => entry.shownWhen?.(view) ?? true);
 }
 

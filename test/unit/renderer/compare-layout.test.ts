@@ -13,15 +13,20 @@ describe('the charts of the compare page', () => {
   });
 
   it('offers the born-dead chart only when some run has a fully dead layer', () => {
-    expect(kinds({ anyFullyDeadLayer: false, measuredLayerFields: ALL_MEASURED })).not.toContain('born-dead');
-    expect(kinds({ anyFullyDeadLayer: true, measuredLayerFields: ALL_MEASURED })).toContain('born-dead');
-    expect(chartsShown({ anyFullyDeadLayer: true, measuredLayerFields: ALL_MEASURED })).toHaveLength(CHART_KINDS.length);
+    expect(kinds({ hasTasks: false, anyFullyDeadLayer: false, measuredLayerFields: ALL_MEASURED })).not.toContain('born-dead');
+    expect(kinds({ hasTasks: true, anyFullyDeadLayer: true, measuredLayerFields: ALL_MEASURED })).toContain('born-dead');
+    expect(chartsShown({ hasTasks: true, anyFullyDeadLayer: true, measuredLayerFields: ALL_MEASURED })).toHaveLength(CHART_KINDS.length);
+  });
+
+  it('offers online accuracy per task only when some run has tasks', () => {
+    expect(kinds({ hasTasks: false, anyFullyDeadLayer: true, measuredLayerFields: ALL_MEASURED })).not.toContain('task-accuracy');
+    expect(kinds({ hasTasks: true, anyFullyDeadLayer: false, measuredLayerFields: ALL_MEASURED })).toContain('task-accuracy');
   });
 
   it('offers a layer field’s chart always, or, for a field that may have no value, when some run measured it', () => {
     for (const f of CHARTED_LAYER_FIELDS) {
-      expect(kinds({ anyFullyDeadLayer: false, measuredLayerFields: ALL_MEASURED })).toContain(f.chart.kind);
-      expect(kinds({ anyFullyDeadLayer: false, measuredLayerFields: [] }).includes(f.chart.kind)).toBe(!f.nullable);
+      expect(kinds({ hasTasks: false, anyFullyDeadLayer: false, measuredLayerFields: ALL_MEASURED })).toContain(f.chart.kind);
+      expect(kinds({ hasTasks: false, anyFullyDeadLayer: false, measuredLayerFields: [] }).includes(f.chart.kind)).toBe(!f.nullable);
     }
   });
 });
