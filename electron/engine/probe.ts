@@ -110,6 +110,7 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
       histogram: hist,
       deadMask: new Uint8Array(units),
       preluAlphas: input.preluAlphas,
+      unitsReset: null,
     };
   }
 
@@ -128,6 +129,7 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
     histogram: hist,
     deadMask,
     preluAlphas: input.preluAlphas,
+    unitsReset: null,
   };
 }
 

@@ -95,6 +95,7 @@ describe('metrics CSV', () => {
     histogram: { lo: 0, hi: 1, counts: [] },
     deadMask: [],
     preluAlphas: i === 0 ? [0.2, 0.4] : null,
+    unitsReset: null,
   });
   const epoch = (e: number, loss: number): EpochMetricsDto => ({
     epoch: e,
@@ -177,6 +178,7 @@ describe('live store', () => {
       histogram: { lo: 0, hi: 0, counts: [] },
       deadMask: [],
       preluAlphas: null,
+      unitsReset: null,
     })),
   });
 
