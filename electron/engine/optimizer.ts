@@ -96,6 +96,13 @@ export class ParameterUpdate {
     this.replaceSlots(next);
   }
 
+  /** The optimizer state of parameter `index` (one run), one flat array per slot of the rule. */
+  stateOf(index: number, size: number): Float32Array[] {
+    if (this.slots.length === 0) return [];
+    if (!this.flat) return this.slots[index].map((t) => (t.dataSync() as Float32Array).slice());
+    return this.slots[0].map((t) => (t.dataSync() as Float32Array).slice(this.offsets[index], this.offsets[index] + size));
+  }
+
   /** Keeps the state of the runs at `positions` of a stack (in that order), when others leave it. */
   keepRuns(positions: tf.Tensor1D): void {
     this.replaceSlots(this.slots.map((slots) => slots.map((t) => tf.keep(tf.gather(t, positions)))));
