@@ -221,3 +221,25 @@ describe('a run with a unit intervention', () => {
     expect(trainRun(plain, SEED, loadDataset(plain.dataset, SEED)).epochs.flatMap((e) => e.layers.map((l) => l.unitsReset))).toEqual([null, null, null, null]);
   });
 });
+
+describe('runs with every option and intervention', () => {
+  it('train to the end and free every tensor they create, on the MLP and the autodiff step', () => {
+    const everything = {
+      epochs: 2,
+      weightDecay: 0.001,
+      l2Init: 0.01,
+      clipNorm: 1,
+      schedule: { warmupSteps: 2, decay: 'cosine' },
+      interventions: { redo: { everySteps: 2 }, continualBackprop: { replacementRate: 0.05, maturityThreshold: 2 }, shrinkPerturb: { everyEpochs: 1 } },
+    };
+    const residual = { ...everything, interventions: { shrinkPerturb: { everyEpochs: 1 } } };
+    for (const cfg of [config(everything, { hiddenLayers: 2, width: 6 }), config(residual, { hiddenLayers: 2, width: 6, residual: true })]) {
+      const data = loadDataset(cfg.dataset, SEED);
+      const before = tf.memory().numTensors;
+      const result = trainRun(cfg, SEED, data);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(result.status).toBe('completed');
+      expect(result.epochs).toHaveLength(3);
+    }
+  });
+});
