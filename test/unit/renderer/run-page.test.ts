@@ -112,6 +112,7 @@ describe('run charts from the metric field table', () => {
       'gradNorm',
       'preActMean',
       'preluAlphaMean',
+      'unitsReset',
       'unit-s',
       'unit-ms',
     ]);
