@@ -242,4 +242,11 @@ describe('runs with every option and intervention', () => {
       expect(result.epochs).toHaveLength(3);
     }
   });
+
+  it('are reproducible: the same seed gives the same numbers, another seed others', () => {
+    const cfg = config({ epochs: 2, interventions: { redo: { everySteps: 2, threshold: 0.3 }, continualBackprop: { replacementRate: 0.1, maturityThreshold: 1 }, shrinkPerturb: { everyEpochs: 1 } } }, { hiddenLayers: 2, width: 6, biasInit: -0.3 });
+    const numbers = (seed: number) => trainRun(cfg, seed, loadDataset(cfg.dataset, seed)).epochs.map((e) => [e.trainLoss, ...e.layers.flatMap((l) => [l.preActMean, l.unitsReset])]);
+    expect(numbers(SEED)).toEqual(numbers(SEED));
+    expect(numbers(SEED + 1)).not.toEqual(numbers(SEED));
+  });
 });

@@ -28,18 +28,26 @@ function config(training: Record<string, unknown>, model: Record<string, unknown
   return result.runs[0].config;
 }
 
-/** The parameters' values before and after one step of a run. */
-function oneStep(cfg: RunConfig, seed = 3): { before: Float32Array[]; after: Float32Array[] } {
+/** The parameters' values before the first step of a run and after each of its `steps` steps. */
+function steps(cfg: RunConfig, count: number, seed = 3): Float32Array[][] {
   const trainer = createTrainer(cfg, seed, loadDataset(cfg.dataset, seed));
   try {
     const params = trainer instanceof Trainer ? trainableVariables(trainer.net) : graphTrainable(trainer.net);
     const read = () => params.map((p) => (p.dataSync() as Float32Array).slice());
-    const before = read();
-    trainer.trainSteps(1);
-    return { before, after: read() };
+    const values = [read()];
+    for (let i = 0; i < count; i++) {
+      trainer.trainSteps(1);
+      values.push(read());
+    }
+    return values;
   } finally {
     trainer.dispose();
   }
+}
+
+function oneStep(cfg: RunConfig, seed = 3): { before: Float32Array[]; after: Float32Array[] } {
+  const [before, after] = steps(cfg, 1, seed);
+  return { before, after };
 }
 
 /** The loss gradient of the plain step: (w₀ − w₁)/lr. */
@@ -87,9 +95,12 @@ describe('training options', () => {
       options.dispose();
       w.dispose();
     });
-    // At the first step w = w₀: the step is the plain one.
-    const { before, g } = plainGradient();
-    expectClose(oneStep(config({ l2Init: 3 })).after, before.map((w0, i) => w0.map((w, k) => w - LR * g[i][k])));
+    // At the first step w = w₀: the step is the plain one. The second step starts from the same w₁, so
+    // it is the plain second step (full batch: the same gradient g(w₁)) minus lr·λ·(w₁ − w₀).
+    const plain = steps(config({}), 2);
+    const [w0, w1, w2] = steps(config({ l2Init: 3 }), 2);
+    expectClose(w1, plain[1]);
+    expectClose(w2, plain[2].map((p, i) => p.map((w, k) => w - LR * 3 * (w1[i][k] - w0[i][k]))));
   });
 
   it('the schedule warms up linearly, then decays linearly or by a cosine to the final fraction', () => {
