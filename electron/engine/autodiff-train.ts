@@ -56,7 +56,7 @@ export class GraphTrainer {
   private readonly trainable: tf.Variable[];
   private readonly classification: boolean;
   private readonly options: GradientOptions | null;
-  private readonly interventionRng: Rng;
+  private readonly shrinkRng: Rng;
   /** Optimizer steps taken so far. */
   private steps = 0;
 
@@ -79,7 +79,7 @@ export class GraphTrainer {
     const batches = Math.ceil(data.nTrain / Math.min(config.training.batchSize, data.nTrain));
     this.options = usesGradientOptions(config.training) ? new GradientOptions(config.training, this.trainable, config.training.epochs * batches) : null;
     // ReDo and continual backprop are refused for these networks by the config's validation.
-    this.interventionRng = new Rng(seed, 'shrink-perturb');
+    this.shrinkRng = new Rng(seed, 'shrink-perturb');
   }
 
   /** One optimizer step on rows `order[start…start + size)`; the batch's loss (before the step) and correct count. */
@@ -241,7 +241,7 @@ export class GraphTrainer {
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
       const t0 = performance.now();
       const shrink = training.interventions?.shrinkPerturb;
-      if (shrink && shrinksBefore(epoch, shrink.everyEpochs)) shrinkAndPerturb(this.trainable, shrink.shrink, shrink.noise, this.interventionRng);
+      if (shrink && shrinksBefore(epoch, shrink.everyEpochs)) shrinkAndPerturb(this.trainable, shrink.shrink, shrink.noise, this.shrinkRng);
       const order = this.shuffleRng.permutation(n);
       let lossSum = 0;
       let correctSum = 0;

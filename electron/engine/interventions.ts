@@ -2,7 +2,8 @@
  * The interventions of `training.interventions` (README.md): ReDo and continual backprop, which
  * re-initialize single hidden units of a plain MLP, and shrink-and-perturb, which moves every
  * parameter. They act on one run's network (never a stack: such runs train alone), between optimizer
- * steps, with their own seeded stream (`Rng(seed, "interventions")`), so a run is reproducible.
+ * steps, with seeded streams of their own (`Rng(seed, "interventions")` for the unit interventions,
+ * `Rng(seed, "shrink-perturb")` for shrink and perturb), so a run is reproducible.
  *
  * Re-initializing unit j of hidden layer l (both unit interventions, as Sokar et al. 2023 and Dohare
  * et al. 2024 do it): its incoming weights (column j of the layer's kernel) are drawn again from the

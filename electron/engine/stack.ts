@@ -109,7 +109,7 @@ export class RunStack {
   /** One run's optional training options and interventions (runs using them never train stacked). */
   private readonly options: GradientOptions | null = null;
   private readonly unitInterventions: UnitInterventions | null = null;
-  private readonly interventionRng: Rng | null = null;
+  private readonly shrinkRng: Rng | null = null;
   /** Optimizer steps taken so far. */
   private steps = 0;
 
@@ -137,14 +137,9 @@ export class RunStack {
       const batches = Math.ceil(data.nTrain / Math.min(config.training.batchSize, data.nTrain));
       if (usesGradientOptions(config.training)) this.options = new GradientOptions(config.training, this.trainable, config.training.epochs * batches);
       this.unitInterventions = UnitInterventions.of(config, this.net.hidden.map((h) => h.units), seed);
-      this.interventionRng = new Rng(seed, 'shrink-perturb');
+      this.shrinkRng = new Rng(seed, 'shrink-perturb');
     }
     this.setRunTensors();
-  }
-
-  /** Whether the runs record `unitsReset` (a unit-resetting intervention is on). */
-  get resetsUnits(): boolean {
-    return this.unitInterventions !== null;
   }
 
   /** Units re-initialized per hidden layer since the last call (one run; null without a unit intervention). */
@@ -155,8 +150,8 @@ export class RunStack {
   /** Before the first step of `epoch` (1-based): shrink and perturb, when it is due. */
   beginEpoch(epoch: number): void {
     const shrink = this.runs[0]?.config.training.interventions?.shrinkPerturb;
-    if (!shrink || !this.interventionRng || !shrinksBefore(epoch, shrink.everyEpochs)) return;
-    shrinkAndPerturb(this.trainable, shrink.shrink, shrink.noise, this.interventionRng);
+    if (!shrink || !this.shrinkRng || !shrinksBefore(epoch, shrink.everyEpochs)) return;
+    shrinkAndPerturb(this.trainable, shrink.shrink, shrink.noise, this.shrinkRng);
   }
 
   /** The runs in the stack, in stack order. */
