@@ -41,6 +41,7 @@ function layerRow(layer: number, units: number, deadFraction: number): LayerMetr
     histogram: { lo: -2, hi: 2, counts: [1, 2, 3, 2] },
     deadMask,
     preluAlphas: null,
+    unitsReset: null,
   };
 }
 

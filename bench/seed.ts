@@ -71,6 +71,7 @@ function layerAt(rand: () => number, layer: number, units: number, level: number
     histogram: { lo: -3 - target, hi: 3 - target, counts },
     deadMask,
     preluAlphas: null,
+    unitsReset: null,
   };
 }
 

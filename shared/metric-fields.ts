@@ -151,6 +151,10 @@ export const METRIC_FIELDS = [
     key: 'preluAlphaMean', label: 'Mean PReLU slope', column: null, scope: 'layer', kind: 'derived', nullable: true, unit: '', series: true, from: 'preluAlphas', derive: meanOrNull,
     description: 'mean learned PReLU slope of the layer (PReLU only)',
   },
+  {
+    key: 'unitsReset', label: 'Units reset', column: 'units_reset', scope: 'layer', kind: 'real', nullable: true, unit: 'count', range: NON_NEGATIVE, series: true,
+    description: 'units of the layer re-initialized during the epoch by ReDo or continual backprop (null: the run has no unit-resetting intervention)',
+  },
 ] as const satisfies readonly MetricField[];
 
 type Field = (typeof METRIC_FIELDS)[number];

@@ -37,6 +37,8 @@ export interface LayerMetrics {
   deadMask: Uint8Array;
   /** Learned PReLU slopes, per unit; null for other activations. */
   preluAlphas: Float32Array | null;
+  /** Units re-initialized during the epoch by ReDo or continual backprop; null when the run has neither. */
+  unitsReset: number | null;
 }
 
 /** One measurement point of a run: epoch 0 is the initialization, before any update. */

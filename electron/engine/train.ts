@@ -106,6 +106,9 @@ export class RunGroup {
     const probed = this.measureWithLoss();
     const probeMs = performance.now() - t0;
     const layers = probed.map((p) => p.layers);
+    // Unit interventions train one run alone: its units reset since the last measurement.
+    const resets = this.stack.takeUnitsReset();
+    if (resets) layers[0].forEach((layer, l) => (layer.unitsReset = resets[l]));
     const coversTraining = runs[0].probeIndices.length === runs[0].data.nTrain;
     train ??= coversTraining ? probed.map((p) => ({ loss: p.loss, accuracy: this.classification ? p.accuracy : null })) : this.evaluate('train');
     const val = runs[0].data.nVal > 0 ? this.evaluate('val') : null;
@@ -153,6 +156,7 @@ export class RunGroup {
       if (this.active.length === 0) break train;
       for (let epoch = 1; epoch <= training.epochs; epoch++) {
         const t0 = performance.now();
+        this.stack.beginEpoch(epoch);
         for (const m of this.active) {
           m.order = m.shuffleRng.permutation(n);
           m.lossSum = 0;

@@ -66,6 +66,8 @@ export function sampleLayer(layer: number, units: number, overrides: Partial<Lay
     histogram: { lo: -3.5, hi: 2.75, counts: [0, 3, 17, 40, 2, 1, 0, 1] },
     deadMask,
     preluAlphas: null,
+    // A count on every layer but the first, which has none (no unit-resetting intervention).
+    unitsReset: layer === 0 ? null : 2,
     ...overrides,
   };
 }

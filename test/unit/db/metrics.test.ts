@@ -204,6 +204,7 @@ describe('series', () => {
       gradNorm: layer.gradNorm,
       preActMean: layer.preActMean,
       preActStd: layer.preActStd,
+      unitsReset: layer.unitsReset,
     });
     expect(store.getLayerSeries([])).toEqual([]);
 

@@ -39,6 +39,7 @@ export function run(id: number, seed: number, variant: string, activation: strin
           histogram: { lo: -2, hi: 2, counts: [1, 3, 4, 2] },
           deadMask: [0, 0, 0, 0],
           preluAlphas: null,
+          unitsReset: null,
         };
       }),
     });

@@ -95,6 +95,7 @@ describe('metrics CSV', () => {
     histogram: { lo: 0, hi: 1, counts: [] },
     deadMask: [],
     preluAlphas: i === 0 ? [0.2, 0.4] : null,
+    unitsReset: null,
   });
   const epoch = (e: number, loss: number): EpochMetricsDto => ({
     epoch: e,
@@ -121,8 +122,9 @@ describe('metrics CSV', () => {
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,gradNorm,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,trainAccuracy,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,preluAlphaMean,');
-    // header + 2 epochs × (7 epoch metrics + 2 layers × 7 layer metrics)
-    expect(lines).toHaveLength(1 + 2 * (7 + 2 * 7));
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,unitsReset,');
+    // header + 2 epochs × (7 epoch metrics + 2 layers × 8 layer metrics)
+    expect(lines).toHaveLength(1 + 2 * (7 + 2 * 8));
     expect(csvField(-Infinity)).toBe('-Infinity');
     expect(csvField(Infinity)).toBe('Infinity');
     expect(slug('Large LR (copy) — é')).toBe('large-lr-copy-e');
@@ -177,6 +179,7 @@ describe('live store', () => {
       histogram: { lo: 0, hi: 0, counts: [] },
       deadMask: [],
       preluAlphas: null,
+      unitsReset: null,
     })),
   });
 

@@ -60,6 +60,7 @@ function epochs(n: number, o: EpochOptions = {}): EpochMetricsDto[] {
         histogram: { lo: -2, hi: 2, counts: [1, 3, 4, 2] },
         deadMask: mask,
         preluAlphas: o.prelu ? Array.from({ length: units }, (_, u) => 0.25 + 0.01 * u + 0.001 * e) : null,
+        unitsReset: null,
         ...o.layer?.(e, l),
       };
     }),
@@ -111,6 +112,7 @@ describe('run charts from the metric field table', () => {
       'gradNorm',
       'preActMean',
       'preluAlphaMean',
+      'unitsReset',
       'unit-s',
       'unit-ms',
     ]);

@@ -15,6 +15,7 @@ function layer(index: number, deadFraction: number): LayerMetricsDto {
     histogram: { lo: 0, hi: 1, counts: [1] },
     deadMask: [0, 0, 0, 0],
     preluAlphas: null,
+    unitsReset: null,
   };
 }
 
