@@ -35,6 +35,7 @@ function run(id: number, width: number, dead: number[][], status: ComparedRun['s
       histogram: { lo: -1, hi: 1, counts: [1, 1] },
       deadMask: Array.from({ length: width }, (_, u) => (u < d * width ? 1 : 0)),
       preluAlphas: null,
+      unitsReset: null,
     })),
   }));
   return { id, experimentId: 1, seed: id, sweep: { 'model.width': width }, config: { ...config, model: { ...config.model, width } }, status, name: null, epochs };
