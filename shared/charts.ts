@@ -758,6 +758,11 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
         : `n per group: ${groups.map((g) => `${g.name} ${g.runs.length}`).join('; ')}.`,
     );
   }
+  if (chart.kind === 'lines') {
+    // A group can have runs and still no value here (units reset without a unit-resetting intervention, a task chart without tasks).
+    const empty = groups.filter((g) => g.runs.length > 0 && chart.panels.every((p) => p.series.find((s) => s.groupKey === g.key)?.points.length === 0));
+    if (empty.length > 0 && empty.length < groups.length) notes.push(`No value measured for: ${list(empty.map((g) => g.name))}.`);
+  }
   const diverged = groups.filter((g) => g.diverged.length > 0);
   if (diverged.length > 0) {
     const dv = diverged.map((g) => {

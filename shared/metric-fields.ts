@@ -154,7 +154,7 @@ export const METRIC_FIELDS = [
   {
     key: 'unitsReset', label: 'Units reset', column: 'units_reset', scope: 'layer', kind: 'real', nullable: true, unit: 'count', range: NON_NEGATIVE, series: true,
     description: 'units of the layer re-initialized during the epoch by ReDo or continual backprop (null: the run has no unit-resetting intervention)',
-    chart: { kind: 'units-reset', yLabel: 'Units reset in the epoch (count)', help: 'Units re-initialized per layer and epoch by ReDo or continual backprop, mean over the runs. Shown when some run resets units.' },
+    chart: { kind: 'units-reset', yLabel: 'Units reset (count)', help: 'Units re-initialized per layer and epoch by ReDo or continual backprop, mean over the runs. Shown when some run resets units.' },
   },
 ] as const satisfies readonly MetricField[];
 

@@ -72,6 +72,7 @@ describe('line charts of layer fields, from the metric field table', () => {
     expect(chart.title).toBe('Units reset (mean ± std)');
     const [baseline, redo] = chart.panels[1].series;
     expect(baseline.points).toEqual([]);
+    expect(chart.notes).toContain('No value measured for: baseline.');
     // Layer 2 (l = 1): epoch 1 resets 2 and 18 units, epoch 2 resets 3 and 27.
     expect(redo.points.map((p) => p.mean)).toEqual([0, 10, 15]);
     expect(redo.points.map((p) => p.n)).toEqual([2, 2, 2]);
