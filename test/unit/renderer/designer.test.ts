@@ -29,7 +29,9 @@ describe('fields', () => {
     const expected = new Set<string>(['name', 'description']);
     for (const option of (datasetSchema as unknown as { options: unknown[] }).options) for (const k of shapeKeys(option)) expected.add(`dataset.${k}`);
     for (const k of shapeKeys(modelSchema)) expected.add(`model.${k}`);
-    for (const k of shapeKeys(trainingSchema)) expected.add(`training.${k}`);
+    for (const k of shapeKeys(trainingSchema)) if (k !== 'tasks') expected.add(`training.${k}`);
+    // The task sequence is an object: its fields are the form's.
+    for (const k of shapeKeys((trainingSchema.shape.tasks as unknown as { unwrap(): unknown }).unwrap())) expected.add(`training.tasks.${k}`);
     for (const k of shapeKeys(probeSchema)) expected.add(`probe.${k}`);
     expect(new Set(FIELDS.map((f) => f.path))).toEqual(expected);
   });

@@ -95,6 +95,8 @@ describe('metrics CSV', () => {
     histogram: { lo: 0, hi: 1, counts: [] },
     deadMask: [],
     preluAlphas: i === 0 ? [0.2, 0.4] : null,
+    effectiveRank: null,
+    weightMagnitude: null,
   });
   const epoch = (e: number, loss: number): EpochMetricsDto => ({
     epoch: e,
@@ -105,6 +107,7 @@ describe('metrics CSV', () => {
     seconds: 1,
     elapsedSeconds: e,
     probeMs: 2,
+    task: null,
     layers: [layer(0, 0.25), layer(1, 0)],
   });
   const run = { id: 7, experimentId: 2, index: 0, seed: 1, status: 'diverged' as const, sweep: { 'model.activation': 'relu', variant: 'A, "B"' } };
@@ -165,6 +168,7 @@ describe('live store', () => {
     seconds: 0,
     elapsedSeconds: e,
     probeMs: 0,
+    task: null,
     layers: dead.map((d, i) => ({
       layer: i,
       units: 1,
@@ -177,6 +181,8 @@ describe('live store', () => {
       histogram: { lo: 0, hi: 0, counts: [] },
       deadMask: [],
       preluAlphas: null,
+      effectiveRank: null,
+      weightMagnitude: null,
     })),
   });
 
