@@ -3,7 +3,7 @@
  * the data, and real training of tiny networks across task boundaries (MLP step and autodiff).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateExperiment, type RunConfig } from '../../../shared/config.js';
+import { parseAssignment, validateExperiment, withValueAt, type RunConfig } from '../../../shared/config.js';
 import { initBackend } from '../../../electron/engine/backend.js';
 import { trainRun } from '../../../electron/engine/train.js';
 import { rowsOf } from '../../../electron/engine/rows.js';
@@ -176,6 +176,17 @@ describe('the task sequence in the config', () => {
     expect(bad.some((i) => i.startsWith('training.tasks.epochsPerTask:'))).toBe(true);
     expect(bad.some((i) => i.startsWith('training.tasks.shift:'))).toBe(true);
     expect(issues(raw({ epochs: 2, tasks: { kind: 'permuted', count: 2, epochsPerTask: 1, extra: 1 } })).some((i) => i.startsWith('training.tasks.extra:'))).toBe(true);
+  });
+
+  it('can be set field by field from the command line (--set)', () => {
+    let config: unknown = raw({ epochs: 6 });
+    for (const text of ['training.tasks.kind=shifted-inputs', 'training.tasks.count=3', 'training.tasks.epochsPerTask=2', 'training.tasks.shift=0.5']) {
+      const a = parseAssignment(text);
+      if ('error' in a) throw new Error(a.error);
+      config = withValueAt(config, a.path, a.value);
+    }
+    const r = validateExperiment(config);
+    expect(r.ok && r.runs[0].config.training.tasks).toEqual({ kind: 'shifted-inputs', count: 3, epochsPerTask: 2, seed: 0, shift: 0.5 });
   });
 
   it('a sweep over the tasks reports the value that breaks the rule', () => {
