@@ -51,41 +51,32 @@ export function effectiveRankOfEigenvalues(eigenvalues: ArrayLike<number>): numb
 }
 
 /**
- * ΦᵀΦ (cols × cols, both triangles): dot products of the columns, copied out column by column into
- * float64 so that every dot product reads two contiguous arrays. An all-zero column (a unit silent
- * on every probe input) is skipped: its row and column of the Gram matrix stay 0.
+ * ΦᵀΦ (cols × cols, both triangles), one row at a time (no copy of Φ: a convolutional layer's
+ * (input, position) rows can number in the hundreds of thousands). Each row adds the products of its
+ * nonzero entries only: a ReLU layer's activations are mostly 0, so this costs rows × nonzeros² / 2
+ * rather than rows × cols² / 2.
  */
 function columnGram(values: ArrayLike<number>, rows: number, cols: number): Float64Array {
   const g = new Float64Array(cols * cols);
-  const columns = new Float64Array(rows * cols);
-  const live: number[] = [];
-  for (let j = 0; j < cols; j++) {
-    const o = j * rows;
-    let any = false;
-    for (let r = 0; r < rows; r++) {
-      const v = values[r * cols + j];
-      columns[o + r] = v;
-      if (v !== 0) any = true;
-    }
-    if (any) live.push(j);
-  }
-  for (let p = 0; p < live.length; p++) {
-    const j = live[p];
-    const a = j * rows;
-    for (let q = p; q < live.length; q++) {
-      const k = live[q];
-      const b = k * rows;
-      let s0 = 0;
-      let s1 = 0;
-      let r = 0;
-      for (; r + 1 < rows; r += 2) {
-        s0 += columns[a + r] * columns[b + r];
-        s1 += columns[a + r + 1] * columns[b + r + 1];
+  const index = new Int32Array(cols);
+  const value = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let nnz = 0;
+    for (let j = 0; j < cols; j++) {
+      const a = values[o + j];
+      if (a !== 0) {
+        index[nnz] = j;
+        value[nnz++] = a;
       }
-      if (r < rows) s0 += columns[a + r] * columns[b + r];
-      g[j * cols + k] = g[k * cols + j] = s0 + s1;
+    }
+    for (let p = 0; p < nnz; p++) {
+      const a = value[p];
+      const gj = index[p] * cols;
+      for (let q = p; q < nnz; q++) g[gj + index[q]] += a * value[q];
     }
   }
+  for (let j = 0; j < cols; j++) for (let k = j + 1; k < cols; k++) g[k * cols + j] = g[j * cols + k];
   return g;
 }
 
