@@ -124,8 +124,10 @@ describe('metrics CSV', () => {
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,gradNorm,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,trainAccuracy,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,preluAlphaMean,');
-    // header + 2 epochs × (7 epoch metrics + 2 layers × 7 layer metrics)
-    expect(lines).toHaveLength(1 + 2 * (7 + 2 * 7));
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,task,');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,effectiveRank,');
+    // header + 2 epochs × (8 epoch metrics + 2 layers × 9 layer metrics)
+    expect(lines).toHaveLength(1 + 2 * (8 + 2 * 9));
     expect(csvField(-Infinity)).toBe('-Infinity');
     expect(csvField(Infinity)).toBe('Infinity');
     expect(slug('Large LR (copy) — é')).toBe('large-lr-copy-e');
