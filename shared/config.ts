@@ -1,6 +1,6 @@
 /**
  * The experiment configuration: one schema that validates the file everywhere
- * (main process, CLI, renderer forms, docs). Pure TypeScript, no Node, no DOM. Long (~660 lines):
+ * (main process, CLI, renderer forms, docs). Pure TypeScript, no Node, no DOM. Long (~730 lines):
  * the schema of every section, its cross-field rules and the expansion into runs are read as one
  * contract; the architecture's arithmetic is in architecture.ts, the wording of problems in issues.ts.
  */
