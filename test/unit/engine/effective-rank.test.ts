@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveRank, effectiveRankOfEigenvalues, symmetricEigenvalues } from '../../../electron/engine/effective-rank.js';
 import { measureLayer } from '../../../electron/engine/probe.js';
+import { measureConvLayer } from '../../../electron/engine/conv-probe.js';
 import { Rng } from '../../../electron/engine/rng.js';
 
 /** exp(entropy) of singular values, straight from the definition. */
@@ -91,5 +92,14 @@ describe('effective rank', () => {
     expect(m.effectiveRank).toBeCloseTo(1, 9);
     expect(m.weightMagnitude).toBe(0.5);
     expect(measureLayer({ ...input, preActs: new Float32Array([NaN, 0, 0, 0, 0, 0, 0, 0, 0]) }).effectiveRank).toBeNaN();
+  });
+
+  it('a convolutional layer: of the (input, position) × channels matrix', () => {
+    // 2 inputs × 2 positions × 2 channels (NHWC): channel 1 is twice channel 0 at every position, so rank 1.
+    const acts = new Float32Array([1, 2, 0, 0, 3, 6, 0.5, 1]);
+    const m = measureConvLayer({ layer: 0, n: 2, channels: 2, positions: 2, preActs: acts, acts, dormantThreshold: 0.025, histogramBins: 4, gradNorm: null, preluAlphas: null, weightMagnitude: 0.1 });
+    expect(m.effectiveRank).toBeCloseTo(1, 9);
+    const independent = new Float32Array([1, 0, 0, 1, 1, 0, 0, 1]);
+    expect(measureConvLayer({ layer: 0, n: 2, channels: 2, positions: 2, preActs: independent, acts: independent, dormantThreshold: 0.025, histogramBins: 4, gradNorm: null, preluAlphas: null, weightMagnitude: 0.1 }).effectiveRank).toBeCloseTo(2, 9);
   });
 });
