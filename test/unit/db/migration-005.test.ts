@@ -3,6 +3,7 @@ import { migrate } from '../../../db/migrations/index.js';
 import { LabStore } from '../../../db/store.js';
 import { withConnection } from './connection.js';
 import { openStore, sampleEpoch, sampleRuns, tempDbPath } from './helpers.js';
+import { undoMigration5 } from './rollback.js';
 
 describe('migration 5 (task, effective rank, weight magnitude)', () => {
   it('adds the columns; epochs stored before read as having no task, rank or weight magnitude, and new ones keep theirs', () => {
@@ -14,17 +15,7 @@ describe('migration 5 (task, effective rank, weight magnitude)', () => {
     store.close();
     // Back to schema 4, as a file written before these columns existed.
     withConnection(file, (db) => {
-      db.exec(`
-        DROP INDEX layer_metrics_series;
-        ALTER TABLE layer_metrics DROP COLUMN effective_rank;
-        ALTER TABLE layer_metrics DROP COLUMN weight_magnitude;
-        ALTER TABLE epoch_metrics DROP COLUMN task;
-        CREATE INDEX layer_metrics_series ON layer_metrics (
-          run_id, epoch, layer, units, dead_fraction, active_probability, dormant_fraction,
-          grad_norm, pre_act_mean, pre_act_std, nan_mask
-        );
-        PRAGMA user_version = 4;
-      `);
+      undoMigration5(db);
       expect(migrate(db)).toBe(4);
       const columns = (table: string) => (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]);
       expect(columns('epoch_metrics')).toContain('task');
