@@ -71,6 +71,8 @@ function layerAt(rand: () => number, layer: number, units: number, level: number
     histogram: { lo: -3 - target, hi: 3 - target, counts },
     deadMask,
     preluAlphas: null,
+    effectiveRank: (units - dead) * (0.5 + rand() * 0.1),
+    weightMagnitude: 0.05 + rand() * 0.01,
   };
 }
 
@@ -112,6 +114,7 @@ export function seedComparison(file: string, shape: SeedShape): { experimentId: 
           seconds,
           elapsedSeconds: elapsed,
           probeMs: 2,
+          task: null,
           layers: Array.from({ length: shape.layers }, (_, l) => layerAt(rand, l, units, level, epoch, shape.epochs, bins)),
         };
         store.recordEpoch(runId, metrics);

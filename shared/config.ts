@@ -1,6 +1,6 @@
 /**
  * The experiment configuration: one schema that validates the file everywhere
- * (main process, CLI, renderer forms, docs). Pure TypeScript, no Node, no DOM. Long (~660 lines):
+ * (main process, CLI, renderer forms, docs). Pure TypeScript, no Node, no DOM. Long (~730 lines):
  * the schema of every section, its cross-field rules and the expansion into runs are read as one
  * contract; the architecture's arithmetic is in architecture.ts, the wording of problems in issues.ts.
  */
@@ -12,12 +12,18 @@ import { convPlan, denseWidths, imageShapeOf } from './architecture.js';
 export { describeValue, formatIssue, formatIssues, formatPath, TYPE_NAMES, type ConfigIssue } from './issues.js';
 
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'swish', 'tanh'] as const;
-export const INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
+/** Initializers of a kernel alone, drawn from a symmetric distribution (hidden and output layers). */
+export const KERNEL_INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
 /**
- * Initializers of the output layer: the hidden-layer choices plus `torch_linear`, PyTorch's
- * `nn.Linear` default (weights and bias U(±1/√fan_in)).
+ * Initializers of the hidden layers: the kernel initializers, and `rai`, Lu et al.'s randomized
+ * asymmetric initialization (2019), which draws each unit's weights and bias together.
  */
-export const OUTPUT_INITS = [...INITS, 'torch_linear'] as const;
+export const INITS = [...KERNEL_INITS, 'rai'] as const;
+/**
+ * Initializers of the output layer: the kernel initializers plus `torch_linear`, PyTorch's
+ * `nn.Linear` default (weights and bias U(±1/√fan_in)). (RAI is for ReLU units, not a linear read-out.)
+ */
+export const OUTPUT_INITS = [...KERNEL_INITS, 'torch_linear'] as const;
 /** Field separators a csv file may use (`dataset.delimiter`); the first lines decide when it is not given. */
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
@@ -26,10 +32,18 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 /** `mlp`: dense layers only; `cnn`: convolutional layers on images, then dense layers. */
 export const MODEL_KINDS = ['mlp', 'cnn'] as const;
 export const CONV_PADDINGS = ['same', 'valid'] as const;
+/**
+ * Task sequences (`training.tasks.kind`): every task transforms the data its own seeded way.
+ * `permuted`: the input features permuted; `shuffled-labels`: the labels shuffled among the examples;
+ * `shifted-inputs`: a constant vector added to every input.
+ */
+export const TASK_KINDS = ['permuted', 'shuffled-labels', 'shifted-inputs'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
 export const POOLINGS = ['max', 'avg', 'none'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Init = (typeof INITS)[number];
+export type KernelInit = (typeof KERNEL_INITS)[number];
 export type OutputInit = (typeof OUTPUT_INITS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type DatasetKind = (typeof DATASET_KINDS)[number];
@@ -234,6 +248,27 @@ export const modelSchema = z
 /** Model fields that only a convolutional network has. */
 const CNN_ONLY_FIELDS = ['convFilters', 'convKernel', 'convStride', 'convPadding', 'pooling', 'poolSize'] as const;
 
+/**
+ * A sequence of tasks instead of one data set (continual learning): task t (0-based) trains epochs
+ * t·epochsPerTask + 1 … (t + 1)·epochsPerTask on its own transformation of the data; the network and
+ * the optimizer state carry over from task to task.
+ */
+export const tasksSchema = z
+  .strictObject({
+    kind: z.enum(TASK_KINDS),
+    count: int(1, 100_000),
+    epochsPerTask: int(1, 100_000),
+    /** Seeds the transformations (not the run's seed: every run of an experiment sees the same tasks). */
+    seed: int(0, MAX_SEED).default(0),
+    /** Standard deviation of each task's input shift (`shifted-inputs` only; absent means 1). */
+    shift: z.number().gt(0).max(1000).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.shift !== undefined && t.kind !== 'shifted-inputs') {
+      ctx.addIssue({ code: 'custom', path: ['shift'], message: `only applies when training.tasks.kind is "shifted-inputs", got ${describeValue(t.kind)}` });
+    }
+  });
+
 export const trainingSchema = z.strictObject({
   optimizer: z.enum(OPTIMIZERS).default('sgd'),
   learningRate: z.number().gt(0).max(1000),
@@ -242,6 +277,8 @@ export const trainingSchema = z.strictObject({
   batchSize: int(1, 65536).default(64),
   /** 0 measures the network at initialization only. */
   epochs: int(0, 100_000),
+  /** A task sequence (optional; absent: one data set for the whole run). */
+  tasks: tasksSchema.optional(),
 });
 
 export const probeSchema = z.strictObject({
@@ -305,6 +342,11 @@ export const experimentSchema = z
     variants: variantsSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    tasksProblems(config, ctx);
+    // Lu et al.'s RAI draws the hidden biases itself.
+    if (config.model.init === 'rai' && config.model.biasInit !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'biasInit'], message: `must be 0 when model.init is "rai" (RAI draws the hidden biases itself), got ${describeValue(config.model.biasInit)}` });
+    }
     // A convolutional network needs images, and its layers must fit them.
     if (config.model.kind !== 'cnn') return;
     const image = imageShapeOf(config.dataset);
@@ -316,6 +358,30 @@ export const experimentSchema = z
     const plan = convPlan(config.model, image);
     if ('problem' in plan) ctx.addIssue({ code: 'custom', path: ['model', 'convFilters'], message: `${plan.problem} (input ${image.join('×')})` });
   });
+
+/** Whether a data set is a classification (softmax) or a regression (linear output) problem. */
+export function datasetTask(dataset: z.output<typeof datasetSchema>): 'classification' | 'regression' {
+  if (dataset.kind === 'abs1d') return 'regression';
+  if (dataset.kind === 'csv') return dataset.task;
+  return 'classification';
+}
+
+/** The rules a task sequence adds across sections: its epochs, and what its kind needs. */
+function tasksProblems(config: { dataset: z.output<typeof datasetSchema>; training: z.output<typeof trainingSchema> }, ctx: z.RefinementCtx): void {
+  const tasks = config.training.tasks;
+  if (!tasks) return;
+  const expected = tasks.count * tasks.epochsPerTask;
+  if (config.training.epochs !== expected) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['training', 'epochs'],
+      message: `must equal training.tasks.count × training.tasks.epochsPerTask (${tasks.count} × ${tasks.epochsPerTask} = ${expected}) with a task sequence, got ${config.training.epochs}`,
+    });
+  }
+  if (tasks.kind === 'shuffled-labels' && datasetTask(config.dataset) === 'regression') {
+    ctx.addIssue({ code: 'custom', path: ['training', 'tasks', 'kind'], message: `"shuffled-labels" needs a classification data set, got a regression (dataset.kind ${describeValue(config.dataset.kind)})` });
+  }
+}
 
 /** A config as a user writes it (defaults may be left out). */
 export type ExperimentConfigInput = z.input<typeof experimentSchema>;

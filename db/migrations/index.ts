@@ -7,6 +7,7 @@ import { updateToSchemaVersion1 } from './001-initial.js';
 import { updateToSchemaVersion2 } from './002-uids-comparisons.js';
 import { updateToSchemaVersion3 } from './003-run-leases.js';
 import { updateToSchemaVersion4 } from './004-run-summaries.js';
+import { updateToSchemaVersion5 } from './005-tasks-rank-weights.js';
 
 /** Index i holds the migration to schema version i + 1. Append only. */
 export const MIGRATIONS: readonly ((db: Database) => void)[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
   updateToSchemaVersion2,
   updateToSchemaVersion3,
   updateToSchemaVersion4,
+  updateToSchemaVersion5,
 ];
 
 /** The highest schema version this build knows. */

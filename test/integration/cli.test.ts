@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabStore } from '../../db/store.js';
 import { initBackend, tf } from '../../electron/engine/backend.js';
 import type { EpochMetrics, LayerMetrics } from '../../shared/metrics.js';
+import { seriesFields } from '../../shared/metric-fields.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/relu-lab.mjs');
@@ -493,7 +494,7 @@ describe('relu-lab export', () => {
       for (const run of report.runs) {
         const metrics = store.getRunMetrics(run.runId);
         // Every metric at every epoch (and layer), with an empty value where it has none.
-        for (const e of metrics) expected += 7 + e.layers.length * 7;
+        for (const e of metrics) expected += seriesFields('epoch').length + e.layers.length * seriesFields('layer').length;
       }
       expect(rows).toHaveLength(expected);
 

@@ -24,15 +24,23 @@ function storedFields(scope: MetricScope): MetricField[] {
   return METRIC_FIELDS.filter((f) => f.scope === scope && f.column !== null);
 }
 
-/** The bit layout written in migration 001's header: table → column names, bit i at index i. */
+/**
+ * The bit layout written in the migrations' headers (001's, and the bits each later migration adds):
+ * table → column names, bit i at index i.
+ */
 function documentedLayout(): Record<string, string[]> {
-  const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../../db/migrations/001-initial.ts'), 'utf8');
-  const section = source.slice(source.indexOf('Bit layout, in column order:'), source.indexOf('*/'));
-  const text = section.replace(/^\s*\*\s?/gm, ' ');
+  const folder = path.resolve(import.meta.dirname, '../../../db/migrations');
   const layout: Record<string, string[]> = {};
-  for (const [, table, list] of text.matchAll(/(\w+_metrics):((?:\s*\d+ \w+,?)+)/g)) {
-    layout[table] = [];
-    for (const [, bit, column] of list.matchAll(/(\d+) (\w+)/g)) layout[table][Number(bit)] = column;
+  for (const file of fs.readdirSync(folder).filter((f) => /^\d{3}-.*\.ts$/.test(f)).sort()) {
+    const source = fs.readFileSync(path.join(folder, file), 'utf8');
+    const start = source.indexOf('Bit layout, in column order:');
+    if (start < 0) continue;
+    const section = source.slice(start, source.indexOf('*/'));
+    const text = section.replace(/^\s*\*\s?/gm, ' ');
+    for (const [, table, list] of text.matchAll(/(\w+_metrics):((?:\s*\d+ \w+,?)+)/g)) {
+      layout[table] ??= [];
+      for (const [, bit, column] of list.matchAll(/(\d+) (\w+)/g)) layout[table][Number(bit)] = column;
+    }
   }
   return layout;
 }
@@ -44,7 +52,7 @@ function freshDatabase(): Database.Database {
 }
 
 describe('the metric field table', () => {
-  it('reproduces the NaN-mask bit layout documented in migration 001', () => {
+  it('reproduces the NaN-mask bit layout documented in the migrations', () => {
     const layout = documentedLayout();
     expect(Object.keys(layout).sort()).toEqual(['epoch_metrics', 'layer_metrics']);
     for (const scope of SCOPES) expect(realFields(scope).map((f) => f.column)).toEqual(layout[TABLE[scope]]);

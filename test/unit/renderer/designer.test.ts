@@ -29,7 +29,9 @@ describe('fields', () => {
     const expected = new Set<string>(['name', 'description']);
     for (const option of (datasetSchema as unknown as { options: unknown[] }).options) for (const k of shapeKeys(option)) expected.add(`dataset.${k}`);
     for (const k of shapeKeys(modelSchema)) expected.add(`model.${k}`);
-    for (const k of shapeKeys(trainingSchema)) expected.add(`training.${k}`);
+    for (const k of shapeKeys(trainingSchema)) if (k !== 'tasks') expected.add(`training.${k}`);
+    // The task sequence is an object: its fields are the form's.
+    for (const k of shapeKeys((trainingSchema.shape.tasks as unknown as { unwrap(): unknown }).unwrap())) expected.add(`training.tasks.${k}`);
     for (const k of shapeKeys(probeSchema)) expected.add(`probe.${k}`);
     expect(new Set(FIELDS.map((f) => f.path))).toEqual(expected);
   });
@@ -68,6 +70,21 @@ describe('fields', () => {
 });
 
 describe('form ⇄ config', () => {
+  it('round-trips a task sequence and RAI; an empty task form adds no task sequence', () => {
+    const config = {
+      name: 'tasks',
+      dataset: { kind: 'blobs' },
+      model: { hiddenLayers: 1, width: 4, init: 'rai' },
+      training: { learningRate: 0.1, epochs: 4, tasks: { kind: 'shifted-inputs', count: 2, epochsPerTask: 2, shift: 0.5 } },
+    };
+    const { config: back, formIssues } = formToConfig(configToForm(config));
+    expect(formIssues).toEqual([]);
+    expect(back).toEqual(config);
+    expect(validateExperiment(back).ok).toBe(true);
+    const blank = formToConfig(blankForm()).config as { training: Record<string, unknown> };
+    expect('tasks' in blank.training).toBe(false);
+  });
+
   it('the blank form is a valid config', () => {
     const { config, formIssues } = formToConfig(blankForm());
     expect(formIssues).toEqual([]);

@@ -95,6 +95,8 @@ describe('metrics CSV', () => {
     histogram: { lo: 0, hi: 1, counts: [] },
     deadMask: [],
     preluAlphas: i === 0 ? [0.2, 0.4] : null,
+    effectiveRank: null,
+    weightMagnitude: null,
   });
   const epoch = (e: number, loss: number): EpochMetricsDto => ({
     epoch: e,
@@ -105,6 +107,7 @@ describe('metrics CSV', () => {
     seconds: 1,
     elapsedSeconds: e,
     probeMs: 2,
+    task: null,
     layers: [layer(0, 0.25), layer(1, 0)],
   });
   const run = { id: 7, experimentId: 2, index: 0, seed: 1, status: 'diverged' as const, sweep: { 'model.activation': 'relu', variant: 'A, "B"' } };
@@ -121,8 +124,10 @@ describe('metrics CSV', () => {
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,gradNorm,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,trainAccuracy,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,preluAlphaMean,');
-    // header + 2 epochs × (7 epoch metrics + 2 layers × 7 layer metrics)
-    expect(lines).toHaveLength(1 + 2 * (7 + 2 * 7));
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,task,');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,effectiveRank,');
+    // header + 2 epochs × (8 epoch metrics + 2 layers × 9 layer metrics)
+    expect(lines).toHaveLength(1 + 2 * (8 + 2 * 9));
     expect(csvField(-Infinity)).toBe('-Infinity');
     expect(csvField(Infinity)).toBe('Infinity');
     expect(slug('Large LR (copy) — é')).toBe('large-lr-copy-e');
@@ -165,6 +170,7 @@ describe('live store', () => {
     seconds: 0,
     elapsedSeconds: e,
     probeMs: 0,
+    task: null,
     layers: dead.map((d, i) => ({
       layer: i,
       units: 1,
@@ -177,6 +183,8 @@ describe('live store', () => {
       histogram: { lo: 0, hi: 0, counts: [] },
       deadMask: [],
       preluAlphas: null,
+      effectiveRank: null,
+      weightMagnitude: null,
     })),
   });
 
