@@ -43,6 +43,7 @@ function layerRow(layer: number, units: number, deadFraction: number): LayerMetr
     preluAlphas: null,
     effectiveRank: units * (1 - deadFraction),
     weightMagnitude: 0.1,
+    unitsReset: null,
   };
 }
 

@@ -73,6 +73,7 @@ function layerAt(rand: () => number, layer: number, units: number, level: number
     preluAlphas: null,
     effectiveRank: (units - dead) * (0.5 + rand() * 0.1),
     weightMagnitude: 0.05 + rand() * 0.01,
+    unitsReset: null,
   };
 }
 

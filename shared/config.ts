@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { dedupeIssues, describeValue, formatPath, valueAt, zodIssues, type ConfigIssue } from './issues.js';
-import { convPlan, denseWidths, imageShapeOf } from './architecture.js';
+import { convPlan, denseWidths, imageShapeOf, trainsWithAutodiff } from './architecture.js';
 
 // The wording of validation problems is shared with the API and comparisons (shared/issues.ts).
 export { describeValue, formatIssue, formatIssues, formatPath, TYPE_NAMES, type ConfigIssue } from './issues.js';
@@ -40,6 +40,8 @@ export const CONV_PADDINGS = ['same', 'valid'] as const;
 export const TASK_KINDS = ['permuted', 'shuffled-labels', 'shifted-inputs'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export const POOLINGS = ['max', 'avg', 'none'] as const;
+/** How `training.schedule` decays the learning rate after the warmup. */
+export const LR_DECAYS = ['none', 'linear', 'cosine'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Init = (typeof INITS)[number];
@@ -279,7 +281,74 @@ export const trainingSchema = z.strictObject({
   epochs: int(0, 100_000),
   /** A task sequence (optional; absent: one data set for the whole run). */
   tasks: tasksSchema.optional(),
+  /*
+   * Regularization, clipping, the learning-rate schedule and interventions (training-options.ts,
+   * interventions.ts in the engine). Optional, absent means off, so configs stored before they
+   * existed compare equal to new ones and train to the same numbers.
+   */
+  /** L2 penalty λ: λ·w is added to every parameter's gradient (PyTorch's `weight_decay`). */
+  weightDecay: z.number().min(0).max(1000).optional(),
+  /** L2 toward the initial weights λ: λ·(w − w₀) is added to every parameter's gradient (Kumar et al. 2023). */
+  l2Init: z.number().min(0).max(1000).optional(),
+  /** Largest global L2 norm of the loss gradient over all parameters; larger gradients are scaled down to it. */
+  clipNorm: z.number().gt(0).max(1e9).optional(),
+  /** Per-step learning-rate warmup and decay. */
+  schedule: z
+    .strictObject({
+      warmupSteps: int(0, 1_000_000_000).default(0),
+      decay: z.enum(LR_DECAYS).default('none'),
+      /** Learning rate at the last step, as a fraction of `learningRate` (linear and cosine decay). */
+      finalFraction: z.number().min(0).max(1).default(0),
+    })
+    .optional(),
+  interventions: z
+    .strictObject({
+      /** ReDo (Sokar et al. 2023): recycle dormant units every `everySteps` steps. */
+      redo: z
+        .strictObject({
+          everySteps: int(1, 1_000_000_000),
+          /** τ of the dormant score; absent means probe.dormantThreshold. */
+          threshold: z.number().min(0).max(1).optional(),
+        })
+        .optional(),
+      /** Continual backprop (Dohare et al. 2024): replace the least useful mature units. */
+      continualBackprop: z
+        .strictObject({
+          replacementRate: z.number().min(0).max(1).default(1e-4),
+          maturityThreshold: int(0, 1_000_000_000).default(100),
+          decay: z.number().min(0).lt(1).default(0.99),
+        })
+        .optional(),
+      /** Shrink and perturb (Ash & Adams 2020): w ← λ·w + σ·ε every `everyEpochs` epochs. */
+      shrinkPerturb: z
+        .strictObject({
+          everyEpochs: int(1, 100_000),
+          shrink: z.number().min(0).max(1).default(0.4),
+          noise: z.number().min(0).max(1000).default(0.01),
+        })
+        .optional(),
+    })
+    .optional(),
 });
+
+/** Interventions that re-initialize single units (ReDo, continual backprop): dense hidden units of plain MLPs only. */
+export const UNIT_RESET_INTERVENTIONS = ['redo', 'continualBackprop'] as const;
+
+/** Whether a run re-initializes units (and so records `unitsReset`). */
+export function resetsUnits(training: Pick<TrainingConfig, 'interventions'>): boolean {
+  return UNIT_RESET_INTERVENTIONS.some((k) => training.interventions?.[k] !== undefined);
+}
+
+/** Whether a run uses any of the optional training options or interventions (it then trains alone, never batched). */
+export function usesTrainingOptions(training: TrainingConfig): boolean {
+  return (
+    training.weightDecay !== undefined ||
+    training.l2Init !== undefined ||
+    training.clipNorm !== undefined ||
+    training.schedule !== undefined ||
+    training.interventions !== undefined
+  );
+}
 
 export const probeSchema = z.strictObject({
   /** Probe inputs, drawn once per run (seeded) from the training inputs; capped at the training split size. */
@@ -346,6 +415,12 @@ export const experimentSchema = z
     // Lu et al.'s RAI draws the hidden biases itself.
     if (config.model.init === 'rai' && config.model.biasInit !== 0) {
       ctx.addIssue({ code: 'custom', path: ['model', 'biasInit'], message: `must be 0 when model.init is "rai" (RAI draws the hidden biases itself), got ${describeValue(config.model.biasInit)}` });
+    }
+    // Unit re-initialization is written for the dense hidden units of plain MLPs.
+    for (const key of UNIT_RESET_INTERVENTIONS) {
+      if (config.training.interventions?.[key] === undefined || !trainsWithAutodiff(config.model)) continue;
+      const what = config.model.kind === 'cnn' ? 'model.kind "cnn"' : config.model.residual ? 'model.residual true' : 'model.layerNorm true';
+      ctx.addIssue({ code: 'custom', path: ['training', 'interventions', key], message: `applies to plain MLPs only (dense hidden units; not model.kind "cnn", model.residual or model.layerNorm), got ${what}` });
     }
     // A convolutional network needs images, and its layers must fit them.
     if (config.model.kind !== 'cnn') return;

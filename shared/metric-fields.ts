@@ -153,6 +153,10 @@ export const METRIC_FIELDS = [
     key: 'weightMagnitude', label: 'Weight magnitude', column: 'weight_magnitude', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
     description: 'mean |w| of the layer\'s incoming kernel (not its bias); none for measurements stored before it existed',
   },
+  {
+    key: 'unitsReset', label: 'Units reset', column: 'units_reset', scope: 'layer', kind: 'real', nullable: true, unit: 'count', range: NON_NEGATIVE, series: true,
+    description: 'units of the layer re-initialized during the epoch by ReDo or continual backprop (null: the run has no unit-resetting intervention)',
+  },
 ] as const satisfies readonly MetricField[];
 
 type Field = (typeof METRIC_FIELDS)[number];

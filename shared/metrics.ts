@@ -44,6 +44,8 @@ export interface LayerMetrics {
   effectiveRank: number | null;
   /** Mean |w| of the layer's incoming kernel (not its bias); null for measurements stored before it existed. */
   weightMagnitude: number | null;
+  /** Units re-initialized during the epoch by ReDo or continual backprop; null when the run has neither. */
+  unitsReset: number | null;
 }
 
 /** One measurement point of a run: epoch 0 is the initialization, before any update. */

@@ -103,7 +103,8 @@ export function estimateRunMemory(config: Pick<RunConfig, 'dataset' | 'model' | 
   const image = imageShapeOf(config.dataset);
   const units = hiddenValuesPerRow(config.model, image);
   const params = parameterCount(config.model, shape.inputs, shape.outputs, image);
-  const slots = { sgd: 0, momentum: 1, adam: 2, rmsprop: 2 }[config.training.optimizer];
+  // `training.l2Init` keeps a copy of the initial weights as one more slot.
+  const slots = { sgd: 0, momentum: 1, adam: 2, rmsprop: 2 }[config.training.optimizer] + (config.training.l2Init !== undefined ? 1 : 0);
   // Weights, gradients, optimizer slots, and the weights copied out for the artifacts; batch norm's
   // moving statistics.
   const parameters = params * F32 * (3 + slots) + (config.model.batchNorm ? 2 * units * F32 * 2 : 0);

@@ -14,6 +14,8 @@ import { buildGraphNet, disposeGraphNet, graphForward, graphTrainable, type Grap
 import { batchNormMomentum } from './model.js';
 import { correctCount, lossAndGradient, movingStatistics, updateRule, type LayerCache, type UpdateRule } from './mlp.js';
 import { ParameterUpdate } from './optimizer.js';
+import { GradientOptions, usesGradientOptions } from './training-options.js';
+import { shrinkAndPerturb, shrinksBefore } from './interventions.js';
 import { measureLayer } from './probe.js';
 import { measureConvLayer } from './conv-probe.js';
 import { ArtifactLayout } from './artifacts.js';
@@ -59,6 +61,10 @@ export class GraphTrainer {
   private readonly update: ParameterUpdate;
   private readonly trainable: tf.Variable[];
   private readonly classification: boolean;
+  private readonly options: GradientOptions | null;
+  private readonly shrinkRng: Rng;
+  /** Optimizer steps taken so far. */
+  private steps = 0;
 
   constructor(
     readonly config: RunConfig,
@@ -79,6 +85,10 @@ export class GraphTrainer {
     this.trainable = graphTrainable(this.net);
     this.rule = updateRule(config.training.optimizer, tf.backend().epsilon());
     this.update = new ParameterUpdate(this.rule, this.trainable, false);
+    const batches = Math.ceil(data.nTrain / Math.min(config.training.batchSize, data.nTrain));
+    this.options = usesGradientOptions(config.training) ? new GradientOptions(config.training, this.trainable, config.training.epochs * batches) : null;
+    // ReDo and continual backprop are refused for these networks by the config's validation.
+    this.shrinkRng = new Rng(seed, 'shrink-perturb');
   }
 
   /** In a task sequence, moves to the task of `epoch`: its data and probe rows. */
@@ -94,8 +104,10 @@ export class GraphTrainer {
 
   /** One optimizer step on rows `order[start…start + size)`; the batch's loss (before the step) and correct count. */
   private step(order: Int32Array, start: number, size: number): { loss: number; correct: number } {
-    const { data } = this;
-    const { learningRate, momentum } = this.config.training;
+    const { data, options } = this;
+    const { momentum } = this.config.training;
+    const learningRate = options ? options.learningRate(this.steps) : this.config.training.learningRate;
+    this.steps++;
     const rows = rowsOf(data, 'train', order, start, size);
     const x = tf.tensor2d(rows.x, [size, data.inputSize]);
     const y = tf.tensor2d(rows.y, [size, data.outputSize]);
@@ -114,7 +126,8 @@ export class GraphTrainer {
           output = keep(pass.output);
           return lossAndGradient(pass.output, y, data.task, null).loss as tf.Scalar;
         }, this.trainable);
-        const list = this.trainable.map((v) => grads[v.name]);
+        const raw = this.trainable.map((v) => grads[v.name]);
+        const list = options ? options.adjust(raw, this.trainable) : raw;
         // SGD's rule takes the gradient already multiplied by −lr (see mlp.ts, UpdateRule).
         this.update.apply(this.trainable, this.rule.foldsLearningRate ? list.map((g) => tf.mul(g, -learningRate)) : list, learningRate, momentum);
         this.net.layers.forEach((layer, l) => {
@@ -250,6 +263,8 @@ export class GraphTrainer {
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
       const t0 = performance.now();
       this.enterEpochTask(epoch);
+      const shrink = training.interventions?.shrinkPerturb;
+      if (shrink && shrinksBefore(epoch, shrink.everyEpochs)) shrinkAndPerturb(this.trainable, shrink.shrink, shrink.noise, this.shrinkRng);
       const order = this.shuffleRng.permutation(n);
       let lossSum = 0;
       let correctSum = 0;
@@ -293,6 +308,7 @@ export class GraphTrainer {
     tf.dispose([this.probeX, this.probeY]);
     disposeGraphNet(this.net);
     this.update.dispose();
+    this.options?.dispose();
   }
 }
 

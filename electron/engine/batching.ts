@@ -1,7 +1,8 @@
 /**
  * Which runs the training pool hands to one worker to train batched (train.ts, RunGroup): runs whose
  * configs give plain MLPs of one shape and kind, trained on one schedule (networks that train with
- * autodiff, autodiff-train.ts, are never batched). Decided from the configs
+ * autodiff, autodiff-train.ts, and runs with training options or interventions, training-options.ts and
+ * interventions.ts, are never batched). Decided from the configs
  * alone (the main process never loads TF.js or the data); the worker checks the loaded data's shape
  * too and trains a run whose data does not fit the others on its own.
  *
@@ -10,7 +11,7 @@
  * that is slower per multiply-add than the one-run product on the wasm backend, so larger networks
  * train one run at a time.
  */
-import { layerWidths, type RunConfig } from '../../shared/config.js';
+import { layerWidths, usesTrainingOptions, type RunConfig } from '../../shared/config.js';
 import { datasetShape } from '../../shared/resources.js';
 import { trainsWithAutodiff } from '../../shared/architecture.js';
 
@@ -35,6 +36,8 @@ const PER_RUN_FIELDS = {
 export function batchKey(config: RunConfig): string | null {
   // Convolutional, residual and layer-normalized networks train with autodiff, one run at a time.
   if (trainsWithAutodiff(config.model)) return null;
+  // Training options and interventions act on one run's network between steps: those runs train alone.
+  if (usesTrainingOptions(config.training)) return null;
   const shape = datasetShape(config.dataset);
   if (!shape) return null;
   let fanIn = shape.inputs;

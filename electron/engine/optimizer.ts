@@ -18,6 +18,8 @@ export class ParameterUpdate {
   private slots: tf.Tensor[][];
   private readonly flat: boolean;
   private readonly stacked: boolean;
+  /** Where each parameter starts in the flat vector (flat mode, one run). */
+  private readonly offsets: number[];
 
   constructor(
     private readonly rule: UpdateRule,
@@ -27,6 +29,12 @@ export class ParameterUpdate {
     this.stacked = stacked;
     const perRun = params.reduce((n, p) => n + p.size, 0) / (stacked ? params[0].shape[0] : 1);
     this.flat = rule.slots > 0 && perRun <= FLAT_UPDATE_MAX_PARAMETERS;
+    this.offsets = [];
+    let offset = 0;
+    for (const p of params) {
+      this.offsets.push(offset);
+      offset += p.size;
+    }
     if (rule.slots === 0) {
       this.slots = [];
     } else if (this.flat) {
@@ -63,6 +71,36 @@ export class ParameterUpdate {
     const parts = tf.split(value, params.map((p) => p.size / (this.stacked ? s : 1)), axis);
     params.forEach((p, i) => p.assign(tf.reshape(parts[i], p.shape)));
     this.replaceSlots([slots.map((t) => tf.keep(t))]);
+  }
+
+  /**
+   * Sets the optimizer state (momentum, Adam's moments, RMSProp's averages) of some elements to zero,
+   * as if they had never been updated: `elements[i]` are flat indices into parameter i (one run, not a
+   * stack), for the units an intervention re-initializes. Adam's step count stays the network's.
+   */
+  zeroState(elements: ReadonlyMap<number, readonly number[]>): void {
+    if (this.stacked) throw new Error('zeroState applies to one run, not a stack');
+    if (this.slots.length === 0 || elements.size === 0) return;
+    const zeroed = (slot: tf.Tensor, indices: Iterable<number>): tf.Tensor => {
+      const values = (slot.dataSync() as Float32Array).slice();
+      for (const i of indices) values[i] = 0;
+      return tf.keep(tf.tensor(values, slot.shape));
+    };
+    const next = this.slots.map((slots, entry) =>
+      slots.map((slot) => {
+        if (this.flat) return zeroed(slot, [...elements].flatMap(([param, indices]) => indices.map((i) => this.offsets[param] + i)));
+        const indices = elements.get(entry);
+        return indices ? zeroed(slot, indices) : tf.keep(tf.clone(slot));
+      }),
+    );
+    this.replaceSlots(next);
+  }
+
+  /** The optimizer state of parameter `index` (one run), one flat array per slot of the rule. */
+  stateOf(index: number, size: number): Float32Array[] {
+    if (this.slots.length === 0) return [];
+    if (!this.flat) return this.slots[index].map((t) => (t.dataSync() as Float32Array).slice());
+    return this.slots[0].map((t) => (t.dataSync() as Float32Array).slice(this.offsets[index], this.offsets[index] + size));
   }
 
   /** Keeps the state of the runs at `positions` of a stack (in that order), when others leave it. */

@@ -115,6 +115,7 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
       preluAlphas: input.preluAlphas,
       effectiveRank: NaN,
       weightMagnitude: input.weightMagnitude,
+      unitsReset: null,
     };
   }
 
@@ -135,6 +136,7 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
     preluAlphas: input.preluAlphas,
     effectiveRank: effectiveRank(acts, n, units),
     weightMagnitude: input.weightMagnitude,
+    unitsReset: null,
   };
 }
 
@@ -145,13 +147,24 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
 export function dormantFraction(meanAbsAct: ArrayLike<number>, threshold: number): number {
   const units = meanAbsAct.length;
   if (units === 0) return 0;
+  let dormant = 0;
+  for (const flag of dormantMask(meanAbsAct, threshold)) dormant += flag;
+  return dormant / units;
+}
+
+/**
+ * Per unit, 1 when it is dormant by ReDo's score (see dormantFraction): the probe counts them, ReDo
+ * (interventions.ts) recycles them. A layer whose mean score is 0 or not finite is entirely dormant.
+ */
+export function dormantMask(meanAbsAct: ArrayLike<number>, threshold: number): Uint8Array {
+  const units = meanAbsAct.length;
+  const mask = new Uint8Array(units);
   let layerMean = 0;
   for (let j = 0; j < units; j++) layerMean += meanAbsAct[j];
   layerMean /= units;
-  if (!(layerMean > 0) || !Number.isFinite(layerMean)) return 1;
-  let dormant = 0;
-  for (let j = 0; j < units; j++) if (meanAbsAct[j] / layerMean <= threshold) dormant++;
-  return dormant / units;
+  if (!(layerMean > 0) || !Number.isFinite(layerMean)) return mask.fill(1);
+  for (let j = 0; j < units; j++) if (meanAbsAct[j] / layerMean <= threshold) mask[j] = 1;
+  return mask;
 }
 
 /** Equal-width histogram over [lo, hi] of the finite values; an empty or constant range gets one centred bin set. */

@@ -10,12 +10,14 @@
  * tensor: the wasm backend copies a whole tensor to slice it).
  */
 import * as tf from '@tensorflow/tfjs';
-import { layerWidths } from '../../shared/config.js';
+import { layerWidths, usesTrainingOptions } from '../../shared/config.js';
 import type { EpochMetrics } from '../../shared/metrics.js';
 import { Rng } from './rng.js';
 import { batchNormMomentum, initialValues, networkFromValues, trainableVariables, type Network } from './model.js';
 import { backwardPass, correctCount, forwardPass, lossAndGradient, mapParameters, movingStatistics, updateRule, type Grads, type NetTensors, type PerRun, type UpdateRule } from './mlp.js';
 import { ParameterUpdate } from './optimizer.js';
+import { GradientOptions, usesGradientOptions } from './training-options.js';
+import { shrinkAndPerturb, shrinksBefore, UnitInterventions } from './interventions.js';
 import { rowsOf } from './rows.js';
 import type { GroupMember, TrainHooks, TrainResult } from './outcome.js';
 import { TaskSchedule } from './tasks.js';
@@ -29,6 +31,8 @@ import { TaskSchedule } from './tasks.js';
 export function stackProblem(members: GroupMember[]): string | null {
   const [first, ...rest] = members;
   if (!first) return 'no runs';
+  const alone = members.find((m) => usesTrainingOptions(m.config.training));
+  if (rest.length > 0 && alone) return `run with seed ${alone.seed} uses training options or interventions, which train one run at a time`;
   const shape = (m: GroupMember) =>
     JSON.stringify({
       widths: layerWidths(m.config.model),
@@ -130,6 +134,12 @@ export class RunStack {
   private probeX: tf.Tensor | null = null;
   private probeY: tf.Tensor | null = null;
   private trainable: tf.Variable[];
+  /** One run's optional training options and interventions (runs using them never train stacked). */
+  private readonly options: GradientOptions | null = null;
+  private readonly unitInterventions: UnitInterventions | null = null;
+  private readonly shrinkRng: Rng | null = null;
+  /** Optimizer steps taken so far. */
+  private steps = 0;
 
   constructor(
     members: readonly MemberState[],
@@ -150,7 +160,27 @@ export class RunStack {
     this.trainable = trainableVariables(this.net);
     this.rule = updateRule(members[0].config.training.optimizer, tf.backend().epsilon());
     this.update = new ParameterUpdate(this.rule, this.trainable, stacked);
+    const { config, seed, data } = members[0];
+    if (usesTrainingOptions(config.training)) {
+      if (stacked) throw new Error('runs with training options or interventions train one at a time');
+      const batches = Math.ceil(data.nTrain / Math.min(config.training.batchSize, data.nTrain));
+      if (usesGradientOptions(config.training)) this.options = new GradientOptions(config.training, this.trainable, config.training.epochs * batches);
+      this.unitInterventions = UnitInterventions.of(config, this.net.hidden.map((h) => h.units), seed);
+      this.shrinkRng = new Rng(seed, 'shrink-perturb');
+    }
     this.setRunTensors();
+  }
+
+  /** Units re-initialized per hidden layer since the last call (one run; null without a unit intervention). */
+  takeUnitsReset(): number[] | null {
+    return this.unitInterventions?.takeCounts() ?? null;
+  }
+
+  /** Before the first step of `epoch` (1-based): shrink and perturb, when it is due. */
+  beginEpoch(epoch: number): void {
+    const shrink = this.runs[0]?.config.training.interventions?.shrinkPerturb;
+    if (!shrink || !this.shrinkRng || !shrinksBefore(epoch, shrink.everyEpochs)) return;
+    shrinkAndPerturb(this.trainable, shrink.shrink, shrink.noise, this.shrinkRng);
   }
 
   /** The runs in the stack, in stack order. */
@@ -290,13 +320,27 @@ export class RunStack {
     const rows = runs.map((m) => rowsOf(m.data, 'train', m.order, start, size));
     const x = this.batchTensor(rows.map((r) => r.x), size, first.inputSize);
     const y = this.batchTensor(rows.map((r) => r.y), size, first.outputSize);
+    const options = this.options;
+    const step = this.steps++;
+    let activity: tf.Tensor[] = [];
     const [lossT, correctT] = tf.tidy(() => {
       const pass = forwardPass(this.net, x, true, false);
-      const scale = this.rule.foldsLearningRate ? this.negLearningRate : 1;
+      // With options the gradient is adjusted before the learning rate applies, so SGD's is not folded.
+      const fold = this.rule.foldsLearningRate && !options;
+      const scale = fold ? this.negLearningRate : 1;
       const { loss, dOutput } = lossAndGradient(pass.output, y, first.task, scale);
       const correct = this.classification ? correctCount(pass.output, y) : null;
       const grads = backwardPass(this.net, pass, dOutput!, true);
-      this.update.apply(this.trainable, gradientList(this.net, grads), this.learningRate, this.momentum);
+      let list = gradientList(this.net, grads);
+      let learningRate = this.learningRate;
+      if (options) {
+        const rate = options.learningRate(step);
+        list = options.adjust(list, this.trainable);
+        if (this.rule.foldsLearningRate) list = list.map((g) => tf.mul(g, -rate));
+        learningRate = rate;
+      }
+      if (this.unitInterventions) activity = pass.layers.map((layer) => tf.keep(tf.mean(tf.abs(layer.a), 0)));
+      this.update.apply(this.trainable, list, learningRate, this.momentum);
       this.net.hidden.forEach((layer, l) => {
         if (!layer.movingMean || !layer.movingVariance) return;
         const next = movingStatistics(layer, pass.layers[l], size, this.batchNormMomentum);
@@ -308,6 +352,11 @@ export class RunStack {
     const loss = lossT.dataSync() as Float32Array;
     const correct = correctT ? (correctT.dataSync() as Float32Array) : null;
     tf.dispose([x, y, lossT, ...(correctT ? [correctT] : [])]);
+    if (this.unitInterventions) {
+      const meanAbsActs = activity.map((t) => t.dataSync() as Float32Array);
+      tf.dispose(activity);
+      this.unitInterventions.afterStep(step, meanAbsActs, { net: this.net, trainable: this.trainable, update: this.update });
+    }
     return { loss, correct };
   }
 
@@ -317,6 +366,7 @@ export class RunStack {
     for (const v of trainableVariables(this.net)) v.dispose();
     for (const h of this.net.hidden) tf.dispose([h.movingMean, h.movingVariance].filter((t): t is tf.Variable => t !== null));
     this.update.dispose();
+    this.options?.dispose();
   }
 }
 

@@ -106,6 +106,9 @@ export class RunGroup {
     const probed = this.measureWithLoss();
     const probeMs = performance.now() - t0;
     const layers = probed.map((p) => p.layers);
+    // Unit interventions train one run alone: its units reset since the last measurement.
+    const resets = this.stack.takeUnitsReset();
+    if (resets) layers[0].forEach((layer, l) => (layer.unitsReset = resets[l]));
     const coversTraining = runs[0].probeIndices.length === runs[0].data.nTrain;
     train ??= coversTraining ? probed.map((p) => ({ loss: p.loss, accuracy: this.classification ? p.accuracy : null })) : this.evaluate('train');
     const val = runs[0].data.nVal > 0 ? this.evaluate('val') : null;
@@ -157,6 +160,7 @@ export class RunGroup {
         // In a task sequence, a new task starts with new data (and probe rows).
         const switched = this.active.map((m) => enterEpochTask(m, epoch)).some(Boolean);
         if (switched) this.stack.dataChanged();
+        this.stack.beginEpoch(epoch);
         for (const m of this.active) {
           m.order = m.shuffleRng.permutation(n);
           m.lossSum = 0;

@@ -4,7 +4,7 @@
  * are NOT repeated here: validation always goes through the shared schema. A unit test checks that
  * the defaults below are the schema's.
  */
-import { ACTIVATIONS, CONV_PADDINGS, CSV_DELIMITERS, DATASET_KINDS, INITS, MAX_SAMPLES, MNIST_MAX_SAMPLES, MODEL_KINDS, OPTIMIZERS, OUTPUT_INITS, POOLINGS, TASK_KINDS, type DatasetKind } from '../../../shared/config.js';
+import { ACTIVATIONS, CONV_PADDINGS, CSV_DELIMITERS, DATASET_KINDS, INITS, LR_DECAYS, MAX_SAMPLES, MNIST_MAX_SAMPLES, MODEL_KINDS, OPTIMIZERS, OUTPUT_INITS, POOLINGS, TASK_KINDS, type DatasetKind } from '../../../shared/config.js';
 import { CONV_DEFAULTS } from '../../../shared/architecture.js';
 
 export type FieldType =
@@ -228,6 +228,21 @@ export const FIELDS: readonly FieldSpec[] = [
     help: 'Standard deviation of each task’s input shift vector (shifted-inputs only, > 0).', sweepable: true,
     dependsOn: { path: 'training.tasks.kind', values: ['shifted-inputs'] },
   },
+  // Optional training options and interventions: left empty, they are off.
+  { path: 'training.weightDecay', label: 'Weight decay', group: 'training', type: 'number', step: 'any', absentMeans: 0, unit: 'λ', help: 'Adds λ·w to every parameter’s gradient (PyTorch’s weight_decay; biases included). ≥ 0.', sweepable: true },
+  { path: 'training.l2Init', label: 'L2 toward initial weights', group: 'training', type: 'number', step: 'any', absentMeans: 0, unit: 'λ', help: 'Adds λ·(w − w₀) to every parameter’s gradient, w₀ its initial value (Kumar et al. 2023). ≥ 0.', sweepable: true },
+  { path: 'training.clipNorm', label: 'Gradient clipping', group: 'training', type: 'number', step: 'any', absentMeans: 'off', help: 'Scales the whole gradient down to this global L2 norm when it is longer (> 0).', sweepable: true },
+  { path: 'training.schedule.warmupSteps', label: 'Warmup steps', group: 'training', type: 'int', absentMeans: 0, unit: 'steps', help: 'Learning-rate schedule: linear warmup over the first steps (≥ 0).', sweepable: true },
+  { path: 'training.schedule.decay', label: 'Learning-rate decay', group: 'training', type: 'enum', options: LR_DECAYS, absentMeans: 'none', help: 'Learning-rate schedule: after the warmup, constant, linear or cosine decay to the final fraction at the last step.', sweepable: true },
+  { path: 'training.schedule.finalFraction', label: 'Final learning-rate fraction', group: 'training', type: 'number', step: 'any', absentMeans: 0, help: 'Learning-rate schedule: the last step’s rate as a fraction of the learning rate (0–1).', sweepable: true },
+  { path: 'training.interventions.redo.everySteps', label: 'ReDo every', group: 'training', type: 'int', absentMeans: 'off', unit: 'steps', help: 'ReDo (Sokar et al. 2023): re-initialize dormant hidden units every this many steps (≥ 1; plain MLPs).', sweepable: true },
+  { path: 'training.interventions.redo.threshold', label: 'ReDo threshold τ', group: 'training', type: 'number', step: 'any', absentMeans: 'probe τ', help: 'ReDo: a unit is recycled when its normalized mean |activation| on the batch is ≤ τ (0–1).', sweepable: true },
+  { path: 'training.interventions.continualBackprop.replacementRate', label: 'Continual backprop rate ρ', group: 'training', type: 'number', step: 'any', absentMeans: 'off (0.0001 when on)', help: 'Continual backprop (Dohare et al. 2024): units replaced per mature unit and step (0–1; plain MLPs).', sweepable: true },
+  { path: 'training.interventions.continualBackprop.maturityThreshold', label: 'Continual backprop maturity', group: 'training', type: 'int', absentMeans: 100, unit: 'steps', help: 'Continual backprop: a unit may be replaced once it is older than this many steps.', sweepable: true },
+  { path: 'training.interventions.continualBackprop.decay', label: 'Continual backprop utility decay η', group: 'training', type: 'number', step: 'any', absentMeans: 0.99, help: 'Continual backprop: decay of each unit’s running utility (0 ≤ η < 1).', sweepable: true },
+  { path: 'training.interventions.shrinkPerturb.everyEpochs', label: 'Shrink and perturb every', group: 'training', type: 'int', absentMeans: 'off', unit: 'epochs', help: 'Shrink and perturb (Ash & Adams 2020): w ← λ·w + σ·ε after every this many epochs (≥ 1).', sweepable: true },
+  { path: 'training.interventions.shrinkPerturb.shrink', label: 'Shrink λ', group: 'training', type: 'number', step: 'any', absentMeans: 0.4, help: 'Shrink and perturb: the factor every parameter is multiplied by (0–1).', sweepable: true },
+  { path: 'training.interventions.shrinkPerturb.noise', label: 'Perturb σ', group: 'training', type: 'number', step: 'any', absentMeans: 0.01, help: 'Shrink and perturb: standard deviation of the Gaussian noise added (≥ 0).', sweepable: true },
 
   // ----- Probe -----
   { path: 'probe.samples', label: 'Probe samples', group: 'probe', type: 'int', defaultValue: 1024, unit: 'inputs', help: 'Training inputs the dead/dormant measurements use each epoch (capped at the training split).', sweepable: true },

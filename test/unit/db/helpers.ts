@@ -68,6 +68,8 @@ export function sampleLayer(layer: number, units: number, overrides: Partial<Lay
     preluAlphas: null,
     effectiveRank: 2.5 + layer / 4,
     weightMagnitude: 0.0625 * (layer + 1),
+    // A count on every layer but the first, which has none (no unit-resetting intervention).
+    unitsReset: layer === 0 ? null : 2,
     ...overrides,
   };
 }

@@ -25,18 +25,17 @@ function storedFields(scope: MetricScope): MetricField[] {
 }
 
 /**
- * The bit layout written in the migrations' headers (001's, and the bits each later migration adds):
- * table → column names, bit i at index i.
+ * The bit layout written in the migrations' headers: migration 001's, then the bits later migrations
+ * append (`NaN-mask bits appended`): table → column names, bit i at index i.
  */
 function documentedLayout(): Record<string, string[]> {
   const folder = path.resolve(import.meta.dirname, '../../../db/migrations');
   const layout: Record<string, string[]> = {};
   for (const file of fs.readdirSync(folder).filter((f) => /^\d{3}-.*\.ts$/.test(f)).sort()) {
     const source = fs.readFileSync(path.join(folder, file), 'utf8');
-    const start = source.indexOf('Bit layout, in column order:');
+    const start = Math.max(source.indexOf('Bit layout, in column order:'), source.indexOf('NaN-mask bits appended, in column order:'));
     if (start < 0) continue;
-    const section = source.slice(start, source.indexOf('*/'));
-    const text = section.replace(/^\s*\*\s?/gm, ' ');
+    const text = source.slice(start, source.indexOf('*/')).replace(/^\s*\*\s?/gm, ' ');
     for (const [, table, list] of text.matchAll(/(\w+_metrics):((?:\s*\d+ \w+,?)+)/g)) {
       layout[table] ??= [];
       for (const [, bit, column] of list.matchAll(/(\d+) (\w+)/g)) layout[table][Number(bit)] = column;

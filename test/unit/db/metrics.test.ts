@@ -206,6 +206,7 @@ describe('series', () => {
       preActStd: layer.preActStd,
       effectiveRank: layer.effectiveRank,
       weightMagnitude: layer.weightMagnitude,
+      unitsReset: layer.unitsReset,
     });
     expect(store.getLayerSeries([])).toEqual([]);
 

@@ -3,7 +3,7 @@ import { migrate } from '../../../db/migrations/index.js';
 import { LabStore } from '../../../db/store.js';
 import { withConnection } from './connection.js';
 import { openStore, sampleEpoch, sampleRuns, tempDbPath } from './helpers.js';
-import { undoMigration5 } from './rollback.js';
+import { undoMigration5, undoMigration6 } from './rollback.js';
 
 describe('migration 5 (task, effective rank, weight magnitude)', () => {
   it('adds the columns; epochs stored before read as having no task, rank or weight magnitude, and new ones keep theirs', () => {
@@ -15,6 +15,7 @@ describe('migration 5 (task, effective rank, weight magnitude)', () => {
     store.close();
     // Back to schema 4, as a file written before these columns existed.
     withConnection(file, (db) => {
+      undoMigration6(db);
       undoMigration5(db);
       expect(migrate(db)).toBe(4);
       const columns = (table: string) => (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]);

@@ -42,6 +42,7 @@ export function run(id: number, seed: number, variant: string, activation: strin
           effectiveRank: null,
           weightMagnitude: null,
           preluAlphas: null,
+          unitsReset: null,
         };
       }),
     });

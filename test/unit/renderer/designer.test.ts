@@ -12,6 +12,15 @@ function shapeKeys(schema: unknown): string[] {
   return Object.keys((schema as z.ZodObject).shape);
 }
 
+/** The leaf fields of an object schema as dotted paths: an optional block of fields (training.schedule) by its fields. */
+function leafPaths(schema: unknown, prefix: string): string[] {
+  return Object.entries((schema as z.ZodObject).shape).flatMap(([key, field]) => {
+    let inner: unknown = field;
+    while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = (inner as z.ZodOptional).unwrap();
+    return inner instanceof z.ZodObject ? leafPaths(inner, `${prefix}.${key}`) : [`${prefix}.${key}`];
+  });
+}
+
 function minimalConfig(kind: DatasetKind): Record<string, unknown> {
   const dataset: Record<string, unknown> = { kind };
   if (kind === 'csv') Object.assign(dataset, { path: 'x.csv', labelColumn: 'y', task: 'classification' });
@@ -29,9 +38,7 @@ describe('fields', () => {
     const expected = new Set<string>(['name', 'description']);
     for (const option of (datasetSchema as unknown as { options: unknown[] }).options) for (const k of shapeKeys(option)) expected.add(`dataset.${k}`);
     for (const k of shapeKeys(modelSchema)) expected.add(`model.${k}`);
-    for (const k of shapeKeys(trainingSchema)) if (k !== 'tasks') expected.add(`training.${k}`);
-    // The task sequence is an object: its fields are the form's.
-    for (const k of shapeKeys((trainingSchema.shape.tasks as unknown as { unwrap(): unknown }).unwrap())) expected.add(`training.tasks.${k}`);
+    for (const path of leafPaths(trainingSchema, 'training')) expected.add(path);
     for (const k of shapeKeys(probeSchema)) expected.add(`probe.${k}`);
     expect(new Set(FIELDS.map((f) => f.path))).toEqual(expected);
   });

@@ -97,6 +97,7 @@ describe('metrics CSV', () => {
     preluAlphas: i === 0 ? [0.2, 0.4] : null,
     effectiveRank: null,
     weightMagnitude: null,
+    unitsReset: null,
   });
   const epoch = (e: number, loss: number): EpochMetricsDto => ({
     epoch: e,
@@ -126,8 +127,9 @@ describe('metrics CSV', () => {
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,preluAlphaMean,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,task,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,effectiveRank,');
-    // header + 2 epochs × (8 epoch metrics + 2 layers × 9 layer metrics)
-    expect(lines).toHaveLength(1 + 2 * (8 + 2 * 9));
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,unitsReset,');
+    // header + 2 epochs × (8 epoch metrics + 2 layers × 10 layer metrics)
+    expect(lines).toHaveLength(1 + 2 * (8 + 2 * 10));
     expect(csvField(-Infinity)).toBe('-Infinity');
     expect(csvField(Infinity)).toBe('Infinity');
     expect(slug('Large LR (copy) — é')).toBe('large-lr-copy-e');
@@ -185,6 +187,7 @@ describe('live store', () => {
       preluAlphas: null,
       effectiveRank: null,
       weightMagnitude: null,
+      unitsReset: null,
     })),
   });
 

@@ -63,6 +63,7 @@ function epochs(n: number, o: EpochOptions = {}): EpochMetricsDto[] {
         preluAlphas: o.prelu ? Array.from({ length: units }, (_, u) => 0.25 + 0.01 * u + 0.001 * e) : null,
         effectiveRank: null,
         weightMagnitude: null,
+        unitsReset: null,
         ...o.layer?.(e, l),
       };
     }),
@@ -116,6 +117,7 @@ describe('run charts from the metric field table', () => {
       'preluAlphaMean',
       'effectiveRank',
       'weightMagnitude',
+      'unitsReset',
       'unit-s',
       'unit-ms',
       'unit-none',

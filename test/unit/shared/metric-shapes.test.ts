@@ -17,7 +17,7 @@ const LAYER_SCALARS = { units: 3, deadFraction: 1 / 3, activeProbability: 0.5, d
 
 function layer(index: number, preluAlphas: Float32Array | null): LayerMetrics {
   const histogram = { lo: -1, hi: 2, counts: [1, 0, 2] };
-  return { layer: index, ...LAYER_SCALARS, gradNorm: index === 0 ? null : 2.5, histogram, deadMask: new Uint8Array([1, 0, 0]), preluAlphas };
+  return { layer: index, ...LAYER_SCALARS, gradNorm: index === 0 ? null : 2.5, histogram, deadMask: new Uint8Array([1, 0, 0]), preluAlphas, unitsReset: index === 0 ? null : 3 };
 }
 
 const EPOCH: EpochMetrics = { ...EPOCH_SCALARS, layers: [layer(0, null), layer(1, new Float32Array([0.25, 0.5, 0.75]))] };
@@ -30,11 +30,11 @@ describe('shapes built from the metric field table', () => {
       layers: [
         {
           layer: 0, ...LAYER_SCALARS, gradNorm: null,
-          histogram: { lo: -1, hi: 2, counts: [1, 0, 2] }, deadMask: [1, 0, 0], preluAlphas: null,
+          histogram: { lo: -1, hi: 2, counts: [1, 0, 2] }, deadMask: [1, 0, 0], preluAlphas: null, unitsReset: null,
         },
         {
           layer: 1, ...LAYER_SCALARS, gradNorm: 2.5,
-          histogram: { lo: -1, hi: 2, counts: [1, 0, 2] }, deadMask: [1, 0, 0], preluAlphas: [0.25, 0.5, 0.75],
+          histogram: { lo: -1, hi: 2, counts: [1, 0, 2] }, deadMask: [1, 0, 0], preluAlphas: [0.25, 0.5, 0.75], unitsReset: 3,
         },
       ],
     });
@@ -47,8 +47,8 @@ describe('shapes built from the metric field table', () => {
     expect(epochSummary(EPOCH)).toEqual({
       ...EPOCH_SCALARS,
       layers: [
-        { layer: 0, ...LAYER_SCALARS, gradNorm: null },
-        { layer: 1, ...LAYER_SCALARS, gradNorm: 2.5, preluAlphaMean: 0.5 },
+        { layer: 0, ...LAYER_SCALARS, gradNorm: null, unitsReset: null },
+        { layer: 1, ...LAYER_SCALARS, gradNorm: 2.5, preluAlphaMean: 0.5, unitsReset: 3 },
       ],
     });
     expect(Object.keys(epochSummary(EPOCH).layers[0])).not.toContain('preluAlphaMean');
@@ -64,6 +64,7 @@ describe('shapes built from the metric field table', () => {
         [l, 'deadFraction', 1 / 3], [l, 'activeProbability', 0.5], [l, 'dormantFraction', NaN], [l, 'gradNorm', l === 0 ? null : 2.5],
         [l, 'preActMean', -0.25], [l, 'preActStd', Infinity], [l, 'preluAlphaMean', l === 0 ? null : 0.5],
         [l, 'effectiveRank', 1.5], [l, 'weightMagnitude', 0.125],
+        [l, 'unitsReset', l === 0 ? null : 3],
       ]),
     ]);
   });

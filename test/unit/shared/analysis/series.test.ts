@@ -17,6 +17,7 @@ function layer(index: number, deadFraction: number): LayerMetricsDto {
     preluAlphas: null,
     effectiveRank: null,
     weightMagnitude: null,
+    unitsReset: null,
   };
 }
 
