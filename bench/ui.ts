@@ -13,7 +13,9 @@
  * then the JSON. The interface is built first when dist/renderer is missing or stale. Screenshots go to
  * test-results/screenshots/bench-ui-<runs>.png.
  *
- * Options: --sizes 200,2000 (runs per size), --epochs 100, --layers 8, --keep (keep the temp folders).
+ * Options: --sizes 200,2000 (runs per size), --epochs 100, --layers 8, --keep (keep the temp folders),
+ * --profile (the page's CPU profile of each step, test-results/profiles/bench-ui-<runs>-<step>.cpuprofile,
+ * for Chrome DevTools' Performance panel).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -108,7 +110,7 @@ function change(page: Page, selector: string, value: string | null): Promise<num
   }, value);
 }
 
-async function measure(runs: number, layers: number, epochs: number, keep: boolean): Promise<SizeResult> {
+async function measure(runs: number, layers: number, epochs: number, keep: boolean, profile: boolean): Promise<SizeResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `relu-lab-bench-ui-${runs}-`));
   const dbFile = path.join(dir, 'lab.sqlite');
   const result: SizeResult = { runs, layers, epochs, seedSeconds: 0, dbMegabytes: 0, firstChartMs: null, firstRequestMs: null, layerSwitchMs: null, bandSwitchMs: null, showRunsMs: null, longestTaskMs: null, cpuMs: {}, error: null };
@@ -128,12 +130,22 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
     const pageCpu = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
     /** Runs a step and records the CPU it took in the page and in the lab. */
     const cpu = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+      if (profile) await cdp.send('Profiler.start');
       const [p0, l0] = [await pageCpu(), processCpuMs(server.process.pid)];
       const out = await step();
       const [p1, l1] = [await pageCpu(), processCpuMs(server.process.pid)];
       result.cpuMs[name] = { page: Math.round(p1 - p0), lab: l0 === null || l1 === null ? null : Math.round(l1 - l0) };
+      if (profile) {
+        const { profile: cpuProfile } = await cdp.send('Profiler.stop');
+        fs.writeFileSync(path.join(ROOT, 'test-results', 'profiles', `bench-ui-${runs}-${name.replace(/[^\w]+/g, '-')}.cpuprofile`), JSON.stringify(cpuProfile));
+      }
       return out;
     };
+    if (profile) {
+      fs.mkdirSync(path.join(ROOT, 'test-results', 'profiles'), { recursive: true });
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    }
     await page.addInitScript(() => {
       const w = globalThis as unknown as { __longest: number; PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } };
       w.__longest = 0;
@@ -160,7 +172,9 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
     const layerSelect = 'label.control:has(> span.control-label:text-is("Layer")) select';
     const layerTimes: number[] = [];
     for (const layer of [2, 5, 0, 7]) {
-      layerTimes.push(await cpu(`layer${layer + 1}`, () => timed(page, () => change(page, layerSelect, String(layer)), { selector: `${DEAD} .panel-title`, text: `layer ${layer + 1}` })));
+      // The panel is titled as the layer's option is labelled ("dense 3 (32 units)").
+      const label = (await page.locator(`${layerSelect} option[value="${layer}"]`).textContent()) ?? `layer ${layer + 1}`;
+      layerTimes.push(await cpu(`layer${layer + 1}`, () => timed(page, () => change(page, layerSelect, String(layer)), { selector: `${DEAD} .panel-title`, text: label })));
     }
     result.layerSwitchMs = median(layerTimes);
 
@@ -195,12 +209,13 @@ const sizes = option('sizes', '200,2000').split(',').map(Number);
 const epochs = Number(option('epochs', '100'));
 const layers = Number(option('layers', '8'));
 const keep = process.argv.includes('--keep');
+const profile = process.argv.includes('--profile');
 fs.mkdirSync(path.join(ROOT, 'test-results', 'screenshots'), { recursive: true });
 if (buildRendererIfStale()) process.stderr.write('bench:ui: built the interface (dist/renderer)\n');
 
 const results: SizeResult[] = [];
 for (const runs of sizes) {
-  const r = await measure(runs, layers, epochs, keep);
+  const r = await measure(runs, layers, epochs, keep, profile);
   results.push(r);
   // Each size as soon as it is measured (a 2,000-run size takes minutes to seed).
   process.stderr.write(`bench:ui: ${JSON.stringify(r)}\n`);
