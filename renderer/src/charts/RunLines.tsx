@@ -7,24 +7,7 @@
 import { useId } from 'react';
 import { DefaultZIndexes, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer } from 'recharts';
 import { groupStroke } from './colors.js';
-import type { RunLinePoint } from './rows.js';
-
-/** The points as one path: a move at each start and after each gap (y null), never joined across a gap. */
-export function runLinePath(points: readonly RunLinePoint[], x: (v: number) => number | undefined, y: (v: number) => number | undefined): string {
-  let d = '';
-  let pen = false;
-  for (const p of points) {
-    const px = p.y === null ? undefined : x(p.x);
-    const py = p.y === null ? undefined : y(p.y);
-    if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${Math.round(px * 10) / 10},${Math.round(py * 10) / 10}`;
-    pen = true;
-  }
-  return d;
-}
+import { runLinePath, type RunLinePoint } from './rows.js';
 
 export function RunLines({ lines, groups, dark }: { lines: readonly RunLinePoint[][]; groups: readonly { groupKey: string; color: string; dash: string }[]; dark: boolean }) {
   const xScale = useXAxisScale();
