@@ -9,7 +9,8 @@
  *   band switch   from choosing another band to the chart retitled with it (median of 4)
  *   show runs     from ticking "Individual runs" to the runs drawn
  *
- * plus the longest main-thread task the page reported (PerformanceObserver 'longtask'). Prints a table,
+ * plus the longest main-thread task the page reported (PerformanceObserver 'longtask') and, last, the
+ * time until every chart below the screen has caught up too (they are drawn in idle time). Prints a table,
  * then the JSON. The interface is built first when dist/renderer is missing or stale. Screenshots go to
  * test-results/screenshots/bench-ui-<runs>.png.
  *
@@ -43,6 +44,8 @@ interface SizeResult {
   bandSwitchMs: number | null;
   showRunsMs: number | null;
   longestTaskMs: number | null;
+  /** After the steps above: until every chart of the page (on screen or not) shows the current data. */
+  allDrawnMs: number | null;
   /** CPU time of each step (first chart, a layer switch, a band switch, show runs). */
   cpuMs: Record<string, CpuMs>;
   error: string | null;
@@ -113,7 +116,7 @@ function change(page: Page, selector: string, value: string | null): Promise<num
 async function measure(runs: number, layers: number, epochs: number, keep: boolean, profile: boolean): Promise<SizeResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `relu-lab-bench-ui-${runs}-`));
   const dbFile = path.join(dir, 'lab.sqlite');
-  const result: SizeResult = { runs, layers, epochs, seedSeconds: 0, dbMegabytes: 0, firstChartMs: null, firstRequestMs: null, layerSwitchMs: null, bandSwitchMs: null, showRunsMs: null, longestTaskMs: null, cpuMs: {}, error: null };
+  const result: SizeResult = { runs, layers, epochs, seedSeconds: 0, dbMegabytes: 0, firstChartMs: null, firstRequestMs: null, layerSwitchMs: null, bandSwitchMs: null, showRunsMs: null, longestTaskMs: null, allDrawnMs: null, cpuMs: {}, error: null };
   const t0 = performance.now();
   const variants = 5;
   const { experimentId } = seedComparison(dbFile, { runs, layers, epochs, variants, diverged: 2 });
@@ -195,6 +198,19 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `bench-ui-${runs}-runs.png`), fullPage: false });
     result.longestTaskMs = await page.evaluate(() => (globalThis as unknown as { __longest: number }).__longest);
+    // Charts off screen are drawn in idle time: every one of them, then the whole page.
+    const since = await page.evaluate(() => performance.now());
+    const allDrawn = await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+        const charts = doc.querySelectorAll('.compare-chart').length;
+        return charts > 0 && doc.querySelectorAll('.compare-chart .chart-draw[data-drawn="current"]').length === charts ? performance.now() : false;
+      },
+      undefined,
+      { polling: 'raf', timeout: TIMEOUT_MS },
+    );
+    result.allDrawnMs = ((await allDrawn.jsonValue()) as number) - since;
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `bench-ui-${runs}-page.png`), fullPage: true });
   } catch (error) {
     result.error = (error as Error).message.split('\n')[0];
   } finally {
@@ -223,8 +239,8 @@ for (const runs of sizes) {
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 const rows = [
-  ['runs × layers × epochs', 'first chart', '(its request)', 'layer switch', 'band switch', 'show runs', 'longest task', 'note'],
-  ...results.map((r) => [`${r.runs} × ${r.layers} × ${r.epochs}`, ms(r.firstChartMs), ms(r.firstRequestMs), ms(r.layerSwitchMs), ms(r.bandSwitchMs), ms(r.showRunsMs), ms(r.longestTaskMs), r.error ?? '']),
+  ['runs × layers × epochs', 'first chart', '(its request)', 'layer switch', 'band switch', 'show runs', 'longest task', 'all drawn', 'note'],
+  ...results.map((r) => [`${r.runs} × ${r.layers} × ${r.epochs}`, ms(r.firstChartMs), ms(r.firstRequestMs), ms(r.layerSwitchMs), ms(r.bandSwitchMs), ms(r.showRunsMs), ms(r.longestTaskMs), ms(r.allDrawnMs), r.error ?? '']),
 ];
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
