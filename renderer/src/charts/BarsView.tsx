@@ -11,7 +11,7 @@ import { BandTooltip } from './BandTooltip.js';
 import { chartColors } from './colors.js';
 import { barRows, type BarRow } from './rows.js';
 
-export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart: BarChartData; spec: ComparisonSpec; fractionPanels: (title: string) => boolean; height?: number }) {
+export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart: BarChartData; spec: Pick<ComparisonSpec, 'logY' | 'band'>; fractionPanels: (title: string) => boolean; height?: number }) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
   const shaped = useMemo(() => chart.panels.map((p) => ({ panel: p, fraction: fractionPanels(p.yLabel), ...barRows(p, { logY: spec.logY, band: spec.band, fraction: fractionPanels(p.yLabel) }) })), [chart, spec.logY, spec.band, fractionPanels]);

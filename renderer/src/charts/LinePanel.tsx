@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ComparisonSpec } from '../../../shared/compare.js';
 import type { LineGroupSeries } from '../../../shared/charts.js';
 import { themeColor } from '../../../shared/figure/palette.js';
 import { useResolvedTheme } from '../app/theme.js';
@@ -8,7 +7,9 @@ import { formatNumber } from '../ui/format.js';
 import { majorValues, numericAxisProps } from './AxisTick.js';
 import { BandTooltip } from './BandTooltip.js';
 import { chartColors, groupStroke } from './colors.js';
+import type { LineDrawSpec } from './LinesView.js';
 import { lineRows, type LineRow } from './rows.js';
+import { RunLines } from './RunLines.js';
 
 /** One line panel: group means over translucent bands, individual runs thin, on the shared axis model. */
 export function LinePanel({
@@ -25,7 +26,7 @@ export function LinePanel({
   yLabel: string;
   xLabel: string;
   series: LineGroupSeries[];
-  spec: ComparisonSpec;
+  spec: LineDrawSpec;
   fraction: boolean;
   height: number;
   panelIndex: number;
@@ -83,27 +84,7 @@ export function LinePanel({
                     className="band-area"
                   />
                 ))}
-              {series.map((s, i) =>
-                s.runs.length === 0 ? null : (
-                  // All of a group's runs in one path, broken between runs (never joined across them).
-                  <Line
-                    key={`runs-${s.groupKey}`}
-                    data={shaped.runLines[i]}
-                    dataKey="y"
-                    type="linear"
-                    {...groupStroke(s, dark)}
-                    strokeOpacity={0.45}
-                    strokeWidth={1}
-                    dot={false}
-                    activeDot={false}
-                    isAnimationActive={false}
-                    connectNulls={false}
-                    legendType="none"
-                    tooltipType="none"
-                    className="run-line"
-                  />
-                ),
-              )}
+              <RunLines lines={shaped.runLines} groups={series} dark={dark} />
               {series.map((s, i) => (
                 <Line
                   key={`mean-${s.groupKey}`}
