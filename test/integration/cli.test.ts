@@ -270,7 +270,7 @@ describe('relu-lab run', () => {
     const unknown = await cli(['run', '--preset', 'nope', '--db', db]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'relu-lab: --preset: no preset named "nope" (presets: large-learning-rate, bad-initialization, negative-inputs, mitigations, cnn-mitigations, born-dead)\n',
+      'relu-lab: --preset: no preset named "nope" (presets: large-learning-rate, bad-initialization, negative-inputs, mitigations, cnn-mitigations, born-dead, born-dead-rai, plasticity)\n',
     );
     const both = await cli(['run', tinyConfig, '--preset', 'mitigations', '--db', db]);
     expect(both.code).toBe(2);
@@ -529,10 +529,10 @@ describe('relu-lab export', () => {
 });
 
 describe('relu-lab presets', () => {
-  it('lists the six presets', async () => {
+  it('lists the eight presets', async () => {
     const [r, json] = await Promise.all([cli(['presets']), cli(['presets', '--json'])]);
     expect(r.code).toBe(0);
-    const names = ['large-learning-rate', 'bad-initialization', 'negative-inputs', 'mitigations', 'cnn-mitigations', 'born-dead'];
+    const names = ['large-learning-rate', 'bad-initialization', 'negative-inputs', 'mitigations', 'cnn-mitigations', 'born-dead', 'born-dead-rai', 'plasticity'];
     for (const name of names) expect(r.stdout).toMatch(new RegExp(`^${name}  \\(\\d+ runs\\)$`, 'm'));
     expect(r.stdout).toContain('mitigations  (18 runs)');
     expect(r.stdout).toContain('born-dead  (1000 runs)');
