@@ -7,6 +7,10 @@
 import { z } from 'zod';
 import { dedupeIssues, describeValue, formatPath, valueAt, zodIssues, type ConfigIssue } from './issues.js';
 import { convPlan, denseWidths, imageShapeOf, trainsWithAutodiff } from './architecture.js';
+import { interventionsSchema, scheduleSchema, tasksSchema, UNIT_RESET_INTERVENTIONS } from './training-blocks.js';
+
+// The training section's optional blocks are declared in training-blocks.ts.
+export { LR_DECAYS, resetsUnits, TASK_KINDS, UNIT_RESET_INTERVENTIONS, usesTrainingOptions, type TaskKind } from './training-blocks.js';
 
 // The wording of validation problems is shared with the API and comparisons (shared/issues.ts).
 export { describeValue, formatIssue, formatIssues, formatPath, TYPE_NAMES, type ConfigIssue } from './issues.js';
@@ -32,16 +36,7 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 /** `mlp`: dense layers only; `cnn`: convolutional layers on images, then dense layers. */
 export const MODEL_KINDS = ['mlp', 'cnn'] as const;
 export const CONV_PADDINGS = ['same', 'valid'] as const;
-/**
- * Task sequences (`training.tasks.kind`): every task transforms the data its own seeded way.
- * `permuted`: the input features permuted; `shuffled-labels`: the labels shuffled among the examples;
- * `shifted-inputs`: a constant vector added to every input.
- */
-export const TASK_KINDS = ['permuted', 'shuffled-labels', 'shifted-inputs'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
 export const POOLINGS = ['max', 'avg', 'none'] as const;
-/** How `training.schedule` decays the learning rate after the warmup. */
-export const LR_DECAYS = ['none', 'linear', 'cosine'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Init = (typeof INITS)[number];
@@ -250,27 +245,6 @@ export const modelSchema = z
 /** Model fields that only a convolutional network has. */
 const CNN_ONLY_FIELDS = ['convFilters', 'convKernel', 'convStride', 'convPadding', 'pooling', 'poolSize'] as const;
 
-/**
- * A sequence of tasks instead of one data set (continual learning): task t (0-based) trains epochs
- * t·epochsPerTask + 1 … (t + 1)·epochsPerTask on its own transformation of the data; the network and
- * the optimizer state carry over from task to task.
- */
-export const tasksSchema = z
-  .strictObject({
-    kind: z.enum(TASK_KINDS),
-    count: int(1, 100_000),
-    epochsPerTask: int(1, 100_000),
-    /** Seeds the transformations (not the run's seed: every run of an experiment sees the same tasks). */
-    seed: int(0, MAX_SEED).default(0),
-    /** Standard deviation of each task's input shift (`shifted-inputs` only; absent means 1). */
-    shift: z.number().gt(0).max(1000).optional(),
-  })
-  .superRefine((t, ctx) => {
-    if (t.shift !== undefined && t.kind !== 'shifted-inputs') {
-      ctx.addIssue({ code: 'custom', path: ['shift'], message: `only applies when training.tasks.kind is "shifted-inputs", got ${describeValue(t.kind)}` });
-    }
-  });
-
 export const trainingSchema = z.strictObject({
   optimizer: z.enum(OPTIMIZERS).default('sgd'),
   learningRate: z.number().gt(0).max(1000),
@@ -282,8 +256,8 @@ export const trainingSchema = z.strictObject({
   /** A task sequence (optional; absent: one data set for the whole run). */
   tasks: tasksSchema.optional(),
   /*
-   * Regularization, clipping, the learning-rate schedule and interventions (training-options.ts,
-   * interventions.ts in the engine). Optional, absent means off, so configs stored before they
+   * Regularization, clipping, the learning-rate schedule and interventions (their blocks in
+   * training-blocks.ts; training-options.ts and interventions.ts in the engine). Optional, absent means off, so configs stored before they
    * existed compare equal to new ones and train to the same numbers.
    */
   /** L2 penalty λ: λ·w is added to every parameter's gradient (PyTorch's `weight_decay`). */
@@ -293,62 +267,9 @@ export const trainingSchema = z.strictObject({
   /** Largest global L2 norm of the loss gradient over all parameters; larger gradients are scaled down to it. */
   clipNorm: z.number().gt(0).max(1e9).optional(),
   /** Per-step learning-rate warmup and decay. */
-  schedule: z
-    .strictObject({
-      warmupSteps: int(0, 1_000_000_000).default(0),
-      decay: z.enum(LR_DECAYS).default('none'),
-      /** Learning rate at the last step, as a fraction of `learningRate` (linear and cosine decay). */
-      finalFraction: z.number().min(0).max(1).default(0),
-    })
-    .optional(),
-  interventions: z
-    .strictObject({
-      /** ReDo (Sokar et al. 2023): recycle dormant units every `everySteps` steps. */
-      redo: z
-        .strictObject({
-          everySteps: int(1, 1_000_000_000),
-          /** τ of the dormant score; absent means probe.dormantThreshold. */
-          threshold: z.number().min(0).max(1).optional(),
-        })
-        .optional(),
-      /** Continual backprop (Dohare et al. 2024): replace the least useful mature units. */
-      continualBackprop: z
-        .strictObject({
-          replacementRate: z.number().min(0).max(1).default(1e-4),
-          maturityThreshold: int(0, 1_000_000_000).default(100),
-          decay: z.number().min(0).lt(1).default(0.99),
-        })
-        .optional(),
-      /** Shrink and perturb (Ash & Adams 2020): w ← λ·w + σ·ε every `everyEpochs` epochs. */
-      shrinkPerturb: z
-        .strictObject({
-          everyEpochs: int(1, 100_000),
-          shrink: z.number().min(0).max(1).default(0.4),
-          noise: z.number().min(0).max(1000).default(0.01),
-        })
-        .optional(),
-    })
-    .optional(),
+  schedule: scheduleSchema.optional(),
+  interventions: interventionsSchema.optional(),
 });
-
-/** Interventions that re-initialize single units (ReDo, continual backprop): dense hidden units of plain MLPs only. */
-export const UNIT_RESET_INTERVENTIONS = ['redo', 'continualBackprop'] as const;
-
-/** Whether a run re-initializes units (and so records `unitsReset`). */
-export function resetsUnits(training: Pick<TrainingConfig, 'interventions'>): boolean {
-  return UNIT_RESET_INTERVENTIONS.some((k) => training.interventions?.[k] !== undefined);
-}
-
-/** Whether a run uses any of the optional training options or interventions (it then trains alone, never batched). */
-export function usesTrainingOptions(training: TrainingConfig): boolean {
-  return (
-    training.weightDecay !== undefined ||
-    training.l2Init !== undefined ||
-    training.clipNorm !== undefined ||
-    training.schedule !== undefined ||
-    training.interventions !== undefined
-  );
-}
 
 export const probeSchema = z.strictObject({
   /** Probe inputs, drawn once per run (seeded) from the training inputs; capped at the training split size. */
