@@ -41,6 +41,8 @@ function layerRow(layer: number, units: number, deadFraction: number): LayerMetr
     histogram: { lo: -2, hi: 2, counts: [1, 2, 3, 2] },
     deadMask,
     preluAlphas: null,
+    effectiveRank: units * (1 - deadFraction),
+    weightMagnitude: 0.1,
     unitsReset: null,
   };
 }
@@ -86,6 +88,7 @@ export function seedRunsTable(store: LabStore, options: SeedOptions): number[] {
           seconds: epoch === 0 ? 0 : 0.05,
           elapsedSeconds: epoch * 0.05,
           probeMs: 1,
+          task: null,
           layers,
         };
         store.recordEpoch(runId, metrics);

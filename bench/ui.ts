@@ -9,11 +9,14 @@
  *   band switch   from choosing another band to the chart retitled with it (median of 4)
  *   show runs     from ticking "Individual runs" to the runs drawn
  *
- * plus the longest main-thread task the page reported (PerformanceObserver 'longtask'). Prints a table,
+ * plus the longest main-thread task the page reported (PerformanceObserver 'longtask') and, last, the
+ * time until every chart below the screen has caught up too (they are drawn in idle time). Prints a table,
  * then the JSON. The interface is built first when dist/renderer is missing or stale. Screenshots go to
  * test-results/screenshots/bench-ui-<runs>.png.
  *
- * Options: --sizes 200,2000 (runs per size), --epochs 100, --layers 8, --keep (keep the temp folders).
+ * Options: --sizes 200,2000 (runs per size), --epochs 100, --layers 8, --keep (keep the temp folders),
+ * --profile (the page's CPU profile of each step, test-results/profiles/bench-ui-<runs>-<step>.cpuprofile,
+ * for Chrome DevTools' Performance panel).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,6 +44,8 @@ interface SizeResult {
   bandSwitchMs: number | null;
   showRunsMs: number | null;
   longestTaskMs: number | null;
+  /** After the steps above: until every chart of the page (on screen or not) shows the current data. */
+  allDrawnMs: number | null;
   /** CPU time of each step (first chart, a layer switch, a band switch, show runs). */
   cpuMs: Record<string, CpuMs>;
   error: string | null;
@@ -108,10 +113,10 @@ function change(page: Page, selector: string, value: string | null): Promise<num
   }, value);
 }
 
-async function measure(runs: number, layers: number, epochs: number, keep: boolean): Promise<SizeResult> {
+async function measure(runs: number, layers: number, epochs: number, keep: boolean, profile: boolean): Promise<SizeResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `relu-lab-bench-ui-${runs}-`));
   const dbFile = path.join(dir, 'lab.sqlite');
-  const result: SizeResult = { runs, layers, epochs, seedSeconds: 0, dbMegabytes: 0, firstChartMs: null, firstRequestMs: null, layerSwitchMs: null, bandSwitchMs: null, showRunsMs: null, longestTaskMs: null, cpuMs: {}, error: null };
+  const result: SizeResult = { runs, layers, epochs, seedSeconds: 0, dbMegabytes: 0, firstChartMs: null, firstRequestMs: null, layerSwitchMs: null, bandSwitchMs: null, showRunsMs: null, longestTaskMs: null, allDrawnMs: null, cpuMs: {}, error: null };
   const t0 = performance.now();
   const variants = 5;
   const { experimentId } = seedComparison(dbFile, { runs, layers, epochs, variants, diverged: 2 });
@@ -128,12 +133,22 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
     const pageCpu = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
     /** Runs a step and records the CPU it took in the page and in the lab. */
     const cpu = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+      if (profile) await cdp.send('Profiler.start');
       const [p0, l0] = [await pageCpu(), processCpuMs(server.process.pid)];
       const out = await step();
       const [p1, l1] = [await pageCpu(), processCpuMs(server.process.pid)];
       result.cpuMs[name] = { page: Math.round(p1 - p0), lab: l0 === null || l1 === null ? null : Math.round(l1 - l0) };
+      if (profile) {
+        const { profile: cpuProfile } = await cdp.send('Profiler.stop');
+        fs.writeFileSync(path.join(ROOT, 'test-results', 'profiles', `bench-ui-${runs}-${name.replace(/[^\w]+/g, '-')}.cpuprofile`), JSON.stringify(cpuProfile));
+      }
       return out;
     };
+    if (profile) {
+      fs.mkdirSync(path.join(ROOT, 'test-results', 'profiles'), { recursive: true });
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    }
     await page.addInitScript(() => {
       const w = globalThis as unknown as { __longest: number; PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } };
       w.__longest = 0;
@@ -159,8 +174,10 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
 
     const layerSelect = 'label.control:has(> span.control-label:text-is("Layer")) select';
     const layerTimes: number[] = [];
-    for (const layer of [2, 5, 0, 7]) {
-      layerTimes.push(await cpu(`layer${layer + 1}`, () => timed(page, () => change(page, layerSelect, String(layer)), { selector: `${DEAD} .panel-title`, text: `layer ${layer + 1}` })));
+    for (const layer of [...new Set([2, 5, 0, 7].map((l) => l % layers))]) {
+      // The panel is titled as the layer's option is labelled ("dense 3 (32 units)").
+      const label = (await page.locator(`${layerSelect} option[value="${layer}"]`).textContent()) ?? `layer ${layer + 1}`;
+      layerTimes.push(await cpu(`layer${layer + 1}`, () => timed(page, () => change(page, layerSelect, String(layer)), { selector: `${DEAD} .panel-title`, text: label })));
     }
     result.layerSwitchMs = median(layerTimes);
 
@@ -181,6 +198,19 @@ async function measure(runs: number, layers: number, epochs: number, keep: boole
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `bench-ui-${runs}-runs.png`), fullPage: false });
     result.longestTaskMs = await page.evaluate(() => (globalThis as unknown as { __longest: number }).__longest);
+    // Charts off screen are drawn in idle time: every one of them, then the whole page.
+    const since = await page.evaluate(() => performance.now());
+    const allDrawn = await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+        const charts = doc.querySelectorAll('.compare-chart').length;
+        return charts > 0 && doc.querySelectorAll('.compare-chart .chart-draw[data-drawn="current"]').length === charts ? performance.now() : false;
+      },
+      undefined,
+      { polling: 'raf', timeout: TIMEOUT_MS },
+    );
+    result.allDrawnMs = ((await allDrawn.jsonValue()) as number) - since;
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `bench-ui-${runs}-page.png`), fullPage: true });
   } catch (error) {
     result.error = (error as Error).message.split('\n')[0];
   } finally {
@@ -195,12 +225,13 @@ const sizes = option('sizes', '200,2000').split(',').map(Number);
 const epochs = Number(option('epochs', '100'));
 const layers = Number(option('layers', '8'));
 const keep = process.argv.includes('--keep');
+const profile = process.argv.includes('--profile');
 fs.mkdirSync(path.join(ROOT, 'test-results', 'screenshots'), { recursive: true });
 if (buildRendererIfStale()) process.stderr.write('bench:ui: built the interface (dist/renderer)\n');
 
 const results: SizeResult[] = [];
 for (const runs of sizes) {
-  const r = await measure(runs, layers, epochs, keep);
+  const r = await measure(runs, layers, epochs, keep, profile);
   results.push(r);
   // Each size as soon as it is measured (a 2,000-run size takes minutes to seed).
   process.stderr.write(`bench:ui: ${JSON.stringify(r)}\n`);
@@ -208,8 +239,8 @@ for (const runs of sizes) {
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 const rows = [
-  ['runs × layers × epochs', 'first chart', '(its request)', 'layer switch', 'band switch', 'show runs', 'longest task', 'note'],
-  ...results.map((r) => [`${r.runs} × ${r.layers} × ${r.epochs}`, ms(r.firstChartMs), ms(r.firstRequestMs), ms(r.layerSwitchMs), ms(r.bandSwitchMs), ms(r.showRunsMs), ms(r.longestTaskMs), r.error ?? '']),
+  ['runs × layers × epochs', 'first chart', '(its request)', 'layer switch', 'band switch', 'show runs', 'longest task', 'all drawn', 'note'],
+  ...results.map((r) => [`${r.runs} × ${r.layers} × ${r.epochs}`, ms(r.firstChartMs), ms(r.firstRequestMs), ms(r.layerSwitchMs), ms(r.bandSwitchMs), ms(r.showRunsMs), ms(r.longestTaskMs), ms(r.allDrawnMs), r.error ?? '']),
 ];
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);

@@ -130,6 +130,14 @@ export class LabStore {
   }
 
   /**
+   * Runs `fn` (synchronous store calls) in one transaction: all its writes, or none when it throws.
+   * For bulk writers (the UI benchmark's seeding): one commit for many runs' epochs instead of one each.
+   */
+  inTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
    * Runs `fn` (synchronous store calls) with another busy timeout: the lab writes with a short
    * one and retries later itself, so the event loop is never blocked for long by another process'
    * lock.

@@ -8,7 +8,7 @@
 import { layerLabel } from './architecture.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { CHART_KINDS } from './compare.js';
-import { chartData, divergenceLabel, type ChartData, type ComparedGroup, type ComparisonModel, type SeriesRun } from './charts.js';
+import { CHART_SPEC_FIELDS, chartData, divergenceLabel, MODEL_SPEC_FIELDS, specFieldsKey, type ChartData, type ComparedGroup, type ComparisonModel, type SeriesRun } from './charts.js';
 import { configDiff, differingFields, hasTasks, metricSeries, summarizeGroup, type BandValue, type DiffCell, type EpochValue, type SeriesMetric } from './analysis/index.js';
 import { VARIANT_KEY } from './config.js';
 import { FINAL_STATUSES } from './metrics.js';
@@ -175,7 +175,36 @@ export interface ComparisonView {
   /** Whether some compared run trains on a task sequence (its epochs know their task): the page then offers online accuracy per task. */
   hasTasks: boolean;
   charts: Record<ChartKind, ChartData>;
+  /**
+   * Per chart, a key that changes whenever its data does (the runs' measurements, the grouping or a
+   * spec field the chart reads): the page redraws a chart only when its key changed.
+   */
+  chartKeys: Record<ChartKind, string>;
   summary: SummaryTable;
+}
+
+/** A short hash of a string (cyrb53: 53 bits, as base-36 text), for keys compared for equality. */
+export function hashText(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** Where the runs' measurements stand: changes when a run gains an epoch or changes status. */
+export function runsStamp(runs: readonly Pick<SeriesRun, 'id' | 'status' | 'epochs'>[]): string {
+  return hashText(runs.map((r) => `${r.id}:${r.status}:${r.epochs.length}:${r.epochs.length > 0 ? r.epochs[r.epochs.length - 1].epoch : -1}`).join(','));
+}
+
+/** The key of one chart's data (see ComparisonView.chartKeys): the runs' stamp, the grouping and the chart's own spec fields. */
+export function chartKey(stamp: string, spec: ComparisonSpec, kind: ChartKind): string {
+  return hashText(`${stamp}|${kind}|${specFieldsKey(spec, MODEL_SPEC_FIELDS)}|${specFieldsKey(spec, CHART_SPEC_FIELDS[kind])}`);
 }
 
 /** The spec fields the summary table reads besides the model's (see CHART_SPEC_FIELDS). */
@@ -195,7 +224,12 @@ export function comparisonView(
   parts: ViewParts = { chart: (kind) => chartData(model, kind, spec), summary: () => summaryTable(model, spec) },
 ): ComparisonView {
   const charts = {} as Record<ChartKind, ChartData>;
-  for (const kind of CHART_KINDS) charts[kind] = parts.chart(kind);
+  const chartKeys = {} as Record<ChartKind, string>;
+  const stamp = runsStamp(runs);
+  for (const kind of CHART_KINDS) {
+    charts[kind] = parts.chart(kind);
+    chartKeys[kind] = chartKey(stamp, spec, kind);
+  }
   let maxEpoch = 0;
   let anyFullyDeadLayer = false;
   const tasks = runs.some((r) => hasTasks(r.epochs));
@@ -225,6 +259,7 @@ export function comparisonView(
     measuredLayerFields: CHARTED_LAYER_FIELDS.map((f) => f.key).filter((k) => !unmeasured.has(k as LayerSeriesKey)),
     hasTasks: tasks,
     charts,
+    chartKeys,
     summary: parts.summary(),
   };
 }

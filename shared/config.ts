@@ -7,17 +7,27 @@
 import { z } from 'zod';
 import { dedupeIssues, describeValue, formatPath, valueAt, zodIssues, type ConfigIssue } from './issues.js';
 import { convPlan, denseWidths, imageShapeOf, trainsWithAutodiff } from './architecture.js';
+import { interventionsSchema, scheduleSchema, tasksSchema, UNIT_RESET_INTERVENTIONS } from './training-blocks.js';
+
+// The training section's optional blocks are declared in training-blocks.ts.
+export { LR_DECAYS, resetsUnits, TASK_KINDS, UNIT_RESET_INTERVENTIONS, usesTrainingOptions, type TaskKind } from './training-blocks.js';
 
 // The wording of validation problems is shared with the API and comparisons (shared/issues.ts).
 export { describeValue, formatIssue, formatIssues, formatPath, TYPE_NAMES, type ConfigIssue } from './issues.js';
 
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'swish', 'tanh'] as const;
-export const INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
+/** Initializers of a kernel alone, drawn from a symmetric distribution (hidden and output layers). */
+export const KERNEL_INITS = ['he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'normal'] as const;
 /**
- * Initializers of the output layer: the hidden-layer choices plus `torch_linear`, PyTorch's
- * `nn.Linear` default (weights and bias U(±1/√fan_in)).
+ * Initializers of the hidden layers: the kernel initializers, and `rai`, Lu et al.'s randomized
+ * asymmetric initialization (2019), which draws each unit's weights and bias together.
  */
-export const OUTPUT_INITS = [...INITS, 'torch_linear'] as const;
+export const INITS = [...KERNEL_INITS, 'rai'] as const;
+/**
+ * Initializers of the output layer: the kernel initializers plus `torch_linear`, PyTorch's
+ * `nn.Linear` default (weights and bias U(±1/√fan_in)). (RAI is for ReLU units, not a linear read-out.)
+ */
+export const OUTPUT_INITS = [...KERNEL_INITS, 'torch_linear'] as const;
 /** Field separators a csv file may use (`dataset.delimiter`); the first lines decide when it is not given. */
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
@@ -27,11 +37,10 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export const MODEL_KINDS = ['mlp', 'cnn'] as const;
 export const CONV_PADDINGS = ['same', 'valid'] as const;
 export const POOLINGS = ['max', 'avg', 'none'] as const;
-/** How `training.schedule` decays the learning rate after the warmup. */
-export const LR_DECAYS = ['none', 'linear', 'cosine'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Init = (typeof INITS)[number];
+export type KernelInit = (typeof KERNEL_INITS)[number];
 export type OutputInit = (typeof OUTPUT_INITS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type DatasetKind = (typeof DATASET_KINDS)[number];
@@ -244,9 +253,11 @@ export const trainingSchema = z.strictObject({
   batchSize: int(1, 65536).default(64),
   /** 0 measures the network at initialization only. */
   epochs: int(0, 100_000),
+  /** A task sequence (optional; absent: one data set for the whole run). */
+  tasks: tasksSchema.optional(),
   /*
-   * Regularization, clipping, the learning-rate schedule and interventions (training-options.ts,
-   * interventions.ts in the engine). Optional, absent means off, so configs stored before they
+   * Regularization, clipping, the learning-rate schedule and interventions (their blocks in
+   * training-blocks.ts; training-options.ts and interventions.ts in the engine). Optional, absent means off, so configs stored before they
    * existed compare equal to new ones and train to the same numbers.
    */
   /** L2 penalty λ: λ·w is added to every parameter's gradient (PyTorch's `weight_decay`). */
@@ -256,62 +267,9 @@ export const trainingSchema = z.strictObject({
   /** Largest global L2 norm of the loss gradient over all parameters; larger gradients are scaled down to it. */
   clipNorm: z.number().gt(0).max(1e9).optional(),
   /** Per-step learning-rate warmup and decay. */
-  schedule: z
-    .strictObject({
-      warmupSteps: int(0, 1_000_000_000).default(0),
-      decay: z.enum(LR_DECAYS).default('none'),
-      /** Learning rate at the last step, as a fraction of `learningRate` (linear and cosine decay). */
-      finalFraction: z.number().min(0).max(1).default(0),
-    })
-    .optional(),
-  interventions: z
-    .strictObject({
-      /** ReDo (Sokar et al. 2023): recycle dormant units every `everySteps` steps. */
-      redo: z
-        .strictObject({
-          everySteps: int(1, 1_000_000_000),
-          /** τ of the dormant score; absent means probe.dormantThreshold. */
-          threshold: z.number().min(0).max(1).optional(),
-        })
-        .optional(),
-      /** Continual backprop (Dohare et al. 2024): replace the least useful mature units. */
-      continualBackprop: z
-        .strictObject({
-          replacementRate: z.number().min(0).max(1).default(1e-4),
-          maturityThreshold: int(0, 1_000_000_000).default(100),
-          decay: z.number().min(0).lt(1).default(0.99),
-        })
-        .optional(),
-      /** Shrink and perturb (Ash & Adams 2020): w ← λ·w + σ·ε every `everyEpochs` epochs. */
-      shrinkPerturb: z
-        .strictObject({
-          everyEpochs: int(1, 100_000),
-          shrink: z.number().min(0).max(1).default(0.4),
-          noise: z.number().min(0).max(1000).default(0.01),
-        })
-        .optional(),
-    })
-    .optional(),
+  schedule: scheduleSchema.optional(),
+  interventions: interventionsSchema.optional(),
 });
-
-/** Interventions that re-initialize single units (ReDo, continual backprop): dense hidden units of plain MLPs only. */
-export const UNIT_RESET_INTERVENTIONS = ['redo', 'continualBackprop'] as const;
-
-/** Whether a run re-initializes units (and so records `unitsReset`). */
-export function resetsUnits(training: Pick<TrainingConfig, 'interventions'>): boolean {
-  return UNIT_RESET_INTERVENTIONS.some((k) => training.interventions?.[k] !== undefined);
-}
-
-/** Whether a run uses any of the optional training options or interventions (it then trains alone, never batched). */
-export function usesTrainingOptions(training: TrainingConfig): boolean {
-  return (
-    training.weightDecay !== undefined ||
-    training.l2Init !== undefined ||
-    training.clipNorm !== undefined ||
-    training.schedule !== undefined ||
-    training.interventions !== undefined
-  );
-}
 
 export const probeSchema = z.strictObject({
   /** Probe inputs, drawn once per run (seeded) from the training inputs; capped at the training split size. */
@@ -374,6 +332,11 @@ export const experimentSchema = z
     variants: variantsSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    tasksProblems(config, ctx);
+    // Lu et al.'s RAI draws the hidden biases itself.
+    if (config.model.init === 'rai' && config.model.biasInit !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'biasInit'], message: `must be 0 when model.init is "rai" (RAI draws the hidden biases itself), got ${describeValue(config.model.biasInit)}` });
+    }
     // Unit re-initialization is written for the dense hidden units of plain MLPs.
     for (const key of UNIT_RESET_INTERVENTIONS) {
       if (config.training.interventions?.[key] === undefined || !trainsWithAutodiff(config.model)) continue;
@@ -391,6 +354,30 @@ export const experimentSchema = z
     const plan = convPlan(config.model, image);
     if ('problem' in plan) ctx.addIssue({ code: 'custom', path: ['model', 'convFilters'], message: `${plan.problem} (input ${image.join('×')})` });
   });
+
+/** Whether a data set is a classification (softmax) or a regression (linear output) problem. */
+export function datasetTask(dataset: z.output<typeof datasetSchema>): 'classification' | 'regression' {
+  if (dataset.kind === 'abs1d') return 'regression';
+  if (dataset.kind === 'csv') return dataset.task;
+  return 'classification';
+}
+
+/** The rules a task sequence adds across sections: its epochs, and what its kind needs. */
+function tasksProblems(config: { dataset: z.output<typeof datasetSchema>; training: z.output<typeof trainingSchema> }, ctx: z.RefinementCtx): void {
+  const tasks = config.training.tasks;
+  if (!tasks) return;
+  const expected = tasks.count * tasks.epochsPerTask;
+  if (config.training.epochs !== expected) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['training', 'epochs'],
+      message: `must equal training.tasks.count × training.tasks.epochsPerTask (${tasks.count} × ${tasks.epochsPerTask} = ${expected}) with a task sequence, got ${config.training.epochs}`,
+    });
+  }
+  if (tasks.kind === 'shuffled-labels' && datasetTask(config.dataset) === 'regression') {
+    ctx.addIssue({ code: 'custom', path: ['training', 'tasks', 'kind'], message: `"shuffled-labels" needs a classification data set, got a regression (dataset.kind ${describeValue(config.dataset.kind)})` });
+  }
+}
 
 /** A config as a user writes it (defaults may be left out). */
 export type ExperimentConfigInput = z.input<typeof experimentSchema>;

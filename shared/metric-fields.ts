@@ -69,7 +69,7 @@ const FRACTION = [0, 1] as const;
 const NON_NEGATIVE = [0, Infinity] as const;
 
 export const METRIC_FIELDS = [
-  // ---- per epoch (epoch_metrics): nan_mask bits 0–6
+  // ---- per epoch (epoch_metrics): nan_mask bits 0–7
   {
     key: 'trainLoss', label: 'Training loss', column: 'train_loss', scope: 'epoch', kind: 'real', nullable: false, unit: '', series: true, live: true,
     description: 'mean training loss over the epoch\'s batches (epoch 0: the initial network on the training split)',
@@ -98,8 +98,12 @@ export const METRIC_FIELDS = [
     key: 'probeMs', label: 'Probe time', column: 'probe_ms', scope: 'epoch', kind: 'real', nullable: false, unit: 'ms', range: NON_NEGATIVE, series: true,
     description: 'wall time of the probe measurement',
   },
+  {
+    key: 'task', label: 'Task', column: 'task', scope: 'epoch', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true, live: true,
+    description: 'the 0-based task the epoch trained on, in a task sequence (training.tasks); none without one',
+  },
 
-  // ---- per hidden layer (layer_metrics): nan_mask bits 0–7, then the per-unit and per-bin data
+  // ---- per hidden layer (layer_metrics): nan_mask bits 0–7, the per-unit and per-bin data, then bits 8–9
   {
     key: 'deadFraction', label: 'Dead fraction', column: 'dead_fraction', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true, live: 'dead',
     description: 'units whose pre-activation is ≤ 0 on every probe input, divided by the layer\'s units',
@@ -150,6 +154,16 @@ export const METRIC_FIELDS = [
   {
     key: 'preluAlphaMean', label: 'Mean PReLU slope', column: null, scope: 'layer', kind: 'derived', nullable: true, unit: '', series: true, from: 'preluAlphas', derive: meanOrNull,
     description: 'mean learned PReLU slope of the layer (PReLU only)',
+  },
+  {
+    key: 'effectiveRank', label: 'Effective rank', column: 'effective_rank', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
+    description: 'effective rank (Roy & Vetterli 2007) of the layer\'s activations on the probe set (probe inputs × units); none for measurements stored before it existed',
+    chart: { kind: 'effective-rank', yLabel: 'Effective rank (units)', help: 'Effective rank (Roy & Vetterli 2007) of each layer’s activations on the probe set: how many directions the representation uses; it falls as units die or collapse (Kumar et al., Dohare et al. 2024).' },
+  },
+  {
+    key: 'weightMagnitude', label: 'Weight magnitude', column: 'weight_magnitude', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
+    description: 'mean |w| of the layer\'s incoming kernel (not its bias); none for measurements stored before it existed',
+    chart: { kind: 'weight-magnitude', yLabel: 'Mean |w| of the incoming kernel', help: 'Mean absolute weight of each layer’s incoming kernel; it grows under long non-stationary training unless weight decay, L2 toward the initial weights or shrink and perturb hold it (Dohare et al. 2024).' },
   },
   {
     key: 'unitsReset', label: 'Units reset', column: 'units_reset', scope: 'layer', kind: 'real', nullable: true, unit: 'count', range: NON_NEGATIVE, series: true,

@@ -37,6 +37,13 @@ export interface LayerMetrics {
   deadMask: Uint8Array;
   /** Learned PReLU slopes, per unit; null for other activations. */
   preluAlphas: Float32Array | null;
+  /**
+   * Effective rank (Roy & Vetterli 2007) of the activations on the probe set: exp of the entropy of
+   * the normalized singular values. Null for measurements stored before it existed.
+   */
+  effectiveRank: number | null;
+  /** Mean |w| of the layer's incoming kernel (not its bias); null for measurements stored before it existed. */
+  weightMagnitude: number | null;
   /** Units re-initialized during the epoch by ReDo or continual backprop; null when the run has neither. */
   unitsReset: number | null;
 }
@@ -56,6 +63,8 @@ export interface EpochMetrics {
   elapsedSeconds: number;
   /** Milliseconds spent measuring the probe. */
   probeMs: number;
+  /** The 0-based task of the epoch in a task sequence (`training.tasks`); null without one. */
+  task: number | null;
   layers: LayerMetrics[];
 }
 

@@ -158,6 +158,58 @@ export const PRESETS: readonly Preset[] = [
       sweep: { 'model.width': [2, 3, 4, 5, 10] },
     },
   },
+  {
+    name: 'born-dead-rai',
+    title: 'Born dead: He initialization against randomized asymmetric initialization (Lu et al. 2019)',
+    description:
+      'Lu et al.\'s remedy for born-dead networks: randomized asymmetric initialization (RAI) draws every hidden ' +
+      'unit\'s weights and bias symmetric and then makes one of them, chosen at random, positive (a Beta(2, 1) ' +
+      'draw), so that a unit is far less likely to be negative on every input. The born-dead design (one input ' +
+      'on a grid over [−√3, √3], 9 hidden layers, measured at initialization only) at widths 2 to 5, He normal ' +
+      'against RAI, 200 seeds per bar: compare the share of runs with a completely dead layer (the "Born dead" ' +
+      'chart gives it with its binomial interval).',
+    expectation: 'at every model.width, fewer runs have a completely dead layer at epoch 0 with model.init "rai" than with "he_normal"',
+    config: {
+      name: 'Born dead: He against RAI (Lu et al. 2019)',
+      dataset: { kind: 'abs1d', samples: 2048, sampling: 'grid', range: [-SQRT3, SQRT3], validationSplit: 0 },
+      model: { hiddenLayers: 9, width: 2, activation: 'relu', init: 'he_normal', biasInit: 0 },
+      training: { optimizer: 'sgd', learningRate: 0.01, batchSize: 64, epochs: 0 },
+      probe: { samples: 2048 },
+      seeds: { from: 1, count: 200 },
+      sweep: { 'model.width': [2, 3, 4, 5] },
+      variants: [
+        { name: 'He normal', set: {} },
+        { name: 'RAI', set: { 'model.init': 'rai' } },
+      ],
+    },
+  },
+  {
+    name: 'plasticity',
+    title: 'Loss of plasticity on online permuted digits: ReLU against ReDo and continual backprop',
+    description:
+      'Dohare et al. ("Loss of plasticity in deep continual learning", Nature 2024) train one network on a long ' +
+      'sequence of tasks, each the digits with their pixels in a new random order, and watch it lose the ability ' +
+      'to learn: units die and the representation\'s effective rank falls. Here 50 tasks of 1,600 training digits ' +
+      '(one epoch each), a 3 × 100 ReLU network, SGD at learning rate 0.1 in batches of 16, against two ' +
+      'interventions that re-initialize units while training: ReDo (Sokar et al. 2023) recycles dormant units ' +
+      'every 100 steps, continual backprop (Dohare et al.) replaces the least useful mature units at a rate of 3 ' +
+      'in 10,000 per step. 3 seeds each. Look at the dead fraction, the effective rank and the online accuracy ' +
+      'per task; the units-reset chart shows when each intervention acted.',
+    expectation: 'the ReLU baseline\'s dead fraction grows over the tasks, and ends above both ReDo\'s and continual backprop\'s',
+    config: {
+      name: 'Loss of plasticity: online permuted digits',
+      dataset: { kind: 'mnist', samples: 2000, validationSplit: 0.2 },
+      model: { hiddenLayers: 3, width: 100, activation: 'relu', init: 'he_normal', biasInit: 0 },
+      training: { optimizer: 'sgd', learningRate: 0.1, batchSize: 16, epochs: 50, tasks: { kind: 'permuted', count: 50, epochsPerTask: 1, seed: 0 } },
+      probe: { samples: 512 },
+      seeds: [1, 2, 3],
+      variants: [
+        { name: 'ReLU baseline', set: {} },
+        { name: 'ReDo', set: { 'training.interventions': { redo: { everySteps: 100 } } } },
+        { name: 'Continual backprop', set: { 'training.interventions': { continualBackprop: { replacementRate: 0.0003, maturityThreshold: 100 } } } },
+      ],
+    },
+  },
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -124,8 +124,9 @@ export function estimateRunMemory(config: Pick<RunConfig, 'dataset' | 'model' | 
   const evaluation = Math.min(EVAL_ROWS, nTrain) * (units * (2 + bn / 2) + shape.inputs + shape.outputs * 2) * F32;
 
   // The raw samples, the split copies and the tensors (inputs; targets one-hot or as values); a csv
-  // file's numbers are also kept by the worker for the next run of the same file.
-  const copies = config.dataset.kind === 'csv' ? 4 : 3;
+  // file's numbers are also kept by the worker for the next run of the same file; a task sequence
+  // keeps the current task's transformed inputs next to the loaded ones.
+  const copies = (config.dataset.kind === 'csv' ? 4 : 3) + (config.training.tasks ? 1 : 0);
   const data = shape.samples * (shape.inputs * copies + shape.outputs * 2 + 2) * F32;
 
   const parts = { parameters, activations, probe, evaluation, data };

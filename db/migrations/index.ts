@@ -7,7 +7,8 @@ import { updateToSchemaVersion1 } from './001-initial.js';
 import { updateToSchemaVersion2 } from './002-uids-comparisons.js';
 import { updateToSchemaVersion3 } from './003-run-leases.js';
 import { updateToSchemaVersion4 } from './004-run-summaries.js';
-import { updateToSchemaVersion5 } from './005-units-reset.js';
+import { updateToSchemaVersion5 } from './005-tasks-rank-weights.js';
+import { updateToSchemaVersion6 } from './006-units-reset.js';
 
 /** Index i holds the migration to schema version i + 1. Append only. */
 export const MIGRATIONS: readonly ((db: Database) => void)[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
   updateToSchemaVersion3,
   updateToSchemaVersion4,
   updateToSchemaVersion5,
+  updateToSchemaVersion6,
 ];
 
 /** The highest schema version this build knows. */

@@ -22,6 +22,8 @@ import { ArtifactLayout } from './artifacts.js';
 import { Trainer } from './train.js';
 import { rowsOf } from './rows.js';
 import { nonFiniteLayer, nonFiniteReason, type TrainHooks, type TrainResult, type RunOutcome } from './outcome.js';
+import { TaskSchedule } from './tasks.js';
+import { weightMagnitude } from './measure.js';
 
 /** Rows per chunk when evaluating a whole split (as the MLP loop). */
 const EVAL_CHUNK = 4096;
@@ -48,9 +50,12 @@ interface Probed {
 export class GraphTrainer {
   readonly net: GraphNet;
   readonly probeIndices: number[];
-  private readonly probeInputs: Float32Array;
-  private readonly probeX: tf.Tensor2D;
-  private readonly probeY: tf.Tensor2D;
+  /** The data trained on: the run's data, or in a task sequence the current task's. */
+  data: Dataset;
+  private readonly schedule: TaskSchedule | null;
+  private probeInputs: Float32Array;
+  private probeX: tf.Tensor2D;
+  private probeY: tf.Tensor2D;
   private readonly shuffleRng: Rng;
   private readonly rule: UpdateRule;
   private readonly update: ParameterUpdate;
@@ -64,8 +69,11 @@ export class GraphTrainer {
   constructor(
     readonly config: RunConfig,
     readonly seed: number,
-    readonly data: Dataset,
+    loaded: Dataset,
   ) {
+    this.schedule = config.training.tasks ? new TaskSchedule(config.training.tasks, loaded) : null;
+    const data = this.schedule ? this.schedule.data : loaded;
+    this.data = data;
     this.classification = data.task === 'classification';
     this.probeIndices = new Rng(seed, 'probe').sample(data.nTrain, Math.min(config.probe.samples, data.nTrain));
     const probe = rowsOf(data, 'train', Int32Array.from(this.probeIndices), 0, this.probeIndices.length);
@@ -81,6 +89,17 @@ export class GraphTrainer {
     this.options = usesGradientOptions(config.training) ? new GradientOptions(config.training, this.trainable, config.training.epochs * batches) : null;
     // ReDo and continual backprop are refused for these networks by the config's validation.
     this.shrinkRng = new Rng(seed, 'shrink-perturb');
+  }
+
+  /** In a task sequence, moves to the task of `epoch`: its data and probe rows. */
+  private enterEpochTask(epoch: number): void {
+    if (!this.schedule?.at(epoch)) return;
+    this.data = this.schedule.data;
+    const probe = rowsOf(this.data, 'train', Int32Array.from(this.probeIndices), 0, this.probeIndices.length);
+    tf.dispose([this.probeX, this.probeY]);
+    this.probeInputs = probe.x;
+    this.probeX = tf.tensor2d(probe.x, [this.probeIndices.length, this.data.inputSize]);
+    this.probeY = tf.tensor2d(probe.y, [this.probeIndices.length, this.data.outputSize]);
   }
 
   /** One optimizer step on rows `order[start…start + size)`; the batch's loss (before the step) and correct count. */
@@ -145,9 +164,9 @@ export class GraphTrainer {
           return lossAndGradient(pass.output, this.probeY, this.data.task, null).loss as tf.Scalar;
         }, kernels);
         kept.push(correct);
-        return [tf.stack([value, correct]), ...kernels.map((k) => tf.sum(tf.square(grads[k.name])))];
+        return [tf.stack([value, correct, ...kernels.map((k) => weightMagnitude(k))]), ...kernels.map((k) => tf.sum(tf.square(grads[k.name])))];
       });
-      const [loss, correct] = summary.dataSync();
+      const [loss, correct, ...magnitudes] = summary.dataSync();
       const layers = this.net.layers.map((layer, l) => {
         const z = kept[2 * l];
         const norm = Math.sqrt(gradSquares[l].dataSync()[0]);
@@ -161,6 +180,7 @@ export class GraphTrainer {
           // A NaN or infinite gradient is reported as NaN.
           gradNorm: Number.isFinite(norm) ? norm : NaN,
           preluAlphas: layer.preluAlpha ? (layer.preluAlpha.dataSync() as Float32Array).slice() : null,
+          weightMagnitude: magnitudes[l],
         };
         return layer.kind === 'conv'
           ? measureConvLayer({ ...common, channels: layer.units, positions: z.shape[1]! * z.shape[2]! })
@@ -230,6 +250,7 @@ export class GraphTrainer {
         seconds,
         elapsedSeconds: (performance.now() - started) / 1000,
         probeMs,
+        task: this.schedule ? this.schedule.task : null,
         layers: probed.layers,
       };
       epochs.push(metrics);
@@ -241,6 +262,7 @@ export class GraphTrainer {
     if (initial !== null) return end('diverged', initial);
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
       const t0 = performance.now();
+      this.enterEpochTask(epoch);
       const shrink = training.interventions?.shrinkPerturb;
       if (shrink && shrinksBefore(epoch, shrink.everyEpochs)) shrinkAndPerturb(this.trainable, shrink.shrink, shrink.noise, this.shrinkRng);
       const order = this.shuffleRng.permutation(n);

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/config.js';
 import { convPlan, denseWidths, trainsWithAutodiff, type ConvLayerPlan, type ImageShape } from '../../shared/architecture.js';
 import { Rng } from './rng.js';
-import { activate, BN_EPSILON, dense, initKernel, initOutputLayer, initialValues, type HiddenLayer } from './model.js';
+import { activate, BN_EPSILON, dense, initHiddenLayer, initOutputLayer, initialValues, type HiddenLayer } from './model.js';
 import { conv2dWithBias } from './conv.js';
 
 /** Keras' LayerNormalization default, so the exported model computes the same. */
@@ -113,25 +113,26 @@ export function buildGraphNet(config: ModelConfig, image: ImageShape | null, inp
     const k = conv.kernel;
     const inChannels = conv.input[2];
     // Keras' fans for a convolution: receptive field × input channels, receptive field × filters.
-    const kernel = initKernel(config.init, k * k * inChannels, k * k * conv.filters, rng, config.initStd, k * k * inChannels * conv.filters);
+    const { kernel, bias } = initHiddenLayer(config, k * k * inChannels, k * k * conv.filters, rng, conv.filters);
     layers.push({
       kind: 'conv',
       units: conv.filters,
       plan: conv,
       kernel: v(kernel, [k, k, inChannels, conv.filters], `l${l}/kernel`)!,
-      bias: v(filled(conv.filters, config.biasInit), [conv.filters], `l${l}/bias`)!,
+      bias: v(bias, [conv.filters], `l${l}/bias`)!,
       ...normalization(conv.filters, l, config),
     });
   }
   let fanIn = plan.flatSize;
   for (const units of denseWidths(config)) {
     const l = layers.length;
+    const { kernel, bias } = initHiddenLayer(config, fanIn, units, rng);
     layers.push({
       kind: 'dense',
       units,
       plan: null,
-      kernel: v(initKernel(config.init, fanIn, units, rng, config.initStd), [fanIn, units], `l${l}/kernel`)!,
-      bias: v(filled(units, config.biasInit), [units], `l${l}/bias`)!,
+      kernel: v(kernel, [fanIn, units], `l${l}/kernel`)!,
+      bias: v(bias, [units], `l${l}/bias`)!,
       ...normalization(units, l, config),
     });
     fanIn = units;

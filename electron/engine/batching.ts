@@ -62,6 +62,7 @@ export function batchKey(config: RunConfig): string | null {
 export function maxBatchRuns(config: RunConfig): number {
   const shape = datasetShape(config.dataset);
   if (!shape) return 1;
-  const perRun = shape.samples * (shape.inputs + shape.outputs);
+  // A task sequence keeps its current task's inputs next to the loaded ones.
+  const perRun = shape.samples * (shape.inputs * (config.training.tasks ? 2 : 1) + shape.outputs);
   return Math.max(1, Math.min(MAX_BATCH_RUNS, Math.floor(MAX_BATCH_DATA_VALUES / Math.max(1, perRun))));
 }

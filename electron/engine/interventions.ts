@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, RunConfig } from '../../shared/config.js';
-import { initKernel, type Network } from './model.js';
+import { initHiddenLayer, type Network } from './model.js';
 import type { ParameterUpdate } from './optimizer.js';
 import { dormantMask } from './probe.js';
 import { Rng } from './rng.js';
@@ -144,12 +144,13 @@ export class UnitInterventions {
     const outgoing = (next.dataSync() as Float32Array).slice();
     const elements = { kernel: [] as number[], bias: [] as number[], outgoing: [] as number[] };
     for (const j of units) {
-      const incoming = initKernel(this.model.init, fanIn, width, this.rng, this.model.initStd, fanIn);
+      // One unit's column, drawn with the layer's fans; RAI draws the bias with it, other inits leave it at 0.
+      const fresh = initHiddenLayer(this.model, fanIn, width, this.rng, 1);
       for (let i = 0; i < fanIn; i++) {
-        kernel[i * width + j] = incoming[i];
+        kernel[i * width + j] = fresh.kernel[i];
         elements.kernel.push(i * width + j);
       }
-      bias[j] = 0;
+      bias[j] = this.model.init === 'rai' ? fresh.bias[0] : 0;
       elements.bias.push(j);
       for (let k = 0; k < nextWidth; k++) {
         outgoing[j * nextWidth + k] = 0;

@@ -36,6 +36,14 @@ export function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'va
   return { loss: lossSum / n, accuracy: classification ? correct / n : null };
 }
 
+/**
+ * Mean |w| of a kernel: one run's (any shape: a dense kernel, or a convolution's k × k × in × out) as a
+ * scalar, or each run's of a stack (S × fan_in × fan_out) as S values.
+ */
+export function weightMagnitude(kernel: tf.Tensor, stacked = false): tf.Tensor {
+  return stacked ? tf.mean(tf.abs(kernel), [1, 2]) : tf.mean(tf.abs(kernel));
+}
+
 export interface ProbeResult {
   layers: LayerMetrics[];
   /** Mean loss and accuracy (0 for regression) on the probe set. */
@@ -61,7 +69,8 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
     const correct = classification ? correctCount(pass.output, y) : tf.zerosLike(loss);
     const grads = backwardPass(net, pass, dOutput!, false, true);
     return [
-      tf.stack([loss, correct]),
+      // One value per run of each: loss, correct, then each layer's weight magnitude.
+      tf.stack([loss, correct, ...net.hidden.map((h) => weightMagnitude(h.kernel, stacked))]),
       // Every part has one column per unit (per run), so stacking the rows lays them out one after
       // the other: run by run, each run's parts in order.
       ...net.hidden.map((h, l) => {
@@ -71,7 +80,7 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
       }),
     ];
   });
-  // [loss…, correct…]: one value of each per run.
+  // [loss…, correct…, layer 0's weight magnitude…, …]: one value of each per run.
   const totals = summary.dataSync();
   summary.dispose();
   const rows = layerValues.map((t) => {
@@ -98,6 +107,7 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
         // A NaN or infinite gradient is reported as NaN.
         gradNorm: Number.isFinite(norm) ? norm : NaN,
         preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
+        weightMagnitude: totals[(2 + l) * members.length + r],
       });
     });
     return { layers, loss: totals[r], accuracy: totals[members.length + r] / n };

@@ -4,7 +4,7 @@
  * training loop controls every step and the probe can read every pre-activation.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Activation, ModelConfig } from '../../shared/config.js';
+import type { Activation, KernelInit, ModelConfig } from '../../shared/config.js';
 import { layerWidths } from '../../shared/config.js';
 import { Rng } from './rng.js';
 
@@ -79,7 +79,7 @@ export const dense = customGrad3((x, w, b, save) => {
  * Draws a fan_in × fan_out kernel with the configured initializer (`count` values: a convolution's
  * kernel has k·k·in_channels × out_channels values, with fans k·k·in_channels and k·k·out_channels).
  */
-export function initKernel(init: ModelConfig['init'], fanIn: number, fanOut: number, rng: Rng, initStd: number, count = fanIn * fanOut): Float32Array {
+export function initKernel(init: KernelInit, fanIn: number, fanOut: number, rng: Rng, initStd: number, count = fanIn * fanOut): Float32Array {
   const out = new Float32Array(count);
   switch (init) {
     case 'he_normal': {
@@ -114,6 +114,49 @@ export function initKernel(init: ModelConfig['init'], fanIn: number, fanOut: num
       break;
   }
   return out;
+}
+
+/**
+ * RAI's σ for Beta(2, 1) (Lu et al. 2019): the symmetric entries of a unit's weights and bias are
+ * drawn N(0, σ²/fan_in).
+ */
+export const RAI_SIGMA = 0.6007;
+
+/**
+ * A hidden layer's initial kernel (fan_in × units, row-major, units last: a dense layer's fan_in ×
+ * fan_out, or a convolution's k × k × in_channels × filters with fan_in = k·k·in_channels) and bias.
+ * `fanOut` is the initializer's fan_out (a convolution's k·k·filters, as Keras counts it). Every
+ * initializer but `rai` draws the kernel (initKernel) and leaves the bias at `biasInit`.
+ *
+ * `rai`, Lu et al.'s randomized asymmetric initialization ("Dying ReLU and Initialization: Theory and
+ * Numerical Examples", arXiv:1903.06733): for each unit, the fan_in weights and the bias are drawn
+ * N(0, σ²/fan_in) with σ = RAI_SIGMA, then one of these fan_in + 1 entries, chosen uniformly, is
+ * replaced by a draw from Beta(2, 1) (positive, mean 2/3), so every unit starts with one positive
+ * connection or a positive bias.
+ */
+export function initHiddenLayer(
+  config: Pick<ModelConfig, 'init' | 'initStd' | 'biasInit'>,
+  fanIn: number,
+  fanOut: number,
+  rng: Rng,
+  units = fanOut,
+): { kernel: Float32Array; bias: Float32Array } {
+  if (config.init !== 'rai') {
+    return { kernel: initKernel(config.init, fanIn, fanOut, rng, config.initStd, fanIn * units), bias: new Float32Array(units).fill(config.biasInit) };
+  }
+  const std = RAI_SIGMA / Math.sqrt(fanIn);
+  const kernel = new Float32Array(fanIn * units);
+  const bias = new Float32Array(units);
+  for (let j = 0; j < units; j++) {
+    for (let i = 0; i < fanIn; i++) kernel[i * units + j] = rng.normal(0, std);
+    bias[j] = rng.normal(0, std);
+    const chosen = rng.int(fanIn + 1);
+    // Beta(2, 1) by inversion: its CDF is x², so √U.
+    const positive = Math.sqrt(rng.next());
+    if (chosen === fanIn) bias[j] = positive;
+    else kernel[chosen * units + j] = positive;
+  }
+  return { kernel, bias };
 }
 
 /**
@@ -177,10 +220,11 @@ export function initialValues(config: ModelConfig, inputSize: number, outputSize
   const filled = (n: number, value: number) => new Float32Array(n).fill(value);
   for (const units of widths) {
     const bn = config.batchNorm;
+    const { kernel, bias } = initHiddenLayer(config, fanIn, units, rng);
     hidden.push({
       units,
-      kernel: initKernel(config.init, fanIn, units, rng, config.initStd),
-      bias: filled(units, config.biasInit),
+      kernel,
+      bias,
       gamma: bn ? filled(units, 1) : null,
       beta: bn ? filled(units, 0) : null,
       movingMean: bn ? filled(units, 0) : null,

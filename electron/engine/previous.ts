@@ -123,6 +123,7 @@ export class PreviousTrainer {
           histogramBins: probe.histogramBins,
           gradNorm: gradNorms[l],
           preluAlphas: h.preluAlpha ? Float32Array.from(h.preluAlpha.dataSync()) : null,
+          weightMagnitude: null,
         }),
       );
     } finally {
@@ -188,6 +189,7 @@ export class PreviousTrainer {
         seconds,
         elapsedSeconds: elapsed(),
         probeMs,
+        task: null,
         layers,
       };
       epochs.push(metrics);

@@ -4,6 +4,7 @@
  * the optimizer step so it can be tested on hand-made numbers.
  */
 import type { Histogram, LayerMetrics } from '../../shared/metrics.js';
+import { effectiveRank } from './effective-rank.js';
 
 export interface LayerProbeInput {
   layer: number;
@@ -19,6 +20,8 @@ export interface LayerProbeInput {
   histogramBins: number;
   gradNorm: number | null;
   preluAlphas: Float32Array | null;
+  /** Mean |w| of the layer's incoming kernel (null when not measured). */
+  weightMagnitude: number | null;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface LayerProbeInput {
  * 0, so it would look "never positive", i.e. dead. Such a layer reports NaN for deadFraction,
  * activeProbability, dormantFraction, preActMean and preActStd, and no unit is flagged dead in its
  * mask; the histogram still counts its finite values. (A NaN deadFraction therefore always means
- * non-finite pre-activations: the training loop ends such a run as diverged.)
+ * non-finite pre-activations: the training loop ends such a run as diverged.) Its effectiveRank is NaN too.
  */
 export function measureLayer(input: LayerProbeInput): LayerMetrics {
   const { n, units, preActs, acts } = input;
@@ -110,6 +113,8 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
       histogram: hist,
       deadMask: new Uint8Array(units),
       preluAlphas: input.preluAlphas,
+      effectiveRank: NaN,
+      weightMagnitude: input.weightMagnitude,
       unitsReset: null,
     };
   }
@@ -129,6 +134,8 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
     histogram: hist,
     deadMask,
     preluAlphas: input.preluAlphas,
+    effectiveRank: effectiveRank(acts, n, units),
+    weightMagnitude: input.weightMagnitude,
     unitsReset: null,
   };
 }

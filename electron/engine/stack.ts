@@ -20,6 +20,7 @@ import { GradientOptions, usesGradientOptions } from './training-options.js';
 import { shrinkAndPerturb, shrinksBefore, UnitInterventions } from './interventions.js';
 import { rowsOf } from './rows.js';
 import type { GroupMember, TrainHooks, TrainResult } from './outcome.js';
+import { TaskSchedule } from './tasks.js';
 
 /**
  * Why these runs cannot train as one stack (null when they can): they must share the network's
@@ -50,6 +51,19 @@ export function stackProblem(members: GroupMember[]): string | null {
   return null;
 }
 
+/**
+ * Moves a run to the task of `epoch` (task sequences): its data and its probe rows become the task's.
+ * True when the data changed (the stack's probe tensors must then be rebuilt, RunStack.dataChanged).
+ */
+export function enterEpochTask(member: MemberState, epoch: number): boolean {
+  if (!member.schedule?.at(epoch)) return false;
+  member.data = member.schedule.data;
+  const { x, y } = rowsOf(member.data, 'train', Int32Array.from(member.probeIndices), 0, member.probeIndices.length);
+  member.probeInputs = x;
+  member.probeTargets = y;
+  return true;
+}
+
 /** Default of the most values of one layer's pre-activations in one probe pass over stacked runs (32 MB). */
 export const PROBE_GROUP_VALUES = 1 << 23;
 
@@ -58,9 +72,12 @@ export interface MemberState extends GroupMember {
   readonly index: number;
   hooks: TrainHooks;
   readonly shuffleRng: Rng;
+  /** The run's task sequence (null without one); `data` is then the current task's data. */
+  readonly schedule: TaskSchedule | null;
   readonly probeIndices: number[];
-  readonly probeInputs: Float32Array;
-  readonly probeTargets: Float32Array;
+  /** The probe rows of the current data (they change with the task). */
+  probeInputs: Float32Array;
+  probeTargets: Float32Array;
   readonly epochs: EpochMetrics[];
   result: TrainResult | null;
   /** This epoch's batch order. */
@@ -69,12 +86,20 @@ export interface MemberState extends GroupMember {
   correctSum: number;
 }
 
-/** A run's state before its first step: its probe set drawn and copied, its shuffle seeded. */
+/**
+ * A run's state before its first step: its probe set drawn and copied, its shuffle seeded, and in a
+ * task sequence the data of the first task.
+ */
 export function memberState(m: GroupMember, index: number): MemberState {
-  const probeIndices = new Rng(m.seed, 'probe').sample(m.data.nTrain, Math.min(m.config.probe.samples, m.data.nTrain));
-  const { x, y } = rowsOf(m.data, 'train', Int32Array.from(probeIndices), 0, probeIndices.length);
+  const tasks = m.config.training.tasks;
+  const schedule = tasks ? new TaskSchedule(tasks, m.data) : null;
+  const data = schedule ? schedule.data : m.data;
+  const probeIndices = new Rng(m.seed, 'probe').sample(data.nTrain, Math.min(m.config.probe.samples, data.nTrain));
+  const { x, y } = rowsOf(data, 'train', Int32Array.from(probeIndices), 0, probeIndices.length);
   return {
     ...m,
+    data,
+    schedule,
     index,
     hooks: {},
     shuffleRng: new Rng(m.seed, 'shuffle'),
@@ -189,6 +214,11 @@ export class RunStack {
     const all = new Float32Array(parts.length * rows * width);
     parts.forEach((part, i) => all.set(part, i * rows * width));
     return tf.tensor3d(all, [parts.length, rows, width]);
+  }
+
+  /** Rebuilds the per-run tensors after runs' data changed (a new task). */
+  dataChanged(): void {
+    this.setRunTensors();
   }
 
   /** Drops the runs that have a result from the stack. */

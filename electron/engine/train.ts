@@ -14,7 +14,7 @@ import { networkValues, type Network } from './model.js';
 import { ArtifactLayout } from './artifacts.js';
 import { createTrainer } from './autodiff-train.js';
 import { evaluateRun, probeRuns, type ProbeResult } from './measure.js';
-import { memberState, RunStack, type MemberState } from './stack.js';
+import { enterEpochTask, memberState, RunStack, type MemberState } from './stack.js';
 import { nonFiniteLayer, nonFiniteReason, type GroupMember, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
 
 type RunEnd = { member: MemberState; status: RunOutcome; reason: string | null };
@@ -123,6 +123,7 @@ export class RunGroup {
         seconds,
         elapsedSeconds: (performance.now() - started) / 1000,
         probeMs,
+        task: member.schedule ? member.schedule.task : null,
         layers: layers[i],
       };
       member.epochs.push(metrics);
@@ -156,6 +157,9 @@ export class RunGroup {
       if (this.active.length === 0) break train;
       for (let epoch = 1; epoch <= training.epochs; epoch++) {
         const t0 = performance.now();
+        // In a task sequence, a new task starts with new data (and probe rows).
+        const switched = this.active.map((m) => enterEpochTask(m, epoch)).some(Boolean);
+        if (switched) this.stack.dataChanged();
         this.stack.beginEpoch(epoch);
         for (const m of this.active) {
           m.order = m.shuffleRng.permutation(n);

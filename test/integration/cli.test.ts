@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabStore } from '../../db/store.js';
 import { initBackend, tf } from '../../electron/engine/backend.js';
 import type { EpochMetrics, LayerMetrics } from '../../shared/metrics.js';
+import { seriesFields } from '../../shared/metric-fields.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'bin/relu-lab.mjs');
@@ -269,7 +270,7 @@ describe('relu-lab run', () => {
     const unknown = await cli(['run', '--preset', 'nope', '--db', db]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'relu-lab: --preset: no preset named "nope" (presets: large-learning-rate, bad-initialization, negative-inputs, mitigations, cnn-mitigations, born-dead)\n',
+      'relu-lab: --preset: no preset named "nope" (presets: large-learning-rate, bad-initialization, negative-inputs, mitigations, cnn-mitigations, born-dead, born-dead-rai, plasticity)\n',
     );
     const both = await cli(['run', tinyConfig, '--preset', 'mitigations', '--db', db]);
     expect(both.code).toBe(2);
@@ -493,7 +494,7 @@ describe('relu-lab export', () => {
       for (const run of report.runs) {
         const metrics = store.getRunMetrics(run.runId);
         // Every metric at every epoch (and layer), with an empty value where it has none.
-        for (const e of metrics) expected += 7 + e.layers.length * 7;
+        for (const e of metrics) expected += seriesFields('epoch').length + e.layers.length * seriesFields('layer').length;
       }
       expect(rows).toHaveLength(expected);
 
@@ -528,10 +529,10 @@ describe('relu-lab export', () => {
 });
 
 describe('relu-lab presets', () => {
-  it('lists the six presets', async () => {
+  it('lists the eight presets', async () => {
     const [r, json] = await Promise.all([cli(['presets']), cli(['presets', '--json'])]);
     expect(r.code).toBe(0);
-    const names = ['large-learning-rate', 'bad-initialization', 'negative-inputs', 'mitigations', 'cnn-mitigations', 'born-dead'];
+    const names = ['large-learning-rate', 'bad-initialization', 'negative-inputs', 'mitigations', 'cnn-mitigations', 'born-dead', 'born-dead-rai', 'plasticity'];
     for (const name of names) expect(r.stdout).toMatch(new RegExp(`^${name}  \\(\\d+ runs\\)$`, 'm'));
     expect(r.stdout).toContain('mitigations  (18 runs)');
     expect(r.stdout).toContain('born-dead  (1000 runs)');

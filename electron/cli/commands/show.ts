@@ -20,17 +20,20 @@ export function showCommand(argv: string[], io: CliIo): number {
     const epochs = store.getRunMetrics(runId);
     const m = run.config.model;
     const t = run.config.training;
+    // A task sequence shows each epoch's task (1-based, as people count tasks).
+    const tasks = t.tasks;
     io.stdout.write(
       [
         `run ${run.id} of experiment ${run.experimentId}, seed ${run.seed}, ${sweepLabel(run)}`,
         `status: ${run.status}${run.error ? ` (${terminalSafe(run.error)})` : ''}; backend: ${run.backend ?? '-'}; epochs ${run.epochsDone}/${run.epochsTotal}`,
         `model: ${m.widths ? m.widths.join('-') : `${m.hiddenLayers} x ${m.width}`} ${m.activation}, init ${m.init}, bias ${m.biasInit}${m.batchNorm ? ', batch norm' : ''}; ` +
-          `training: ${t.optimizer} lr ${t.learningRate}, batch ${t.batchSize}; data: ${run.config.dataset.kind}`,
+          `training: ${t.optimizer} lr ${t.learningRate}, batch ${t.batchSize}${tasks ? `, ${tasks.count} ${tasks.kind} tasks of ${tasks.epochsPerTask} epochs` : ''}; data: ${run.config.dataset.kind}`,
         '',
         table(
-          ['epoch', 'train loss', 'val loss', 'val acc', 'seconds', 'dead fraction per layer', 'active p', 'grad norm per layer'],
+          ['epoch', ...(tasks ? ['task'] : []), 'train loss', 'val loss', 'val acc', 'seconds', 'dead fraction per layer', 'active p', 'grad norm per layer'],
           epochs.map((e) => [
             e.epoch,
+            ...(tasks ? [e.task === null ? null : `${e.task + 1}/${tasks.count}`] : []),
             num(e.trainLoss),
             num(e.valLoss),
             num(e.valAccuracy, 3),

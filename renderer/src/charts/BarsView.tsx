@@ -11,7 +11,7 @@ import { BandTooltip } from './BandTooltip.js';
 import { chartColors } from './colors.js';
 import { barRows, type BarRow } from './rows.js';
 
-export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart: BarChartData; spec: ComparisonSpec; fractionPanels: (title: string) => boolean; height?: number }) {
+export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart: BarChartData; spec: Pick<ComparisonSpec, 'logY' | 'band'>; fractionPanels: (title: string) => boolean; height?: number }) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
   const errorBars = barErrorBars(chart, spec);

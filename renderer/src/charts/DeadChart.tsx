@@ -5,6 +5,7 @@ import { useResolvedTheme } from '../app/theme.js';
 import { Segmented } from '../ui/Segmented.js';
 import { seriesStyle } from './colors.js';
 import { epochAxis, fractionAxis, unitRows, type ChartProps } from './live.js';
+import { LiveChartCard } from './LiveChartCard.js';
 import { LiveLineChart } from './LiveLineChart.js';
 import { layerLabel } from '../../../shared/architecture.js';
 import type { ModelConfig } from '../../../shared/config.js';
@@ -16,26 +17,25 @@ export const DeadChart = memo(function DeadChart({ points, layers, model, epochs
   const x = useMemo(() => epochAxis(epochsTotal, points), [epochsTotal, points]);
   const y = fractionAxis();
   return (
-    <figure className="chart-card">
-      <figcaption className="chart-head">
-        <h3>{metric === 'dead' ? 'Dead' : 'Dormant'} fraction per layer</h3>
-        <div className="chart-controls">
-          <Segmented
-            label="Unit metric"
-            value={metric}
-            onChange={setMetric}
-            options={[
-              { value: 'dead', label: 'Dead' },
-              { value: 'dormant', label: 'Dormant' },
-            ]}
-          />
-        </div>
-      </figcaption>
+    <LiveChartCard
+      title={`${metric === 'dead' ? 'Dead' : 'Dormant'} fraction per layer`}
+      controls={
+        <Segmented
+          label="Unit metric"
+          value={metric}
+          onChange={setMetric}
+          options={[
+            { value: 'dead', label: 'Dead' },
+            { value: 'dormant', label: 'Dormant' },
+          ]}
+        />
+      }
+    >
       <LiveLineChart data={data} x={x} y={y} yLabel={`${metric} units`} formatValue={(v) => `${(v * 100).toFixed(1)}%`} divergedAt={divergedAt}>
         {Array.from({ length: layers }, (_, i) => (
           <Line key={i} type="linear" dataKey={`l${i}`} name={layerLabel(i, model)} {...seriesStyle(i, dark)} strokeWidth={2} dot={data.length <= 30} isAnimationActive={false} />
         ))}
       </LiveLineChart>
-    </figure>
+    </LiveChartCard>
   );
 });

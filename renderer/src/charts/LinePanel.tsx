@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { MAX_LABELLED_TASKS, taskLabel, type TaskBoundary } from '../../../shared/analysis/tasks.js';
-import type { ComparisonSpec } from '../../../shared/compare.js';
 import type { LineChartData, LineGroupSeries } from '../../../shared/charts.js';
 import { themeColor } from '../../../shared/figure/palette.js';
 import { useResolvedTheme } from '../app/theme.js';
@@ -9,7 +8,9 @@ import { formatNumber } from '../ui/format.js';
 import { majorValues, numericAxisProps } from './AxisTick.js';
 import { BandTooltip } from './BandTooltip.js';
 import { chartColors, groupStroke } from './colors.js';
+import type { LineDrawSpec } from './LinesView.js';
 import { lineRows, type LineRow } from './rows.js';
+import { RunLines } from './RunLines.js';
 
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -36,7 +37,7 @@ export function LinePanel({
   /** Where the runs' task changes: dashed vertical lines, labelled when few. */
   taskBoundaries: readonly TaskBoundary[];
   series: LineGroupSeries[];
-  spec: ComparisonSpec;
+  spec: LineDrawSpec;
   /** Values are fractions in [0, 1] (shown as % in tooltips). */
   fraction: boolean;
   /** The y axis starts at 0. */
@@ -110,27 +111,7 @@ export function LinePanel({
                     className="band-area"
                   />
                 ))}
-              {series.map((s, i) =>
-                s.runs.length === 0 ? null : (
-                  // All of a group's runs in one path, broken between runs (never joined across them).
-                  <Line
-                    key={`runs-${s.groupKey}`}
-                    data={shaped.runLines[i]}
-                    dataKey="y"
-                    type="linear"
-                    {...groupStroke(s, dark)}
-                    strokeOpacity={0.45}
-                    strokeWidth={1}
-                    dot={false}
-                    activeDot={false}
-                    isAnimationActive={false}
-                    connectNulls={false}
-                    legendType="none"
-                    tooltipType="none"
-                    className="run-line"
-                  />
-                ),
-              )}
+              <RunLines lines={shaped.runLines} groups={series} dark={dark} />
               {series.map((s, i) => (
                 <Line
                   key={`mean-${s.groupKey}`}

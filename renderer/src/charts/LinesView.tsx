@@ -6,9 +6,12 @@ import { AxisNotes } from './AxisNotes.js';
 import { LinePanel } from './LinePanel.js';
 import { lineRows } from './rows.js';
 
+/** The spec fields a line chart is drawn with (its data holds the rest). */
+export type LineDrawSpec = Pick<ComparisonSpec, 'logX' | 'logY' | 'xAxis' | 'band'>;
+
 export interface LinesViewProps {
   chart: LineChartData;
-  spec: ComparisonSpec;
+  spec: LineDrawSpec;
   /** Height of each panel's plot, px. */
   height?: number;
 }

@@ -7,6 +7,7 @@ import { formatNumber } from '../ui/format.js';
 import { Segmented } from '../ui/Segmented.js';
 import { groupStroke, seriesStyle } from './colors.js';
 import { epochAxis, lossAxis, lossRows, type ChartProps } from './live.js';
+import { LiveChartCard } from './LiveChartCard.js';
 import { LiveLineChart } from './LiveLineChart.js';
 
 export const LossChart = memo(function LossChart({ points, classification, epochsTotal, divergedAt }: ChartProps & { classification: boolean }) {
@@ -21,10 +22,10 @@ export const LossChart = memo(function LossChart({ points, classification, epoch
   const y = useMemo(() => lossAxis(data, mode, useLog), [data, mode, useLog]);
   const nonFinite = points.find((p) => !Number.isFinite(p.trainLoss) || (p.valLoss !== null && !Number.isFinite(p.valLoss)));
   return (
-    <figure className="chart-card">
-      <figcaption className="chart-head">
-        <h3>{mode === 'loss' ? 'Loss' : 'Accuracy'} vs epoch</h3>
-        <div className="chart-controls">
+    <LiveChartCard
+      title={`${mode === 'loss' ? 'Loss' : 'Accuracy'} vs epoch`}
+      controls={
+        <>
           {classification && (
             <Segmented
               label="Metric"
@@ -41,8 +42,9 @@ export const LossChart = memo(function LossChart({ points, classification, epoch
               <input type="checkbox" checked={useLog} disabled={!canLog} onChange={(e) => setLog(e.target.checked)} /> log scale
             </label>
           )}
-        </div>
-      </figcaption>
+        </>
+      }
+    >
       <LiveLineChart
         data={data}
         x={x}
@@ -59,6 +61,6 @@ export const LossChart = memo(function LossChart({ points, classification, epoch
           The loss became {formatNumber(Number.isFinite(nonFinite.trainLoss) ? (nonFinite.valLoss ?? NaN) : nonFinite.trainLoss)} at epoch {nonFinite.epoch}; non-finite values are not drawn.
         </p>
       )}
-    </figure>
+    </LiveChartCard>
   );
 });

@@ -131,6 +131,23 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
   };
 }
 
+/** A group's run line (`LineRows.runLines`) as one SVG path through the chart's scales: a move at each start and after each gap (y null), never joined across a gap. */
+export function runLinePath(points: readonly RunLinePoint[], x: (v: number) => number | undefined, y: (v: number) => number | undefined): string {
+  let d = '';
+  let pen = false;
+  for (const p of points) {
+    const px = p.y === null ? undefined : x(p.x);
+    const py = p.y === null ? undefined : y(p.y);
+    if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${Math.round(px * 10) / 10},${Math.round(py * 10) / 10}`;
+    pen = true;
+  }
+  return d;
+}
+
 // ---------- Bar panels as recharts rows ----------
 
 /** One row per category: `v<i>` mean, `e<i>` [below, above] error offsets, `lo<i>`/`hi<i>`/`n<i>`/`epoch<i>` for the tooltip. */

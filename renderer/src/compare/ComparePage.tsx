@@ -7,7 +7,7 @@
  * view reloads from the live events, at most once a second. The comparison spec lives in the address
  * (#/compare?…, see url.ts), so a reload or a bookmark keeps it; comparisons can also be saved by name.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { ComparisonSpec } from '../../../shared/compare.js';
 import type { ComparisonView } from '../../../shared/comparison-view.js';
 import { useAsync, useLab, useLive, useThrottledReload } from '../app/context.js';
@@ -27,6 +27,7 @@ import { RunStatusNote } from './RunStatusNote.js';
 import { SaveDialog } from './SaveDialog.js';
 import { SavedComparisons } from './SavedComparisons.js';
 import { SelectionSummary } from './SelectionSummary.js';
+import { keepUnchanged, type StableView } from './stable-view.js';
 import { SummarySection } from './SummarySection.js';
 import { compareHref, hasSelection, paramsToSpec, patchSpec, toggleHidden } from './url.js';
 import { Warnings } from './Warnings.js';
@@ -58,6 +59,12 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
   useThrottledReload(liveStamp, shown.reload, LIVE_RELOAD_MS);
 
   const setSpec = useCallback((patch: Partial<ComparisonSpec>) => navigate(compareHref(patchSpec(spec, patch), saved), { replace: true }), [spec, saved]);
+  // Charts whose data did not change keep their objects, so they are not redrawn (see stable-view.ts).
+  const stableRef = useRef<StableView | null>(null);
+  const stable = useMemo(() => (view ? (stableRef.current = keepUnchanged(stableRef.current, view)) : null), [view]);
+  const specRef = useRef(spec);
+  specRef.current = spec;
+  const onToggleGroup = useCallback((key: string) => navigate(compareHref(patchSpec(specRef.current, toggleHidden(specRef.current, key)), saved), { replace: true }), [saved]);
 
   const [exportOptions, setExportOptions] = useStoredState<ExportOptions>(EXPORT_KEY, readExportOptions);
   const [saving, setSaving] = useState(false);
@@ -109,7 +116,7 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
   }
 
   const shownSpec = shown.data?.spec ?? spec;
-  const focus = view?.groups.find((g) => g.key === view.focusKey) ?? null;
+  const focus = stable?.groups.find((g) => g.key === view?.focusKey) ?? null;
   return (
     <div className="page compare-page">
       {header}
@@ -122,7 +129,7 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
           <p>The experiments or runs of this comparison were deleted (or belong to another database).</p>
         </EmptyState>
       )}
-      {view && view.runCount > 0 && (
+      {view && stable && view.runCount > 0 && (
         <>
           <RunStatusNote counts={view.runStatus} spec={spec} onRefresh={shown.reload} />
           <CompareControls spec={spec} view={view} setSpec={setSpec} />
@@ -134,14 +141,15 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
                 kind={kind}
                 wide={wide}
                 help={help}
-                data={view.charts[kind]}
-                groups={view.groups}
+                data={stable.charts[kind]}
+                dataKey={stable.keys[kind]}
+                groups={stable.groups}
                 focus={focus}
                 spec={shownSpec}
                 saved={saved}
                 options={exportOptions}
                 setOptions={setExportOptions}
-                onToggleGroup={(key) => setSpec(toggleHidden(spec, key))}
+                onToggleGroup={onToggleGroup}
               />
             ))}
           </div>

@@ -4,7 +4,7 @@
  * are NOT repeated here: validation always goes through the shared schema. A unit test checks that
  * the defaults below are the schema's.
  */
-import { ACTIVATIONS, CONV_PADDINGS, CSV_DELIMITERS, DATASET_KINDS, INITS, LR_DECAYS, MAX_SAMPLES, MNIST_MAX_SAMPLES, MODEL_KINDS, OPTIMIZERS, OUTPUT_INITS, POOLINGS, type DatasetKind } from '../../../shared/config.js';
+import { ACTIVATIONS, CONV_PADDINGS, CSV_DELIMITERS, DATASET_KINDS, INITS, LR_DECAYS, MAX_SAMPLES, MNIST_MAX_SAMPLES, MODEL_KINDS, OPTIMIZERS, OUTPUT_INITS, POOLINGS, TASK_KINDS, type DatasetKind } from '../../../shared/config.js';
 import { CONV_DEFAULTS } from '../../../shared/architecture.js';
 
 export type FieldType =
@@ -168,7 +168,7 @@ export const FIELDS: readonly FieldSpec[] = [
     help: 'Initial learned PReLU slope (0–1; He et al. 2015 use 0.25).', sweepable: true,
     dependsOn: { path: 'model.activation', values: ['prelu'] },
   },
-  { path: 'model.init', label: 'Weight init', group: 'model', type: 'enum', options: INITS, defaultValue: 'he_normal', help: 'Kernel initializer of the hidden layers.', sweepable: true },
+  { path: 'model.init', label: 'Weight init', group: 'model', type: 'enum', options: INITS, defaultValue: 'he_normal', help: 'Initializer of the hidden layers’ kernels; rai: Lu et al.’s randomized asymmetric initialization (weights and bias together, one positive entry per unit; needs bias init 0).', sweepable: true },
   {
     path: 'model.outputInit', label: 'Output init', group: 'model', type: 'enum', options: OUTPUT_INITS, absentMeans: 'glorot_uniform',
     help: 'Initializer of the linear output layer: glorot_uniform as Keras, torch_linear as PyTorch’s nn.Linear (weights and bias U(±1/√fan_in)).', sweepable: true,
@@ -203,7 +203,31 @@ export const FIELDS: readonly FieldSpec[] = [
     dependsOn: { path: 'training.optimizer', values: ['momentum'] },
   },
   { path: 'training.batchSize', label: 'Batch size', group: 'training', type: 'int', defaultValue: 64, unit: 'samples', help: 'Samples per update (1–65 536).', sweepable: true },
-  { path: 'training.epochs', label: 'Epochs', group: 'training', type: 'int', required: true, unit: 'epochs', help: 'Passes over the training split; 0 measures the network at initialization only.', sweepable: true },
+  { path: 'training.epochs', label: 'Epochs', group: 'training', type: 'int', required: true, unit: 'epochs', help: 'Passes over the training split; 0 measures the network at initialization only. With tasks: task count × epochs per task.', sweepable: true },
+  {
+    path: 'training.tasks.kind', label: 'Task sequence', group: 'training', type: 'enum', options: TASK_KINDS, absentMeans: 'none',
+    help: 'Optional continual learning: every task transforms the data its own seeded way (permuted inputs, shuffled labels or shifted inputs); weights and optimizer carry over.', sweepable: true,
+  },
+  {
+    path: 'training.tasks.count', label: 'Tasks', group: 'training', type: 'int', unit: 'tasks',
+    help: 'Number of tasks in the sequence (≥ 1).', sweepable: true,
+    dependsOn: { path: 'training.tasks.kind', values: TASK_KINDS },
+  },
+  {
+    path: 'training.tasks.epochsPerTask', label: 'Epochs per task', group: 'training', type: 'int', unit: 'epochs',
+    help: 'Epochs trained on each task (≥ 1); epochs must equal tasks × epochs per task.', sweepable: true,
+    dependsOn: { path: 'training.tasks.kind', values: TASK_KINDS },
+  },
+  {
+    path: 'training.tasks.seed', label: 'Task seed', group: 'training', type: 'int', absentMeans: 0,
+    help: 'Seeds the tasks’ transformations; every run of the experiment sees the same tasks.', sweepable: true,
+    dependsOn: { path: 'training.tasks.kind', values: TASK_KINDS },
+  },
+  {
+    path: 'training.tasks.shift', label: 'Task shift', group: 'training', type: 'number', step: 'any', absentMeans: 1, unit: 'std',
+    help: 'Standard deviation of each task’s input shift vector (shifted-inputs only, > 0).', sweepable: true,
+    dependsOn: { path: 'training.tasks.kind', values: ['shifted-inputs'] },
+  },
   // Optional training options and interventions: left empty, they are off.
   { path: 'training.weightDecay', label: 'Weight decay', group: 'training', type: 'number', step: 'any', absentMeans: 0, unit: 'λ', help: 'Adds λ·w to every parameter’s gradient (PyTorch’s weight_decay; biases included). ≥ 0.', sweepable: true },
   { path: 'training.l2Init', label: 'L2 toward initial weights', group: 'training', type: 'number', step: 'any', absentMeans: 0, unit: 'λ', help: 'Adds λ·(w − w₀) to every parameter’s gradient, w₀ its initial value (Kumar et al. 2023). ≥ 0.', sweepable: true },

@@ -9,6 +9,7 @@ import { ErrorBox } from '../ui/ErrorBox.js';
 import { plural } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { withMembers } from '../ui/selection.js';
+import { SelectionBar } from '../ui/SelectionBar.js';
 import { Spinner } from '../ui/Spinner.js';
 import { overDefaults } from '../ui/storage.js';
 import { useStoredState } from '../ui/useStoredState.js';
@@ -122,25 +123,22 @@ export function ExperimentsPage() {
       )}
       {rows && rows.length > 0 && (
         <>
-          <div className="selection-bar" role="group" aria-label="Selected experiments">
-            <p className="result-count" role="status">
-              {filtered ? `${shown.length} of ${plural(rows.length, 'experiment')}` : plural(rows.length, 'experiment')}
-              {chosen.length > 0 ? ` · ${chosen.length} selected` : ' · tick experiments to compare them or export them as a bundle'}
-            </p>
-            <div className="selection-actions">
-              <button type="button" className="btn btn-small btn-primary" disabled={chosen.length === 0} onClick={() => navigate(compareHref({ experimentIds: chosen }))}>
-                <Icon name="compare" size={14} /> Compare{chosen.length > 0 ? ` ${chosen.length}` : ''}
-              </button>
-              <button type="button" className="btn btn-small" disabled={chosen.length === 0 || bundles.busy !== null} onClick={() => void bundles.exportBundle(chosen)}>
-                <Icon name="download" size={14} /> {bundles.busy === 'export' ? 'Exporting…' : 'Export bundle'}
-              </button>
-              {chosen.length > 0 && (
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => setSelected(new Set())}>
-                  Clear selection
-                </button>
-              )}
-            </div>
-          </div>
+          <SelectionBar
+            label="Selected experiments"
+            status={
+              <>
+                {filtered ? `${shown.length} of ${plural(rows.length, 'experiment')}` : plural(rows.length, 'experiment')}
+                {chosen.length > 0 ? ` · ${chosen.length} selected` : ' · tick experiments to compare them or export them as a bundle'}
+              </>
+            }
+            selected={chosen.length}
+            onCompare={() => navigate(compareHref({ experimentIds: chosen }))}
+            onClear={() => setSelected(new Set())}
+          >
+            <button type="button" className="btn btn-small" disabled={chosen.length === 0 || bundles.busy !== null} onClick={() => void bundles.exportBundle(chosen)}>
+              <Icon name="download" size={14} /> {bundles.busy === 'export' ? 'Exporting…' : 'Export bundle'}
+            </button>
+          </SelectionBar>
           {shown.length === 0 ? (
             <EmptyState icon="search" title="Nothing matches" action={<button type="button" className="btn" onClick={() => setFilter(EMPTY_FILTER)}>Clear filters</button>}>
               <p>No experiment matches the search and filters.</p>

@@ -16,6 +16,7 @@ import { plural } from '../ui/format.js';
 import { Icon } from '../ui/Icon.js';
 import { PageTabs } from '../ui/PageTabs.js';
 import { withMembers } from '../ui/selection.js';
+import { SelectionBar } from '../ui/SelectionBar.js';
 import { Spinner } from '../ui/Spinner.js';
 import { ColumnChooser } from './ColumnChooser.js';
 import { RunsTable } from './RunsTable.js';
@@ -79,23 +80,20 @@ export function RunsPage({ params }: { params: URLSearchParams }) {
             </label>
           </section>
           {page.error && <ErrorBox error={page.error} onRetry={page.reload} title="The lab could not answer this page" />}
-          <div className="selection-bar" role="group" aria-label="Selected runs">
-            <p className="result-count" role="status" data-testid="runs-count">
-              {data ? (state.filter.trim() === '' ? plural(data.total, 'run') : `${data.total.toLocaleString('en-US')} of ${plural(data.all, 'run')} match`) : '…'}
-              {chosen.length > 0 ? ` · ${chosen.length} selected` : ' · tick runs to compare them'}
-              {data && <span className="muted small"> · answered in {Math.round(data.ms)} ms</span>}
-            </p>
-            <div className="selection-actions">
-              <button type="button" className="btn btn-small btn-primary" disabled={chosen.length === 0} onClick={() => navigate(compareHref({ runIds: chosen }))}>
-                <Icon name="compare" size={14} /> Compare{chosen.length > 0 ? ` ${chosen.length}` : ''}
-              </button>
-              {chosen.length > 0 && (
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => setSelected(new Set())}>
-                  Clear selection
-                </button>
-              )}
-            </div>
-          </div>
+          <SelectionBar
+            label="Selected runs"
+            countTestId="runs-count"
+            status={
+              <>
+                {data ? (state.filter.trim() === '' ? plural(data.total, 'run') : `${data.total.toLocaleString('en-US')} of ${plural(data.all, 'run')} match`) : '…'}
+                {chosen.length > 0 ? ` · ${chosen.length} selected` : ' · tick runs to compare them'}
+                {data && <span className="muted small"> · answered in {Math.round(data.ms)} ms</span>}
+              </>
+            }
+            selected={chosen.length}
+            onCompare={() => navigate(compareHref({ runIds: chosen }))}
+            onClear={() => setSelected(new Set())}
+          />
           {data && data.rows.length === 0 && <EmptyState icon="search" title="No run matches" action={<button type="button" className="btn" onClick={() => apply('')}>Clear the filter</button>}><p>No run meets every clause of the filter.</p></EmptyState>}
           {data && data.rows.length > 0 && (
             <RunsTable

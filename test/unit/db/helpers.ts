@@ -66,6 +66,8 @@ export function sampleLayer(layer: number, units: number, overrides: Partial<Lay
     histogram: { lo: -3.5, hi: 2.75, counts: [0, 3, 17, 40, 2, 1, 0, 1] },
     deadMask,
     preluAlphas: null,
+    effectiveRank: 2.5 + layer / 4,
+    weightMagnitude: 0.0625 * (layer + 1),
     // A count on every layer but the first, which has none (no unit-resetting intervention).
     unitsReset: layer === 0 ? null : 2,
     ...overrides,
@@ -82,6 +84,7 @@ export function sampleEpoch(epoch: number, layers = 2, units = 11): EpochMetrics
     seconds: epoch === 0 ? 0 : 0.25,
     elapsedSeconds: 0.3 * epoch + 0.01,
     probeMs: 4.5,
+    task: Math.floor(epoch / 2),
     layers: Array.from({ length: layers }, (_, l) => sampleLayer(l, units)),
   };
 }

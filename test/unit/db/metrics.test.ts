@@ -204,6 +204,8 @@ describe('series', () => {
       gradNorm: layer.gradNorm,
       preActMean: layer.preActMean,
       preActStd: layer.preActStd,
+      effectiveRank: layer.effectiveRank,
+      weightMagnitude: layer.weightMagnitude,
       unitsReset: layer.unitsReset,
     });
     expect(store.getLayerSeries([])).toEqual([]);

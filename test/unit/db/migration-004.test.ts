@@ -4,6 +4,7 @@ import { LabStore } from '../../../db/store.js';
 import { withConnection } from './connection.js';
 import { openStore, sampleRuns, tempDbPath } from './helpers.js';
 import { epochWithDead } from './summary-fixtures.js';
+import { undoMigration5, undoMigration6 } from './rollback.js';
 
 describe('migration 4 (run summaries)', () => {
   it('creates the summary tables; the runs of a schema-3 file get their summaries when it is opened', () => {
@@ -15,6 +16,8 @@ describe('migration 4 (run summaries)', () => {
     store.close();
     // Back to schema 3, as a file written before summaries existed.
     withConnection(file, (db) => {
+      undoMigration6(db);
+      undoMigration5(db);
       db.exec('DROP TABLE run_layer_summaries; DROP TABLE run_summaries; PRAGMA user_version = 3');
       expect(migrate(db)).toBe(3);
       expect(db.prepare('SELECT COUNT(*) FROM run_summaries').pluck().get()).toBe(0);

@@ -3,38 +3,42 @@ import { migrate } from '../../../db/migrations/index.js';
 import { LabStore } from '../../../db/store.js';
 import { withConnection } from './connection.js';
 import { openStore, sampleEpoch, sampleRuns, tempDbPath } from './helpers.js';
+import { undoMigration5, undoMigration6 } from './rollback.js';
 
-describe('migration 5 (units reset per layer)', () => {
-  it('adds units_reset to the layer metrics; rows written before it read as no value', () => {
+describe('migration 5 (task, effective rank, weight magnitude)', () => {
+  it('adds the columns; epochs stored before read as having no task, rank or weight magnitude, and new ones keep theirs', () => {
     const file = tempDbPath();
     const store = LabStore.open(file);
     const { runIds } = store.createExperiment({ name: 'x', config: {}, runs: sampleRuns() });
     store.recordEpoch(runIds[0], sampleEpoch(0));
+    store.recordEpoch(runIds[0], sampleEpoch(1));
     store.close();
-    // Back to schema 4, as a file written before the column existed.
+    // Back to schema 4, as a file written before these columns existed.
     withConnection(file, (db) => {
-      db.exec(`
-        DROP INDEX layer_metrics_series;
-        ALTER TABLE layer_metrics DROP COLUMN units_reset;
-        CREATE INDEX layer_metrics_series ON layer_metrics (
-          run_id, epoch, layer, units, dead_fraction, active_probability, dormant_fraction, grad_norm, pre_act_mean, pre_act_std, nan_mask
-        );
-        PRAGMA user_version = 4;
-      `);
+      undoMigration6(db);
+      undoMigration5(db);
       expect(migrate(db)).toBe(4);
-      const columns = db.prepare("SELECT name, type FROM pragma_table_info('layer_metrics') WHERE name = 'units_reset'").all();
-      expect(columns).toEqual([{ name: 'units_reset', type: 'REAL' }]);
-      expect(db.prepare('SELECT COUNT(*) FROM layer_metrics WHERE units_reset IS NULL').pluck().get()).toBe(2);
-      // The layer series' covering index carries the new column.
-      const index = db.prepare("SELECT name FROM pragma_index_info('layer_metrics_series')").pluck().all();
-      expect(index).toContain('units_reset');
+      const columns = (table: string) => (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]);
+      expect(columns('epoch_metrics')).toContain('task');
+      expect(columns('layer_metrics')).toEqual(expect.arrayContaining(['effective_rank', 'weight_magnitude']));
+      expect(db.prepare('SELECT COUNT(*) FROM epoch_metrics WHERE task IS NULL').pluck().get()).toBe(2);
+      // A task is a whole number ≥ 0 or nothing.
+      expect(() => db.prepare('UPDATE epoch_metrics SET task = -1').run()).toThrow(/CHECK constraint failed/);
     });
     const reopened = openStore(file);
-    const [epoch] = reopened.getRunMetrics(runIds[0]);
-    expect(epoch.layers.map((l) => l.unitsReset)).toEqual([null, null]);
-    // New rows keep their counts.
-    reopened.recordEpoch(runIds[0], sampleEpoch(1));
-    expect(reopened.getRunMetrics(runIds[0])[1].layers.map((l) => l.unitsReset)).toEqual([null, 2]);
-    reopened.close();
+    const before = reopened.getRunMetrics(runIds[0]);
+    expect(before.map((e) => e.task)).toEqual([null, null]);
+    expect(before.flatMap((e) => e.layers.map((l) => [l.effectiveRank, l.weightMagnitude]))).toEqual(Array(4).fill([null, null]));
+    // The rest of each row is untouched.
+    expect(before[1].trainLoss).toBe(sampleEpoch(1).trainLoss);
+    expect(before[1].layers[1].deadMask).toEqual(sampleEpoch(1).layers[1].deadMask);
+    const next = { ...sampleEpoch(2), task: 1 };
+    next.layers[0].effectiveRank = NaN;
+    reopened.recordEpoch(runIds[0], next);
+    const after = reopened.getRunMetrics(runIds[0])[2];
+    expect(after.task).toBe(1);
+    expect(after.layers[0].effectiveRank).toBeNaN();
+    expect(after.layers[1].effectiveRank).toBe(next.layers[1].effectiveRank);
+    expect(after.layers[1].weightMagnitude).toBe(next.layers[1].weightMagnitude);
   });
 });

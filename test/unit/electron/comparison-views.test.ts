@@ -68,6 +68,10 @@ describe('getComparisonView', () => {
       expect(layer1.charts['dead-heatmap']).toBe(first.charts['dead-heatmap']);
       expect(layer1.charts.revival).toBe(first.charts.revival);
       expect(layer1.charts['dead-fraction']).not.toBe(first.charts['dead-fraction']);
+      // The page redraws a chart when its key changes: the same charts, by key.
+      expect(layer1.chartKeys.loss).toBe(first.chartKeys.loss);
+      expect(layer1.chartKeys['dead-heatmap']).toBe(first.chartKeys['dead-heatmap']);
+      expect(layer1.chartKeys['dead-fraction']).not.toBe(first.chartKeys['dead-fraction']);
       const se = await views.view(store, parseComparisonSpec({ experimentIds: [experimentId], layer: 1, band: 'se' }));
       expect(se.charts['dead-heatmap']).toBe(first.charts['dead-heatmap']);
       expect(se.charts.histograms).toBe(layer1.charts.histograms);
@@ -78,6 +82,7 @@ describe('getComparisonView', () => {
       store.recordEpoch(runIds[0], { ...epochs[epochs.length - 1], epoch: 4 });
       const grown = await views.view(store, spec);
       expect(grown).not.toBe(first);
+      expect(grown.chartKeys.loss).not.toBe(first.chartKeys.loss);
       expect(grown.maxEpoch).toBe(4);
       const dead = grown.charts['dead-fraction'] as LineChartData;
       const last = dead.panels[0].series.flatMap((s) => s.points).filter((p) => p.x === 4);

@@ -238,6 +238,10 @@ describe('preflightExperiment', () => {
     expect(estimateRunMemory(params.runs[0].config, mnistShape).field).toBe('model.width');
     const batch = valid({ name: 'b', dataset: { kind: 'blobs', samples: 1_000_000 }, model: { hiddenLayers: 8, width: 4096 }, training: { learningRate: 0.1, epochs: 1, batchSize: 65536 }, probe: { samples: 16 } });
     expect(estimateRunMemory(batch.runs[0].config, { samples: 1_000_000, inputs: 16, outputs: 4 }).field).toBe('training.batchSize');
+    // A task sequence keeps one transformed copy of the inputs next to the loaded ones.
+    const plain = valid({ name: 't', dataset: { kind: 'mnist' }, model: { hiddenLayers: 1, width: 8 }, training: { learningRate: 0.1, epochs: 2 } });
+    const tasks = valid({ ...plain.config, training: { learningRate: 0.1, epochs: 2, tasks: { kind: 'permuted', count: 2, epochsPerTask: 1 } } });
+    expect(estimateRunMemory(tasks.runs[0].config, mnistShape).data - estimateRunMemory(plain.runs[0].config, mnistShape).data).toBe(10000 * 784 * 4);
   });
 
   it('locateField: sweep value, variant, base field with the combination it concerns', () => {

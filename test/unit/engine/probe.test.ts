@@ -25,6 +25,7 @@ function probeInput(preActs: number[][], acts: number[][], extra: Partial<LayerP
     histogramBins: 8,
     gradNorm: null,
     preluAlphas: null,
+    weightMagnitude: null,
     ...extra,
   };
 }
@@ -255,6 +256,7 @@ describe('a hand-weighted network', () => {
         histogramBins: 8,
         gradNorm: null,
         preluAlphas: null,
+        weightMagnitude: null,
       }),
     );
     tf.dispose([x, f.output, ...f.preActs, ...f.acts]);

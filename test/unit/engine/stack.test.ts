@@ -27,6 +27,7 @@ function expectSameRun(stacked: TrainResult, alone: TrainResult, where: string):
   stacked.epochs.forEach((e: EpochMetrics, i) => {
     const x = alone.epochs[i];
     const at = `${where}, epoch ${e.epoch}`;
+    expect(e.task, `${at} task`).toBe(x.task);
     near(e.trainLoss, x.trainLoss, `${at} trainLoss`);
     near(e.trainAccuracy, x.trainAccuracy, `${at} trainAccuracy`);
     near(e.valLoss, x.valLoss, `${at} valLoss`);
@@ -38,6 +39,8 @@ function expectSameRun(stacked: TrainResult, alone: TrainResult, where: string):
       near(l.gradNorm, y.gradNorm, `${at} layer ${j} gradNorm`);
       near(l.preActMean, y.preActMean, `${at} layer ${j} preActMean`);
       near(l.preActStd, y.preActStd, `${at} layer ${j} preActStd`);
+      near(l.effectiveRank, y.effectiveRank, `${at} layer ${j} effectiveRank`);
+      near(l.weightMagnitude, y.weightMagnitude, `${at} layer ${j} weightMagnitude`);
     });
   });
   expect(stacked.artifacts.probeIndices, where).toEqual(alone.artifacts.probeIndices);
@@ -86,6 +89,27 @@ for (const backend of ['wasm', 'cpu'] as const) {
           } else {
             expectSameRun(results[i], alone, `${name}, seed ${m.seed}`);
           }
+        });
+      }
+    });
+
+    it('task sequences and RAI: each run of a stack switches its own data at the task boundaries and gets its solo numbers', () => {
+      const c = REFERENCE_CASES.find((r) => r.name === 'relu sgd')!;
+      const base = referenceConfig(c);
+      const kinds = ['permuted', 'shuffled-labels', 'shifted-inputs'] as const;
+      for (const kind of kinds) {
+        const config = withTraining(base, { epochs: 4, tasks: { kind, count: 2, epochsPerTask: 2, seed: 3 } }, { init: 'rai' });
+        const members = [1, 2, 3].map((seed) => ({ config, seed, data: referenceData(c, seed) }));
+        const group = new RunGroup(members, { stacked: true });
+        let results: TrainResult[];
+        try {
+          results = group.run();
+        } finally {
+          group.dispose();
+        }
+        members.forEach((m, i) => {
+          expect(results[i].epochs.map((e) => e.task)).toEqual([0, 0, 0, 1, 1]);
+          expectSameRun(results[i], trainRun(m.config, m.seed, m.data), `${kind}, seed ${m.seed}`);
         });
       }
     });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, INITS, validateExperiment, type RunConfig } from '../../../shared/config.js';
+import { ACTIVATIONS, INITS, KERNEL_INITS, validateExperiment, type RunConfig } from '../../../shared/config.js';
 import type { EpochMetrics, RunArtifacts } from '../../../shared/metrics.js';
 import { initBackend, tf } from '../../../electron/engine/backend.js';
 import { loadDataset } from '../../../electron/engine/datasets/index.js';
@@ -354,8 +354,8 @@ describe('model.outputInit', () => {
     expect(torch.hidden).toEqual(outputWeights({ biasInit: 0.5 }).hidden);
   });
 
-  it('every hidden-layer initializer can be used for the output layer (normal uses initStd)', () => {
-    for (const outputInit of INITS) {
+  it('every kernel initializer can be used for the output layer (normal uses initStd)', () => {
+    for (const outputInit of KERNEL_INITS) {
       const w = outputWeights({ outputInit, initStd: 0.01 });
       expect(w.kernel.every(Number.isFinite), outputInit).toBe(true);
     }

@@ -163,7 +163,7 @@ describe('HTTP client', () => {
     expect(es.url).toBe('http://h:1/api/events?token=a%20b');
     es.open();
     expect(client.connectionState()).toBe('open');
-    const metrics = { epoch: 2, trainLoss: NaN, trainAccuracy: null, valLoss: null, valAccuracy: null, seconds: 0, elapsedSeconds: 1, probeMs: 1, layers: [] };
+    const metrics = { epoch: 2, trainLoss: NaN, trainAccuracy: null, valLoss: null, valAccuracy: null, seconds: 0, elapsedSeconds: 1, probeMs: 1, task: null, layers: [] };
     es.send({ type: 'epoch', runId: 1, experimentId: 1, metrics });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     es.onmessage?.({ data: 'not json' });

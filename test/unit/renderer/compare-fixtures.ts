@@ -25,6 +25,7 @@ export function run(id: number, seed: number, variant: string, activation: strin
       seconds: e === 0 ? 0 : 1,
       elapsedSeconds: e + seed / 10,
       probeMs: 1,
+      task: null,
       layers: [0, 1].map((l) => {
         const d = dead(e, l);
         return {
@@ -38,6 +39,8 @@ export function run(id: number, seed: number, variant: string, activation: strin
           preActStd: 1,
           histogram: { lo: -2, hi: 2, counts: [1, 3, 4, 2] },
           deadMask: [0, 0, 0, 0],
+          effectiveRank: null,
+          weightMagnitude: null,
           preluAlphas: null,
           unitsReset: null,
         };

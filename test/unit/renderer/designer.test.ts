@@ -77,6 +77,21 @@ describe('fields', () => {
 });
 
 describe('form ⇄ config', () => {
+  it('round-trips a task sequence and RAI; an empty task form adds no task sequence', () => {
+    const config = {
+      name: 'tasks',
+      dataset: { kind: 'blobs' },
+      model: { hiddenLayers: 1, width: 4, init: 'rai' },
+      training: { learningRate: 0.1, epochs: 4, tasks: { kind: 'shifted-inputs', count: 2, epochsPerTask: 2, shift: 0.5 } },
+    };
+    const { config: back, formIssues } = formToConfig(configToForm(config));
+    expect(formIssues).toEqual([]);
+    expect(back).toEqual(config);
+    expect(validateExperiment(back).ok).toBe(true);
+    const blank = formToConfig(blankForm()).config as { training: Record<string, unknown> };
+    expect('tasks' in blank.training).toBe(false);
+  });
+
   it('the blank form is a valid config', () => {
     const { config, formIssues } = formToConfig(blankForm());
     expect(formIssues).toEqual([]);

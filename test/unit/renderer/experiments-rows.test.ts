@@ -195,7 +195,7 @@ describe('time left', () => {
     // 4 of 10 epochs in 40 s since the start: 6 more at 10 s each.
     expect(mergeRun(run(), undefined, now).etaSeconds).toBe(60);
     // The newest measurement's elapsed time wins over the clock: 5 epochs in 25 s, 5 more.
-    const last = { epoch: 5, trainLoss: 0.2, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 25, dead: [0], dormant: [0] };
+    const last = { epoch: 5, trainLoss: 0.2, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 25, task: null, dead: [0], dormant: [0] };
     expect(mergeRun(run(), { last }, now).etaSeconds).toBe(25);
     expect(mergeRun(run({ status: 'completed', epochsDone: 10 }), undefined, now).etaSeconds).toBeNull();
     expect(mergeRun(run({ epochsDone: 0, lastEpoch: null }), undefined, now).etaSeconds).toBeNull();

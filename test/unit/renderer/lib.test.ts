@@ -95,6 +95,8 @@ describe('metrics CSV', () => {
     histogram: { lo: 0, hi: 1, counts: [] },
     deadMask: [],
     preluAlphas: i === 0 ? [0.2, 0.4] : null,
+    effectiveRank: null,
+    weightMagnitude: null,
     unitsReset: null,
   });
   const epoch = (e: number, loss: number): EpochMetricsDto => ({
@@ -106,6 +108,7 @@ describe('metrics CSV', () => {
     seconds: 1,
     elapsedSeconds: e,
     probeMs: 2,
+    task: null,
     layers: [layer(0, 0.25), layer(1, 0)],
   });
   const run = { id: 7, experimentId: 2, index: 0, seed: 1, status: 'diverged' as const, sweep: { 'model.activation': 'relu', variant: 'A, "B"' } };
@@ -122,9 +125,11 @@ describe('metrics CSV', () => {
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,gradNorm,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,trainAccuracy,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,preluAlphaMean,');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,,task,');
+    expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,effectiveRank,');
     expect(lines).toContain('2,7,1,diverged,relu,"A, ""B""",0,1,unitsReset,');
-    // header + 2 epochs × (7 epoch metrics + 2 layers × 8 layer metrics)
-    expect(lines).toHaveLength(1 + 2 * (7 + 2 * 8));
+    // header + 2 epochs × (8 epoch metrics + 2 layers × 10 layer metrics)
+    expect(lines).toHaveLength(1 + 2 * (8 + 2 * 10));
     expect(csvField(-Infinity)).toBe('-Infinity');
     expect(csvField(Infinity)).toBe('Infinity');
     expect(slug('Large LR (copy) — é')).toBe('large-lr-copy-e');
@@ -167,6 +172,7 @@ describe('live store', () => {
     seconds: 0,
     elapsedSeconds: e,
     probeMs: 0,
+    task: null,
     layers: dead.map((d, i) => ({
       layer: i,
       units: 1,
@@ -179,6 +185,8 @@ describe('live store', () => {
       histogram: { lo: 0, hi: 0, counts: [] },
       deadMask: [],
       preluAlphas: null,
+      effectiveRank: null,
+      weightMagnitude: null,
       unitsReset: null,
     })),
   });

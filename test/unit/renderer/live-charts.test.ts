@@ -15,6 +15,7 @@ function epochs(n: number, at: (e: number) => Partial<SlimEpoch> = () => ({})): 
     trainAccuracy: 0.5,
     valAccuracy: 0.5,
     elapsedSeconds: epoch,
+    task: null,
     dead: [0.1, 0.2],
     dormant: [0, 0],
     ...at(epoch),

@@ -41,7 +41,7 @@ function runRow(patch: Partial<RunRow>): RunRow {
 }
 
 function epoch(e: number, loss: number): EpochMetricsDto {
-  return { epoch: e, trainLoss: loss, trainAccuracy: null, valLoss: null, valAccuracy: null, seconds: 0, elapsedSeconds: e, probeMs: 0, layers: [] };
+  return { epoch: e, trainLoss: loss, trainAccuracy: null, valLoss: null, valAccuracy: null, seconds: 0, elapsedSeconds: e, probeMs: 0, task: null, layers: [] };
 }
 
 describe('run and experiment progress', () => {
@@ -81,10 +81,10 @@ describe('run and experiment progress', () => {
 
   it('mergeRun: a live status or epoch newer than the fetched row wins, and progress follows the rule', () => {
     const row = runRow({ epochsDone: 2, lastEpoch: 2, lastTrainLoss: 0.5 });
-    const diverged = mergeRun(row, { status: 'diverged', error: 'loss became NaN', last: { epoch: 3, trainLoss: 0.25, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 3, dead: [0.5], dormant: [0] } });
+    const diverged = mergeRun(row, { status: 'diverged', error: 'loss became NaN', last: { epoch: 3, trainLoss: 0.25, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 3, task: null, dead: [0.5], dormant: [0] } });
     expect(diverged).toMatchObject({ status: 'diverged', fraction: 1, epochsDone: 3, lastEpoch: 3, lastTrainLoss: 0.25, lastDead: [0.5], etaSeconds: null });
     // An older live measurement does not replace the row's.
-    const stale = mergeRun(runRow({ epochsDone: 5, lastEpoch: 5, lastTrainLoss: 0.1 }), { fraction: 0.2, last: { epoch: 4, trainLoss: 9, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 4, dead: [], dormant: [] } });
+    const stale = mergeRun(runRow({ epochsDone: 5, lastEpoch: 5, lastTrainLoss: 0.1 }), { fraction: 0.2, last: { epoch: 4, trainLoss: 9, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 4, task: null, dead: [], dormant: [] } });
     expect(stale).toMatchObject({ lastEpoch: 5, lastTrainLoss: 0.1, fraction: 0.5 });
   });
 

@@ -82,7 +82,7 @@ describe('the queue', () => {
   });
 
   it('a training run: the fetched row merged with newer live news, as on its experiment page', () => {
-    const cells = activeRunCells(queue.active[0], run(), { last: { epoch: 9, trainLoss: 0.25, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 9, dead: [0], dormant: [0] }, etaSeconds: 125 });
+    const cells = activeRunCells(queue.active[0], run(), { last: { epoch: 9, trainLoss: 0.25, valLoss: null, trainAccuracy: null, valAccuracy: null, elapsedSeconds: 9, task: null, dead: [0], dormant: [0] }, etaSeconds: 125 });
     expect(cells).toEqual({ status: 'running', fraction: 9 / 30, progressText: '9/30 epochs', eta: '2 min 05 s', lastLoss: '0.25' });
   });
 

@@ -45,6 +45,7 @@ function epochs(n: number, o: EpochOptions = {}): EpochMetricsDto[] {
     seconds: e === 0 ? 0 : 0.5,
     elapsedSeconds: e * 0.6,
     probeMs: 20,
+    task: null,
     ...o.at?.(e),
     layers: Array.from({ length: layers }, (_, l) => {
       const mask = Array.from({ length: units }, (_, u) => (o.dead?.(e, l, u) ? 1 : 0));
@@ -60,6 +61,8 @@ function epochs(n: number, o: EpochOptions = {}): EpochMetricsDto[] {
         histogram: { lo: -2, hi: 2, counts: [1, 3, 4, 2] },
         deadMask: mask,
         preluAlphas: o.prelu ? Array.from({ length: units }, (_, u) => 0.25 + 0.01 * u + 0.001 * e) : null,
+        effectiveRank: null,
+        weightMagnitude: null,
         unitsReset: null,
         ...o.layer?.(e, l),
       };
@@ -112,9 +115,12 @@ describe('run charts from the metric field table', () => {
       'gradNorm',
       'preActMean',
       'preluAlphaMean',
+      'effectiveRank',
+      'weightMagnitude',
       'unitsReset',
       'unit-s',
       'unit-ms',
+      'unit-none',
     ]);
     const grad = charts.find((c) => c.id === 'gradNorm')!;
     expect(grad).toMatchObject({ title: 'Gradient norm per layer', scope: 'layer', fraction: false, nonNegative: true, empty: null });

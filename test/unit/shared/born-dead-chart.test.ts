@@ -23,6 +23,7 @@ function run(id: number, width: number, dead: number[][], status: ComparedRun['s
     seconds: 0,
     elapsedSeconds: 0,
     probeMs: 1,
+    task: null,
     layers: layers.map((d, layer) => ({
       layer,
       units: width,
@@ -36,6 +37,8 @@ function run(id: number, width: number, dead: number[][], status: ComparedRun['s
       deadMask: Array.from({ length: width }, (_, u) => (u < d * width ? 1 : 0)),
       preluAlphas: null,
       unitsReset: null,
+      effectiveRank: null,
+      weightMagnitude: null,
     })),
   }));
   return { id, experimentId: 1, seed: id, sweep: { 'model.width': width }, config: { ...config, model: { ...config.model, width } }, status, name: null, epochs };

@@ -28,10 +28,11 @@ function run(id: number, seed: number, activation: string, dead: (e: number, l: 
       seconds: e === 0 ? 0 : 1,
       elapsedSeconds: e,
       probeMs: 1,
+      task: null,
       layers: [0, 1].map((l) => {
         const d = dead(e, l);
         const mask = [0, 1, 2, 3].map((u) => (u < d * 4 ? 1 : 0));
-        return { layer: l, units: 4, deadFraction: d, activeProbability: 1 - d, dormantFraction: d, gradNorm: 1, preActMean: 0, preActStd: 1, histogram: { lo: -1, hi: 1, counts: [1, 2, 3, 4] }, deadMask: mask, preluAlphas: null, unitsReset: null };
+        return { layer: l, units: 4, deadFraction: d, activeProbability: 1 - d, dormantFraction: d, gradNorm: 1, preActMean: 0, preActStd: 1, histogram: { lo: -1, hi: 1, counts: [1, 2, 3, 4] }, deadMask: mask, preluAlphas: null, effectiveRank: null, weightMagnitude: null, unitsReset: null };
       }),
     });
   }

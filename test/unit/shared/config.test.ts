@@ -111,7 +111,7 @@ describe('rule messages name the path, the rule and the given value', () => {
       'model.activation: must be one of relu, leaky_relu, prelu, elu, selu, gelu, swish, tanh, got "sigmoid"',
     ]);
     expect(messages(withPatch({ model: { hiddenLayers: 2, width: 4, init: 'zeros' } }))).toEqual([
-      'model.init: must be one of he_normal, he_uniform, glorot_normal, glorot_uniform, lecun_normal, normal, got "zeros"',
+      'model.init: must be one of he_normal, he_uniform, glorot_normal, glorot_uniform, lecun_normal, normal, rai, got "zeros"',
     ]);
     expect(messages(withPatch({ training: { learningRate: 0.1, epochs: 2, optimizer: 'lbfgs' } }))).toEqual([
       'training.optimizer: must be one of sgd, momentum, adam, rmsprop, got "lbfgs"',
@@ -286,7 +286,7 @@ describe('rule messages name the path, the rule and the given value', () => {
     ).toEqual([
       'sweep["training.learningRate"][0]: must be > 0, got -1',
       'sweep["model.width"][0]: must be >= 1, got 0',
-      'variants[0].set["model.init"]: must be one of he_normal, he_uniform, glorot_normal, glorot_uniform, lecun_normal, normal, got "x"',
+      'variants[0].set["model.init"]: must be one of he_normal, he_uniform, glorot_normal, glorot_uniform, lecun_normal, normal, rai, got "x"',
     ]);
   });
 

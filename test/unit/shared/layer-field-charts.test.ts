@@ -22,6 +22,7 @@ function run(id: number, seed: number, variant: string, reset: (e: number, l: nu
     seconds: 1,
     elapsedSeconds: epoch,
     probeMs: 1,
+    task: null,
     layers: [0, 1].map((layer) => ({
       layer,
       units: 4,
@@ -35,6 +36,8 @@ function run(id: number, seed: number, variant: string, reset: (e: number, l: nu
       deadMask: [1, 0, 0, 0],
       preluAlphas: null,
       unitsReset: reset(epoch, layer),
+      effectiveRank: null,
+      weightMagnitude: null,
     })),
   }));
   return { id, experimentId: 1, seed, sweep: { variant }, config, status: 'completed', name: null, epochs };

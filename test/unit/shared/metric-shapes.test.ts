@@ -11,9 +11,9 @@ import { epochSummary } from '../../../shared/metric-fields.js';
 import type { EpochMetrics, LayerMetrics } from '../../../shared/metrics.js';
 
 /** The epoch's own fields, the same in every shape that carries them all. */
-const EPOCH_SCALARS = { epoch: 4, trainLoss: NaN, trainAccuracy: null, valLoss: 0.75, valAccuracy: 0.5, seconds: 0.125, elapsedSeconds: 3.5, probeMs: 12 };
+const EPOCH_SCALARS = { epoch: 4, trainLoss: NaN, trainAccuracy: null, valLoss: 0.75, valAccuracy: 0.5, seconds: 0.125, elapsedSeconds: 3.5, probeMs: 12, task: 1 };
 /** A layer's series fields. */
-const LAYER_SCALARS = { units: 3, deadFraction: 1 / 3, activeProbability: 0.5, dormantFraction: NaN, preActMean: -0.25, preActStd: Infinity };
+const LAYER_SCALARS = { units: 3, deadFraction: 1 / 3, activeProbability: 0.5, dormantFraction: NaN, preActMean: -0.25, preActStd: Infinity, effectiveRank: 1.5, weightMagnitude: 0.125 };
 
 function layer(index: number, preluAlphas: Float32Array | null): LayerMetrics {
   const histogram = { lo: -1, hi: 2, counts: [1, 0, 2] };
@@ -59,16 +59,17 @@ describe('shapes built from the metric field table', () => {
     const rows = longRows([{ run, epochs: [EPOCH] }]).map((r) => [r.layer, r.metric, r.value]);
     expect(rows).toEqual([
       [null, 'trainLoss', NaN], [null, 'trainAccuracy', null], [null, 'valLoss', 0.75], [null, 'valAccuracy', 0.5],
-      [null, 'seconds', 0.125], [null, 'elapsedSeconds', 3.5], [null, 'probeMs', 12],
+      [null, 'seconds', 0.125], [null, 'elapsedSeconds', 3.5], [null, 'probeMs', 12], [null, 'task', 1],
       ...[0, 1].flatMap((l) => [
         [l, 'deadFraction', 1 / 3], [l, 'activeProbability', 0.5], [l, 'dormantFraction', NaN], [l, 'gradNorm', l === 0 ? null : 2.5],
         [l, 'preActMean', -0.25], [l, 'preActStd', Infinity], [l, 'preluAlphaMean', l === 0 ? null : 0.5],
+        [l, 'effectiveRank', 1.5], [l, 'weightMagnitude', 0.125],
         [l, 'unitsReset', l === 0 ? null : 3],
       ]),
     ]);
   });
 
-  it('the live view keeps the losses, accuracies, elapsed time and the dead and dormant fraction of each layer', () => {
+  it('the live view keeps the losses, accuracies, elapsed time, the task and the dead and dormant fraction of each layer', () => {
     expect(slimEpoch(epochToDto(EPOCH))).toEqual({
       epoch: 4,
       trainLoss: NaN,
@@ -76,6 +77,7 @@ describe('shapes built from the metric field table', () => {
       valLoss: 0.75,
       valAccuracy: 0.5,
       elapsedSeconds: 3.5,
+      task: 1,
       dead: [1 / 3, 1 / 3],
       dormant: [NaN, NaN],
     });

@@ -15,6 +15,8 @@ function layer(index: number, deadFraction: number): LayerMetricsDto {
     histogram: { lo: 0, hi: 1, counts: [1] },
     deadMask: [0, 0, 0, 0],
     preluAlphas: null,
+    effectiveRank: null,
+    weightMagnitude: null,
     unitsReset: null,
   };
 }
@@ -29,6 +31,7 @@ function epoch(e: number, trainLoss: number, dead: number[], elapsedSeconds = e 
     seconds: 2,
     elapsedSeconds,
     probeMs: 1,
+    task: null,
     layers: dead.map((d, i) => layer(i, d)),
   };
 }
