@@ -1,8 +1,9 @@
 /**
  * End to end, the Designer's fields for non-stationary training and interventions against the real
- * `relu-lab serve` in Chromium: a bad value of an intervention (and of the task sequence) is shown at
- * its field as you type, naming the field and the rule, and keeps the design from starting; fixed, the
- * design creates an experiment whose stored config holds what was typed. Screenshots:
+ * `relu-lab serve` in Chromium: a bad value of an intervention (ReDo) and of the task sequence
+ * (`training.tasks`) is shown at its field as you type and named with the rule in the list of problems,
+ * and keeps the design from starting; fixed, the design creates an experiment whose stored config
+ * holds what was typed. Screenshots:
  * test-results/screenshots/designer-training-*.png.
  *
  * Run: npx vitest run --config test/e2e/vitest.config.ts test/e2e/designer-training.test.ts
@@ -72,7 +73,23 @@ describe.skipIf(!HAVE_CHROMIUM)('designer: training options, interventions and t
     await poll(() => field('training.interventions.redo.threshold').getAttribute('aria-invalid')).toBe(null);
   });
 
-  it('a valid design with the intervention creates an experiment holding it', async () => {
+  it('a task sequence: a bad count is named at its field, and the epochs must match count × epochs per task', async () => {
+    await field('training.tasks.kind').selectOption('permuted');
+    await field('training.tasks.count').fill('0');
+    await field('training.tasks.epochsPerTask').fill('1');
+    expect(await errorAt('training.tasks.count')).toContain('must be >= 1, got 0');
+    expect(await listed('training.tasks.count')).toBe('training.tasks.count: must be >= 1, got 0');
+    await poll(() => start().isDisabled()).toBe(true);
+    await field('training.tasks.count').fill('3');
+    expect(await errorAt('training.epochs')).toContain('must equal training.tasks.count × training.tasks.epochsPerTask (3 × 1 = 3) with a task sequence, got 2');
+    await field('training.tasks.kind').scrollIntoViewIfNeeded();
+    await training().screenshot({ path: path.join(SHOTS, 'designer-training-tasks-refused.png') });
+    await field('training.epochs').fill('3');
+    await poll(() => field('training.epochs').getAttribute('aria-invalid')).toBe(null);
+    await poll(() => field('training.tasks.count').getAttribute('aria-invalid')).toBe(null);
+  });
+
+  it('a valid design with the intervention and the tasks creates an experiment holding them', async () => {
     await poll(() => start().isEnabled()).toBe(true);
     await training().screenshot({ path: path.join(SHOTS, 'designer-training-valid.png') });
     await start().click();
@@ -81,6 +98,7 @@ describe.skipIf(!HAVE_CHROMIUM)('designer: training options, interventions and t
     const config = row.config as { name: string; training: { interventions?: unknown } };
     expect(config.name).toBe('ReDo on blobs');
     expect(config.training.interventions).toMatchObject({ redo: { everySteps: 20, threshold: 0.1 } });
+    expect((config.training as { tasks?: unknown }).tasks).toMatchObject({ kind: 'permuted', count: 3, epochsPerTask: 1 });
     expect(app.pageErrors).toEqual([]);
   });
 });
