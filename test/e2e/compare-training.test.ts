@@ -1,8 +1,9 @@
 /**
  * End to end: the Compare view of runs that use an intervention, on a real `relu-lab serve` in
- * Chromium. Trains a small dying-prone MLP with and without ReDo (2 seeds each) through the API, opens
- * the comparison grouped by variant and checks the units-reset chart: offered because the ReDo runs
- * reset units, drawn for them, with its figure export. Screenshots: test-results/screenshots/
+ * Chromium. Trains a small dying-prone MLP with and without ReDo (2 seeds each) on 3 permuted tasks
+ * through the API, opens the comparison grouped by variant and checks the units-reset chart (offered
+ * because the ReDo runs reset units, drawn for them, with its figure export), the task boundaries on
+ * the epoch charts and the online accuracy per task. Screenshots: test-results/screenshots/
  * compare-training-*.png, the exported figure as figure-units-reset.png.
  *
  * Run: npx vitest run --config test/e2e/vitest.config.ts test/e2e/compare-training.test.ts
@@ -37,12 +38,12 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: interventions in Chromium', () =>
     await app?.close();
   }, 60_000);
 
-  it('trains a small MLP with and without ReDo through the API', async () => {
+  it('trains a small MLP with and without ReDo on 3 permuted tasks through the API', async () => {
     const created = await app.api<CreateExperimentResult>('createExperiment', {
-      name: 'ReDo against the baseline',
+      name: 'ReDo against the baseline on permuted tasks',
       dataset: { kind: 'blobs', samples: 256, features: 8 },
       model: { hiddenLayers: 3, width: 16 },
-      training: { learningRate: 0.3, epochs: 4, batchSize: 32 },
+      training: { learningRate: 0.3, epochs: 6, batchSize: 32, tasks: { kind: 'permuted', count: 3, epochsPerTask: 2 } },
       probe: { samples: 128 },
       seeds: [1, 2],
       variants: [
@@ -75,6 +76,19 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: interventions in Chromium', () =>
     await units.screenshot({ path: path.join(SHOTS, 'compare-training-units-reset.png') });
     const drawn = () => units.locator('.mean-line path.recharts-curve').evaluateAll((paths) => paths.filter((p) => ((p as unknown as { getAttribute(n: string): string | null }).getAttribute('d') ?? '').length > 0).length);
     await poll(drawn).toBe(3);
+  });
+
+  it('marks the task changes on the epoch charts and draws online accuracy per task', async () => {
+    const dead = chart('dead-fraction');
+    await poll(() => dead.locator('.task-boundary').count()).toBe(2 * 3);
+    await dead.getByText('Dashed vertical lines: a new task starts (2 changes, at epochs 3 and 5).').waitFor();
+    await page.mouse.move(1, 1);
+    await dead.screenshot({ path: path.join(SHOTS, 'compare-training-task-boundaries.png') });
+    const tasks = chart('task-accuracy');
+    await poll(() => tasks.locator('h3').textContent()).toBe('Online accuracy per task (mean ± std)');
+    await poll(() => tasks.locator('.mean-line path.recharts-curve').count()).toBe(2);
+    await tasks.getByText('n = 2 runs per group.').waitFor();
+    await tasks.screenshot({ path: path.join(SHOTS, 'compare-training-task-accuracy.png') });
   });
 
   it('exports the units-reset chart as PNG through the UI', async () => {
