@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
 import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
-import { KEY_COLUMNS, decodeLists, decodeReals, encodeRow, metricColumns } from './metric-columns.js';
+import { KEY_COLUMNS, decodeLists, decodeReals, encodeRow, metricColumns, rawRealsReader } from './metric-columns.js';
 import { unpackMask } from './blobs.js';
 import type { RunRepository } from './runs.js';
 import type { RunSummaryRepository } from './run-summaries.js';
@@ -47,9 +47,12 @@ function epochFromRow(row: MetricRow): Omit<EpochMetrics, 'layers'> {
   return decodeReals('epoch', row, { epoch: row.epoch } as Omit<EpochMetrics, 'layers'>);
 }
 
-function layerSeriesFromRow(row: LayerDbRow): LayerSeriesRow {
-  const base = { runId: row.run_id, epoch: row.epoch, layer: row.layer, units: row.units } as LayerSeriesRow;
-  return decodeReals('layer', row, base, LAYER_SERIES_REALS);
+const LAYER_SERIES_READER = rawRealsReader('layer', LAYER_SERIES_REALS);
+
+/** A row of LAYER_SERIES_SQL, fetched raw: the layer's keys, then LAYER_SERIES_READER's columns. */
+function layerSeriesFromRaw(row: unknown[]): LayerSeriesRow {
+  const base = { runId: row[0], epoch: row[1], layer: row[2], units: row[3] } as LayerSeriesRow;
+  return LAYER_SERIES_READER.read(row, 4, base);
 }
 
 function layerFromRow(row: LayerDbRow): LayerMetrics {
@@ -65,7 +68,7 @@ const LAYER_COLUMNS = metricColumns('layer');
 
 // json_each lets one prepared statement take any number of run ids; the covering index
 // layer_metrics_series serves both the filter and the order (no sort, no table lookups).
-export const LAYER_SERIES_SQL = `SELECT ${names([...KEY_COLUMNS.layer, ...[...LAYER_SERIES_REALS].map((f) => f.column), 'nan_mask'])}
+export const LAYER_SERIES_SQL = `SELECT ${names([...KEY_COLUMNS.layer, ...LAYER_SERIES_READER.columns])}
        FROM layer_metrics WHERE run_id IN (SELECT value FROM json_each(?))
        ORDER BY run_id, epoch, layer`;
 export const EPOCH_SERIES_SQL = `SELECT * FROM epoch_metrics WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, epoch`;
@@ -86,7 +89,8 @@ function prepareStatements(db: Database.Database) {
       db,
       `SELECT epoch, layer, units, dead_mask FROM layer_metrics WHERE run_id = ? AND epoch <= ? ORDER BY epoch, layer`,
     ),
-    layerSeries: prepare<[string], LayerDbRow>(db, LAYER_SERIES_SQL),
+    // Raw rows (arrays): 160,000 layer rows for 200 runs are read faster without an object per row from the driver.
+    layerSeries: prepare<[string], unknown[]>(db, LAYER_SERIES_SQL).raw(true),
     epochSeries: prepare<[string], MetricRow>(db, EPOCH_SERIES_SQL),
     // The last recorded epoch of each run and its layers' dead fractions (tables and history views).
     lastEpochsAll: prepare<[], MetricRow>(
@@ -191,7 +195,7 @@ export class MetricsRepository {
    */
   layerSeries(runIds: number[]): LayerSeriesRow[] {
     if (runIds.length === 0) return [];
-    return this.stmt.layerSeries.all(JSON.stringify(runIds)).map(layerSeriesFromRow);
+    return this.stmt.layerSeries.all(JSON.stringify(runIds)).map(layerSeriesFromRaw);
   }
 
   /** The scalar metrics of these runs over all epochs, by run id then epoch. Unknown ids are skipped. */
