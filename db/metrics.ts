@@ -4,9 +4,9 @@
  */
 import Database from 'better-sqlite3';
 import type { EpochMetrics, LayerMetrics } from '../shared/metrics.js';
+import type { PackedMaskHistory } from '../shared/analysis/revival.js';
 import { realFields, type LayerSeriesKey } from '../shared/metric-fields.js';
 import { KEY_COLUMNS, decodeLists, decodeReals, encodeRow, metricColumns, rawRealsReader } from './metric-columns.js';
-import { unpackMask } from './blobs.js';
 import type { RunRepository } from './runs.js';
 import type { RunSummaryRepository } from './run-summaries.js';
 import { prepare, type SqlValue } from './sql.js';
@@ -17,11 +17,9 @@ export interface LayerSeriesRow extends Pick<LayerMetrics, 'layer' | 'units' | L
   epoch: number;
 }
 
-/** One hidden layer's per-unit dead flags at one epoch (revival analysis). */
-export interface DeadMaskRow {
-  epoch: number;
+/** One hidden layer's dead masks over a run's epochs, bit-packed as stored (revival analysis). */
+export interface DeadMaskHistory extends PackedMaskHistory {
   layer: number;
-  deadMask: Uint8Array;
 }
 
 /** The scalar metrics of one run at one epoch (for charts). */
@@ -85,9 +83,12 @@ function prepareStatements(db: Database.Database) {
     ),
     runEpochs: prepare<[number], MetricRow>(db, `SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`),
     runLayers: prepare<[number], LayerDbRow>(db, `SELECT * FROM layer_metrics WHERE run_id = ? ORDER BY epoch, layer`),
-    runDeadMasks: prepare<[number, number], { epoch: number; layer: number; units: number; dead_mask: Buffer }>(
+    // One row per layer with its masks joined in epoch order: a run's 808 masks (100 epochs × 8 layers) come as 8 values.
+    runDeadMasks: prepare<[number, number], { layer: number; units: number; max_units: number; epochs: string; masks: Buffer | null }>(
       db,
-      `SELECT epoch, layer, units, dead_mask FROM layer_metrics WHERE run_id = ? AND epoch <= ? ORDER BY epoch, layer`,
+      `SELECT layer, MIN(units) AS units, MAX(units) AS max_units, group_concat(epoch, ',' ORDER BY epoch) AS epochs,
+              unhex(group_concat(hex(dead_mask), '' ORDER BY epoch)) AS masks
+       FROM layer_metrics WHERE run_id = ? AND epoch <= ? GROUP BY layer ORDER BY layer`,
     ),
     // Raw rows (arrays): 160,000 layer rows for 200 runs are read faster without an object per row from the driver.
     layerSeries: prepare<[string], unknown[]>(db, LAYER_SERIES_SQL).raw(true),
@@ -180,13 +181,19 @@ export class MetricsRepository {
     }).deferred();
   }
 
-  /** A run's dead masks up to an epoch (all of them when left out), by epoch then layer, without the rest of its layers' data. */
-  deadMasks(runId: number, upToEpoch = Number.MAX_SAFE_INTEGER): DeadMaskRow[] {
-    return this.stmt.runDeadMasks.all(runId, upToEpoch).map((row) => ({
-      epoch: row.epoch,
-      layer: row.layer,
-      deadMask: unpackMask(row.dead_mask, row.units, `run ${runId}, epoch ${row.epoch}, layer ${row.layer}`),
-    }));
+  /** A run's dead masks up to an epoch (all of them when left out), per layer in layer order, each layer's in epoch order. */
+  deadMaskHistories(runId: number, upToEpoch = Number.MAX_SAFE_INTEGER): DeadMaskHistory[] {
+    return this.stmt.runDeadMasks.all(runId, upToEpoch).map((row) => {
+      const epochs = row.epochs.split(',').map(Number);
+      const masks = row.masks ?? Buffer.alloc(0);
+      const bytes = epochs.length * Math.ceil(row.units / 8);
+      // Checked here, so a damaged row fails naming its run and layer.
+      if (row.units !== row.max_units || masks.byteLength !== bytes) {
+        const sizes = row.units === row.max_units ? `${row.units} units` : `${row.units} to ${row.max_units} units`;
+        throw new Error(`run ${runId}, layer ${row.layer}: stored dead masks have ${masks.byteLength} bytes, but ${epochs.length} epochs of ${sizes} need ${bytes}`);
+      }
+      return { layer: row.layer, units: row.units, epochs, masks: new Uint8Array(masks.buffer, masks.byteOffset, masks.byteLength) };
+    });
   }
 
   /**
