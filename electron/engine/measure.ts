@@ -44,6 +44,23 @@ export function weightMagnitude(kernel: tf.Tensor, stacked = false): tf.Tensor {
   return stacked ? tf.mean(tf.abs(kernel), [1, 2]) : tf.mean(tf.abs(kernel));
 }
 
+/**
+ * Whether the probe computes a layer's Gram matrix ΦᵀΦ on the backend (for its effective rank): when
+ * there are at least as many probe inputs as units, so it is the smaller Gram matrix (else the JS code
+ * forms ΦΦᵀ itself).
+ */
+function withGram(n: number, units: number): boolean {
+  return n >= units;
+}
+
+/**
+ * ΦᵀΦ of activations Φ (P × units, or S × P × units for a stack): an explicit transpose and an
+ * untransposed product, which the wasm backend runs about 10× faster than a product with transposeA.
+ */
+function gramOf(a: tf.Tensor): tf.Tensor {
+  return tf.matMul(tf.transpose(a, a.rank === 3 ? [0, 2, 1] : [1, 0]) as tf.Tensor2D, a as tf.Tensor2D);
+}
+
 export interface ProbeResult {
   layers: LayerMetrics[];
   /** Mean loss and accuracy (0 for regression) on the probe set. */
@@ -74,8 +91,10 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
       // Every part has one column per unit (per run), so stacking the rows lays them out one after
       // the other: run by run, each run's parts in order.
       ...net.hidden.map((h, l) => {
-        const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
+        const a = pass.layers[l].a;
+        const parts = [pass.layers[l].z!, a, grads.hidden[l].kernel];
         if (h.preluAlpha) parts.push(stacked ? h.preluAlpha : tf.reshape(h.preluAlpha, [1, h.units]));
+        if (withGram(n, h.units)) parts.push(gramOf(a));
         return tf.concat(parts, x.rank - 2);
       }),
     ];
@@ -93,7 +112,8 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
       const units = h.units;
       const values = n * units;
       const kernelSize = (l === 0 ? inputSize : net.hidden[l - 1].units) * units;
-      const perRun = 2 * values + kernelSize + (h.preluAlpha ? units : 0);
+      const alphaEnd = 2 * values + kernelSize + (h.preluAlpha ? units : 0);
+      const perRun = alphaEnd + (withGram(n, units) ? units * units : 0);
       const row = rows[l].subarray(r * perRun, (r + 1) * perRun);
       const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
       return measureLayer({
@@ -106,8 +126,9 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
         histogramBins: probe.histogramBins,
         // A NaN or infinite gradient is reported as NaN.
         gradNorm: Number.isFinite(norm) ? norm : NaN,
-        preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
+        preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize, alphaEnd) : null,
         weightMagnitude: totals[(2 + l) * members.length + r],
+        gram: withGram(n, units) ? row.subarray(alphaEnd) : null,
       });
     });
     return { layers, loss: totals[r], accuracy: totals[members.length + r] / n };
