@@ -15,6 +15,14 @@ const EVAL_CHUNK = 4096;
 
 /** One run's loss and accuracy on a whole split, in chunks of rows (inference mode). */
 export function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'val'): { loss: number; accuracy: number | null } {
+  return evaluateSplit(data, split, (x) => forwardPass(net, x, false, false).output);
+}
+
+/**
+ * Loss and accuracy on a whole split of a network given by its inference-mode `output` for a batch of
+ * rows, in chunks of rows (every network: the MLP step's and autodiff.ts' graphs).
+ */
+export function evaluateSplit(data: Dataset, split: 'train' | 'val', output: (x: tf.Tensor2D) => tf.Tensor): { loss: number; accuracy: number | null } {
   const n = split === 'train' ? data.nTrain : data.nVal;
   const classification = data.task === 'classification';
   let lossSum = 0;
@@ -25,9 +33,9 @@ export function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'va
     const [l, c] = tf.tidy(() => {
       const x = tf.tensor2d(rows.x, [size, data.inputSize]);
       const y = tf.tensor2d(rows.y, [size, data.outputSize]);
-      const output = forwardPass(net, x, false, false).output;
-      const { loss } = lossAndGradient(output, y, data.task, null);
-      return [tf.mul(loss, size), classification ? correctCount(output, y) : tf.zerosLike(loss)];
+      const out = output(x);
+      const { loss } = lossAndGradient(out, y, data.task, null);
+      return [tf.mul(loss, size), classification ? correctCount(out, y) : tf.zerosLike(loss)];
     });
     lossSum += l.dataSync()[0];
     correct += c.dataSync()[0];
