@@ -52,13 +52,16 @@ export function weightMagnitude(kernel: tf.Tensor, stacked = false): tf.Tensor {
   return stacked ? tf.mean(tf.abs(kernel), [1, 2]) : tf.mean(tf.abs(kernel));
 }
 
+/** Units from which a layer's Gram matrix is formed on the backend (narrower ones cost less in JS than two more backend operations). */
+const BACKEND_GRAM_UNITS = 32;
+
 /**
- * Whether the probe computes a layer's Gram matrix ΦᵀΦ on the backend (for its effective rank): when
- * there are at least as many probe inputs as units, so it is the smaller Gram matrix (else the JS code
- * forms ΦΦᵀ itself).
+ * Whether the probe computes a layer's Gram matrix ΦᵀΦ on the backend (for its effective rank): for
+ * layers of `BACKEND_GRAM_UNITS` or more with at least as many probe inputs as units, so ΦᵀΦ is the
+ * smaller Gram matrix (else effective-rank.ts forms the Gram matrix in float64 itself).
  */
 function withGram(n: number, units: number): boolean {
-  return n >= units;
+  return units >= BACKEND_GRAM_UNITS && n >= units;
 }
 
 /**

@@ -24,7 +24,7 @@ export interface LayerProbeInput {
   weightMagnitude: number | null;
   /**
    * The activations' Gram matrix ΦᵀΦ (units × units) computed by the backend in float32, when the
-   * caller has it (n ≥ units); the effective rank then comes from it unless float32 round-off could
+   * caller has it (wide layers with n ≥ units); the effective rank then comes from it unless float32 round-off could
    * change the result (effective-rank.ts), else from `acts` in float64.
    */
   gram?: Float32Array | null;

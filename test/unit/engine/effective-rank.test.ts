@@ -2,6 +2,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { effectiveRank, effectiveRankOfEigenvalues, effectiveRankOfFloat32Gram, symmetricEigenvalues } from '../../../electron/engine/effective-rank.js';
 import { initBackend, tf } from '../../../electron/engine/backend.js';
+import { RunGroup } from '../../../electron/engine/train.js';
+import { PreviousTrainer } from '../../../electron/engine/previous.js';
+import type { Dataset } from '../../../electron/engine/types.js';
+import { runConfig } from '../../../bench/workloads.js';
 import { measureLayer } from '../../../electron/engine/probe.js';
 import { measureConvLayer } from '../../../electron/engine/conv-probe.js';
 import { Rng } from '../../../electron/engine/rng.js';
@@ -171,6 +175,43 @@ for (const backend of ['wasm', 'cpu'] as const) {
         expect(probed.effectiveRank).toBe(effectiveRank(acts, n, units));
       }
       expect(effectiveRank(proportional, n, units)).toBeCloseTo(1, 6);
+    });
+
+    it('the probe of wide layers (Gram matrix on the backend), alone and stacked, gives the float64 path’s values', () => {
+      const config = runConfig({
+        name: 'wide probe',
+        dataset: { kind: 'blobs', features: 20, classes: 3, samples: 300, validationSplit: 0 },
+        model: { widths: [48, 40], activation: 'relu', init: 'he_normal' },
+        training: { optimizer: 'sgd', learningRate: 0.1, batchSize: 50, epochs: 1 },
+        probe: { samples: 200 },
+      });
+      const rng = new Rng(6, 'data');
+      const n = 300;
+      const data: Dataset = {
+        task: 'classification', inputSize: 20, outputSize: 3, nTrain: n, nVal: 0, description: 'uniform inputs',
+        xTrain: Float32Array.from({ length: n * 20 }, () => rng.next()), yTrain: Float32Array.from({ length: n }, () => rng.int(3)),
+        xVal: new Float32Array(0), yVal: new Float32Array(0),
+      };
+      const group = new RunGroup([1, 2].map((seed) => ({ config, seed, data })), { stacked: true });
+      const alone = new RunGroup([{ config, seed: 2, data }], { stacked: false });
+      try {
+        const stacked = group.measure();
+        const single = alone.measure()[0];
+        [1, 2].forEach((seed, r) => {
+          const reference = new PreviousTrainer(config, seed, data);
+          try {
+            reference.measure().forEach((layer, l) => {
+              expect(Math.abs(stacked[r][l].effectiveRank! - layer.effectiveRank!) / layer.effectiveRank!, `seed ${seed} layer ${l}`).toBeLessThan(1e-5);
+            });
+          } finally {
+            reference.dispose();
+          }
+        });
+        single.forEach((layer, l) => expect(Math.abs(layer.effectiveRank! - stacked[1][l].effectiveRank!) / layer.effectiveRank!).toBeLessThan(1e-5));
+      } finally {
+        group.dispose();
+        alone.dispose();
+      }
     });
 
     it('a zero Gram matrix gives 0, a non-finite one is left to the float64 path', () => {
