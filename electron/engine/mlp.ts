@@ -111,10 +111,21 @@ function sumPerRun(x: tf.Tensor): tf.Tensor {
   return x.rank === 2 ? tf.sum(x) : tf.sum(x, [1, 2]);
 }
 
-/** x·W + b, with ReLU folded in when asked (one kernel call for a single run). */
+/**
+ * x·W + b, with ReLU folded in when asked (one kernel call for a single run). The fused kernel is
+ * called directly: `tf.fused.matMul` wraps it in a gradient function (this step needs none) and
+ * several checks, which cost more than the kernel itself on small shapes. Every backend's kernel
+ * takes rank-3 operands; reshaping only relabels the data.
+ */
 function dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, relu: boolean): tf.Tensor {
   if (x.rank === 2) {
-    return tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation: relu ? 'relu' : 'linear' });
+    const [rows, units] = [x.shape[0], kernel.shape[1]!];
+    const out = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, rows, x.shape[1]!]), b: tf.reshape(kernel, [1, kernel.shape[0], units]), bias }, {
+      transposeA: false,
+      transposeB: false,
+      activation: relu ? 'relu' : 'linear',
+    }) as tf.Tensor;
+    return tf.reshape(out, [rows, units]);
   }
   const z = tf.add(tf.matMul(x as tf.Tensor3D, kernel as tf.Tensor3D), bias);
   return relu ? tf.relu(z) : z;
