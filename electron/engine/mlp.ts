@@ -130,12 +130,13 @@ function sumPerRun(x: tf.Tensor): tf.Tensor {
 function dense(x: tf.Tensor, weights: tf.Tensor, bias: tf.Tensor, relu: boolean): tf.Tensor {
   if (x.rank === 2) {
     const [rows, units] = [x.shape[0], weights.shape[1]!];
-    const out = kernel('_FusedMatMul', { a: tf.reshape(x, [1, rows, x.shape[1]!]), b: tf.reshape(weights, [1, weights.shape[0], units]), bias }, {
+    const reshape = (t: tf.Tensor, shape: number[]) => kernel('Reshape', { x: t }, { shape });
+    const out = kernel('_FusedMatMul', { a: reshape(x, [1, rows, x.shape[1]!]), b: reshape(weights, [1, weights.shape[0], units]), bias }, {
       transposeA: false,
       transposeB: false,
       activation: relu ? 'relu' : 'linear',
     });
-    return tf.reshape(out, [rows, units]);
+    return reshape(out, [rows, units]);
   }
   const z = tf.add(tf.matMul(x as tf.Tensor3D, weights as tf.Tensor3D), bias);
   return relu ? tf.relu(z) : z;
