@@ -115,6 +115,11 @@ export function encodeRow(scope: MetricScope, keys: readonly SqlValue[], source:
   return values;
 }
 
+/** A REAL field's value from its stored column: NULL is NaN when its bit is set, and "no value" (null) for a nullable field. */
+function realValue(c: Codec<RealField>, stored: number | null, nanMask: number): number | null {
+  return stored !== null ? stored : (nanMask & c.nanBit) !== 0 || !c.field.nullable ? NaN : null;
+}
+
 /**
  * Sets `fields` (default: every REAL field of the scope) from a row into `target`. NULL is NaN when
  * its bit is set, and "no value" (null) for a nullable field; a required field is never NULL
@@ -124,10 +129,35 @@ export function decodeReals<T extends object>(scope: MetricScope, row: Record<st
   const nanMask = row.nan_mask as number;
   for (const c of REALS[scope]) {
     if (fields && !fields.has(c.field)) continue;
-    const stored = row[c.column] as number | null;
-    write(target, c, stored !== null ? stored : (nanMask & c.nanBit) !== 0 || !c.field.nullable ? NaN : null);
+    write(target, c, realValue(c, row[c.column] as number | null, nanMask));
   }
   return target;
+}
+
+/** Reads REAL fields from rows fetched as arrays (a statement in raw mode), see `rawRealsReader`. */
+export interface RawRealsReader {
+  /** The columns to select, in this order: the fields' columns, then `nan_mask`. */
+  columns: string[];
+  /** Sets the fields into `target` from `row`, whose values from `offset` on are `columns`. Same values as `decodeReals`. */
+  read<T extends object>(row: readonly unknown[], offset: number, target: T): T;
+}
+
+/**
+ * A reader of `fields` (default: every REAL field of the scope) for rows fetched as arrays: reading
+ * a large series this way spares the driver building an object with a property per column for
+ * every row.
+ */
+export function rawRealsReader(scope: MetricScope, fields?: ReadonlySet<RealField>): RawRealsReader {
+  const codecs = REALS[scope].filter((c) => !fields || fields.has(c.field));
+  const nanAt = codecs.length;
+  return {
+    columns: [...codecs.map((c) => c.column), 'nan_mask'],
+    read(row, offset, target) {
+      const nanMask = row[offset + nanAt] as number;
+      for (let i = 0; i < nanAt; i++) write(target, codecs[i], realValue(codecs[i], row[offset + i] as number | null, nanMask));
+      return target;
+    },
+  };
 }
 
 /** Sets the list fields of a layer from a row into `target`; `where` names the layer in errors. */

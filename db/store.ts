@@ -21,7 +21,7 @@ import { readBundle, readBundles, writeBundle, type BundleSource, type ExportOpt
 import { ComparisonRepository } from './comparisons.js';
 import { ExperimentRepository, type NewExperiment } from './experiments.js';
 import { RunLeases, leaseDurationMs, type StoreProblemListener } from './leases.js';
-import { MetricsRepository, type DeadMaskRow, type EpochSeriesRow, type LastEpochRow, type LayerSeriesRow } from './metrics.js';
+import { MetricsRepository, type DeadMaskHistory, type EpochSeriesRow, type LastEpochRow, type LayerSeriesRow } from './metrics.js';
 import { openLabDatabase, type OpenOptions } from './open.js';
 import { RunRepository } from './runs.js';
 import { RunSummaryRepository, type RunMetricSummary } from './run-summaries.js';
@@ -39,7 +39,7 @@ export {
   leaseDurationMs,
   type StoreProblemListener,
 } from './leases.js';
-export type { DeadMaskRow, EpochSeriesRow, LastEpochRow, LayerSeriesRow } from './metrics.js';
+export type { DeadMaskHistory, EpochSeriesRow, LastEpochRow, LayerSeriesRow } from './metrics.js';
 export type { RunMetricSummary } from './run-summaries.js';
 export { DatabaseRefusedError, type DatabaseRefusal, type OpenOptions } from './open.js';
 export { isBusyError, isDatabaseError, isFullError } from './sql.js';
@@ -262,9 +262,9 @@ export class LabStore {
     return this.metrics.runMetrics(runId);
   }
 
-  /** See MetricsRepository.deadMasks. */
-  getDeadMasks(runId: number, upToEpoch?: number): DeadMaskRow[] {
-    return this.metrics.deadMasks(runId, upToEpoch);
+  /** See MetricsRepository.deadMaskHistories. */
+  getDeadMaskHistories(runId: number, upToEpoch?: number): DeadMaskHistory[] {
+    return this.metrics.deadMaskHistories(runId, upToEpoch);
   }
 
   /** All layers of these runs over all epochs, by run id, epoch, layer (unknown ids skipped). */

@@ -21,25 +21,10 @@ import { measureConvLayer } from './conv-probe.js';
 import { ArtifactLayout } from './artifacts.js';
 import { Trainer } from './train.js';
 import { rowsOf } from './rows.js';
-import { nonFiniteLayer, nonFiniteReason, type TrainHooks, type TrainResult, type RunOutcome } from './outcome.js';
+import { divergenceReason, type TrainHooks, type TrainResult, type RunOutcome } from './outcome.js';
 import { TaskSchedule } from './tasks.js';
-import { weightMagnitude } from './measure.js';
-
-/** Rows per chunk when evaluating a whole split (as the MLP loop). */
-const EVAL_CHUNK = 4096;
-
-/**
- * Why a measurement ends its run as diverged, or null (the MLP loop's rules, train.ts): a layer's
- * pre-activations are not finite, the initial loss is not finite, or the validation loss became non-finite.
- */
-function divergenceReason(metrics: EpochMetrics): string | null {
-  const { epoch } = metrics;
-  const broken = nonFiniteLayer(metrics);
-  if (broken !== null) return nonFiniteReason(broken, epoch);
-  if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) return `loss is ${metrics.trainLoss} at initialization`;
-  if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) return `validation loss became ${metrics.valLoss} after epoch ${epoch}`;
-  return null;
-}
+import { evaluateSplit, weightMagnitude } from './measure.js';
+import { trialSteps, type TrialResult } from './trial.js';
 
 interface Probed {
   layers: LayerMetrics[];
@@ -200,25 +185,7 @@ export class GraphTrainer {
 
   /** Loss and accuracy of a whole split in inference mode, in chunks of rows. */
   evaluate(split: 'train' | 'val'): { loss: number; accuracy: number | null } {
-    const { data } = this;
-    const n = split === 'train' ? data.nTrain : data.nVal;
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const size = Math.min(EVAL_CHUNK, n - start);
-      const rows = rowsOf(data, split, null, start, size);
-      const [l, c] = tf.tidy(() => {
-        const x = tf.tensor2d(rows.x, [size, data.inputSize]);
-        const y = tf.tensor2d(rows.y, [size, data.outputSize]);
-        const output = graphForward(this.net, x, false).output;
-        const { loss } = lossAndGradient(output, y, data.task, null);
-        return [tf.mul(loss, size), this.classification ? correctCount(output, y) : tf.scalar(0)];
-      });
-      lossSum += l.dataSync()[0];
-      correct += c.dataSync()[0];
-      tf.dispose([l, c]);
-    }
-    return { loss: lossSum / n, accuracy: this.classification ? correct / n : null };
+    return evaluateSplit(this.data, split, (x) => graphForward(this.net, x, false).output);
   }
 
   /** Runs the whole schedule (see train.ts, RunGroup.run). Never throws for divergence: that is a result. */
@@ -286,22 +253,11 @@ export class GraphTrainer {
     return end('completed', null);
   }
 
-  /** A short trial for the divergence check: up to `steps` optimizer steps, no measurements (as RunGroup.trainSteps). */
-  trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+  /** A short trial for the divergence check: up to `steps` optimizer steps, no measurements (see trial.ts). */
+  trainSteps(steps: number, shouldStop?: () => boolean): TrialResult {
     const n = this.data.nTrain;
     const batchSize = Math.min(this.config.training.batchSize, n);
-    let done = 0;
-    let lastLoss = NaN;
-    while (done < steps) {
-      const order = this.shuffleRng.permutation(n);
-      for (let start = 0; start < n && done < steps; start += batchSize) {
-        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
-        lastLoss = this.step(order, start, Math.min(batchSize, n - start)).loss;
-        done++;
-        if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
-      }
-    }
-    return { steps: done, divergedAtStep: null, lastLoss };
+    return trialSteps(steps, n, batchSize, this.shuffleRng, (order, start, size) => this.step(order, start, size).loss, shouldStop);
   }
 
   dispose(): void {

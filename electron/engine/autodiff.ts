@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/config.js';
 import { convPlan, denseWidths, trainsWithAutodiff, type ConvLayerPlan, type ImageShape } from '../../shared/architecture.js';
 import { Rng } from './rng.js';
-import { activate, BN_EPSILON, dense, initHiddenLayer, initOutputLayer, initialValues, type HiddenLayer } from './model.js';
+import { activate, BN_EPSILON, dense, initHiddenLayer, initialLayerVectors, initOutputLayer, initialValues, type HiddenLayer } from './model.js';
 import { conv2dWithBias } from './conv.js';
 
 /** Keras' LayerNormalization default, so the exported model computes the same. */
@@ -66,15 +66,18 @@ export function buildGraphNet(config: ModelConfig, image: ImageShape | null, inp
     return variable;
   };
   const filled = (n: number, value: number) => new Float32Array(n).fill(value);
-  const normalization = (size: number, l: number, config: ModelConfig) => ({
-    gamma: v(config.batchNorm ? filled(size, 1) : null, [size], `l${l}/gamma`),
-    beta: v(config.batchNorm ? filled(size, 0) : null, [size], `l${l}/beta`),
-    movingMean: v(config.batchNorm ? filled(size, 0) : null, [size], `l${l}/moving_mean`, false),
-    movingVariance: v(config.batchNorm ? filled(size, 1) : null, [size], `l${l}/moving_variance`, false),
-    lnGamma: v(config.layerNorm ? filled(size, 1) : null, [size], `l${l}/ln_gamma`),
-    lnBeta: v(config.layerNorm ? filled(size, 0) : null, [size], `l${l}/ln_beta`),
-    preluAlpha: v(config.activation === 'prelu' ? filled(size, config.preluAlphaInit) : null, [size], `l${l}/alpha`),
-  });
+  const normalization = (size: number, l: number, config: ModelConfig) => {
+    const initial = initialLayerVectors(config, size);
+    return {
+      gamma: v(initial.gamma, [size], `l${l}/gamma`),
+      beta: v(initial.beta, [size], `l${l}/beta`),
+      movingMean: v(initial.movingMean, [size], `l${l}/moving_mean`, false),
+      movingVariance: v(initial.movingVariance, [size], `l${l}/moving_variance`, false),
+      lnGamma: v(config.layerNorm ? filled(size, 1) : null, [size], `l${l}/ln_gamma`),
+      lnBeta: v(config.layerNorm ? filled(size, 0) : null, [size], `l${l}/ln_beta`),
+      preluAlpha: v(initial.preluAlpha, [size], `l${l}/alpha`),
+    };
+  };
 
   if (config.kind !== 'cnn') {
     // The MLP's own initial weights (the same numbers as a plain MLP of this seed), plus the blocks.

@@ -15,6 +15,14 @@ const EVAL_CHUNK = 4096;
 
 /** One run's loss and accuracy on a whole split, in chunks of rows (inference mode). */
 export function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'val'): { loss: number; accuracy: number | null } {
+  return evaluateSplit(data, split, (x) => forwardPass(net, x, false, false).output);
+}
+
+/**
+ * Loss and accuracy on a whole split of a network given by its inference-mode `output` for a batch of
+ * rows, in chunks of rows (every network: the MLP step's and autodiff.ts' graphs).
+ */
+export function evaluateSplit(data: Dataset, split: 'train' | 'val', output: (x: tf.Tensor2D) => tf.Tensor): { loss: number; accuracy: number | null } {
   const n = split === 'train' ? data.nTrain : data.nVal;
   const classification = data.task === 'classification';
   let lossSum = 0;
@@ -25,9 +33,9 @@ export function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'va
     const [l, c] = tf.tidy(() => {
       const x = tf.tensor2d(rows.x, [size, data.inputSize]);
       const y = tf.tensor2d(rows.y, [size, data.outputSize]);
-      const output = forwardPass(net, x, false, false).output;
-      const { loss } = lossAndGradient(output, y, data.task, null);
-      return [tf.mul(loss, size), classification ? correctCount(output, y) : tf.zerosLike(loss)];
+      const out = output(x);
+      const { loss } = lossAndGradient(out, y, data.task, null);
+      return [tf.mul(loss, size), classification ? correctCount(out, y) : tf.zerosLike(loss)];
     });
     lossSum += l.dataSync()[0];
     correct += c.dataSync()[0];
@@ -42,6 +50,26 @@ export function evaluateRun(net: NetTensors, data: Dataset, split: 'train' | 'va
  */
 export function weightMagnitude(kernel: tf.Tensor, stacked = false): tf.Tensor {
   return stacked ? tf.mean(tf.abs(kernel), [1, 2]) : tf.mean(tf.abs(kernel));
+}
+
+/** Units from which a layer's Gram matrix is formed on the backend (narrower ones cost less in JS than two more backend operations). */
+const BACKEND_GRAM_UNITS = 32;
+
+/**
+ * Whether the probe computes a layer's Gram matrix ΦᵀΦ on the backend (for its effective rank): for
+ * layers of `BACKEND_GRAM_UNITS` or more with at least as many probe inputs as units, so ΦᵀΦ is the
+ * smaller Gram matrix (else effective-rank.ts forms the Gram matrix in float64 itself).
+ */
+function withGram(n: number, units: number): boolean {
+  return units >= BACKEND_GRAM_UNITS && n >= units;
+}
+
+/**
+ * ΦᵀΦ of activations Φ (P × units, or S × P × units for a stack): an explicit transpose and an
+ * untransposed product, which the wasm backend runs about 10× faster than a product with transposeA.
+ */
+function gramOf(a: tf.Tensor): tf.Tensor {
+  return tf.matMul(tf.transpose(a, a.rank === 3 ? [0, 2, 1] : [1, 0]) as tf.Tensor2D, a as tf.Tensor2D);
 }
 
 export interface ProbeResult {
@@ -74,8 +102,10 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
       // Every part has one column per unit (per run), so stacking the rows lays them out one after
       // the other: run by run, each run's parts in order.
       ...net.hidden.map((h, l) => {
-        const parts = [pass.layers[l].z!, pass.layers[l].a, grads.hidden[l].kernel];
+        const a = pass.layers[l].a;
+        const parts = [pass.layers[l].z!, a, grads.hidden[l].kernel];
         if (h.preluAlpha) parts.push(stacked ? h.preluAlpha : tf.reshape(h.preluAlpha, [1, h.units]));
+        if (withGram(n, h.units)) parts.push(gramOf(a));
         return tf.concat(parts, x.rank - 2);
       }),
     ];
@@ -93,7 +123,8 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
       const units = h.units;
       const values = n * units;
       const kernelSize = (l === 0 ? inputSize : net.hidden[l - 1].units) * units;
-      const perRun = 2 * values + kernelSize + (h.preluAlpha ? units : 0);
+      const alphaEnd = 2 * values + kernelSize + (h.preluAlpha ? units : 0);
+      const perRun = alphaEnd + (withGram(n, units) ? units * units : 0);
       const row = rows[l].subarray(r * perRun, (r + 1) * perRun);
       const norm = l2norm(row.subarray(2 * values, 2 * values + kernelSize));
       return measureLayer({
@@ -106,8 +137,9 @@ export function probeRuns(net: NetTensors, x: tf.Tensor, y: tf.Tensor, members: 
         histogramBins: probe.histogramBins,
         // A NaN or infinite gradient is reported as NaN.
         gradNorm: Number.isFinite(norm) ? norm : NaN,
-        preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize) : null,
+        preluAlphas: h.preluAlpha ? row.slice(2 * values + kernelSize, alphaEnd) : null,
         weightMagnitude: totals[(2 + l) * members.length + r],
+        gram: withGram(n, units) ? row.subarray(alphaEnd) : null,
       });
     });
     return { layers, loss: totals[r], accuracy: totals[members.length + r] / n };

@@ -211,32 +211,42 @@ export interface NetworkValues {
   outBias: Float32Array;
 }
 
+const filled = (n: number, value: number) => new Float32Array(n).fill(value);
+
 /** The seeded initial weights of a run's network (the same numbers whether it trains alone or stacked). */
 export function initialValues(config: ModelConfig, inputSize: number, outputSize: number, seed: number): NetworkValues {
   const rng = new Rng(seed, 'init');
   const widths = layerWidths(config);
   const hidden: LayerValues[] = [];
   let fanIn = inputSize;
-  const filled = (n: number, value: number) => new Float32Array(n).fill(value);
   for (const units of widths) {
-    const bn = config.batchNorm;
     const { kernel, bias } = initHiddenLayer(config, fanIn, units, rng);
-    hidden.push({
-      units,
-      kernel,
-      bias,
-      gamma: bn ? filled(units, 1) : null,
-      beta: bn ? filled(units, 0) : null,
-      movingMean: bn ? filled(units, 0) : null,
-      movingVariance: bn ? filled(units, 1) : null,
-      preluAlpha: config.activation === 'prelu' ? filled(units, config.preluAlphaInit) : null,
-    });
+    hidden.push({ units, kernel, bias, ...initialLayerVectors(config, units) });
     fanIn = units;
   }
   // The output layer is a plain linear read-out (default Glorot uniform, as Keras' Dense). Its weights
   // are drawn from the same stream after the hidden layers', so the default keeps earlier numbers.
   const out = initOutputLayer(config, fanIn, outputSize, rng);
   return { inputSize, outputSize, config, hidden, outKernel: out.kernel, outBias: out.bias ?? filled(outputSize, config.biasInit) };
+}
+
+/**
+ * A hidden layer's initial per-unit vectors besides the bias (every network, autodiff.ts' too): batch
+ * norm's γ = 1, β = 0 and moving statistics (mean 0, variance 1) when it is on, PReLU's slopes at
+ * `preluAlphaInit`; null for what the layer does not have.
+ */
+export function initialLayerVectors(
+  config: Pick<ModelConfig, 'batchNorm' | 'activation' | 'preluAlphaInit'>,
+  units: number,
+): Pick<LayerValues, 'gamma' | 'beta' | 'movingMean' | 'movingVariance' | 'preluAlpha'> {
+  const bn = config.batchNorm;
+  return {
+    gamma: bn ? filled(units, 1) : null,
+    beta: bn ? filled(units, 0) : null,
+    movingMean: bn ? filled(units, 0) : null,
+    movingVariance: bn ? filled(units, 1) : null,
+    preluAlpha: config.activation === 'prelu' ? filled(units, config.preluAlphaInit) : null,
+  };
 }
 
 /** Builds a network with seeded initial weights. */

@@ -1,6 +1,6 @@
 /**
  * What a run reports while it trains and when it ends: the hooks the lab, the quick check and the
- * tests plug into the training loop, a run's result, and how a non-finite measurement is named.
+ * tests plug into the training loop, a run's result, and when and why a measurement ends a run as diverged.
  * Shared by the training loop (train.ts) and the previous loop kept for comparison (previous.ts).
  */
 import type { RunConfig } from '../../shared/config.js';
@@ -36,12 +36,27 @@ export interface GroupMember {
 }
 
 /** The first hidden layer whose pre-activations were not finite at this measurement (its deadFraction is NaN). */
-export function nonFiniteLayer(metrics: EpochMetrics): number | null {
+function nonFiniteLayer(metrics: EpochMetrics): number | null {
   const layer = metrics.layers.find((l) => Number.isNaN(l.deadFraction));
   return layer ? layer.layer : null;
 }
 
-export function nonFiniteReason(layer: number, epoch: number): string {
+function nonFiniteReason(layer: number, epoch: number): string {
   const when = epoch === 0 ? 'at initialization (epoch 0)' : `after epoch ${epoch}`;
   return `the pre-activations of layer ${layer + 1} became NaN or ±Infinity ${when}`;
+}
+
+/**
+ * Why a measurement ends its run as diverged, or null: a layer's pre-activations are not finite (the
+ * last step of an epoch can overflow the weights although every batch loss was finite), the initial
+ * loss is not finite, or the validation loss became non-finite. A non-finite batch loss during an
+ * epoch ends the run before any measurement (each training loop says so itself).
+ */
+export function divergenceReason(metrics: EpochMetrics): string | null {
+  const { epoch } = metrics;
+  const broken = nonFiniteLayer(metrics);
+  if (broken !== null) return nonFiniteReason(broken, epoch);
+  if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) return `loss is ${metrics.trainLoss} at initialization`;
+  if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) return `validation loss became ${metrics.valLoss} after epoch ${epoch}`;
+  return null;
 }

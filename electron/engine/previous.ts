@@ -13,7 +13,8 @@ import { Rng } from './rng.js';
 import { buildNetwork, disposeNetwork, forward, trainableVariables, updateMovingStatistics, type Network } from './model.js';
 import { l2norm, measureLayer } from './probe.js';
 import { exportArtifacts } from './artifacts.js';
-import { nonFiniteLayer, nonFiniteReason, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
+import { trialSteps, type TrialResult } from './trial.js';
+import { divergenceReason, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
 
 /** Rows per chunk when evaluating a whole split, to bound memory on large data sets. */
 const EVAL_CHUNK = 4096;
@@ -199,12 +200,8 @@ export class PreviousTrainer {
 
     if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
     const init = this.evaluate(this.xTrain, this.yTrain);
-    const first = record(0, init.loss, init.accuracy, 0);
-    const brokenAtInit = nonFiniteLayer(first);
-    if (brokenAtInit !== null) return this.finish('diverged', nonFiniteReason(brokenAtInit, 0), epochs);
-    if (!Number.isFinite(init.loss)) {
-      return this.finish('diverged', `loss is ${init.loss} at initialization`, epochs);
-    }
+    const initial = divergenceReason(record(0, init.loss, init.accuracy, 0));
+    if (initial !== null) return this.finish('diverged', initial, epochs);
 
     const n = this.data.nTrain;
     const batchSize = Math.min(training.batchSize, n);
@@ -229,37 +226,17 @@ export class PreviousTrainer {
       }
       const seconds = (performance.now() - t0) / 1000;
       if (hooks.shouldStop?.()) return this.finish('cancelled', null, epochs);
-      const m = record(epoch, lossSum / n, this.classification ? correctSum / n : null, seconds);
-      // The last step of an epoch can overflow the weights although every batch loss was finite.
-      const broken = nonFiniteLayer(m);
-      if (broken !== null) return this.finish('diverged', nonFiniteReason(broken, epoch), epochs);
-      if (m.valLoss !== null && !Number.isFinite(m.valLoss)) {
-        return this.finish('diverged', `validation loss became ${m.valLoss} after epoch ${epoch}`, epochs);
-      }
+      const reason = divergenceReason(record(epoch, lossSum / n, this.classification ? correctSum / n : null, seconds));
+      if (reason !== null) return this.finish('diverged', reason, epochs);
     }
     return this.finish('completed', null, epochs);
   }
 
-  /**
-   * A short trial for the divergence check: up to `steps` optimizer steps over shuffled batches (no
-   * measurements). Stops at the first non-finite batch loss, or when `shouldStop` says so.
-   */
-  trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+  /** A short trial for the divergence check: up to `steps` optimizer steps, no measurements (see trial.ts). */
+  trainSteps(steps: number, shouldStop?: () => boolean): TrialResult {
     const n = this.data.nTrain;
     const batchSize = Math.min(this.config.training.batchSize, n);
-    let done = 0;
-    let lastLoss = NaN;
-    while (done < steps) {
-      const order = this.shuffleRng.permutation(n);
-      for (let start = 0; start < n && done < steps; start += batchSize) {
-        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
-        const batch = this.trainBatch(order.subarray(start, Math.min(start + batchSize, n)));
-        done++;
-        lastLoss = batch.loss;
-        if (!Number.isFinite(batch.loss)) return { steps: done, divergedAtStep: done, lastLoss };
-      }
-    }
-    return { steps: done, divergedAtStep: null, lastLoss };
+    return trialSteps(steps, n, batchSize, this.shuffleRng, (order, start, size) => this.trainBatch(order.subarray(start, start + size)).loss, shouldStop);
   }
 
   private finish(status: RunOutcome, reason: string | null, epochs: EpochMetrics[]): TrainResult {

@@ -4,7 +4,7 @@
  * the optimizer step so it can be tested on hand-made numbers.
  */
 import type { Histogram, LayerMetrics } from '../../shared/metrics.js';
-import { effectiveRank } from './effective-rank.js';
+import { effectiveRank, effectiveRankOfFloat32Gram } from './effective-rank.js';
 
 export interface LayerProbeInput {
   layer: number;
@@ -22,6 +22,12 @@ export interface LayerProbeInput {
   preluAlphas: Float32Array | null;
   /** Mean |w| of the layer's incoming kernel (null when not measured). */
   weightMagnitude: number | null;
+  /**
+   * The activations' Gram matrix ΦᵀΦ (units × units) computed by the backend in float32, when the
+   * caller has it (wide layers with n ≥ units); the effective rank then comes from it unless float32 round-off could
+   * change the result (effective-rank.ts), else from `acts` in float64.
+   */
+  gram?: Float32Array | null;
 }
 
 /**
@@ -134,7 +140,7 @@ export function measureLayer(input: LayerProbeInput): LayerMetrics {
     histogram: hist,
     deadMask,
     preluAlphas: input.preluAlphas,
-    effectiveRank: effectiveRank(acts, n, units),
+    effectiveRank: (input.gram && effectiveRankOfFloat32Gram(input.gram, units, n)) ?? effectiveRank(acts, n, units),
     weightMagnitude: input.weightMagnitude,
     unitsReset: null,
   };

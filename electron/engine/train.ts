@@ -15,7 +15,8 @@ import { ArtifactLayout } from './artifacts.js';
 import { createTrainer } from './autodiff-train.js';
 import { evaluateRun, probeRuns, type ProbeResult } from './measure.js';
 import { enterEpochTask, memberState, RunStack, type MemberState } from './stack.js';
-import { nonFiniteLayer, nonFiniteReason, type GroupMember, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
+import { trialSteps, type TrialResult } from './trial.js';
+import { divergenceReason, type GroupMember, type RunOutcome, type TrainHooks, type TrainResult } from './outcome.js';
 
 type RunEnd = { member: MemberState; status: RunOutcome; reason: string | null };
 
@@ -128,13 +129,8 @@ export class RunGroup {
       };
       member.epochs.push(metrics);
       member.hooks.onEpoch?.(metrics);
-      // The last step of an epoch can overflow the weights although every batch loss was finite.
-      const broken = nonFiniteLayer(metrics);
-      if (broken !== null) ends.push({ member, status: 'diverged', reason: nonFiniteReason(broken, epoch) });
-      else if (epoch === 0 && !Number.isFinite(metrics.trainLoss)) ends.push({ member, status: 'diverged', reason: `loss is ${metrics.trainLoss} at initialization` });
-      else if (epoch > 0 && metrics.valLoss !== null && !Number.isFinite(metrics.valLoss)) {
-        ends.push({ member, status: 'diverged', reason: `validation loss became ${metrics.valLoss} after epoch ${epoch}` });
-      }
+      const reason = divergenceReason(metrics);
+      if (reason !== null) ends.push({ member, status: 'diverged', reason });
     });
     this.finish(ends);
     this.stack.narrow();
@@ -198,27 +194,17 @@ export class RunGroup {
     return this.members.map((m) => m.result!);
   }
 
-  /**
-   * A short trial for the divergence check (one run): up to `steps` optimizer steps over shuffled
-   * batches, no measurements. Stops at the first non-finite batch loss, or when `shouldStop` says so.
-   */
-  trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+  /** A short trial for the divergence check (one run): up to `steps` optimizer steps, no measurements (see trial.ts). */
+  trainSteps(steps: number, shouldStop?: () => boolean): TrialResult {
     const member = this.active[0];
     const n = member.data.nTrain;
     const batchSize = Math.min(member.config.training.batchSize, n);
-    let done = 0;
-    let lastLoss = NaN;
-    while (done < steps) {
-      member.order = member.shuffleRng.permutation(n);
-      for (let start = 0; start < n && done < steps; start += batchSize) {
-        if (shouldStop?.()) return { steps: done, divergedAtStep: null, lastLoss };
-        const { loss } = this.stack.step(start, Math.min(batchSize, n - start));
-        done++;
-        lastLoss = loss[0];
-        if (!Number.isFinite(lastLoss)) return { steps: done, divergedAtStep: done, lastLoss };
-      }
-    }
-    return { steps: done, divergedAtStep: null, lastLoss };
+    // The stack's step takes the rows of each run's current order.
+    const step = (order: Int32Array, start: number, size: number) => {
+      member.order = order;
+      return this.stack.step(start, size).loss[0];
+    };
+    return trialSteps(steps, n, batchSize, member.shuffleRng, step, shouldStop);
   }
 
   dispose(): void {
@@ -262,7 +248,7 @@ export class Trainer {
     return this.group.run([hooks])[0];
   }
 
-  trainSteps(steps: number, shouldStop?: () => boolean): { steps: number; divergedAtStep: number | null; lastLoss: number } {
+  trainSteps(steps: number, shouldStop?: () => boolean): TrialResult {
     return this.group.trainSteps(steps, shouldStop);
   }
 

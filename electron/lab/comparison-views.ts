@@ -10,7 +10,7 @@
  */
 import type { LabStore } from '../../db/store.js';
 import type { EpochMetricsDto } from '../../shared/api.js';
-import { declaredPositionsOf, revivalByLayer, type MaskEpochInput, type RevivalStats } from '../../shared/analysis/index.js';
+import { declaredPositionsOf, packedRevivalByLayer, type RevivalStats } from '../../shared/analysis/index.js';
 import { buildComparison, chartData, CHART_SPEC_FIELDS, groupEpoch, MODEL_SPEC_FIELDS, specFieldsKey, type ChartData, type ComparisonModel, type ComparisonSources, type SeriesEpoch, type SeriesRun } from '../../shared/charts.js';
 import type { ComparisonSpec } from '../../shared/compare.js';
 import { comparisonView, summaryTable, SUMMARY_SPEC_FIELDS, type ComparisonView, type SummaryTable } from '../../shared/comparison-view.js';
@@ -186,16 +186,7 @@ export class ComparisonViews {
         const k = kept(run);
         let stats = k.revival.get(upTo);
         if (!stats) {
-          const epochs: MaskEpochInput[] = [];
-          let current: { epoch: number; layers: { layer: number; deadMask: Uint8Array }[] } | null = null;
-          for (const row of selection.store.getDeadMasks(run.id, upTo)) {
-            if (current === null || current.epoch !== row.epoch) {
-              current = { epoch: row.epoch, layers: [] };
-              epochs.push(current);
-            }
-            current.layers.push({ layer: row.layer, deadMask: row.deadMask });
-          }
-          stats = revivalByLayer(epochs);
+          stats = packedRevivalByLayer(selection.store.getDeadMaskHistories(run.id, upTo));
           k.revival.set(upTo, stats);
         }
         return stats;

@@ -45,57 +45,87 @@ export interface RevivalStats {
   timeline: RevivalTimelinePoint[];
 }
 
+/**
+ * One layer's dead masks bit-packed, as the store keeps them: unit i of a measurement is bit (i % 8)
+ * of byte floor(i / 8) of its ceil(units / 8) bytes, measurements one after the other in `epochs`
+ * order.
+ */
+export interface PackedMaskHistory {
+  units: number;
+  /** Epoch of each measurement, ascending. */
+  epochs: readonly number[];
+  /** epochs.length × ceil(units / 8) bytes. */
+  masks: Uint8Array;
+}
+
+/** Set bits of each byte value. */
+const BITS = Uint8Array.from({ length: 256 }, (_, b) => {
+  let n = 0;
+  for (let v = b; v !== 0; v >>= 1) n += v & 1;
+  return n;
+});
+
 /** Counts deaths, revivals and permanent deaths from one layer's dead masks (any epoch order; sorted here). */
 export function revivalStats(history: readonly MaskMeasurement[]): RevivalStats {
   const ms = [...history].sort((a, b) => a.epoch - b.epoch);
   const units = ms.length > 0 ? ms[0].deadMask.length : 0;
-  for (const m of ms) {
+  const width = Math.ceil(units / 8);
+  const masks = new Uint8Array(ms.length * width);
+  ms.forEach((m, t) => {
     if (m.deadMask.length !== units) {
       throw new RangeError(`dead masks must all have ${units} units, epoch ${m.epoch} has ${m.deadMask.length}`);
     }
-  }
-  let deadAtInit = 0;
-  let diedDuringTraining = 0;
-  let revived = 0;
-  for (let u = 0; u < units; u++) {
-    let died = false;
-    let cameBack = false;
-    for (let t = 0; t < ms.length; t++) {
-      const dead = ms[t].deadMask[u] !== 0;
-      if (dead && !died) {
-        died = true;
-        if (t === 0) deadAtInit++;
-        else diedDuringTraining++;
-      } else if (!dead && died) {
-        cameBack = true;
-        break;
-      }
-    }
-    if (cameBack) revived++;
-  }
-  const everDied = deadAtInit + diedDuringTraining;
-  const stayedDead = everDied - revived;
+    for (let u = 0; u < units; u++) if (m.deadMask[u] !== 0) masks[t * width + (u >> 3)] |= 1 << (u & 7);
+  });
+  return packedRevivalStats({ units, epochs: ms.map((m) => m.epoch), masks });
+}
 
-  const timeline: RevivalTimelinePoint[] = ms.map((m, t) => {
+/**
+ * `revivalStats` of bit-packed masks, eight units at a time: a comparison counts revival for every
+ * layer of hundreds of runs straight from the stored bytes.
+ */
+export function packedRevivalStats(history: PackedMaskHistory): RevivalStats {
+  const { units, epochs, masks } = history;
+  const width = Math.ceil(units / 8);
+  if (masks.length !== epochs.length * width) {
+    throw new RangeError(`dead masks of ${units} units over ${epochs.length} measurements need ${epochs.length * width} bytes, got ${masks.length}`);
+  }
+  // The last byte's bits past the layer's units are padding, never units.
+  const lastByte = units % 8 === 0 ? 0xff : (1 << units % 8) - 1;
+  const died = new Uint8Array(width);
+  const cameBack = new Uint8Array(width);
+  const timeline: RevivalTimelinePoint[] = [];
+  for (let t = 0; t < epochs.length; t++) {
     let dead = 0;
     let newlyDead = 0;
     let revivedNow = 0;
-    const prev = t > 0 ? ms[t - 1].deadMask : null;
-    for (let u = 0; u < units; u++) {
-      const isDead = m.deadMask[u] !== 0;
-      const wasDead = prev !== null && prev[u] !== 0;
-      if (isDead) dead++;
-      if (isDead && !wasDead) newlyDead++;
-      if (!isDead && wasDead) revivedNow++;
+    for (let i = 0; i < width; i++) {
+      const keep = i === width - 1 ? lastByte : 0xff;
+      const now = masks[t * width + i] & keep;
+      const before = t > 0 ? masks[(t - 1) * width + i] & keep : 0;
+      dead += BITS[now];
+      newlyDead += BITS[now & ~before & 0xff];
+      revivedNow += BITS[~now & before & 0xff];
+      // Alive now after a death: revived (a unit that died again later still counts as revived).
+      cameBack[i] |= died[i] & ~now & 0xff;
+      died[i] |= now;
     }
-    return { epoch: m.epoch, dead, newlyDead, revivedNow };
-  });
-
+    timeline.push({ epoch: epochs[t], dead, newlyDead, revivedNow });
+  }
+  let everDied = 0;
+  let deadAtInit = 0;
+  let revived = 0;
+  for (let i = 0; i < width; i++) {
+    everDied += BITS[died[i]];
+    revived += BITS[cameBack[i]];
+    if (epochs.length > 0) deadAtInit += BITS[masks[i] & (i === width - 1 ? lastByte : 0xff)];
+  }
+  const stayedDead = everDied - revived;
   return {
     units,
-    measurements: ms.length,
+    measurements: epochs.length,
     deadAtInit,
-    diedDuringTraining,
+    diedDuringTraining: everDied - deadAtInit,
     everDied,
     revived,
     stayedDead,
@@ -120,12 +150,23 @@ export function layerMaskHistory(epochs: readonly MaskEpochInput[], layer: numbe
   return out.sort((a, b) => a.epoch - b.epoch);
 }
 
+/** Statistics indexed by layer, from layer 0 to the highest of `layers` (a layer in between without masks counts nothing). */
+function indexedByLayer(layers: Iterable<number>, statsOf: (layer: number) => RevivalStats): RevivalStats[] {
+  const count = Math.max(-1, ...layers) + 1;
+  return Array.from({ length: count }, (_, layer) => statsOf(layer));
+}
+
 /** Revival statistics of every hidden layer of a run, indexed by layer. */
 export function revivalByLayer(epochs: readonly MaskEpochInput[]): RevivalStats[] {
   const layers = new Set<number>();
   for (const e of epochs) for (const l of e.layers) layers.add(l.layer);
-  const count = layers.size === 0 ? 0 : Math.max(...layers) + 1;
-  return Array.from({ length: count }, (_, layer) => revivalStats(layerMaskHistory(epochs, layer)));
+  return indexedByLayer(layers, (layer) => revivalStats(layerMaskHistory(epochs, layer)));
+}
+
+/** `revivalByLayer` from each layer's packed masks (as the store reads them for a comparison). */
+export function packedRevivalByLayer(histories: readonly (PackedMaskHistory & { layer: number })[]): RevivalStats[] {
+  const byLayer = new Map(histories.map((h) => [h.layer, h]));
+  return indexedByLayer(byLayer.keys(), (layer) => packedRevivalStats(byLayer.get(layer) ?? { units: 0, epochs: [], masks: new Uint8Array(0) }));
 }
 
 /** A timeline point aggregated over runs, with the number of runs measured at that epoch. */

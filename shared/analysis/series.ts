@@ -82,14 +82,25 @@ function isLayerMetric(metric: SeriesMetric): metric is LayerMetric {
 
 /** Value of a layer metric at one epoch: one layer's (undefined when absent) or the unweighted mean over layers. */
 function layerValue(layers: SeriesEpochInput['layers'], metric: LayerMetric, layer: number | 'mean'): number | undefined {
-  const read = (l: SeriesEpochInput['layers'][number]): number | null => l[metric];
   if (layer === 'mean') {
-    const values = layers.map(read).filter((v): v is number => v !== null);
-    return values.length === 0 ? undefined : mean(values);
+    // `mean` of the measured layers, summed in place: this runs for every epoch of every compared run.
+    let measured = 0;
+    let sum = 0;
+    let finite = 0;
+    for (const l of layers) {
+      const v = l[metric];
+      if (v === null) continue;
+      measured++;
+      if (Number.isFinite(v)) {
+        sum += v;
+        finite++;
+      }
+    }
+    return measured === 0 ? undefined : finite === 0 ? NaN : sum / finite;
   }
   // Layers are stored in layer order, so the index is usually the place.
   const found = layers[layer]?.layer === layer ? layers[layer] : layers.find((l) => l.layer === layer);
-  const v = found ? read(found) : null;
+  const v = found ? found[metric] : null;
   return v === null ? undefined : v;
 }
 

@@ -53,6 +53,38 @@ describe('recordEpoch / getRunMetrics', () => {
     expect(store.getRunMetrics(id)[0].layers[0].deadMask).toEqual(deadMask);
   });
 
+  it('reads a run\'s dead masks per layer, packed in epoch order, up to an epoch', () => {
+    const store = openStore();
+    const [id, other] = setup(store);
+    const masks = (epoch: number, layer: number) => new Uint8Array(13).map((_, u) => ((u + epoch * 3 + layer) % 4 === 0 ? 1 : 0));
+    // Stored out of order, layers reversed; another run's masks are not read.
+    for (const epoch of [2, 0, 3, 1]) {
+      const m = sampleEpoch(epoch, 3, 13);
+      m.layers = m.layers.map((l) => ({ ...l, deadMask: masks(epoch, l.layer) })).reverse();
+      store.recordEpoch(id, m);
+    }
+    store.recordEpoch(other, sampleEpoch(0, 3, 13));
+    const histories = store.getDeadMaskHistories(id, 2);
+    expect(histories.map((h) => [h.layer, h.units, h.epochs])).toEqual([0, 1, 2].map((layer) => [layer, 13, [0, 1, 2]]));
+    for (const h of histories) {
+      expect(h.masks.byteLength).toBe(3 * 2);
+      for (const epoch of [0, 1, 2]) {
+        const unpacked = Array.from({ length: 13 }, (_, u) => (h.masks[epoch * 2 + (u >> 3)] >> (u & 7)) & 1);
+        expect(unpacked).toEqual([...masks(epoch, h.layer)]);
+      }
+    }
+    expect(store.getDeadMaskHistories(id).map((h) => h.epochs)).toEqual([0, 1, 2].map(() => [0, 1, 2, 3]));
+    expect(store.getDeadMaskHistories(9999)).toEqual([]);
+  });
+
+  it('names the run and layer of a damaged dead mask', () => {
+    const store = openStore();
+    const [id] = setup(store);
+    for (const epoch of [0, 1]) store.recordEpoch(id, sampleEpoch(epoch, 2, 13));
+    withConnection(store, (db) => db.prepare(`UPDATE layer_metrics SET dead_mask = x'01' WHERE epoch = 1 AND layer = 1`).run());
+    expect(() => store.getDeadMaskHistories(id)).toThrow(`run ${id}, layer 1: stored dead masks have 3 bytes, but 2 epochs of 13 units need 4`);
+  });
+
   it('keeps NaN and ±Infinity exact in losses and layer statistics', () => {
     const store = openStore();
     const [id] = setup(store);

@@ -10,6 +10,7 @@ import { initBackend, tf } from '../../../electron/engine/backend.js';
 import { PreviousTrainer } from '../../../electron/engine/previous.js';
 import { RunGroup, Trainer, trainRun } from '../../../electron/engine/train.js';
 import { REFERENCE_CASES, referenceConfig, referenceData } from './reference-cases.js';
+import { narrowConfig, narrowData } from '../../../bench/workloads.js';
 
 const require = createRequire(import.meta.url);
 
@@ -58,6 +59,29 @@ for (const { name, skip } of backends) {
           b.dispose();
         }
       }
+    });
+
+    it("steps the benchmark's narrow network (9 × 4 ReLU, SGD) through kernels alone, in under 58 % of the previous loop's calls", async () => {
+      expect((await initBackend(name)).backend).toBe(name);
+      const config = narrowConfig(1);
+      const data = narrowData(config);
+      const perStep: number[] = [];
+      for (const trainer of [new Trainer(config, 1, data), new PreviousTrainer(config, 1, data)]) {
+        try {
+          trainer.trainSteps(1);
+          const profile = await tf.profile(() => void trainer.trainSteps(4));
+          perStep.push(profile.kernels.length / 4);
+          if (trainer instanceof Trainer) {
+            // No op with a gradient function of its own (tf.fused.matMul's), only the backend's kernels.
+            const wrappers = profile.kernels.map((k) => k.name).filter((k) => !tf.getKernel(k, name));
+            expect(wrappers, 'calls that are not kernels').toEqual([]);
+          }
+        } finally {
+          trainer.dispose();
+        }
+      }
+      const [current, previous] = perStep;
+      expect(current, `${current} kernel calls per step against ${previous}`).toBeLessThan(0.58 * previous);
     });
 
     it('holds the same number of tensors after every epoch, alone and batched', async () => {

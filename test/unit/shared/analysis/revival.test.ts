@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetricsDto } from '../../../../shared/api.js';
-import { aggregateRevival, layerMaskHistory, revivalByLayer, revivalStats } from '../../../../shared/analysis/index.js';
+import { aggregateRevival, layerMaskHistory, packedRevivalStats, revivalByLayer, revivalStats, type RevivalStats } from '../../../../shared/analysis/index.js';
 
 // Units (columns) over epochs 0..3 (rows):
 //   u0: dead at init, stays dead           → deadAtInit, stayedDead
@@ -15,7 +15,58 @@ const MASKS = [
   [1, 0, 1, 0, 1],
 ];
 
+/** Revival unit by unit, straight from the definitions: what the packed, eight-units-at-a-time count must equal. */
+function revivalUnitByUnit(masks: number[][]): RevivalStats {
+  const units = masks[0]?.length ?? 0;
+  let deadAtInit = 0;
+  let diedDuringTraining = 0;
+  let revived = 0;
+  for (let u = 0; u < units; u++) {
+    const first = masks.findIndex((m) => m[u] === 1);
+    if (first < 0) continue;
+    if (first === 0) deadAtInit++;
+    else diedDuringTraining++;
+    if (masks.slice(first).some((m) => m[u] === 0)) revived++;
+  }
+  const everDied = deadAtInit + diedDuringTraining;
+  const timeline = masks.map((m, t) => ({
+    epoch: t * 2,
+    dead: m.filter((v) => v === 1).length,
+    newlyDead: m.filter((v, u) => v === 1 && (t === 0 || masks[t - 1][u] === 0)).length,
+    revivedNow: m.filter((v, u) => v === 0 && t > 0 && masks[t - 1][u] === 1).length,
+  }));
+  const stayedDead = everDied - revived;
+  return { units, measurements: masks.length, deadAtInit, diedDuringTraining, everDied, revived, stayedDead, stayedDeadShare: everDied === 0 ? null : stayedDead / everDied, timeline };
+}
+
+/** Bit-packs masks as the store does, padding bits set to check they are ignored. */
+function pack(masks: number[][], units: number): Uint8Array {
+  const width = Math.ceil(units / 8);
+  const out = new Uint8Array(masks.length * width);
+  masks.forEach((m, t) => {
+    if (units % 8 !== 0) out[t * width + width - 1] = 0xff & ~((1 << units % 8) - 1);
+    m.forEach((v, u) => {
+      if (v) out[t * width + (u >> 3)] |= 1 << (u & 7);
+    });
+  });
+  return out;
+}
+
 describe('revival of dead units', () => {
+  it('counts packed masks eight units at a time exactly as unit by unit, padding bits ignored', () => {
+    let state = 7;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [units, measurements] of [[1, 1], [5, 4], [8, 3], [13, 7], [32, 101], [70, 12], [0, 3]]) {
+      const masks = Array.from({ length: measurements }, () => Array.from({ length: units }, () => (random() < 0.4 ? 1 : 0)));
+      const expected = revivalUnitByUnit(masks);
+      const epochs = masks.map((_, t) => t * 2);
+      expect(packedRevivalStats({ units, epochs, masks: pack(masks, units) })).toEqual(expected);
+      expect(revivalStats(masks.map((deadMask, t) => ({ epoch: t * 2, deadMask })))).toEqual(expected);
+    }
+    expect(packedRevivalStats({ units: 0, epochs: [], masks: new Uint8Array(0) })).toEqual(revivalStats([]));
+    expect(() => packedRevivalStats({ units: 12, epochs: [0, 1], masks: new Uint8Array(3) })).toThrow(/need 4 bytes, got 3/);
+  });
+
   it('counts deaths, revivals and permanent deaths on hand-made masks', () => {
     const s = revivalStats(MASKS.map((m, epoch) => ({ epoch, deadMask: m })));
     expect(s).toMatchObject({
