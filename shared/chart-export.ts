@@ -5,9 +5,10 @@
 import type { ComparisonSpec } from './compare.js';
 import { CSS_PX_PER_IN, figureSize, PT_PER_IN } from './figure/layout.js';
 import { figureNotesHeight } from './figure/render.js';
-import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries } from './figure/types.js';
+import type { FigurePanel, FigurePresetName, FigureSpec, LineSeries, LinesPanel } from './figure/types.js';
+import { MAX_LABELLED_TASKS, taskLabel, type TaskBoundary } from './analysis/index.js';
 import { csvField, csvNumber } from './csv.js';
-import { FRACTION_CHARTS, type ChartData } from './charts.js';
+import { barErrorBars, type ChartData } from './charts.js';
 
 export interface FigureOptions {
   preset: FigurePresetName;
@@ -40,7 +41,8 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
         yLabel: p.yLabel,
         xScale,
         yScale,
-        ...(FRACTION_CHARTS.has(chart.chart) ? { yFromZero: true } : {}),
+        ...(chart.fromZero ? { yFromZero: true } : {}),
+        ...(chart.taskBoundaries.length > 0 ? { refLines: taskRefLines(chart.taskBoundaries) } : {}),
         series: p.series.flatMap((s): LineSeries[] => [
           ...s.runs.map((r) => ({ name: `${s.name} run ${r.runId}`, color: s.color, dash: s.dash, thin: true, points: r.points.map((q) => ({ x: q.x, y: q.y })) })),
           {
@@ -66,7 +68,7 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
             name: g.legendName,
             color: g.color,
             value: g.values[i]?.mean ?? null,
-            ...(spec.band !== 'none' ? { lo: g.values[i]?.lo ?? null, hi: g.values[i]?.hi ?? null } : {}),
+            ...(barErrorBars(chart, spec) ? { lo: g.values[i]?.lo ?? null, hi: g.values[i]?.hi ?? null } : {}),
           })),
         })),
       }));
@@ -108,13 +110,19 @@ export function chartToFigure(chart: ChartData, spec: ComparisonSpec, options: F
   return { ...figure, height };
 }
 
+/** Task boundaries as dashed vertical lines, labelled with the task that starts while there are few enough to read. */
+function taskRefLines(boundaries: readonly TaskBoundary[]): NonNullable<LinesPanel['refLines']> {
+  const labelled = boundaries.length <= MAX_LABELLED_TASKS;
+  return boundaries.map((b) => ({ axis: 'x', value: b.x, ...(labelled ? { label: taskLabel(b.task) } : {}) }));
+}
+
 /** Exactly the plotted values, aggregates included, one row per point, each with n (the runs it rests on). */
 export function chartToCsv(chart: ChartData): string {
   const lines: string[] = [];
   const row = (cells: unknown[]) => lines.push(cells.map((c) => (typeof c === 'number' ? csvNumber(c) : csvField(c))).join(','));
   switch (chart.kind) {
     case 'lines':
-      row(['chart', 'panel', 'group', 'series', 'run_id', 'seed', chart.xLabel === 'Epoch' ? 'epoch' : 'seconds', 'mean', 'lo', 'hi', 'n', 'value']);
+      row(['chart', 'panel', 'group', 'series', 'run_id', 'seed', { epoch: 'epoch', time: 'seconds', task: 'task' }[chart.xAxis], 'mean', 'lo', 'hi', 'n', 'value']);
       for (const p of chart.panels) {
         for (const s of p.series) {
           for (const q of s.points) row([chart.chart, p.title, s.name, 'mean', '', '', q.x, q.mean, q.lo, q.hi, q.n, '']);
@@ -122,10 +130,15 @@ export function chartToCsv(chart: ChartData): string {
         }
       }
       break;
-    case 'bars':
-      row(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n']);
-      for (const p of chart.panels) for (const g of p.groups) for (const v of g.values) row([chart.chart, p.title, g.name, v.category, v.epoch ?? '', v.mean, v.lo, v.hi, v.n]);
+    case 'bars': {
+      // Bars of a share of runs also say how many of the n runs have the property.
+      const counts = chart.panels.some((p) => p.groups.some((g) => g.values.some((v) => v.count !== undefined)));
+      row(['chart', 'panel', 'group', 'category', 'epoch', 'mean', 'lo', 'hi', 'n', ...(counts ? ['count'] : [])]);
+      for (const p of chart.panels) {
+        for (const g of p.groups) for (const v of g.values) row([chart.chart, p.title, g.name, v.category, v.epoch ?? '', v.mean, v.lo, v.hi, v.n, ...(counts ? [v.count ?? ''] : [])]);
+      }
       break;
+    }
     case 'heatmap':
       row(['chart', 'group', 'layer', 'epoch', 'dead_fraction', 'n']);
       chart.layers.forEach((layer, i) => chart.epochs.forEach((epoch, j) => row([chart.chart, chart.groupName, layer + 1, epoch, chart.values[i][j], chart.counts[i][j]])));

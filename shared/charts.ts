@@ -3,11 +3,11 @@
  * each chart plots. The app draws it (recharts), the figure export renders it (SVG/PDF/PNG) and the
  * CSV export writes it, so what is exported is exactly what is on screen. Bands are clipped to the
  * range the metric can take (fractions to [0, 1], counts and losses to ≥ 0), in the data itself, so
- * the CSV holds what is drawn. Pure TypeScript. Long (~690 lines) because the grouped model and every
+ * the CSV holds what is drawn. Pure TypeScript. Long (~780 lines) because the grouped model and every
  * chart's data are one pipeline over the same runs; the figure and CSV export is in chart-export.ts.
  */
 import type { EpochMetricsDto, LayerMetricsDto } from './api.js';
-import type { LayerSeriesKey } from './metric-fields.js';
+import { CHARTED_LAYER_FIELDS, type ChartedLayerField, type LayerChartKind, type LayerSeriesKey } from './metric-fields.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { slotStyle } from './figure/palette.js';
 import type { RunStatus } from './metrics.js';
@@ -23,9 +23,15 @@ import {
   groupingFields,
   groupSeries,
   metricSeries,
+  fullyDeadShare,
   revivalByLayer,
   smoothSeries,
+  taskAccuracySeries,
+  taskBoundaries,
+  type FullyDeadShare,
   type BandPoint,
+  type SeriesPoint,
+  type TaskBoundary,
   type RevivalStats,
   type LayerMetric,
   type RunLike,
@@ -226,8 +232,16 @@ interface ChartBase {
 
 export interface LineChartData extends ChartBase {
   kind: 'lines';
+  /** What x is: the epoch, the mean wall time in seconds (spec.xAxis), or the task (online accuracy per task). */
+  xAxis: 'epoch' | 'time' | 'task';
   xLabel: string;
   panels: LinePanelData[];
+  /** Values are fractions in [0, 1] (read as percentages). */
+  fraction: boolean;
+  /** The y axis starts at 0 (fractions, counts, ranks), on screen and in the exported figure. */
+  fromZero: boolean;
+  /** Where the runs' task changes, drawn as vertical lines (epoch axis only; empty without a task sequence). */
+  taskBoundaries: TaskBoundary[];
 }
 
 export interface BarValue {
@@ -239,6 +253,8 @@ export interface BarValue {
   n: number;
   /** The epoch the value is read at (bars of "final" values), null when it spans the run (revival up to `epoch`). */
   epoch: number | null;
+  /** Bars of a share of runs: how many of the n runs have the property (mean = count / n). */
+  count?: number;
 }
 
 export interface BarPanelData {
@@ -252,6 +268,11 @@ export interface BarChartData extends ChartBase {
   kind: 'bars';
   xLabel: string;
   panels: BarPanelData[];
+  /**
+   * What the error bars are when not the spec's band: 'wilson95', the Wilson score 95 % interval of a
+   * share of runs, drawn whatever the band setting (it is the share's own uncertainty, not a spread).
+   */
+  interval?: 'wilson95';
 }
 
 export interface HeatmapChartData extends ChartBase {
@@ -281,19 +302,21 @@ export interface RidgesChartData extends ChartBase {
 
 export type ChartData = LineChartData | BarChartData | HeatmapChartData | RidgesChartData;
 
-/** Charts of fractions in [0, 1]: their y axis starts at 0, on screen and in the exported figure. */
-export const FRACTION_CHARTS: ReadonlySet<ChartKind> = new Set(['dead-fraction', 'active-probability', 'dormant-fraction', 'accuracy']);
+/** A value for each layer field's chart, by chart kind. */
+function perLayerChart<V>(value: (field: ChartedLayerField) => V): Record<LayerChartKind, V> {
+  return Object.fromEntries(CHARTED_LAYER_FIELDS.map((f) => [f.chart.kind, value(f)])) as Record<LayerChartKind, V>;
+}
 
 export const CHART_TITLES: Record<ChartKind, string> = {
-  'dead-fraction': 'Dead fraction',
+  ...perLayerChart((f) => f.label),
   'final-dead-bars': 'Final dead fraction per layer',
   'dead-heatmap': 'Dead fraction by layer and epoch',
   loss: 'Loss',
   accuracy: 'Accuracy',
   histograms: 'Pre-activation distribution',
   revival: 'Revival: units that died, came back, stayed dead',
-  'active-probability': 'Active probability',
-  'dormant-fraction': 'Dormant fraction',
+  'born-dead': 'Born dead: share of runs with a fully dead layer',
+  'task-accuracy': 'Online accuracy per task',
 };
 
 /** A chart's title under a spec: the charts of values at one epoch say which ("value at epoch" changes them). */
@@ -301,14 +324,9 @@ export function chartTitle(kind: ChartKind, spec: Pick<ComparisonSpec, 'atEpoch'
   if (spec.atEpoch === null) return CHART_TITLES[kind];
   if (kind === 'final-dead-bars') return `Dead fraction per layer at epoch ${spec.atEpoch}`;
   if (kind === 'revival') return `Revival up to epoch ${spec.atEpoch}: units that died, came back, stayed dead`;
+  if (kind === 'born-dead' && spec.atEpoch > 0) return `Share of runs with a fully dead layer at epoch ${spec.atEpoch}`;
   return CHART_TITLES[kind];
 }
-
-const LAYER_CHART_METRIC: Partial<Record<ChartKind, { metric: LayerMetric; yLabel: string }>> = {
-  'dead-fraction': { metric: 'deadFraction', yLabel: 'Dead fraction of units' },
-  'active-probability': { metric: 'activeProbability', yLabel: 'P(z > 0) over units and probe inputs' },
-  'dormant-fraction': { metric: 'dormantFraction', yLabel: 'Dormant fraction of units (τ)' },
-};
 
 function layerTitle(layer: number | 'mean', model: Pick<ComparisonModel, 'layerModel'>): string {
   return layer === 'mean' ? 'mean over layers' : layerLabel(layer, model.layerModel);
@@ -322,6 +340,15 @@ function bandLabel(spec: ComparisonSpec): string {
 type Range = readonly [number, number];
 const FRACTION: Range = [0, 1];
 const NON_NEGATIVE: Range = [0, Infinity];
+const ANY: Range = [-Infinity, Infinity];
+
+/** The line charts of layer fields, from the metric field table: what each plots, its y label and the range its bands are clipped to. */
+const LAYER_CHART_METRIC: ReadonlyMap<ChartKind, { metric: LayerMetric; yLabel: string; range: Range; fraction: boolean }> = new Map(
+  CHARTED_LAYER_FIELDS.map((f) => [
+    f.chart.kind as ChartKind,
+    { metric: f.key as LayerMetric, yLabel: f.chart.yLabel, range: f.range ?? ANY, fraction: f.unit === 'fraction' },
+  ]),
+);
 
 function clip<P extends { lo: number; hi: number }>(p: P, range: Range): P {
   return { ...p, lo: Math.max(range[0], Math.min(range[1], p.lo)), hi: Math.max(range[0], Math.min(range[1], p.hi)) };
@@ -338,21 +365,37 @@ export function drawnRuns<R extends Pick<SeriesRun, 'id' | 'seed'>>(runs: readon
   return pickEvenly([...runs].sort((a, b) => a.seed - b.seed || a.id - b.id), cap);
 }
 
-function lineSeries(model: ComparisonModel, spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean', range: Range): LineGroupSeries[] {
+/** A metric's series of one run, x along the spec's axis. */
+function metricOf(spec: ComparisonSpec, metric: SeriesMetric, layer: number | 'mean'): (run: SeriesRun) => SeriesPoint[] {
+  return (r) => metricSeries(r.epochs, metric, { layer, xAxis: spec.xAxis });
+}
+
+/**
+ * Every shown group's mean line and band of a per-run series (and its runs when `showRuns`). Series
+ * whose x is not the spec's axis (tasks) pass `perSpec: false`: aligned by x, never smoothed.
+ */
+function lineSeries(model: ComparisonModel, spec: ComparisonSpec, seriesOf: (run: SeriesRun) => SeriesPoint[], range: Range, perSpec = true): LineGroupSeries[] {
   const cap = runLinesPerGroup(model);
+  const smoothing = perSpec ? spec.smoothing : 0;
+  const xAxis = perSpec ? spec.xAxis : 'epoch';
   return model.visible.map((g) => {
-    const perRun = g.runs.map((r) => metricSeries(r.epochs, metric, { layer, xAxis: spec.xAxis }));
-    const points = groupSeries(perRun, { band: spec.band, smoothing: spec.smoothing, xAxis: spec.xAxis, maxPoints: MAX_CHART_POINTS }).map((p) => clip(p, range));
+    const perRun = g.runs.map(seriesOf);
+    const points = groupSeries(perRun, { band: spec.band, smoothing, xAxis, maxPoints: MAX_CHART_POINTS }).map((p) => clip(p, range));
     const index = new Map(g.runs.map((r, i) => [r.id, i]));
     const runs = spec.showRuns
       ? drawnRuns(g.runs, cap).map((r) => {
           const own = perRun[index.get(r.id)!];
-          const series = spec.smoothing > 0 ? smoothSeries(own, spec.smoothing) : own;
+          const series = smoothing > 0 ? smoothSeries(own, smoothing) : own;
           return { runId: r.id, seed: r.seed, points: downsample(series, MAX_CHART_POINTS).map((p) => ({ x: p.x, y: p.y })) };
         })
       : [];
     return { groupKey: g.key, name: g.name, legendName: legendName(g), color: g.color, dash: g.dash, points, runs };
   });
+}
+
+/** The task changes of the shown groups' runs on an epoch axis (none on a time axis). */
+function boundariesOf(model: ComparisonModel, spec: ComparisonSpec): TaskBoundary[] {
+  return spec.xAxis === 'epoch' ? taskBoundaries(model.visible.flatMap((g) => g.runs.map((r) => r.epochs))) : [];
 }
 
 function xLabel(spec: ComparisonSpec): string {
@@ -377,15 +420,15 @@ const EPOCH_VALUE_FIELDS = ['band', 'atEpoch', 'divergedRuns'] as const;
  * are, a band switch the heatmap and the histograms. The lab keeps chart data by these.
  */
 export const CHART_SPEC_FIELDS: Record<ChartKind, readonly (keyof ComparisonSpec)[]> = {
-  'dead-fraction': [...LINE_FIELDS, 'layer'],
-  'active-probability': [...LINE_FIELDS, 'layer'],
-  'dormant-fraction': [...LINE_FIELDS, 'layer'],
+  ...perLayerChart((): readonly (keyof ComparisonSpec)[] => [...LINE_FIELDS, 'layer']),
   loss: LINE_FIELDS,
   accuracy: LINE_FIELDS,
   'final-dead-bars': EPOCH_VALUE_FIELDS,
   revival: EPOCH_VALUE_FIELDS,
   'dead-heatmap': ['divergedRuns'],
   histograms: ['layer', 'divergedRuns'],
+  'born-dead': ['atEpoch', 'divergedRuns'],
+  'task-accuracy': ['band', 'showRuns', 'divergedRuns'],
 };
 
 /** The values of some spec fields, as one string (a key for what was computed from them). */
@@ -403,17 +446,21 @@ type ChartBody = DistributiveOmit<ChartData, 'notes'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec): ChartBody {
-  const layerMetric = LAYER_CHART_METRIC[kind];
+  const layerMetric = LAYER_CHART_METRIC.get(kind);
   if (layerMetric) {
     return {
       kind: 'lines',
       chart: kind,
       title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
+      xAxis: spec.xAxis,
       xLabel: xLabel(spec),
+      fraction: layerMetric.fraction,
+      fromZero: layerMetric.range[0] === 0,
+      taskBoundaries: boundariesOf(model, spec),
       panels: layersShown(model, spec).map((layer) => ({
         title: layerTitle(layer, model),
         yLabel: layerMetric.yLabel,
-        series: lineSeries(model, spec, layerMetric.metric, layer, FRACTION),
+        series: lineSeries(model, spec, metricOf(spec, layerMetric.metric, layer), layerMetric.range),
       })),
     };
   }
@@ -434,16 +481,40 @@ function chartBody(model: ComparisonModel, kind: ChartKind, spec: ComparisonSpec
         kind: 'lines',
         chart: kind,
         title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
+        xAxis: spec.xAxis,
         xLabel: xLabel(spec),
+        fraction: kind === 'accuracy',
+        fromZero: kind === 'accuracy',
+        taskBoundaries: boundariesOf(model, spec),
         panels: metrics
-          .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metric, 'mean', kind === 'loss' ? NON_NEGATIVE : FRACTION) }))
+          .map(([metric, title, yLabel]) => ({ title, yLabel, series: lineSeries(model, spec, metricOf(spec, metric, 'mean'), kind === 'loss' ? NON_NEGATIVE : FRACTION) }))
           .filter((p) => p.series.some((s) => s.points.length > 0)),
       };
     }
+    case 'task-accuracy':
+      return {
+        kind: 'lines',
+        chart: kind,
+        title: `${chartTitle(kind, spec)} (${bandLabel(spec)})`,
+        xAxis: 'task',
+        xLabel: 'Task',
+        fraction: true,
+        fromZero: true,
+        taskBoundaries: [],
+        panels: [
+          {
+            title: 'mean training accuracy over each task’s epochs',
+            yLabel: 'Online accuracy',
+            series: lineSeries(model, spec, (r) => taskAccuracySeries(r.epochs), FRACTION, false),
+          },
+        ],
+      };
     case 'final-dead-bars':
       return finalDeadBars(model, spec);
     case 'revival':
       return revivalBars(model, spec);
+    case 'born-dead':
+      return bornDeadBars(model, spec);
     case 'dead-heatmap': {
       const g = model.focus;
       const heat = groupDeadFractionHeatmap(g ? g.runs.map((r) => r.epochs) : []);
@@ -601,6 +672,54 @@ function revivalBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
   };
 }
 
+/** The epoch the born-dead chart reads: the chosen one, else 0 (initialization, the first epoch every run measures). */
+export function bornDeadEpoch(spec: Pick<ComparisonSpec, 'atEpoch'>): number {
+  return spec.atEpoch ?? 0;
+}
+
+/** The born-dead chart's one category: each group is one bar. */
+export const BORN_DEAD_CATEGORY = 'runs with a fully dead hidden layer';
+
+function bornDeadShare(g: Pick<ComparedGroup, 'runs'>, spec: ComparisonSpec): FullyDeadShare {
+  return fullyDeadShare(g.runs.map((r) => r.epochs), bornDeadEpoch(spec));
+}
+
+/** Per group, the share of its counted runs with a hidden layer whose dead fraction is 1 at the epoch, with the Wilson 95 % interval. */
+function bornDeadBars(model: ComparisonModel, spec: ComparisonSpec): ChartBody {
+  const epoch = bornDeadEpoch(spec);
+  return {
+    kind: 'bars',
+    chart: 'born-dead',
+    title: `${chartTitle('born-dead', spec)} (Wilson 95 % interval)`,
+    // One category; the legend names the groups.
+    xLabel: '',
+    interval: 'wilson95',
+    panels: [
+      {
+        title: epoch === 0 ? 'at epoch 0 (initialization)' : `at epoch ${epoch}`,
+        yLabel: 'Share of runs',
+        categories: [BORN_DEAD_CATEGORY],
+        groups: model.visible.map((g) => {
+          const share = bornDeadShare(g, spec);
+          return {
+            groupKey: g.key,
+            name: g.name,
+            legendName: legendName(g),
+            color: g.color,
+            dash: g.dash,
+            values: [{ category: BORN_DEAD_CATEGORY, mean: share.p, lo: share.lo, hi: share.hi, n: share.n, epoch, count: share.count }],
+          };
+        }),
+      },
+    ],
+  };
+}
+
+/** Whether a bar chart draws error bars: its own interval always, else the spec's band unless 'none'. */
+export function barErrorBars(chart: Pick<BarChartData, 'interval'>, spec: Pick<ComparisonSpec, 'band'>): boolean {
+  return chart.interval !== undefined || spec.band !== 'none';
+}
+
 // ---------- Notes: what the numbers rest on ----------
 
 function list(items: readonly string[]): string {
@@ -629,6 +748,8 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
   const groups = single ? (model.focus ? [model.focus] : []) : model.visible;
   if (chart.kind === 'ridges') {
     if (chart.runId !== null) notes.push(`One run: the group’s run with the lowest seed (run ${chart.runId}).`);
+  } else if (chart.chart === 'born-dead') {
+    notes.push(...bornDeadNotes(groups, spec));
   } else if (groups.length > 0) {
     const counts = groups.map((g) => g.runs.length);
     notes.push(
@@ -636,6 +757,11 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
         ? `n = ${plural(counts[0], 'run')}${single ? '' : ' per group'}.`
         : `n per group: ${groups.map((g) => `${g.name} ${g.runs.length}`).join('; ')}.`,
     );
+  }
+  if (chart.kind === 'lines') {
+    // A group can have runs and still no value here (units reset without a unit-resetting intervention, a task chart without tasks).
+    const empty = groups.filter((g) => g.runs.length > 0 && chart.panels.every((p) => p.series.find((s) => s.groupKey === g.key)?.points.length === 0));
+    if (empty.length > 0 && empty.length < groups.length) notes.push(`No value measured for: ${list(empty.map((g) => g.name))}.`);
   }
   const diverged = groups.filter((g) => g.diverged.length > 0);
   if (diverged.length > 0) {
@@ -647,7 +773,9 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
     notes.push(
       spec.divergedRuns === 'exclude'
         ? `Diverged runs (loss NaN or ∞) are excluded: ${dv.join('; ')}.`
-        : `Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: ${dv.join('; ')}.`,
+        : chart.chart === 'born-dead'
+          ? `Diverged runs (loss NaN or ∞) count when they measured epoch ${bornDeadEpoch(spec)}, as every run: ${dv.join('; ')}.`
+          : `Diverged runs (loss NaN or ∞) count up to their last measured epoch, so n drops after it: ${dv.join('; ')}.`,
     );
   }
   const stopped = groups.filter((g) => g.stoppedEarly > 0);
@@ -665,10 +793,10 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
   }
   const hidden = model.groups.filter((g) => g.hidden && !(single && g === model.focus));
   if (hidden.length > 0 && !single) notes.push(`Hidden: ${hidden.map((g) => `${g.name} (${plural(g.runCount, 'run')}${g.diverged.length > 0 ? `, ${divergenceLabel(g)}` : ''})`).join('; ')}.`);
-  if ((chart.kind === 'lines' || chart.kind === 'bars') && spec.band !== 'none') {
+  if ((chart.kind === 'lines' || (chart.kind === 'bars' && chart.interval === undefined)) && spec.band !== 'none') {
     notes.push(`Band: ${BAND_NOTES[spec.band]}, drawn only where n ≥ 2.`);
   }
-  if (chart.kind === 'bars') {
+  if (chart.kind === 'bars' && chart.interval === undefined) {
     const verb = chart.chart === 'revival' ? 'Counted up to' : 'Values at';
     if (spec.atEpoch !== null) notes.push(`${verb} epoch ${spec.atEpoch}; runs that did not reach it are not counted.`);
     else {
@@ -678,9 +806,38 @@ export function chartNotes(model: ComparisonModel, chart: ChartBody, spec: Compa
       else if (groups.length > 0) notes.push(`${verb} the last epoch all runs of a group reached: ${groups.map((g) => `${g.name} ${g.finalEpoch === null ? '—' : `epoch ${g.finalEpoch}`}`).join('; ')}.`);
     }
   }
+  if (chart.kind === 'lines' && chart.taskBoundaries.length > 0) {
+    const starts = chart.taskBoundaries.map((b) => b.epoch);
+    const shown = starts.length <= 8 ? list(starts.map(String)) : `${starts.slice(0, 6).join(', ')}, … ${starts[starts.length - 1]}`;
+    notes.push(`Dashed vertical lines: a new task starts (${plural(starts.length, 'change')}, at epoch${starts.length > 1 ? 's' : ''} ${shown}).`);
+  }
+  if (chart.kind === 'lines' && chart.chart === 'task-accuracy') {
+    notes.push('Online accuracy: each run’s mean training accuracy over the epochs that trained on the task (Dohare et al. 2024), then the mean over the runs.');
+  }
   if (chart.kind === 'heatmap' && chart.range !== null) {
     const pct = (v: number) => `${(v * 100).toFixed(v === 0 || v === 1 ? 0 : 1)} %`;
     notes.push(`Colour scale: ${pct(chart.domain[0])} to ${pct(chart.domain[1])} dead (${chart.range[0] === chart.range[1] ? 'every cell the same' : 'the range of the data'}).`);
+  }
+  return notes;
+}
+
+/**
+ * The born-dead chart's notes: the rule, each group's count of n, the interval, and the runs it could
+ * not judge at the epoch (not measured there, or non-finite layers and none fully dead).
+ */
+function bornDeadNotes(groups: readonly ComparedGroup[], spec: ComparisonSpec): string[] {
+  const epoch = bornDeadEpoch(spec);
+  const shares = groups.map((g) => ({ g, s: bornDeadShare(g, spec) }));
+  const notes = [
+    `A run has a fully dead layer when at epoch ${epoch} some hidden layer has dead fraction 1 (every unit or channel dead on every probe input).`,
+    `Runs with a fully dead layer / runs counted: ${shares.map(({ g, s }) => `${g.name} ${s.count}/${s.n}`).join('; ')}.`,
+    'Error bars: Wilson score 95 % interval of the share (Wilson 1927), whatever the band setting.',
+  ];
+  const missing = shares.filter(({ s }) => s.notMeasured > 0);
+  if (missing.length > 0) notes.push(`Runs without a measurement of epoch ${epoch} are not counted: ${missing.map(({ g, s }) => `${g.name} ${s.notMeasured}/${g.runCount}`).join('; ')}.`);
+  const unjudged = shares.filter(({ s }) => s.notFinite > 0);
+  if (unjudged.length > 0) {
+    notes.push(`Runs whose pre-activations were NaN or ±∞ at epoch ${epoch} in a layer, none fully dead, cannot be judged and are not counted: ${unjudged.map(({ g, s }) => `${g.name} ${s.notFinite}/${g.runCount}`).join('; ')}.`);
   }
   return notes;
 }

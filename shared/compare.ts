@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
 import { formatIssue, zodIssues } from './issues.js';
+import { CHARTED_LAYER_FIELDS, type LayerChartKind } from './metric-fields.js';
 
 export const BAND_KINDS = ['none', 'std', 'se', 'ci95'] as const;
 export type BandKind = (typeof BAND_KINDS)[number];
@@ -17,18 +18,12 @@ export type BandKind = (typeof BAND_KINDS)[number];
 export const DIVERGED_RUNS = ['include', 'exclude'] as const;
 export type DivergedRuns = (typeof DIVERGED_RUNS)[number];
 
-export const CHART_KINDS = [
-  'dead-fraction',
-  'final-dead-bars',
-  'dead-heatmap',
-  'loss',
-  'accuracy',
-  'histograms',
-  'revival',
-  'active-probability',
-  'dormant-fraction',
-] as const;
-export type ChartKind = (typeof CHART_KINDS)[number];
+/** The charts that are not one layer field's lines (those come from the metric field table, `CHARTED_LAYER_FIELDS`). */
+export const OTHER_CHART_KINDS = ['final-dead-bars', 'dead-heatmap', 'loss', 'accuracy', 'histograms', 'revival', 'born-dead', 'task-accuracy'] as const;
+export type ChartKind = LayerChartKind | (typeof OTHER_CHART_KINDS)[number];
+
+/** Every chart of a comparison: the layer fields' line charts (dead fraction first), then the others. */
+export const CHART_KINDS = [...CHARTED_LAYER_FIELDS.map((f) => f.chart.kind as LayerChartKind), ...OTHER_CHART_KINDS] as unknown as readonly [ChartKind, ...ChartKind[]];
 
 export const comparisonSpecSchema = z.strictObject({
   /** Runs compared. */

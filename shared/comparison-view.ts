@@ -9,9 +9,10 @@ import { layerLabel } from './architecture.js';
 import type { ChartKind, ComparisonSpec } from './compare.js';
 import { CHART_KINDS } from './compare.js';
 import { CHART_SPEC_FIELDS, chartData, divergenceLabel, MODEL_SPEC_FIELDS, specFieldsKey, type ChartData, type ComparedGroup, type ComparisonModel, type SeriesRun } from './charts.js';
-import { configDiff, differingFields, metricSeries, summarizeGroup, type BandValue, type DiffCell, type EpochValue, type SeriesMetric } from './analysis/index.js';
+import { configDiff, differingFields, hasTasks, metricSeries, summarizeGroup, type BandValue, type DiffCell, type EpochValue, type SeriesMetric } from './analysis/index.js';
 import { VARIANT_KEY } from './config.js';
 import { FINAL_STATUSES } from './metrics.js';
+import { CHARTED_LAYER_FIELDS, type LayerSeriesKey } from './metric-fields.js';
 
 /** A group as the page sees it: everything but its runs (their counts stay). */
 export type GroupView = Omit<ComparedGroup, 'runs' | 'allRuns'>;
@@ -167,6 +168,12 @@ export interface ComparisonView {
   /** The last epoch any run measured (the range of "value at epoch"); 0 when none did. */
   maxEpoch: number;
   runStatus: RunStatusCounts;
+  /** Whether some compared run has a hidden layer with every unit dead at some measured epoch (the page then offers the born-dead chart). */
+  anyFullyDeadLayer: boolean;
+  /** The charted layer fields (`CHARTED_LAYER_FIELDS`) some compared run has a value of (units reset: only runs with an intervention that resets units). */
+  measuredLayerFields: string[];
+  /** Whether some compared run trains on a task sequence (its epochs know their task): the page then offers online accuracy per task. */
+  hasTasks: boolean;
   charts: Record<ChartKind, ChartData>;
   /**
    * Per chart, a key that changes whenever its data does (the runs' measurements, the grouping or a
@@ -224,7 +231,18 @@ export function comparisonView(
     chartKeys[kind] = chartKey(stamp, spec, kind);
   }
   let maxEpoch = 0;
-  for (const r of runs) for (const e of r.epochs) maxEpoch = Math.max(maxEpoch, e.epoch);
+  let anyFullyDeadLayer = false;
+  const tasks = runs.some((r) => hasTasks(r.epochs));
+  const unmeasured = new Set(CHARTED_LAYER_FIELDS.map((f) => f.key as LayerSeriesKey));
+  for (const r of runs) {
+    for (const e of r.epochs) {
+      maxEpoch = Math.max(maxEpoch, e.epoch);
+      for (const l of e.layers) {
+        if (l.deadFraction === 1) anyFullyDeadLayer = true;
+        for (const key of unmeasured) if (l[key] !== null && l[key] !== undefined) unmeasured.delete(key);
+      }
+    }
+  }
   return {
     runCount: runs.length,
     runIds: runs.map((r) => r.id),
@@ -237,6 +255,9 @@ export function comparisonView(
     groupByChoices: groupByChoices(runs, spec.groupBy),
     maxEpoch,
     runStatus: runStatusCounts(runs),
+    anyFullyDeadLayer,
+    measuredLayerFields: CHARTED_LAYER_FIELDS.map((f) => f.key).filter((k) => !unmeasured.has(k as LayerSeriesKey)),
+    hasTasks: tasks,
     charts,
     chartKeys,
     summary: parts.summary(),

@@ -45,6 +45,13 @@ export interface MetricField {
   series?: boolean;
   /** Carried to the live view: `true` for epoch fields; for layer fields, the name of their per-layer list. */
   live?: true | string;
+  /**
+   * Layer fields charted in the Compare view (one line per group, mean over layers, one layer or one
+   * panel per layer, in the page, the figure export and `relu-lab figure --chart KIND`): the chart's
+   * kind, its y axis label and the help under its title. The chart's title is the field's label; its
+   * y axis starts at 0 when the field's range does (a fraction reads as a percentage).
+   */
+  chart?: { kind: string; yLabel: string; help: string };
   /** For derived fields: the field they are computed from, and how. */
   from?: string;
   derive?: (values: ArrayLike<number> | null) => number | null;
@@ -100,14 +107,17 @@ export const METRIC_FIELDS = [
   {
     key: 'deadFraction', label: 'Dead fraction', column: 'dead_fraction', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true, live: 'dead',
     description: 'units whose pre-activation is ≤ 0 on every probe input, divided by the layer\'s units',
+    chart: { kind: 'dead-fraction', yLabel: 'Dead fraction of units', help: 'Share of units that are dead (pre-activation ≤ 0 on every probe input) per epoch.' },
   },
   {
     key: 'activeProbability', label: 'Active probability', column: 'active_probability', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true,
     description: 'mean over units and probe inputs of [pre-activation > 0]',
+    chart: { kind: 'active-probability', yLabel: 'P(z > 0) over units and probe inputs', help: 'Probability that a unit is active (z > 0), over units and probe inputs.' },
   },
   {
     key: 'dormantFraction', label: 'Dormant fraction', column: 'dormant_fraction', scope: 'layer', kind: 'real', nullable: false, unit: 'fraction', range: FRACTION, series: true, live: 'dormant',
     description: 'units whose normalized mean |activation| over the probe set is ≤ τ (ReDo), divided by the layer\'s units',
+    chart: { kind: 'dormant-fraction', yLabel: 'Dormant fraction of units (τ)', help: 'Share of units whose activation is tiny compared to the layer’s (τ-dormant), a softer cousin of dead.' },
   },
   {
     key: 'gradNorm', label: 'Gradient norm', column: 'grad_norm', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
@@ -148,14 +158,17 @@ export const METRIC_FIELDS = [
   {
     key: 'effectiveRank', label: 'Effective rank', column: 'effective_rank', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
     description: 'effective rank (Roy & Vetterli 2007) of the layer\'s activations on the probe set (probe inputs × units); none for measurements stored before it existed',
+    chart: { kind: 'effective-rank', yLabel: 'Effective rank (units)', help: 'Effective rank (Roy & Vetterli 2007) of each layer’s activations on the probe set: how many directions the representation uses; it falls as units die or collapse (Kumar et al., Dohare et al. 2024).' },
   },
   {
     key: 'weightMagnitude', label: 'Weight magnitude', column: 'weight_magnitude', scope: 'layer', kind: 'real', nullable: true, unit: '', range: NON_NEGATIVE, series: true,
     description: 'mean |w| of the layer\'s incoming kernel (not its bias); none for measurements stored before it existed',
+    chart: { kind: 'weight-magnitude', yLabel: 'Mean |w| of the incoming kernel', help: 'Mean absolute weight of each layer’s incoming kernel; it grows under long non-stationary training unless weight decay, L2 toward the initial weights or shrink and perturb hold it (Dohare et al. 2024).' },
   },
   {
     key: 'unitsReset', label: 'Units reset', column: 'units_reset', scope: 'layer', kind: 'real', nullable: true, unit: 'count', range: NON_NEGATIVE, series: true,
     description: 'units of the layer re-initialized during the epoch by ReDo or continual backprop (null: the run has no unit-resetting intervention)',
+    chart: { kind: 'units-reset', yLabel: 'Units reset (count)', help: 'Units re-initialized per layer and epoch by ReDo or continual backprop, mean over the runs. Shown when some run resets units.' },
   },
 ] as const satisfies readonly MetricField[];
 
@@ -203,6 +216,14 @@ export function seriesFields(scope: MetricScope): readonly Extract<Field, { seri
 export function liveFields(scope: MetricScope): readonly (Extract<Field, { live: true | string }> & MetricField)[] {
   return METRIC_FIELDS.filter((f): f is Extract<Field, { live: true | string }> => f.scope === scope && 'live' in f);
 }
+
+/** A layer field with a Compare-view chart (see `MetricField.chart`). */
+export type ChartedLayerField = Extract<LayerField, { chart: object }> & MetricField;
+/** The kinds of the layer fields' Compare-view charts. */
+export type LayerChartKind = Extract<LayerField, { chart: object }>['chart']['kind'];
+
+/** The layer fields charted in the Compare view, in table order. */
+export const CHARTED_LAYER_FIELDS: readonly ChartedLayerField[] = METRIC_FIELDS.filter((f): f is ChartedLayerField => f.scope === 'layer' && 'chart' in f);
 
 export const EPOCH_SERIES_KEYS = seriesFields('epoch').map((f) => f.key) as readonly EpochSeriesKey[];
 export const LAYER_SERIES_KEYS = seriesFields('layer').map((f) => f.key) as readonly (LayerSeriesKey | DerivedLayerKey)[];

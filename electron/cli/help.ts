@@ -1,4 +1,20 @@
-/** The text of `relu-lab help` (and of `--help` after any command). */
+import { CHART_KINDS } from '../../shared/compare.js';
+
+/** Text broken into lines of at most `width` characters, each indented by `indent` spaces. */
+function wrapped(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
+}
+
+/** The text of `relu-lab help` (and of `--help` after any command); the chart kinds are the comparison's. */
 export const HELP = `relu-lab: an offline laboratory for the dying ReLU problem
 
 Usage:
@@ -32,9 +48,7 @@ Usage:
                    [--preset single-column|double-column|screen] [--font sans|serif]
                    [--font-size PT] [--grayscale] [--title TEXT]
                                          one chart of a saved comparison, as the app draws it
-                                         (KIND: dead-fraction, final-dead-bars, dead-heatmap, loss,
-                                         accuracy, histograms, revival, active-probability,
-                                         dormant-fraction; csv = exactly the plotted data)
+${wrapped(`(KIND: ${CHART_KINDS.join(', ')}; csv = exactly the plotted data)`, 41, 100)}
   relu-lab presets [--json]              the built-in experiment designs
   relu-lab serve [--port P] [--token T] [--no-open]
                                          the app in a web browser (web mode): serves the

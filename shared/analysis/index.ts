@@ -8,3 +8,5 @@ export * from './downsample.js';
 export * from './revival.js';
 export * from './diff.js';
 export * from './heatmap.js';
+export * from './fully-dead.js';
+export * from './tasks.js';

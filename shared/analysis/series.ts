@@ -6,6 +6,7 @@
  */
 import type { EpochMetricsDto, LayerMetricsDto } from '../api.js';
 import type { BandKind } from '../compare.js';
+import { realFields, type LayerSeriesKey } from '../metric-fields.js';
 import { downsampleBand } from './downsample.js';
 import { smoothSeries } from './smoothing.js';
 import { band, mean, type BandValue } from './stats.js';
@@ -53,8 +54,11 @@ export function aggregateSeries(runs: readonly (readonly SeriesPoint[])[], kind:
 }
 
 /** Metrics with one value per layer and epoch. */
-export const LAYER_METRICS = ['deadFraction', 'activeProbability', 'dormantFraction', 'gradNorm', 'preActMean', 'preActStd'] as const;
-export type LayerMetric = (typeof LAYER_METRICS)[number];
+export type LayerMetric = LayerSeriesKey;
+/** Every stored layer field with one number per layer and epoch (the metric field table's). */
+export const LAYER_METRICS: readonly LayerMetric[] = realFields('layer')
+  .filter((f) => f.series === true)
+  .map((f) => f.key as LayerMetric);
 /** Metrics with one value per epoch. */
 export const RUN_METRICS = ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy'] as const;
 export type RunMetric = (typeof RUN_METRICS)[number];

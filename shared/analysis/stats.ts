@@ -263,3 +263,34 @@ export function tCritical95(df: number): number {
   }
   return t;
 }
+
+// ---------- Proportions ----------
+
+/** z of a two-sided 95 % normal interval, Φ⁻¹(0.975). */
+export const Z95 = 1.959963984540054;
+
+/** A share of runs with its interval: `count` of `n`, the share p = count / n and [lo, hi]. */
+export interface ProportionInterval {
+  count: number;
+  n: number;
+  p: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The Wilson score interval of a binomial proportion (Wilson 1927): with p̂ = k/n and z = Φ⁻¹(1 − α/2),
+ * centre (p̂ + z²/2n) / (1 + z²/n), half-width z/(1 + z²/n) · √(p̂(1 − p̂)/n + z²/4n²). Unlike p̂ ± z·SE it
+ * stays inside [0, 1] and is not empty at 0 or n of n (0/10 → [0, 0.278]). n = 0: all NaN.
+ */
+export function wilsonInterval(count: number, n: number, z = Z95): ProportionInterval {
+  if (!Number.isInteger(count) || !Number.isInteger(n) || count < 0 || n < 0 || count > n) throw new RangeError(`wilsonInterval: need whole numbers 0 ≤ count ≤ n, got ${count} of ${n}`);
+  if (n === 0) return { count, n, p: NaN, lo: NaN, hi: NaN };
+  const p = count / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // The exact ends (0 of n, n of n) stay exact rather than off by a rounding error.
+  return { count, n, p, lo: count === 0 ? 0 : Math.max(0, centre - half), hi: count === n ? 1 : Math.min(1, centre + half) };
+}

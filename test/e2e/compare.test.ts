@@ -223,6 +223,8 @@ describe.skipIf(!HAVE_CHROMIUM)('compare view: relu-lab serve in Chromium', () =
 
     await shot('compare-page');
     for (const kind of CHART_KINDS) {
+      // The born-dead chart is offered only when some run has a fully dead layer.
+      if ((await chart(kind).count()) === 0) continue;
       await page.mouse.move(1, 1); // no tooltip left over from the last chart
       await chart(kind).screenshot({ path: path.join(SHOTS, `compare-${kind}.png`) });
     }

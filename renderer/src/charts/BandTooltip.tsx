@@ -9,8 +9,8 @@ function formatValue(v: number | null | undefined, percent: boolean): string {
 
 /**
  * The tooltip of every band chart: one row per group with its swatch, mean (row key `<prefix><i>`),
- * band limits (`lo<i>`, `hi<i>`, or why there is no band), the number of runs (`n<i>`) and, for values
- * read at one epoch, that epoch (`epoch<i>`).
+ * band limits (`lo<i>`, `hi<i>`, or why there is no band), the number of runs (`n<i>`, after how many of
+ * them have the property for a share of runs, `count<i>`) and, for values read at one epoch, that epoch (`epoch<i>`).
  */
 export function BandTooltip({
   active,
@@ -45,6 +45,7 @@ export function BandTooltip({
             const hi = row[`hi${i}`];
             const n = row[`n${i}`];
             const epoch = row[`epoch${i}`];
+            const count = row[`count${i}`];
             const hasBand = typeof lo === 'number' && typeof hi === 'number' && Number.isFinite(lo) && Number.isFinite(hi);
             return (
               <tr key={g.groupKey}>
@@ -54,7 +55,7 @@ export function BandTooltip({
                 <td className="tt-name">{g.name}</td>
                 <td className="num">{formatValue(m, fraction)}</td>
                 <td className="num tt-band">{hasBand ? `[${formatValue(lo, fraction)}, ${formatValue(hi, fraction)}]` : band ? <span className="tt-noband">no band: n &lt; 2</span> : ''}</td>
-                <td className="num tt-n">n = {String(n ?? '')}</td>
+                <td className="num tt-n">{typeof count === 'number' ? `${count} of ` : ''}n = {String(n ?? '')}</td>
                 {typeof epoch === 'number' && <td className="num tt-epoch">epoch {epoch}</td>}
               </tr>
             );

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ComparisonSpec } from '../../../shared/compare.js';
-import type { BarChartData } from '../../../shared/charts.js';
+import { barErrorBars, type BarChartData } from '../../../shared/charts.js';
 import { themeColor } from '../../../shared/figure/palette.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { AxisNotes } from './AxisNotes.js';
@@ -14,7 +14,8 @@ import { barRows, type BarRow } from './rows.js';
 export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart: BarChartData; spec: Pick<ComparisonSpec, 'logY' | 'band'>; fractionPanels: (title: string) => boolean; height?: number }) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
-  const shaped = useMemo(() => chart.panels.map((p) => ({ panel: p, fraction: fractionPanels(p.yLabel), ...barRows(p, { logY: spec.logY, band: spec.band, fraction: fractionPanels(p.yLabel) }) })), [chart, spec.logY, spec.band, fractionPanels]);
+  const errorBars = barErrorBars(chart, spec);
+  const shaped = useMemo(() => chart.panels.map((p) => ({ panel: p, fraction: fractionPanels(p.yLabel), ...barRows(p, { logY: spec.logY, errorBars, fraction: fractionPanels(p.yLabel) }) })), [chart, spec.logY, errorBars, fractionPanels]);
   const dropped = shaped.reduce((s, p) => s + p.droppedY, 0);
   if (chart.panels.length === 0 || chart.panels.every((p) => p.categories.length === 0)) return <p className="chart-empty">No layers measured yet.</p>;
   return (
@@ -43,7 +44,7 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
                         cursor={{ fill: colors.grid, fillOpacity: 0.45 }}
                         content={(props) => {
                           const row = props.payload?.[0]?.payload as BarRow | undefined;
-                          return <BandTooltip active={props.active} head={String(row?.category ?? '')} row={row} groups={panel.groups} valuePrefix="v" fraction={fraction} colors={colors} band={spec.band !== 'none'} />;
+                          return <BandTooltip active={props.active} head={String(row?.category ?? '')} row={row} groups={panel.groups} valuePrefix="v" fraction={fraction} colors={colors} band={errorBars} />;
                         }}
                       />
                       {panel.groups.map((g, i) => (
@@ -59,8 +60,10 @@ export function BarsView({ chart, spec, fractionPanels, height = 250 }: { chart:
                           strokeDasharray={g.dash || undefined}
                           isAnimationActive={false}
                           className="group-bar"
+                          // A value of 0 still draws (a sliver on the axis) with its error bar: recharts draws neither for a bar of no height.
+                          minPointSize={(value) => (value === 0 ? 2 : 0)}
                         >
-                          {spec.band !== 'none' && <ErrorBar dataKey={`e${i}`} width={4} stroke={colors.text} strokeWidth={1.2} direction="y" isAnimationActive={false} />}
+                          {errorBars && <ErrorBar dataKey={`e${i}`} width={4} stroke={colors.text} strokeWidth={1.2} direction="y" isAnimationActive={false} />}
                         </Bar>
                       ))}
                     </BarChart>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LineGroupSeries } from '../../../shared/charts.js';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { MAX_LABELLED_TASKS, taskLabel, type TaskBoundary } from '../../../shared/analysis/tasks.js';
+import type { LineChartData, LineGroupSeries } from '../../../shared/charts.js';
 import { themeColor } from '../../../shared/figure/palette.js';
 import { useResolvedTheme } from '../app/theme.js';
 import { formatNumber } from '../ui/format.js';
@@ -11,33 +12,47 @@ import type { LineDrawSpec } from './LinesView.js';
 import { lineRows, type LineRow } from './rows.js';
 import { RunLines } from './RunLines.js';
 
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** One line panel: group means over translucent bands, individual runs thin, on the shared axis model. */
 export function LinePanel({
   panelTitle,
   yLabel,
   xLabel,
+  xAxis,
+  taskBoundaries,
   series,
   spec,
   fraction,
+  fromZero,
   height,
   panelIndex,
 }: {
   panelTitle: string | null;
   yLabel: string;
   xLabel: string;
+  xAxis: LineChartData['xAxis'];
+  /** Where the runs' task changes: dashed vertical lines, labelled when few. */
+  taskBoundaries: readonly TaskBoundary[];
   series: LineGroupSeries[];
   spec: LineDrawSpec;
+  /** Values are fractions in [0, 1] (shown as % in tooltips). */
   fraction: boolean;
+  /** The y axis starts at 0. */
+  fromZero: boolean;
   height: number;
   panelIndex: number;
 }) {
   const dark = useResolvedTheme() === 'dark';
   const colors = chartColors(dark);
   const shaped = useMemo(
-    () => lineRows({ title: panelTitle ?? '', yLabel, series }, { logX: spec.logX, logY: spec.logY, integerX: spec.xAxis === 'epoch', fraction }),
-    [panelTitle, yLabel, series, spec.logX, spec.logY, spec.xAxis, fraction],
+    () => lineRows({ title: panelTitle ?? '', yLabel, series }, { logX: spec.logX, logY: spec.logY, integerX: xAxis !== 'time', fromZero }),
+    [panelTitle, yLabel, series, spec.logX, spec.logY, xAxis, fromZero],
   );
-  const timeAxis = spec.xAxis === 'time';
+  const timeAxis = xAxis === 'time';
+  const labelTasks = taskBoundaries.length <= MAX_LABELLED_TASKS;
   const showBand = spec.band !== 'none';
   const dots = shaped.rows.length <= 24;
   return (
@@ -64,10 +79,22 @@ export function LinePanel({
                 content={(props) => {
                   const row = props.payload?.[0]?.payload as LineRow | undefined;
                   const x = row?.x as number;
-                  const head = xLabel === 'Epoch' ? `Epoch ${x}` : `${formatNumber(x, 4)} s (mean wall time)`;
+                  const head = xAxis === 'epoch' ? `Epoch ${x}` : xAxis === 'task' ? capitalized(taskLabel(x)) : `${formatNumber(x, 4)} s (mean wall time)`;
                   return <BandTooltip active={props.active} head={head} row={row} groups={series} valuePrefix="m" fraction={fraction} colors={colors} band={showBand} />;
                 }}
               />
+              {taskBoundaries.map((b) => (
+                <ReferenceLine
+                  key={`task-${b.x}`}
+                  x={b.x}
+                  stroke={colors.axis}
+                  strokeDasharray="4 3"
+                  strokeOpacity={0.8}
+                  ifOverflow="hidden"
+                  className="task-boundary"
+                  label={labelTasks ? { value: taskLabel(b.task), position: 'insideTopRight', fill: colors.text, fontSize: 10 } : undefined}
+                />
+              ))}
               {showBand &&
                 series.map((s, i) => (
                   <Area

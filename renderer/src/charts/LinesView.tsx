@@ -12,33 +12,33 @@ export type LineDrawSpec = Pick<ComparisonSpec, 'logX' | 'logY' | 'xAxis' | 'ban
 export interface LinesViewProps {
   chart: LineChartData;
   spec: LineDrawSpec;
-  /** Values are fractions in [0, 1] (shown as % in tooltips). */
-  fraction: boolean;
   /** Height of each panel's plot, px. */
   height?: number;
 }
 
 /** Line panels (one per layer for small multiples): mean line over a translucent band, individual runs thin. */
-export function LinesView({ chart, spec, fraction, height = 260 }: LinesViewProps) {
+export function LinesView({ chart, spec, height = 260 }: LinesViewProps) {
+  const { fraction, fromZero } = chart;
+  const integerX = chart.xAxis !== 'time';
   const notes = useMemo(() => {
     let droppedX = 0;
     let droppedY = 0;
     let nonFinite = 0;
     for (const p of chart.panels) {
-      const r = lineRows(p, { logX: spec.logX, logY: spec.logY, integerX: spec.xAxis === 'epoch', fraction });
+      const r = lineRows(p, { logX: spec.logX, logY: spec.logY, integerX, fromZero });
       droppedX += r.droppedX;
       droppedY += r.droppedY;
       nonFinite += r.nonFinite;
     }
     return { droppedX, droppedY, nonFinite };
-  }, [chart, spec.logX, spec.logY, spec.xAxis, fraction]);
+  }, [chart, spec.logX, spec.logY, integerX, fromZero]);
   if (chart.panels.length === 0) return <p className="chart-empty">Nothing measured for this chart.</p>;
   const many = chart.panels.length > 1;
   return (
     <>
       <div className={`panel-grid panels-${Math.min(chart.panels.length, 4)}`}>
         {chart.panels.map((panel, i) => (
-          <LinePanel key={`${panel.title}-${i}`} panelTitle={panel.title} yLabel={panel.yLabel} xLabel={chart.xLabel} series={panel.series} spec={spec} fraction={fraction} height={many ? Math.max(190, height - 50) : height} panelIndex={i} />
+          <LinePanel key={`${panel.title}-${i}`} panelTitle={panel.title} yLabel={panel.yLabel} xLabel={chart.xLabel} xAxis={chart.xAxis} taskBoundaries={chart.taskBoundaries} series={panel.series} spec={spec} fraction={fraction} fromZero={fromZero} height={many ? Math.max(190, height - 50) : height} panelIndex={i} />
         ))}
       </div>
       <AxisNotes droppedX={notes.droppedX} droppedY={notes.droppedY} nonFinite={notes.nonFinite} what="value" />

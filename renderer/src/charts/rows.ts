@@ -4,7 +4,6 @@
  * are left out and counted, and bands reaching 0 end at the bottom of the axis, as in the exported
  * figure. Pure logic (no DOM, no React).
  */
-import type { BandKind } from '../../../shared/compare.js';
 import type { BarPanelData, LinePanelData, RidgesChartData } from '../../../shared/charts.js';
 import { axisModel, floorOnLog, onAxis, type AxisModel } from '../../../shared/figure/axis.js';
 
@@ -43,7 +42,7 @@ export interface LineRows {
  * axis points with x ≤ 0 are left out; on a log y axis means and runs ≤ 0 are left out and the lower
  * edge of a band at or below 0 is clipped to the bottom of the axis (as in the exported figure).
  */
-export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: boolean; integerX: boolean; fraction: boolean }): LineRows {
+export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: boolean; integerX: boolean; fromZero: boolean }): LineRows {
   const { logX, logY } = options;
   const byX = new Map<number, LineRow>();
   let droppedX = 0;
@@ -112,7 +111,7 @@ export function lineRows(panel: LinePanelData, options: { logX: boolean; logY: b
   });
   const rows = [...byX.values()].sort((a, b) => (a.x as number) - (b.x as number));
   const x = axisModel(xValues, { scale: logX ? 'log' : 'linear', integer: options.integerX, target: 6, nice: false });
-  const y = axisModel(yValues, { scale: logY ? 'log' : 'linear', includeZero: options.fraction, target: 5 });
+  const y = axisModel(yValues, { scale: logY ? 'log' : 'linear', includeZero: options.fromZero, target: 5 });
   // A band's lower edge at or below 0 sits on the bottom of a log axis.
   if (logY) {
     for (const r of rows) {
@@ -161,8 +160,8 @@ export interface BarRows {
   empty: boolean;
 }
 
-/** A bar panel of `chartData` as recharts rows, with error bars as offsets from the mean (band 'none': no error bars). */
-export function barRows(panel: BarPanelData, options: { logY: boolean; band: BandKind; fraction: boolean }): BarRows {
+/** A bar panel of `chartData` as recharts rows, with error bars as offsets from the mean (`errorBars` false: none; see `barErrorBars`). */
+export function barRows(panel: BarPanelData, options: { logY: boolean; errorBars: boolean; fraction: boolean }): BarRows {
   const { logY } = options;
   let droppedY = 0;
   const values: number[] = [];
@@ -186,8 +185,9 @@ export function barRows(panel: BarPanelData, options: { logY: boolean; band: Ban
       r[`hi${i}`] = Number.isFinite(v.hi) ? v.hi : null;
       r[`n${i}`] = v.n;
       r[`epoch${i}`] = v.epoch;
+      if (v.count !== undefined) r[`count${i}`] = v.count;
       values.push(v.mean);
-      if (options.band !== 'none' && Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
+      if (options.errorBars && Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
         values.push(v.hi);
         if (!logY || v.lo > 0) values.push(v.lo);
         r[`e${i}`] = [v.mean - v.lo, v.hi - v.mean];

@@ -5,7 +5,7 @@
  */
 import { memo, useMemo } from 'react';
 import type { ChartData } from '../../../shared/charts.js';
-import { divergenceLabel } from '../../../shared/charts.js';
+import { barErrorBars, divergenceLabel } from '../../../shared/charts.js';
 import type { BandKind, ChartKind, ComparisonSpec } from '../../../shared/compare.js';
 import type { GroupView } from '../../../shared/comparison-view.js';
 import { BarsView } from '../charts/BarsView.js';
@@ -19,7 +19,7 @@ import { RidgesView } from '../charts/RidgesView.js';
 import type { ExportOptions } from './export-options.js';
 import { ExportMenu } from './ExportMenu.js';
 import { FocusNote } from './FocusNote.js';
-import { FRACTION_KINDS, isFractionLabel } from './layout.js';
+import { isFractionLabel } from './layout.js';
 
 /** The spec fields the drawing reads besides the chart's data (how it is drawn, not what). */
 interface DrawSpec {
@@ -29,11 +29,11 @@ interface DrawSpec {
   band: BandKind;
 }
 
-const ChartBody = memo(function ChartBody({ kind, data, wide, logX, logY, xAxis, band, focusColor, focusDash }: DrawSpec & { kind: ChartKind; data: ChartData; wide?: boolean; focusColor: string; focusDash: string }) {
+const ChartBody = memo(function ChartBody({ data, wide, logX, logY, xAxis, band, focusColor, focusDash }: DrawSpec & { data: ChartData; wide?: boolean; focusColor: string; focusDash: string }) {
   const draw = useMemo(() => ({ logX, logY, xAxis, band }), [logX, logY, xAxis, band]);
   switch (data.kind) {
     case 'lines':
-      return <LinesView chart={data} spec={draw} fraction={FRACTION_KINDS.has(kind)} height={wide ? 300 : 250} />;
+      return <LinesView chart={data} spec={draw} height={wide ? 300 : 250} />;
     case 'bars':
       return <BarsView chart={data} spec={draw} fractionPanels={isFractionLabel} />;
     case 'heatmap':
@@ -88,7 +88,7 @@ export function CompareChart({
   onToggleGroup: (key: string) => void;
 }) {
   const legendGroups: LegendGroup[] = groups.map((g) => ({ key: g.key, name: g.name, color: g.color, dash: g.dash, hidden: g.hidden, divergence: divergenceLabel(g), excluded: g.divergedExcluded }));
-  let legend = <ChartLegend groups={legendGroups} band={spec.band !== 'none' && (data.kind === 'lines' || data.kind === 'bars')} onToggle={onToggleGroup} />;
+  let legend = <ChartLegend groups={legendGroups} band={data.kind === 'bars' ? barErrorBars(data, spec) : data.kind === 'lines' && spec.band !== 'none'} onToggle={onToggleGroup} />;
   if (data.kind === 'heatmap') legend = <FocusNote group={focus} />;
   if (data.kind === 'ridges') legend = <FocusNote group={focus} extra={typeof spec.layer === 'number' ? `layer ${spec.layer + 1}` : 'layer 1 (pick a single layer above to see another)'} />;
   const focusColor = focus?.color ?? '#0072B2';
@@ -113,7 +113,7 @@ export function CompareChart({
       actions={<ExportMenu kind={kind} data={data} spec={spec} saved={saved} options={options} setOptions={setOptions} />}
     >
       <DrawWhenSeen version={version} minHeight={drawHeight(data, wide)}>
-        <ChartBody kind={kind} data={data} wide={wide} {...draw} focusColor={ridges ? focusColor : ''} focusDash={ridges ? focusDash : ''} />
+        <ChartBody data={data} wide={wide} {...draw} focusColor={ridges ? focusColor : ''} focusDash={ridges ? focusDash : ''} />
       </DrawWhenSeen>
       <ChartNotes notes={data.notes} />
     </ChartFrame>

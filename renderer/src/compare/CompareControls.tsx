@@ -107,7 +107,7 @@ export function CompareControls({ spec, view, setSpec }: { spec: ComparisonSpec;
           placeholder="last"
           value={epochText}
           aria-invalid={epochInvalid || undefined}
-          title={`Epoch of the “at epoch” column and of the bar chart (0–${maxEpoch}); empty: the last measured`}
+          title={`Epoch of the “at epoch” column and of the bar charts (0–${maxEpoch}); empty: the last measured (for the born-dead chart: epoch 0)`}
           onChange={(e) => {
             const t = e.target.value.trim();
             setEpochText(t);

@@ -21,7 +21,7 @@ import { CompareChart } from './CompareChart.js';
 import { CompareControls } from './CompareControls.js';
 import { readExportOptions, type ExportOptions } from './export-options.js';
 import { GroupsStrip } from './GroupsStrip.js';
-import { LAYOUT } from './layout.js';
+import { chartsShown } from './layout.js';
 import { comparisonLiveStamp, LIVE_RELOAD_MS } from './live.js';
 import { RunStatusNote } from './RunStatusNote.js';
 import { SaveDialog } from './SaveDialog.js';
@@ -135,7 +135,7 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
           <CompareControls spec={spec} view={view} setSpec={setSpec} />
           <GroupsStrip groups={view.groups} spec={spec} setSpec={setSpec} />
           <div className="compare-charts">
-            {LAYOUT.map(({ kind, wide, help }) => (
+            {chartsShown(view).map(({ kind, wide, help }) => (
               <CompareChart
                 key={kind}
                 kind={kind}

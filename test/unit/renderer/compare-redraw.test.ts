@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildComparison } from '../../../shared/charts.js';
 import { CHART_KINDS, comparisonSpecSchema } from '../../../shared/compare.js';
 import { comparisonView } from '../../../shared/comparison-view.js';
+import { CHARTED_LAYER_FIELDS } from '../../../shared/metric-fields.js';
 import { runLinePath } from '../../../renderer/src/charts/rows.js';
 import { keepUnchanged } from '../../../renderer/src/compare/stable-view.js';
 import { run, runs } from './compare-fixtures.js';
@@ -21,9 +22,11 @@ describe('compare redraws', () => {
     const a = view({ layer: 0 });
     const b = view({ layer: 1 });
     const changed = CHART_KINDS.filter((k) => a.chartKeys[k] !== b.chartKeys[k]);
-    expect(changed.sort()).toEqual(['active-probability', 'dead-fraction', 'dormant-fraction', 'histograms']);
+    // The layer fields' line charts (metric field table) and the histograms read the layer.
+    const layerCharts = CHARTED_LAYER_FIELDS.map((f) => f.chart.kind as string);
+    expect(changed.sort()).toEqual([...layerCharts, 'histograms'].sort());
     const band = view({ layer: 1, band: 'se' });
-    expect(CHART_KINDS.filter((k) => band.chartKeys[k] !== b.chartKeys[k]).sort()).toEqual(['accuracy', 'active-probability', 'dead-fraction', 'dormant-fraction', 'final-dead-bars', 'loss', 'revival']);
+    expect(CHART_KINDS.filter((k) => band.chartKeys[k] !== b.chartKeys[k]).sort()).toEqual([...layerCharts, 'accuracy', 'final-dead-bars', 'loss', 'revival', 'task-accuracy'].sort());
     // The same spec on the same runs gives the same keys; one more epoch of one run changes every key.
     expect(view({ layer: 1 }).chartKeys).toEqual(b.chartKeys);
     const grown = runs.map((r, i) => (i === 0 ? run(r.id, r.seed, 'ReLU baseline', 'relu', () => 0.5, 4) : r));

@@ -16,7 +16,7 @@ describe('chart rows', () => {
   const panel: LinePanelData = lines.panels[0];
 
   it('lines: one row per x with each group mean, band, n and runs (numbers straight from chartData)', () => {
-    const shaped = lineRows(panel, { logX: false, logY: false, integerX: true, fraction: true });
+    const shaped = lineRows(panel, { logX: false, logY: false, integerX: true, fromZero: true });
     expect(shaped.rows.map((r) => r.x)).toEqual([0, 1, 2]);
     const relu = panel.series.findIndex((s) => s.name === 'ReLU baseline');
     expect(shaped.rows.map((r) => r[`m${relu}`])).toEqual(panel.series[relu].points.map((p) => p.mean));
@@ -36,7 +36,7 @@ describe('chart rows', () => {
   });
 
   it('lines on log axes: non-positive values are left out and counted, bands reaching 0 end at the axis bottom', () => {
-    const shaped = lineRows(panel, { logX: false, logY: true, integerX: true, fraction: true });
+    const shaped = lineRows(panel, { logX: false, logY: true, integerX: true, fromZero: true });
     // Means ≤ 0: both groups at epoch 0, Leaky at epoch 2; runs ≤ 0: 2 + 2 at epoch 0, Leaky 3 + 1 more.
     expect(shaped.droppedY).toBeGreaterThan(0);
     expect(shaped.y.scale).toBe('log');
@@ -47,7 +47,7 @@ describe('chart rows', () => {
         if (/^b\d/.test(k) && Array.isArray(v)) expect(v[0]).toBeGreaterThanOrEqual(shaped.y.domain[0]);
       }
     }
-    const logX = lineRows(panel, { logX: true, logY: false, integerX: true, fraction: true });
+    const logX = lineRows(panel, { logX: true, logY: false, integerX: true, fromZero: true });
     expect(logX.rows.map((r) => r.x)).toEqual([1, 2]);
     expect(logX.droppedX).toBe(2 * 1 + 4 * 1);
     expect(logX.x.scale).toBe('log');
@@ -63,15 +63,15 @@ describe('chart rows', () => {
     const bars = chartData(model, 'final-dead-bars', spec);
     if (bars.kind !== 'bars') throw new Error('expected bars');
     const p = bars.panels[0];
-    const shaped = barRows(p, { logY: false, band: 'std', fraction: true });
+    const shaped = barRows(p, { logY: false, errorBars: true, fraction: true });
     expect(shaped.rows.map((r) => r.category)).toEqual(['Dense 1 (4 units)', 'Dense 2 (4 units)']);
     const i = p.groups.findIndex((g) => g.name === 'ReLU baseline');
     const v = p.groups[i].values[0];
     expect(shaped.rows[0][`v${i}`]).toBe(v.mean);
     expect(shaped.rows[0][`e${i}`]).toEqual([v.mean - v.lo, v.hi - v.mean]);
-    const none = barRows(p, { logY: false, band: 'none', fraction: true });
+    const none = barRows(p, { logY: false, errorBars: false, fraction: true });
     expect(none.rows[0][`e${i}`]).toBe(null);
-    const log = barRows(p, { logY: true, band: 'std', fraction: true });
+    const log = barRows(p, { logY: true, errorBars: true, fraction: true });
     const leaky = p.groups.findIndex((g) => g.name === 'Leaky ReLU');
     expect(log.rows[0][`v${leaky}`]).toBe(null);
     expect(log.droppedY).toBeGreaterThan(0);

@@ -96,7 +96,7 @@ describe('comparison charts', () => {
   it('renders every chart as an SVG figure with the legend and axis labels', () => {
     const spec = comparisonSpecSchema.parse({ runIds: [1, 2, 3, 4], groupNames: { [buildComparison(runs, comparisonSpecSchema.parse({ runIds: [1] })).groups[0].key]: 'x' } });
     const model = buildComparison(runs, spec);
-    for (const kind of ['dead-fraction', 'final-dead-bars', 'dead-heatmap', 'loss', 'accuracy', 'histograms', 'revival', 'active-probability', 'dormant-fraction'] as const) {
+    for (const kind of ['dead-fraction', 'final-dead-bars', 'dead-heatmap', 'loss', 'accuracy', 'histograms', 'revival', 'active-probability', 'dormant-fraction', 'born-dead'] as const) {
       const svg = renderFigureSvg(chartToFigure(chartData(model, kind, spec), spec, { preset: 'single-column' }));
       expect(svg).toContain('<svg');
       if (kind === 'dead-fraction') {
