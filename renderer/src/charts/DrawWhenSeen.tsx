@@ -1,8 +1,9 @@
 /**
- * Draws a chart at once when it is on screen (or within a screen's height of it); off screen, a new
- * version waits for the browser's idle time, one chart at a time, and the chart keeps showing what it
- * drew before. A switch of layer or band so redraws first what the researcher looks at, and a page of
- * nine charts never redraws all of them in one go. Every chart is drawn eventually, scrolled to or not.
+ * Draws a chart at once when it is on screen; off screen, a new version waits for the browser's idle
+ * time, one chart at a time in page order, and the chart keeps showing what it drew before. Opening a
+ * comparison or switching a layer or band so draws first what the researcher looks at (the charts
+ * below follow a moment later, before they are scrolled to), and a page of nine charts never redraws
+ * all of them in one go. Every chart is drawn eventually, scrolled to or not.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
@@ -33,30 +34,29 @@ function whenIdle(task: () => void): () => void {
   };
 }
 
-/** Whether the element is on screen or within a screen's height of it, kept current. */
-function useNearScreen(ref: React.RefObject<HTMLElement | null>): boolean {
-  const [near, setNear] = useState(false);
+/** Whether any of the element is on screen, kept current. */
+function useOnScreen(ref: React.RefObject<HTMLElement | null>): boolean {
+  const [seen, setSeen] = useState(false);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     // Measured before the first paint, so a chart on screen is drawn in the same frame as the page.
     const r = el.getBoundingClientRect();
-    const h = window.innerHeight;
-    setNear(r.bottom >= -h && r.top <= 2 * h);
+    setSeen(r.bottom >= 0 && r.top <= window.innerHeight);
     if (typeof IntersectionObserver !== 'function') return;
-    const observer = new IntersectionObserver((entries) => setNear(entries.some((e) => e.isIntersecting)), { rootMargin: '100% 0px 100% 0px' });
+    const observer = new IntersectionObserver((entries) => setSeen(entries.some((e) => e.isIntersecting)));
     observer.observe(el);
     return () => observer.disconnect();
   }, [ref]);
-  return near;
+  return seen;
 }
 
 export function DrawWhenSeen({ version, minHeight, children }: { version: string; minHeight: number; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
-  const near = useNearScreen(ref);
+  const seen = useOnScreen(ref);
   const [granted, setGranted] = useState<string | null>(null);
   const drawn = useRef<{ version: string; node: ReactNode } | null>(null);
-  if (near || granted === version || drawn.current?.version === version) drawn.current = { version, node: children };
+  if (seen || granted === version || drawn.current?.version === version) drawn.current = { version, node: children };
   const stale = drawn.current?.version !== version;
   useEffect(() => {
     if (!stale) return;
