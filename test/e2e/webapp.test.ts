@@ -67,10 +67,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
     await page.getByRole('heading', { name: 'Designer', level: 1 }).waitFor();
     await field('name').fill('E2E sweep');
     await field('dataset.kind').selectOption('blobs');
-    await field('dataset.samples').fill('256');
+    // Enough work (2 runs × 40 epochs of 4,096 samples) that the progress bar is seen before the end.
+    await field('dataset.samples').fill('4096');
     await field('model.hiddenLayers').fill('2');
     await field('model.width').fill('16');
-    await field('training.epochs').fill('4');
+    await field('training.epochs').fill('40');
     await field('training.learningRate').fill('-1');
 
     const lr = field('training.learningRate');
@@ -124,10 +125,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web app: relu-lab serve in Chromium', () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(Math.min(...seen)).toBeLessThan(100);
 
-    // The runs table: both runs 4/4 epochs with their sweep value, each named by its run id.
+    // The runs table: both runs 40/40 epochs with their sweep value, each named by its run id.
     const rows = page.locator('.runs-table tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    await expect.poll(() => rows.nth(1).textContent()).toMatch(/leaky_relu.*4\/4/);
+    await expect.poll(() => rows.nth(1).textContent()).toMatch(/leaky_relu.*40\/40/);
     const detail = await api<{ runs: { id: number }[] }>('getExperiment', experimentId);
     const runIds = detail.runs.map((r) => r.id);
     for (const [i, id] of runIds.entries()) {
