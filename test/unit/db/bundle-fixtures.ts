@@ -160,6 +160,11 @@ export function blockOffsets(bundle: Buffer): number[] {
   return offsets;
 }
 
+/** Where the deflate data of the block at `offset` starts: after its gzip header and extra field (12 + XLEN bytes). */
+export function deflateStart(bundle: Buffer, offset: number): number {
+  return offset + 12 + bundle.readUInt16LE(offset + 10);
+}
+
 export function refusal(store: LabStore, data: Uint8Array): BundleError {
   const before = everything(store);
   const beforeCounts = counts(store);

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BundleError, exportBundle, importBundle } from '../../../db/bundle.js';
 import { openStore } from './helpers.js';
-import { artifacts, blockOffsets, counts, epoch, experiment, expectRefused, mutator, populate, refusal, repack, run, unpack } from './bundle-fixtures.js';
+import { artifacts, blockOffsets, counts, deflateStart, epoch, experiment, expectRefused, mutator, populate, refusal, repack, run, unpack } from './bundle-fixtures.js';
 
 describe('experiment bundles', () => {
   describe('refuses, leaving the database untouched', () => {
@@ -44,7 +44,7 @@ describe('experiment bundles', () => {
       // bytes vary with the run's timings, so garbage at a fixed place could instead decompress to
       // data that fails the CRC or to more than a block may hold).
       const garbled = Buffer.from(bundle);
-      garbled[offsets[1] + 12 + garbled.readUInt16LE(offsets[1] + 10)] |= 0x06;
+      garbled[deflateStart(garbled, offsets[1])] |= 0x06;
       expectRefused(target, garbled, 'damaged', /^the bundle is damaged: block 2 cannot be decompressed \(invalid block type\)$/);
       // A wrong CRC-32 in the last block's trailer.
       const badCrc = Buffer.from(bundle);
